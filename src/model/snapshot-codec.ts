@@ -1,0 +1,165 @@
+/**
+ * Reading and writing snapshot text. The file is canonical JSON laid out one resource per line, so it
+ * stays diff-friendly and can be read line by line when it is larger than a V8 string may be.
+ * Pure: the CLI does the file I/O.
+ */
+import type { z } from 'zod';
+import { diagnostic, jsonPath, type Diagnostic } from '../diagnostics';
+import { RESOURCE_ARRAYS, SCHEMA_VERSION, Snapshot } from './snapshot';
+
+type ResourceArrayName = (typeof RESOURCE_ARRAYS)[number];
+
+/** Yields the canonical text of a snapshot in chunks (no chunk holds more than one resource). */
+export function* serializeSnapshot(snapshot: Snapshot): Generator<string> {
+  const { schemaVersion, generator, source } = snapshot;
+  yield `{"schemaVersion":${JSON.stringify(schemaVersion)},"generator":${JSON.stringify(generator)},"source":${JSON.stringify(source)},\n`;
+  for (let a = 0; a < RESOURCE_ARRAYS.length; a++) {
+    const name = RESOURCE_ARRAYS[a] as ResourceArrayName;
+    const items = snapshot[name] as readonly unknown[];
+    const last = a === RESOURCE_ARRAYS.length - 1;
+    if (items.length === 0) {
+      yield `${JSON.stringify(name)}:[]${last ? '}\n' : ',\n'}`;
+      continue;
+    }
+    yield `${JSON.stringify(name)}:[\n`;
+    for (let i = 0; i < items.length; i++) {
+      yield `${JSON.stringify(items[i])}${i < items.length - 1 ? ',' : ''}\n`;
+    }
+    yield last ? ']}\n' : '],\n';
+  }
+}
+
+/** The whole canonical text (for tests and small snapshots). */
+export function snapshotToString(snapshot: Snapshot): string {
+  return [...serializeSnapshot(snapshot)].join('');
+}
+
+export type SnapshotParse = { ok: true; snapshot: Snapshot } | { ok: false; diagnostics: Diagnostic[] };
+
+/** Validates already-parsed JSON as a snapshot; problems come back with JSON paths. */
+export function validateSnapshot(json: unknown, file: string): SnapshotParse {
+  if (typeof json === 'object' && json !== null && 'schemaVersion' in json) {
+    const version = (json as { schemaVersion: unknown }).schemaVersion;
+    if (version !== SCHEMA_VERSION) {
+      return {
+        ok: false,
+        diagnostics: [
+          diagnostic(
+            'INVALID_VALUE',
+            `snapshot schemaVersion ${JSON.stringify(version)} is not supported by this aciseg (expects ${SCHEMA_VERSION}); re-create it with 'aciseg import' or 'aciseg collect'`,
+            file,
+            '$.schemaVersion',
+          ),
+        ],
+      };
+    }
+  }
+  const result = Snapshot.safeParse(json);
+  if (result.success) return { ok: true, snapshot: result.data };
+  return { ok: false, diagnostics: zodIssuesToDiagnostics(result.error.issues, file, '$') };
+}
+
+/** Parses snapshot text held in one string. */
+export function parseSnapshotText(text: string, file: string): SnapshotParse {
+  let json: unknown;
+  try {
+    json = JSON.parse(stripBom(text));
+  } catch (e) {
+    return { ok: false, diagnostics: [jsonSyntaxDiagnostic(text, e, file)] };
+  }
+  return validateSnapshot(json, file);
+}
+
+/**
+ * Parses a snapshot from its lines, for files too large for one string. Requires the canonical
+ * layout that `serializeSnapshot` writes; reports the first line that breaks it.
+ */
+export function parseSnapshotLines(lines: Iterable<string>, file: string): SnapshotParse {
+  const parsed: Record<string, unknown> = {};
+  let current: unknown[] | null = null;
+  let lineNo = 0;
+  const layoutError = (what: string): SnapshotParse => ({
+    ok: false,
+    diagnostics: [
+      diagnostic(
+        'NOT_JSON',
+        `line ${lineNo}: ${what} (large snapshots must keep the one-resource-per-line layout aciseg writes)`,
+        file,
+        null,
+      ),
+    ],
+  });
+  let done = false;
+  for (const raw of lines) {
+    lineNo++;
+    const line = lineNo === 1 ? stripBom(raw) : raw;
+    if (done) {
+      if (line.trim() !== '') return layoutError('text after the end of the snapshot');
+      continue;
+    }
+    try {
+      if (lineNo === 1) {
+        if (!line.startsWith('{') || !line.endsWith(',')) return layoutError('unexpected header');
+        Object.assign(parsed, JSON.parse(`${line.slice(0, -1)}}`));
+      } else if (current === null) {
+        const m = /^"(\w+)":\[(\]?)(,|\})$/.exec(line);
+        if (!m) return layoutError('expected the start of a resource array');
+        current = [];
+        parsed[m[1] as string] = current;
+        if (m[2] === ']') {
+          current = null;
+          if (m[3] === '}') done = true;
+        }
+      } else if (line === '],' || line === ']}') {
+        current = null;
+        if (line === ']}') done = true;
+      } else {
+        current.push(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line));
+      }
+    } catch (e) {
+      return layoutError(`invalid JSON (${(e as Error).message})`);
+    }
+  }
+  if (!done) return layoutError('the file ends before the snapshot does (truncated?)');
+  return validateSnapshot(parsed, file);
+}
+
+/** Turns zod issues into diagnostics, each with its JSON path. */
+export function zodIssuesToDiagnostics(
+  issues: readonly z.core.$ZodIssue[],
+  file: string,
+  root: string,
+  limit = 20,
+): Diagnostic[] {
+  const out = issues.slice(0, limit).map((issue) => {
+    let path = root;
+    for (const step of issue.path) path = jsonPath(path, typeof step === 'number' ? step : String(step));
+    return diagnostic('INVALID_VALUE', issue.message, file, path);
+  });
+  if (issues.length > limit) {
+    out.push(diagnostic('INVALID_VALUE', `${issues.length - limit} more problems not shown`, file, null));
+  }
+  return out;
+}
+
+/** Removes a leading UTF-8 byte-order mark. */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** A NOT_JSON diagnostic that says where parsing stopped, as line and column when the engine tells us. */
+export function jsonSyntaxDiagnostic(text: string, error: unknown, file: string): Diagnostic {
+  const message = error instanceof Error ? error.message : String(error);
+  const pos = /position (\d+)/.exec(message);
+  let where = '';
+  if (pos) {
+    const offset = Number(pos[1]);
+    const before = text.slice(0, offset);
+    const line = before.split('\n').length;
+    const column = offset - before.lastIndexOf('\n');
+    where = ` at line ${line}, column ${column}`;
+  } else if (/Unexpected end of JSON input/.test(message)) {
+    where = ' at the end of the file (truncated?)';
+  }
+  return diagnostic('NOT_JSON', `not valid JSON${where}: ${message}`, file, null);
+}
