@@ -26,7 +26,13 @@ export function readTextFile(file: string, displayName = file): string {
   try {
     buf = fs.readFileSync(file);
   } catch (e) {
-    failWith([diagnostic('FILE_UNREADABLE', `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, displayName)]);
+    failWith([
+      diagnostic(
+        'FILE_UNREADABLE',
+        `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        displayName,
+      ),
+    ]);
   }
   return decodeUtf8(buf, displayName);
 }
@@ -46,7 +52,13 @@ export function readSnapshotFile(file: string, displayName = file): Snapshot {
   try {
     size = fs.statSync(file).size;
   } catch (e) {
-    failWith([diagnostic('FILE_UNREADABLE', `cannot read snapshot: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, displayName)]);
+    failWith([
+      diagnostic(
+        'FILE_UNREADABLE',
+        `cannot read snapshot: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        displayName,
+      ),
+    ]);
   }
   const result =
     size <= WHOLE_FILE_LIMIT
@@ -102,8 +114,10 @@ export function writeOutputFile(target: string, chunks: Iterable<string>, option
   }
   if (existing) {
     if (existing.isDirectory()) throw new InputError(`output path ${target} is a directory`);
-    if (existing.isSymbolicLink()) throw new InputError(`output path ${target} is a symbolic link; refusing to write through it`);
-    if (!options.force) throw new InputError(`output file ${target} already exists (use --force to replace it)`);
+    if (existing.isSymbolicLink())
+      throw new InputError(`output path ${target} is a symbolic link; refusing to write through it`);
+    if (!options.force)
+      throw new InputError(`output file ${target} already exists (use --force to replace it)`);
   }
   try {
     if (!fs.statSync(dir).isDirectory()) throw new InputError(`output directory ${dir} is not a directory`);
@@ -111,7 +125,10 @@ export function writeOutputFile(target: string, chunks: Iterable<string>, option
     if (e instanceof InputError) throw e;
     throw new InputError(`output directory ${dir} does not exist`);
   }
-  const temp = path.join(dir, `.${path.basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const temp = path.join(
+    dir,
+    `.${path.basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`,
+  );
   let fd: number | null = null;
   try {
     fd = fs.openSync(temp, 'wx', 0o644);

@@ -71,7 +71,9 @@ export function reportError(error: unknown, io: CliIo): number {
     io.stderr(`error: ${error.message}\n(run with --help for usage)\n`);
   } else if (code === ExitCode.internal) {
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    io.stderr(`internal error: ${detail}\nThis is a bug in aciseg; please report it with the command you ran.\n`);
+    io.stderr(
+      `internal error: ${detail}\nThis is a bug in aciseg; please report it with the command you ran.\n`,
+    );
   } else {
     io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
   }

@@ -17,7 +17,10 @@ export const SCHEMA_VERSION = 1;
 
 const resourceId = z.string().min(1).describe('Lower-cased ARM resource ID.');
 const prefix = z.string().min(1).describe('Canonical CIDR (IPv4 or IPv6), a service tag, or *.');
-const portRange = z.string().regex(/^(\*|\d{1,5}(-\d{1,5})?)$/).describe('*, a port, or an inclusive range a-b.');
+const portRange = z
+  .string()
+  .regex(/^(\*|\d{1,5}(-\d{1,5})?)$/)
+  .describe('*, a port, or an inclusive range a-b.');
 
 const resourceBase = {
   id: resourceId,

@@ -35,7 +35,10 @@ export class IntervalSet<T extends number | bigint> {
   }
 
   /** Builds a set from intervals in any order, overlapping or adjacent. */
-  static of<T extends number | bigint>(domain: IntegerDomain<T>, intervals: Iterable<Interval<T>>): IntervalSet<T> {
+  static of<T extends number | bigint>(
+    domain: IntegerDomain<T>,
+    intervals: Iterable<Interval<T>>,
+  ): IntervalSet<T> {
     const list = [...intervals];
     for (const [lo, hi] of list) {
       if (lo > hi || lo < domain.min || hi > domain.max) throw new RangeError(`invalid interval ${lo}-${hi}`);
@@ -58,7 +61,9 @@ export class IntervalSet<T extends number | bigint> {
   }
 
   get isFull(): boolean {
-    return this.bounds.length === 2 && this.bounds[0] === this.domain.min && this.bounds[1] === this.domain.max;
+    return (
+      this.bounds.length === 2 && this.bounds[0] === this.domain.min && this.bounds[1] === this.domain.max
+    );
   }
 
   /** The intervals in ascending order. */
@@ -75,7 +80,8 @@ export class IntervalSet<T extends number | bigint> {
   /** Number of members (approximate above 2^53, as for IPv6). */
   size(): number {
     let n = 0;
-    for (let i = 0; i < this.bounds.length; i += 2) n += this.domain.count(this.bounds[i] as T, this.bounds[i + 1] as T);
+    for (let i = 0; i < this.bounds.length; i += 2)
+      n += this.domain.count(this.bounds[i] as T, this.bounds[i + 1] as T);
     return n;
   }
 
