@@ -46,12 +46,7 @@ export class IntervalSet<T extends number | bigint> {
     list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     const out: T[] = [];
     for (const [lo, hi] of list) {
-      const n = out.length;
-      if (n > 0 && (out[n - 1] as T) !== domain.max && lo <= domain.inc(out[n - 1] as T)) {
-        if (hi > (out[n - 1] as T)) out[n - 1] = hi;
-      } else {
-        out.push(lo, hi);
-      }
+      IntervalSet.pushMerged(domain, out, lo, hi);
     }
     return new IntervalSet(domain, out);
   }
@@ -164,6 +159,24 @@ export class IntervalSet<T extends number | bigint> {
     return this.bounds.join(',');
   }
 
+  /** Appends [lo, hi] (lo ≥ every earlier lo) to flat bounds, merging it into the last interval when they touch. */
+  private static pushMerged<T extends number | bigint>(
+    domain: IntegerDomain<T>,
+    out: T[],
+    lo: T,
+    hi: T,
+  ): void {
+    const n = out.length;
+    if (n > 0) {
+      const last = out[n - 1] as T;
+      if (last === domain.max || lo <= domain.inc(last)) {
+        if (hi > last) out[n - 1] = hi;
+        return;
+      }
+    }
+    out.push(lo, hi);
+  }
+
   private static fromSortedMerge<T extends number | bigint>(
     domain: IntegerDomain<T>,
     a: readonly T[],
@@ -172,12 +185,7 @@ export class IntervalSet<T extends number | bigint> {
     const out: T[] = [];
     let i = 0;
     let j = 0;
-    const push = (lo: T, hi: T) => {
-      const n = out.length;
-      if (n > 0 && (out[n - 1] as T) !== domain.max && lo <= domain.inc(out[n - 1] as T)) {
-        if (hi > (out[n - 1] as T)) out[n - 1] = hi;
-      } else out.push(lo, hi);
-    };
+    const push = (lo: T, hi: T) => IntervalSet.pushMerged(domain, out, lo, hi);
     while (i < a.length || j < b.length) {
       if (j >= b.length || (i < a.length && (a[i] as T) <= (b[j] as T))) {
         push(a[i] as T, a[i + 1] as T);

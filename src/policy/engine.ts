@@ -1,0 +1,152 @@
+/**
+ * The policy engine: compiles a snapshot's admin rules and NSGs into per-side decision tables (built
+ * on first use) and answers, exactly, what Azure's policy does with traffic between two endpoints.
+ */
+import type { ContainerGroup, Direction, Snapshot, Subnet } from '../model/snapshot';
+import { indexSnapshot, type SnapshotIndex } from '../model/snapshot-index';
+import { parseIpv4 } from './address';
+import { AddressWords, ipv4SetOf } from './address-words';
+import { DecisionStore, type Decision, type PairResult } from './decision';
+import type { Flow, FlowEnd, FlowVerdict } from './flow';
+import { IntervalSet, portDomain } from './interval-set';
+import { PortRegion } from './port-region';
+import type { ServiceTags } from './service-tags';
+import { PolicyCompiler } from './side-policy';
+import { SideTableBuilder, runIndex, type SideTable } from './side-table';
+import { TrafficSet } from './traffic';
+
+export interface EngineOptions {
+  /** Resolves service tags other than VirtualNetwork / Internet / AzureLoadBalancer; without it they are unknown. */
+  serviceTags?: ServiceTags;
+}
+
+export class PolicyEngine {
+  readonly index: SnapshotIndex;
+  readonly store = new DecisionStore();
+  readonly compiler: PolicyCompiler;
+  private readonly builder: SideTableBuilder;
+  private readonly tables = new Map<string, SideTable>();
+  private readonly publicPorts = new Map<string, Decision>();
+  readonly noPolicy: Decision;
+  readonly unknownLocation: Decision;
+
+  constructor(snapshot: Snapshot, options: EngineOptions = {}) {
+    this.index = indexSnapshot(snapshot);
+    this.compiler = new PolicyCompiler(this.index, new AddressWords(this.index, options.serviceTags));
+    this.builder = new SideTableBuilder(this.store);
+    this.noPolicy = this.store.plain(TrafficSet.all, TrafficSet.none, [
+      { kind: 'no-policy', ref: -1, outcome: 'allow', traffic: TrafficSet.all },
+    ]);
+    this.unknownLocation = this.store.plain(TrafficSet.none, TrafficSet.all, [
+      { kind: 'unknown-location', ref: -1, outcome: 'unknown', traffic: TrafficSet.all },
+    ]);
+  }
+
+  /** The decision table of a subnet side, compiled on first use. */
+  sideTable(subnet: Subnet, direction: Direction): SideTable {
+    const key = `${subnet.id}|${direction}`;
+    let table = this.tables.get(key);
+    if (!table) {
+      table = this.builder.build(
+        this.compiler.sidePolicy(subnet, direction),
+        ipv4SetOf(subnet.addressPrefixes),
+      );
+      this.tables.set(key, table);
+    }
+    return table;
+  }
+
+  /** What a public container group admits inbound: exactly its `ipAddress.ports`, from any source port. */
+  publicPortsDecision(group: ContainerGroup): Decision {
+    let d = this.publicPorts.get(group.id);
+    if (!d) {
+      const ports = (protocol: 'TCP' | 'UDP') =>
+        IntervalSet.of(
+          portDomain,
+          (group.ipAddress?.ports ?? [])
+            .filter((p) => p.protocol === protocol)
+            .map((p) => [p.port, p.port] as [number, number]),
+        );
+      const full = IntervalSet.full(portDomain);
+      const allow = new TrafficSet(
+        PortRegion.of(full, ports('TCP')),
+        PortRegion.of(full, ports('UDP')),
+        false,
+      );
+      const denied = TrafficSet.all.subtract(allow);
+      d = this.store.plain(allow, TrafficSet.none, [
+        { kind: 'public-ports', ref: -1, outcome: 'allow', traffic: allow, detail: group.id },
+        { kind: 'public-ports', ref: -1, outcome: 'deny', traffic: denied, detail: group.id },
+      ]);
+      this.publicPorts.set(group.id, d);
+    }
+    return d;
+  }
+
+  /** The decision of one side of a flow about the other end's address. */
+  sideDecision(end: FlowEnd, direction: Direction, otherIp: number): Decision {
+    if (end.kind === 'external') return this.noPolicy;
+    if (end.kind === 'publicContainerGroup') {
+      if (direction === 'Outbound') return this.noPolicy;
+      const group = this.index.containerGroups.get(end.containerGroupId);
+      if (!group) return this.unknownLocation;
+      return this.publicPortsDecision(group);
+    }
+    const subnet = this.index.subnets.get(end.subnetId);
+    if (!subnet) return this.unknownLocation;
+    const table = this.sideTable(subnet, direction);
+    const localIp = addressOf(end, this.index);
+    const key = table.local.values[runIndex(table.local, localIp)]!;
+    if (key < 0) throw new RangeError(`address ${end.ip} is not inside subnet ${subnet.name}`);
+    const remote = table.remote[key]!;
+    return this.store.decisions[remote.values[runIndex(remote, otherIp)]!]!;
+  }
+
+  /** The combined result for traffic from `src` to `dst` (every protocol and port). */
+  pairResult(src: FlowEnd, dst: FlowEnd): PairResult {
+    const srcIp = addressOf(src, this.index);
+    const dstIp = addressOf(dst, this.index);
+    return this.store.meet(
+      this.sideDecision(src, 'Outbound', dstIp),
+      this.sideDecision(dst, 'Inbound', srcIp),
+    );
+  }
+
+  /**
+   * The verdict for one concrete flow. A flow from an address to itself (same location, same
+   * address) is not a network flow (DESIGN.md decision 6) and is rejected.
+   */
+  evaluateFlow(flow: Flow): FlowVerdict {
+    if (sameEnd(flow.src, flow.dst, this.index))
+      throw new RangeError('a flow from an address to itself is not a network flow');
+    const result = this.pairResult(flow.src, flow.dst);
+    if (result.allow.has(flow.protocol, flow.srcPort, flow.dstPort)) return 'allow';
+    if (result.unknown.has(flow.protocol, flow.srcPort, flow.dstPort)) return 'unknown';
+    return 'deny';
+  }
+}
+
+/** The IPv4 address of a flow end (a public container group's `ipAddress.ip`). */
+export function addressOf(end: FlowEnd, index: SnapshotIndex): number {
+  let text: string;
+  if (end.kind === 'publicContainerGroup') {
+    const ip = index.containerGroups.get(end.containerGroupId)?.ipAddress?.ip;
+    if (!ip)
+      throw new RangeError(`container group ${end.containerGroupId} has no IP address in the snapshot`);
+    text = ip;
+  } else text = end.ip;
+  const value = parseIpv4(text);
+  if (value === null) throw new RangeError(`not an IPv4 address: ${text}`);
+  return value;
+}
+
+function sameEnd(a: FlowEnd, b: FlowEnd, index: SnapshotIndex): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'subnet' && b.kind === 'subnet' && a.subnetId !== b.subnetId) return false;
+  return addressOf(a, index) === addressOf(b, index);
+}
+
+/** Compiles a snapshot for evaluation (tables are built lazily, per side, on first use). */
+export function compilePolicy(snapshot: Snapshot, options: EngineOptions = {}): PolicyEngine {
+  return new PolicyEngine(snapshot, options);
+}

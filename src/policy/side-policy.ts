@@ -1,0 +1,218 @@
+/**
+ * Compiles the policy that governs one side of a flow: for a subnet and a direction, the AVNM
+ * security admin rules of its VNet (in priority order, equal priorities kept together) and then the
+ * rules of its NSG (custom then default), each as traffic × source set × destination set.
+ */
+import type { Direction, Protocol, SecurityRule, Subnet } from '../model/snapshot';
+import type { SnapshotIndex } from '../model/snapshot-index';
+import { SymbolicAddressSet } from './address-sets';
+import { AddressWords, type SubnetAddressContext } from './address-words';
+import { portSetOf } from './ports';
+import { TrafficSet } from './traffic';
+
+/** What a matching rule does: final allow, final deny, or (admin `Allow`) hand over to the NSG. */
+export type RuleAction = 'allow' | 'deny' | 'pass';
+
+/** Where a decision came from, for explanations and reports. */
+export interface RuleRef {
+  /** Lower-cased rule id (NSG rule ids are derived: `<nsg id>/securityrules/<name>`). */
+  id: string;
+  layer: 'admin' | 'nsg';
+  name: string;
+  priority: number;
+  access: 'Allow' | 'Deny' | 'AlwaysAllow';
+  direction: Direction;
+  /** The NSG, or the admin rule collection, holding the rule. */
+  ownerId: string;
+  ownerName: string;
+  isDefault: boolean;
+}
+
+export interface CompiledRule {
+  /** Index into the compiler's `refs`. */
+  ref: number;
+  action: RuleAction;
+  traffic: TrafficSet;
+  src: SymbolicAddressSet;
+  dst: SymbolicAddressSet;
+}
+
+export type NsgLayer =
+  | { kind: 'rules'; nsgId: string; rules: CompiledRule[] }
+  | { kind: 'none' }
+  | { kind: 'dangling'; nsgId: string };
+
+/** The compiled policy of one side: admin rules first (groups of equal priority), then the NSG layer. */
+export interface SidePolicy {
+  subnetId: string;
+  direction: Direction;
+  admin: CompiledRule[][];
+  nsg: NsgLayer;
+}
+
+export class PolicyCompiler {
+  readonly words: AddressWords;
+  readonly refs: RuleRef[] = [];
+  private readonly refIndex = new Map<string, number>();
+  private readonly nsgCache = new Map<string, CompiledRule[]>();
+  private readonly adminCache = new Map<string, CompiledRule[][]>();
+  private readonly collectionsByVnet = new Map<string, string[]>();
+
+  constructor(
+    readonly index: SnapshotIndex,
+    words: AddressWords,
+  ) {
+    this.words = words;
+    for (const collection of index.snapshot.securityAdminRuleCollections) {
+      const vnets = new Set<string>();
+      for (const groupId of collection.appliesToGroupIds) {
+        for (const member of index.networkGroups.get(groupId)?.staticMemberIds ?? []) vnets.add(member);
+      }
+      for (const vnet of vnets) {
+        const list = this.collectionsByVnet.get(vnet) ?? [];
+        list.push(collection.id);
+        this.collectionsByVnet.set(vnet, list);
+      }
+    }
+  }
+
+  /** The compiled policy for traffic leaving (Outbound) or entering (Inbound) a subnet. */
+  sidePolicy(subnet: Subnet, direction: Direction): SidePolicy {
+    const ctx = this.words.contextFor(subnet);
+    const ctxKey = `${subnet.virtualNetworkId}|${subnet.routeTableId ?? ''}`;
+    const admin = this.adminRules(subnet.virtualNetworkId, ctx, ctxKey, direction);
+    let nsg: NsgLayer;
+    if (subnet.networkSecurityGroupId === null) nsg = { kind: 'none' };
+    else {
+      const group = this.index.networkSecurityGroups.get(subnet.networkSecurityGroupId);
+      if (!group) nsg = { kind: 'dangling', nsgId: subnet.networkSecurityGroupId };
+      else {
+        const key = `${group.id}|${ctxKey}|${direction}`;
+        let rules = this.nsgCache.get(key);
+        if (!rules) {
+          const ofDirection = (list: readonly SecurityRule[], isDefault: boolean) =>
+            list.filter((r) => r.direction === direction).map((r) => ({ r, isDefault }));
+          const all = [
+            ...ofDirection(group.securityRules, false),
+            ...ofDirection(group.defaultSecurityRules, true),
+          ];
+          all.sort((a, b) => a.r.priority - b.r.priority);
+          rules = all.map(({ r, isDefault }) =>
+            this.compile(
+              {
+                id: `${group.id}/${isDefault ? 'defaultsecurityrules' : 'securityrules'}/${r.name.toLowerCase()}`,
+                layer: 'nsg',
+                name: r.name,
+                priority: r.priority,
+                access: r.access,
+                direction,
+                ownerId: group.id,
+                ownerName: group.name,
+                isDefault,
+              },
+              r.access === 'Allow' ? 'allow' : 'deny',
+              r.protocol,
+              r.sourcePortRanges,
+              r.destinationPortRanges,
+              this.addressSet(r.sourceAddressPrefixes, r.sourceApplicationSecurityGroupIds, ctx),
+              this.addressSet(r.destinationAddressPrefixes, r.destinationApplicationSecurityGroupIds, ctx),
+            ),
+          );
+          this.nsgCache.set(key, rules);
+        }
+        nsg = { kind: 'rules', nsgId: group.id, rules };
+      }
+    }
+    return { subnetId: subnet.id, direction, admin, nsg };
+  }
+
+  private adminRules(
+    vnetId: string,
+    ctx: SubnetAddressContext,
+    ctxKey: string,
+    direction: Direction,
+  ): CompiledRule[][] {
+    const key = `${ctxKey}|${direction}`;
+    let groups = this.adminCache.get(key);
+    if (groups) return groups;
+    const rules: { priority: number; rule: CompiledRule }[] = [];
+    for (const collectionId of this.collectionsByVnet.get(vnetId) ?? []) {
+      const collection = this.index.adminRuleCollections.get(collectionId)!;
+      for (const r of this.index.adminRulesByCollection.get(collectionId) ?? []) {
+        if (r.direction !== direction) continue;
+        const words = (list: typeof r.sources) => list.map((a) => a.addressPrefix);
+        rules.push({
+          priority: r.priority,
+          rule: this.compile(
+            {
+              id: r.id,
+              layer: 'admin',
+              name: r.name,
+              priority: r.priority,
+              access: r.access,
+              direction,
+              ownerId: collection.id,
+              ownerName: collection.name,
+              isDefault: false,
+            },
+            r.access === 'Deny' ? 'deny' : r.access === 'AlwaysAllow' ? 'allow' : 'pass',
+            r.protocol,
+            r.sourcePortRanges.length > 0 ? r.sourcePortRanges : ['*'],
+            r.destinationPortRanges.length > 0 ? r.destinationPortRanges : ['*'],
+            r.sources.length > 0 ? this.addressSet(words(r.sources), [], ctx) : SymbolicAddressSet.all,
+            r.destinations.length > 0
+              ? this.addressSet(words(r.destinations), [], ctx)
+              : SymbolicAddressSet.all,
+          ),
+        });
+      }
+    }
+    rules.sort(
+      (a, b) => a.priority - b.priority || this.refs[a.rule.ref]!.id.localeCompare(this.refs[b.rule.ref]!.id),
+    );
+    groups = [];
+    for (let i = 0; i < rules.length;) {
+      let j = i;
+      while (j < rules.length && rules[j]!.priority === rules[i]!.priority) j++;
+      groups.push(rules.slice(i, j).map((x) => x.rule));
+      i = j;
+    }
+    this.adminCache.set(key, groups);
+    return groups;
+  }
+
+  private addressSet(
+    prefixes: readonly string[],
+    asgIds: readonly string[],
+    ctx: SubnetAddressContext,
+  ): SymbolicAddressSet {
+    let set = SymbolicAddressSet.empty;
+    for (const p of prefixes) set = set.union(this.words.resolve(p, ctx));
+    for (const id of asgIds) set = set.union(this.words.applicationSecurityGroup(id));
+    return set;
+  }
+
+  private compile(
+    ref: RuleRef,
+    action: RuleAction,
+    protocol: Protocol,
+    srcPorts: readonly string[],
+    dstPorts: readonly string[],
+    src: SymbolicAddressSet,
+    dst: SymbolicAddressSet,
+  ): CompiledRule {
+    let refNo = this.refIndex.get(ref.id);
+    if (refNo === undefined) {
+      refNo = this.refs.length;
+      this.refs.push(ref);
+      this.refIndex.set(ref.id, refNo);
+    }
+    return {
+      ref: refNo,
+      action,
+      traffic: TrafficSet.forRule(protocol, portSetOf(srcPorts), portSetOf(dstPorts)),
+      src,
+      dst,
+    };
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Sets of traffic points (protocol, source port, destination port) for the three protocols flows use.
+ * TCP and UDP carry port regions; ICMP has no ports, so it is simply in or out.
+ */
+import type { Protocol } from '../model/snapshot';
+import { PortRegion } from './port-region';
+import type { PortSet } from './interval-set';
+import type { FlowProtocol } from './flow';
+
+export class TrafficSet {
+  private keyCache: string | undefined;
+
+  constructor(
+    readonly tcp: PortRegion,
+    readonly udp: PortRegion,
+    readonly icmp: boolean,
+  ) {}
+
+  static readonly none = new TrafficSet(PortRegion.empty, PortRegion.empty, false);
+  static readonly all = new TrafficSet(PortRegion.full, PortRegion.full, true);
+
+  /**
+   * The traffic a rule's protocol and port fields match. `*` covers TCP, UDP and ICMP; ESP and AH match
+   * none of them; an ICMP flow matches only when both port sets are the whole range (ICMP has no ports).
+   */
+  static forRule(protocol: Protocol, srcPorts: PortSet, dstPorts: PortSet): TrafficSet {
+    const ports = PortRegion.of(srcPorts, dstPorts);
+    const any = protocol === '*';
+    return new TrafficSet(
+      any || protocol === 'Tcp' ? ports : PortRegion.empty,
+      any || protocol === 'Udp' ? ports : PortRegion.empty,
+      (any || protocol === 'Icmp') && srcPorts.isFull && dstPorts.isFull,
+    );
+  }
+
+  get isEmpty(): boolean {
+    return this.tcp.isEmpty && this.udp.isEmpty && !this.icmp;
+  }
+
+  get isAll(): boolean {
+    return this.tcp.isFull && this.udp.isFull && this.icmp;
+  }
+
+  region(protocol: 'Tcp' | 'Udp'): PortRegion {
+    return protocol === 'Tcp' ? this.tcp : this.udp;
+  }
+
+  /** Whether one concrete point is in the set (ports are ignored for ICMP). */
+  has(protocol: FlowProtocol, srcPort: number, dstPort: number): boolean {
+    if (protocol === 'Icmp') return this.icmp;
+    return this.region(protocol).has(srcPort, dstPort);
+  }
+
+  union(o: TrafficSet): TrafficSet {
+    if (o.isEmpty) return this;
+    if (this.isEmpty) return o;
+    return new TrafficSet(this.tcp.union(o.tcp), this.udp.union(o.udp), this.icmp || o.icmp);
+  }
+
+  intersect(o: TrafficSet): TrafficSet {
+    if (o.isAll) return this;
+    if (this.isAll) return o;
+    return new TrafficSet(this.tcp.intersect(o.tcp), this.udp.intersect(o.udp), this.icmp && o.icmp);
+  }
+
+  subtract(o: TrafficSet): TrafficSet {
+    if (o.isEmpty || this.isEmpty) return this;
+    return new TrafficSet(this.tcp.subtract(o.tcp), this.udp.subtract(o.udp), this.icmp && !o.icmp);
+  }
+
+  equals(o: TrafficSet): boolean {
+    return this === o || this.key() === o.key();
+  }
+
+  /** Stable text key: equal sets have equal keys. */
+  key(): string {
+    if (this.keyCache === undefined)
+      this.keyCache = `${this.tcp.key()}/${this.udp.key()}/${this.icmp ? 1 : 0}`;
+    return this.keyCache;
+  }
+}
