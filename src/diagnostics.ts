@@ -41,6 +41,7 @@ export const diagnosticCodes = {
   UNRESOLVED_SUBNET: 'warning',
   UNKNOWN_VALUE: 'warning',
   CONFLICTING_FIELDS: 'warning',
+  INCOMPLETE_LIST: 'warning',
 } as const satisfies Record<string, Severity>;
 
 export type DiagnosticCode = keyof typeof diagnosticCodes;

@@ -1,0 +1,88 @@
+/** `aciseg import <file|dir>... -o <snapshot.json>`: exported Azure JSON → a normalized snapshot file. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { importPaths } from '../../collect/files';
+import { formatDiagnostic } from '../../diagnostics';
+import { InputError } from '../../errors';
+import type { Snapshot } from '../../model/snapshot';
+import { failWith, writeSnapshotFile } from '../files';
+import type { CommandRegistration } from '../program';
+
+interface ImportOptions {
+  output: string;
+  force?: boolean;
+  quiet?: boolean;
+}
+
+/** Registers `import`: reads the inputs, writes the snapshot atomically, reports on stderr. */
+export const registerImport: CommandRegistration = (program, ctx) => {
+  program
+    .command('import')
+    .description(
+      'Read exported Azure JSON (ARM REST, az CLI, Resource Graph, SDK objects, ARM templates) into a snapshot.',
+    )
+    .argument('[paths...]', 'JSON files, or directories searched recursively for *.json')
+    .requiredOption('-o, --output <file>', 'snapshot file to write')
+    .option('--force', 'replace the output file if it exists')
+    .option('-q, --quiet', 'do not print warnings (they are still stored in the snapshot)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  aciseg import exports/ -o estate.snapshot.json\n' +
+        '  az network nsg list -o json > nsgs.json && aciseg import nsgs.json vnets.json -o estate.snapshot.json\n',
+    )
+    .action((paths: string[], options: ImportOptions, _cmd: Command) => {
+      const target = path.resolve(ctx.io.cwd, options.output);
+      // Fail before the (possibly long) import when the output cannot be written anyway.
+      if (!options.force && exists(target)) {
+        throw new InputError(`output file ${options.output} already exists (use --force to replace it)`);
+      }
+      const outcome = importPaths(paths, ctx.io.cwd);
+      if (outcome.snapshot === undefined) failWith(outcome.diagnostics);
+      if (!options.quiet) {
+        for (const d of outcome.diagnostics)
+          if (d.severity === 'warning') ctx.io.stderr(`${formatDiagnostic(d)}\n`);
+      }
+      writeSnapshotFile(target, outcome.snapshot, { force: options.force === true });
+      ctx.io.stderr(`wrote ${options.output}: ${describeCounts(outcome.snapshot)}\n`);
+    });
+};
+
+function exists(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
+/** The one-line summary printed after writing: what the snapshot holds and how much was skipped. */
+export function describeCounts(s: Snapshot): string {
+  const rules = s.networkSecurityGroups.reduce((n, nsg) => n + nsg.securityRules.length, 0);
+  const parts = [
+    count(s.virtualNetworks.length, 'virtual network'),
+    count(s.subnets.length, 'subnet'),
+    count(s.virtualNetworkPeerings.length, 'peering'),
+    `${count(s.networkSecurityGroups.length, 'NSG')} (${count(rules, 'rule')})`,
+    count(s.routeTables.length, 'route table'),
+    count(s.containerGroups.length, 'container group'),
+  ];
+  if (s.applicationSecurityGroups.length > 0)
+    parts.push(count(s.applicationSecurityGroups.length, 'application security group'));
+  if (s.networkGroups.length > 0) parts.push(count(s.networkGroups.length, 'network group'));
+  if (s.securityAdminRuleCollections.length > 0) {
+    parts.push(count(s.securityAdminRuleCollections.length, 'admin rule collection'));
+  }
+  if (s.securityAdminRules.length > 0) parts.push(count(s.securityAdminRules.length, 'admin rule'));
+  const skipped = s.skippedResourceTypes.reduce((n, t) => n + t.count, 0);
+  const warnings = s.diagnostics.length;
+  return (
+    `${parts.join(', ')}; ${count(skipped, 'resource')} of other types skipped` +
+    (warnings > 0 ? `; ${count(warnings, 'warning')}` : '')
+  );
+}

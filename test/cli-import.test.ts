@@ -1,0 +1,255 @@
+/** `aciseg import` through the real command line, in-process (runCli), on files in a temporary directory. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runCli } from '../src/cli/program';
+import { parseSnapshotText } from '../src/model/snapshot-codec';
+
+const shapes = path.join(__dirname, 'fixtures/import/shapes');
+let dir: string;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aciseg-import-'));
+});
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: dir });
+  return { code, stdout, stderr };
+}
+
+function write(name: string, content: string | object): string {
+  const file = path.join(dir, name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  return name;
+}
+
+const nsgId =
+  '/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg';
+function nsgWith(...rules: Record<string, unknown>[]): object {
+  return {
+    id: nsgId,
+    name: 'nsg',
+    type: 'Microsoft.Network/networkSecurityGroups',
+    properties: {
+      securityRules: rules.map((props, i) => ({
+        name: `rule${i}`,
+        properties: {
+          protocol: 'Tcp',
+          access: 'Allow',
+          direction: 'Inbound',
+          priority: 100 + i,
+          sourceAddressPrefix: '*',
+          sourcePortRange: '*',
+          destinationAddressPrefix: '10.0.0.0/24',
+          destinationPortRange: '443',
+          ...props,
+        },
+      })),
+    },
+  };
+}
+
+describe('aciseg import', () => {
+  it('writes a snapshot and says what it holds', async () => {
+    const r = await run('import', path.join(shapes, 'rest'), '-o', 'out.json');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'wrote out.json: 1 virtual network, 2 subnets, 1 peering, 1 NSG (4 rules), 1 route table, 2 container groups; 0 resources of other types skipped\n',
+    );
+    const parsed = parseSnapshotText(fs.readFileSync(path.join(dir, 'out.json'), 'utf8'), 'out.json');
+    expect(parsed.ok && parsed.snapshot.containerGroups.map((g) => g.name)).toEqual([
+      'cg-private',
+      'cg-public',
+    ]);
+  });
+
+  it('prints warnings (file: $.path: message [CODE]) and stores them; --quiet hides them from stderr only', async () => {
+    write('in/nsg.json', nsgWith({ sourceAddressPrefix: '10.1.2.3/16' }));
+    write('in/nic.json', {
+      id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/nic',
+      type: 'Microsoft.Network/networkInterfaces',
+    });
+    const loud = await run('import', 'in', '-o', 'a.json');
+    expect(loud.code).toBe(0);
+    const lines = loud.stderr.trim().split('\n');
+    expect(lines).toEqual([
+      `warning: ${path.join('in', 'nsg.json')}: $.properties.securityRules[0].properties.sourceAddressPrefix: "10.1.2.3/16" has host bits set; read as 10.1.0.0/16 (the network Azure applies) [HOST_BITS_SET]`,
+      `warning: ${path.join('in', 'nic.json')}: $: 1 resource of type Microsoft.Network/networkInterfaces skipped: aciseg does not model this type [SKIPPED_RESOURCE_TYPE]`,
+      'wrote a.json: 0 virtual networks, 0 subnets, 0 peerings, 1 NSG (1 rule), 0 route tables, 0 container groups; 1 resource of other types skipped; 2 warnings',
+    ]);
+    const quiet = await run('import', 'in', '-o', 'b.json', '--quiet');
+    expect(quiet.stderr.split('\n').filter((l) => l.startsWith('warning'))).toEqual([]);
+    const snapshot = parseSnapshotText(fs.readFileSync(path.join(dir, 'b.json'), 'utf8'), 'b.json');
+    expect(snapshot.ok && snapshot.snapshot.diagnostics.map((d) => d.code)).toEqual([
+      'HOST_BITS_SET',
+      'SKIPPED_RESOURCE_TYPE',
+    ]);
+    // Same input, same bytes.
+    expect(fs.readFileSync(path.join(dir, 'b.json'), 'utf8')).toBe(
+      fs.readFileSync(path.join(dir, 'a.json'), 'utf8'),
+    );
+  });
+
+  it('searches directories recursively for *.json only, and reads named files whatever their extension', async () => {
+    write('d/a/one.json', nsgWith({}));
+    write('d/notes.txt', 'not json at all');
+    write('d/main.bicep', 'resource x');
+    write('export.txt', JSON.stringify({ value: [] }));
+    const r = await run('import', 'd', 'export.txt', '-o', 'out.json');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('1 NSG (1 rule)');
+  });
+
+  it('refuses a .bicep file named explicitly, asking for az bicep build', async () => {
+    write('main.bicep', 'param x string');
+    const r = await run('import', 'main.bicep', '-o', 'out.json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error: main.bicep: this is a Bicep file');
+    expect(r.stderr).toContain('az bicep build --file main.bicep');
+    expect(fs.existsSync(path.join(dir, 'out.json'))).toBe(false);
+  });
+
+  it('refuses no path at all and a missing file', async () => {
+    const none = await run('import', '-o', 'out.json');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('[EMPTY_INPUT]');
+    const missing = await run('import', 'nope.json', '-o', 'out.json');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(
+      'error: nope.json: cannot read: no such file or directory [FILE_UNREADABLE]\n',
+    );
+  });
+
+  describe('bad input: exit 2, the file and where in it on stderr, no output file', () => {
+    const cases: [string, string, string | object, string[]][] = [
+      [
+        'truncated JSON',
+        'cut.json',
+        '{\n  "value": [\n    {"id": "/subscriptions/s',
+        ['error: cut.json: not valid JSON at line 3, column', 'truncated?', '[NOT_JSON]'],
+      ],
+      [
+        'a file that is not JSON',
+        'hello.json',
+        'hello, world\n',
+        ['error: hello.json: not valid JSON at line 1, column 1', '[NOT_JSON]'],
+      ],
+      [
+        'JSON of an unrecognised shape',
+        'shape.json',
+        { hello: { world: true } },
+        ['error: shape.json: $: expected an Azure resource', '[UNRECOGNISED_SHAPE]'],
+      ],
+      [
+        'a rule with priority 5000',
+        'prio.json',
+        nsgWith({ priority: 5000 }),
+        [
+          'error: prio.json: $.properties.securityRules[0].properties.priority: priority 5000 is not valid',
+          '[INVALID_PRIORITY]',
+        ],
+      ],
+      [
+        'a prefix 10.0.0.300/24',
+        'prefix.json',
+        nsgWith({ sourceAddressPrefix: '10.0.0.300/24' }),
+        [
+          'error: prefix.json: $.properties.securityRules[0].properties.sourceAddressPrefix: "10.0.0.300/24" is not a valid IP address',
+          '[INVALID_PREFIX]',
+        ],
+      ],
+      [
+        'a port range 80-70',
+        'ports.json',
+        nsgWith({ destinationPortRange: '80-70' }),
+        [
+          'error: ports.json: $.properties.securityRules[0].properties.destinationPortRange: "80-70" is not a valid port range',
+          '[INVALID_PORT]',
+        ],
+      ],
+      [
+        'duplicate priorities in one direction of one NSG',
+        'dup.json',
+        nsgWith({ priority: 300 }, { priority: 300 }),
+        [
+          'error: dup.json: $.properties.securityRules[1]: rules "rule0" and "rule1" both have Inbound priority 300',
+          '[DUPLICATE_PRIORITY]',
+        ],
+      ],
+    ];
+    it.each(cases)('%s', async (_what, name, content, expected) => {
+      write(name, content);
+      const r = await run('import', name, '-o', 'out.json');
+      expect(r.code).toBe(2);
+      for (const text of expected) expect(r.stderr).toContain(text);
+      expect(r.stderr).not.toContain('wrote');
+      expect(fs.existsSync(path.join(dir, 'out.json'))).toBe(false);
+      expect(fs.readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    });
+
+    it('an empty directory', async () => {
+      fs.mkdirSync(path.join(dir, 'empty'));
+      const r = await run('import', 'empty', '-o', 'out.json');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        'error: empty: the directory holds no .json file (it is searched recursively) [EMPTY_INPUT]\n',
+      );
+      expect(fs.existsSync(path.join(dir, 'out.json'))).toBe(false);
+    });
+
+    it('prints every fatal problem of every file, and no warning', async () => {
+      write(
+        'm/a.json',
+        nsgWith({ priority: 5000 }, { destinationPortRange: '1-0' }, { sourceAddressPrefix: '10.0.0.5/24' }),
+      );
+      write('m/b.json', '[');
+      const r = await run('import', 'm', '-o', 'out.json');
+      expect(r.code).toBe(2);
+      expect(
+        r.stderr
+          .trim()
+          .split('\n')
+          .map((l) => /\[([A-Z_]+)\]$/.exec(l)?.[1]),
+      ).toEqual(['INVALID_PRIORITY', 'INVALID_PORT', 'NOT_JSON']);
+    });
+  });
+
+  it('accepts a byte-order mark and CRLF line ends, refuses bytes that are not UTF-8', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'bom.json'),
+      `\uFEFF${JSON.stringify(nsgWith({}), null, 2).replace(/\n/g, '\r\n')}`,
+    );
+    expect((await run('import', 'bom.json', '-o', 'a.json')).code).toBe(0);
+    fs.writeFileSync(path.join(dir, 'latin1.json'), Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x3a, 0x31, 0x7d]));
+    const r = await run('import', 'latin1.json', '-o', 'b.json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: latin1.json: file is not valid UTF-8 text [NOT_UTF8]\n');
+    expect(fs.existsSync(path.join(dir, 'b.json'))).toBe(false);
+  });
+
+  it('refuses to replace an existing output without --force, and replaces it with --force', async () => {
+    write('in.json', nsgWith({}));
+    fs.writeFileSync(path.join(dir, 'out.json'), 'precious');
+    const r = await run('import', 'in.json', '-o', 'out.json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: output file out.json already exists (use --force to replace it)\n');
+    expect(fs.readFileSync(path.join(dir, 'out.json'), 'utf8')).toBe('precious');
+    const forced = await run('import', 'in.json', '-o', 'out.json', '--force');
+    expect(forced.code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'out.json'), 'utf8')).toContain('"schemaVersion":1');
+  });
+
+  it('requires -o', async () => {
+    write('in.json', nsgWith({}));
+    const r = await run('import', 'in.json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("required option '-o, --output <file>' not specified");
+  });
+});
