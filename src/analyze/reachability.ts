@@ -1,16 +1,23 @@
 /**
- * Exact all-pairs reachability. The address space is cut into atoms that no compiled table can tell
- * apart; endpoint classes are (location, atoms) with identical behaviour as local and as remote
- * address in every table (found by 64-bit signatures); every ordered pair of classes with a policy on
- * at least one side gets one pair result, memoized on the pair of side decisions.
+ * Exact all-pairs reachability.
+ *
+ * Inside subnets, the address space is cut into atoms that no compiled table can tell apart; endpoint
+ * classes are (subnet, atoms) that behave identically as local and as remote address in every table
+ * (found by 64-bit signatures), plus one class per public container group. Every ordered pair of
+ * those classes gets one pair result, memoized on the pair of side decisions.
+ *
+ * Addresses outside every subnet (Internet, on-premises, peered networks not in the snapshot) have no
+ * policy of their own, so what they can do is read straight off each class's inbound and outbound
+ * runs: external groups are the address sets those runs cut out, created as paths need them.
  */
 import type { ContainerGroup, Subnet } from '../model/snapshot';
 import { parseIpv4 } from '../policy/address';
-import type { Decision, PairResult } from '../policy/decision';
 import type { PolicyEngine } from '../policy/engine';
 import { ipv4SetOf } from '../policy/address-words';
 import { IPV4_MAX, IntervalSet, ipv4Domain, type Ipv4Set } from '../policy/interval-set';
 import { runIndex, type Runs, type SideTable } from '../policy/side-table';
+import { IntList } from '../policy/int-list';
+import { IntPairMap } from '../policy/int-pair-map';
 
 export type ClassKind = 'subnet' | 'external' | 'publicContainerGroup';
 
@@ -27,33 +34,43 @@ export interface EndpointClass {
   inKey: number;
 }
 
-export interface ReachabilityRow {
-  from: number;
-  /** Destination class indices grouped by pair result id, in ascending result id order. */
-  byResult: Map<number, number[]>;
+/**
+ * Open paths in compact form: path i goes from each of its source classes (`pathSources`) to each
+ * of its target classes (`pathTargets`), all with pair result `result[i]` (an id in the engine's
+ * decision store). Only results that allow something, or leave something unknown, are kept.
+ */
+export interface Paths {
+  count: number;
+  /** First source class of each path (see `pathSources` for all of them). */
+  from: IntList;
+  fromStart: IntList;
+  fromList: IntList;
+  result: IntList;
+  targetStart: IntList;
+  targets: IntList;
 }
 
 export interface Reachability {
   classes: EndpointClass[];
-  /** Pair results that allow something or leave something unknown. */
-  rows: ReachabilityRow[];
+  paths: Paths;
   stats: ReachabilityStats;
 }
 
 export interface ReachabilityStats {
   atoms: number;
-  classes: number;
+  /** Subnet and public-container-group classes (the pair matrix). */
+  internalClasses: number;
+  externalGroups: number;
   pairsEvaluated: number;
-  pairsOpen: number;
+  openPairs: number;
   distinctDecisions: number;
-  distinctPairResults: number;
-  milliseconds: { tables: number; classes: number; pairs: number };
+  milliseconds: { tables: number; classes: number; pairs: number; external: number };
 }
 
 export interface ReachabilityOptions {
   /** Called now and then with a progress message for long runs. */
   progress?: (message: string) => void;
-  /** Injected clock (the analysis itself never reads the time). */
+  /** Injected clock for the phase timings (the analysis never reads the time itself). */
   now?: () => number;
 }
 
@@ -68,11 +85,11 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
   subnets.forEach((s, i) => {
     outTables.push(engine.sideTable(s, 'Outbound'));
     inTables.push(engine.sideTable(s, 'Inbound'));
-    if ((i + 1) % 200 === 0) progress(`compiled ${i + 1}/${subnets.length} subnets`);
+    if ((i + 1) % 250 === 0) progress(`compiled ${i + 1}/${subnets.length} subnets`);
   });
   const t1 = now();
 
-  // 1. Atoms: every run boundary of every remote map, every local slice boundary and every subnet edge.
+  // 1. Atoms: every run boundary of every remote map, every local slice boundary, every subnet edge.
   const cutSet = new Set<number>([0]);
   const allRemote: Runs[] = [];
   for (const t of [...outTables, ...inTables]) {
@@ -82,16 +99,10 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
     }
     for (const s of t.local.starts) cutSet.add(s);
   }
-  const publicGroups = engine.index.snapshot.containerGroups.filter(isPublicGroup);
-  for (const g of publicGroups) {
-    const ip = parseIpv4(g.ipAddress!.ip!)!;
-    cutSet.add(ip);
-    if (ip < IPV4_MAX) cutSet.add(ip + 1);
-  }
   const atoms = Float64Array.from([...cutSet].sort((a, b) => a - b));
   const atomEnd = (i: number) => (i + 1 < atoms.length ? atoms[i + 1]! - 1 : IPV4_MAX);
 
-  // 2. Remote signature of every atom: XOR of a hash of (map, decision) over all maps (prefix-XOR of differences).
+  // 2. Remote signature of every atom: XOR of a hash of (map, decision) over all maps, via prefix-XOR of differences.
   const sigA = new Uint32Array(atoms.length + 1);
   const sigB = new Uint32Array(atoms.length + 1);
   allRemote.forEach((runs, m) => {
@@ -111,134 +122,356 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
     sigB[i] = sigB[i]! ^ sigB[i - 1]!;
   }
 
-  // 3. Classes.
+  // 3. Subnet classes, then one class per public container group.
   const classes: EndpointClass[] = [];
-  const classByKey = new Map<string, EndpointClass>();
-  const pieces = new Map<EndpointClass, [number, number][]>();
-  const addPiece = (
-    key: string,
-    make: () => Omit<EndpointClass, 'index' | 'ranges'>,
-    lo: number,
-    hi: number,
-  ) => {
-    let c = classByKey.get(key);
-    if (!c) {
-      c = { ...make(), index: -1, ranges: IntervalSet.empty(ipv4Domain) };
-      classByKey.set(key, c);
-      pieces.set(c, []);
-    }
-    pieces.get(c)!.push([lo, hi]);
-  };
+  const classByKey = new Map<string, { cls: EndpointClass; pieces: [number, number][] }>();
   let inSubnets = IntervalSet.empty(ipv4Domain);
   subnets.forEach((subnet, si) => {
     const space = ipv4SetOf(subnet.addressPrefixes);
     inSubnets = inSubnets.union(space);
+    const out = outTables[si]!.local;
+    const inb = inTables[si]!.local;
     for (const [lo, hi] of space.intervals()) {
       for (let a = atomIndex(atoms, lo); a < atoms.length && atoms[a]! <= hi; a++) {
-        const outKey = outTables[si]!.local.values[runIndex(outTables[si]!.local, atoms[a]!)]!;
-        const inKey = inTables[si]!.local.values[runIndex(inTables[si]!.local, atoms[a]!)]!;
-        addPiece(
-          `s|${si}|${outKey}|${inKey}|${sigA[a]}|${sigB[a]}`,
-          () => ({ kind: 'subnet', subnet, group: null, outKey, inKey }),
-          atoms[a]!,
-          Math.min(atomEnd(a), hi),
-        );
+        const outKey = out.values[runIndex(out, atoms[a]!)]!;
+        const inKey = inb.values[runIndex(inb, atoms[a]!)]!;
+        const key = `${si}|${outKey}|${inKey}|${sigA[a]}|${sigB[a]}`;
+        let entry = classByKey.get(key);
+        if (!entry) {
+          entry = {
+            cls: {
+              index: -1,
+              kind: 'subnet',
+              subnet,
+              group: null,
+              ranges: IntervalSet.empty(ipv4Domain),
+              outKey,
+              inKey,
+            },
+            pieces: [],
+          };
+          classByKey.set(key, entry);
+        }
+        entry.pieces.push([Math.max(atoms[a]!, lo), Math.min(atomEnd(a), hi)]);
       }
     }
   });
-  const outside = inSubnets.complement();
-  for (const [lo, hi] of outside.intervals()) {
-    for (let a = atomIndex(atoms, lo); a < atoms.length && atoms[a]! <= hi; a++) {
-      addPiece(
-        `x|${sigA[a]}|${sigB[a]}`,
-        () => ({ kind: 'external', subnet: null, group: null, outKey: -1, inKey: -1 }),
-        atoms[a]!,
-        Math.min(atomEnd(a), hi),
-      );
-    }
+  for (const { cls, pieces } of classByKey.values()) {
+    cls.ranges = IntervalSet.of(ipv4Domain, pieces);
+    cls.index = classes.length;
+    classes.push(cls);
   }
-  for (const g of [...publicGroups].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+  for (const g of engine.index.snapshot.containerGroups
+    .filter(isPublicGroup)
+    .sort((a, b) => (a.id < b.id ? -1 : 1))) {
     const ip = parseIpv4(g.ipAddress!.ip!)!;
-    addPiece(
-      `p|${g.id}`,
-      () => ({ kind: 'publicContainerGroup', subnet: null, group: g, outKey: -1, inKey: -1 }),
-      ip,
-      ip,
-    );
+    classes.push({
+      index: classes.length,
+      kind: 'publicContainerGroup',
+      subnet: null,
+      group: g,
+      ranges: IntervalSet.range(ipv4Domain, ip, ip),
+      outKey: -1,
+      inKey: -1,
+    });
   }
-  for (const c of classByKey.values()) {
-    c.ranges = IntervalSet.of(ipv4Domain, pieces.get(c)!);
-    c.index = classes.length;
-    classes.push(c);
-  }
+  const internalCount = classes.length;
   const subnetIndex = new Map(subnets.map((s, i) => [s.id, i]));
-  const reps = classes.map((c) => c.ranges.first()!);
+  const outRuns = (c: EndpointClass) => outTables[subnetIndex.get(c.subnet!.id)!]!.remote[c.outKey]!;
+  const inRuns = (c: EndpointClass) => inTables[subnetIndex.get(c.subnet!.id)!]!.remote[c.inKey]!;
   const t2 = now();
-  progress(`${atoms.length} atoms, ${classes.length} endpoint classes`);
+  progress(`${atoms.length} atoms, ${internalCount} endpoint classes inside subnets or public`);
 
-  // 4. Per (table, key): the decision seen at every class's representative address.
+  // 4. The pair matrix between those classes, one (source subnet, destination subnet) block at a time:
+  // inside a block, classes that the two tables involved do not tell apart form one rectangle.
+  const reps = classes.map((c) => c.ranges.first()!);
   const columnCache = new Map<Runs, Int32Array>();
+  /** The decision of a remote map at every class's representative address. */
   const column = (runs: Runs): Int32Array => {
     let col = columnCache.get(runs);
     if (!col) {
-      col = new Int32Array(classes.length);
-      for (let i = 0; i < classes.length; i++) col[i] = runs.values[runIndex(runs, reps[i]!)]!;
+      col = new Int32Array(internalCount);
+      for (let i = 0; i < internalCount; i++) col[i] = runs.values[runIndex(runs, reps[i]!)]!;
       columnCache.set(runs, col);
     }
     return col;
   };
   const decisions = engine.store.decisions;
-  const inboundOf = (c: EndpointClass): Int32Array | Decision => {
-    if (c.kind === 'subnet') return column(inTables[subnetIndex.get(c.subnet!.id)!]!.remote[c.inKey]!);
-    if (c.kind === 'publicContainerGroup') return engine.publicPortsDecision(c.group!);
-    return engine.noPolicy;
+  const paths: Paths = {
+    count: 0,
+    from: new IntList(),
+    result: new IntList(),
+    targetStart: new IntList(),
+    targets: new IntList(1 << 16),
+    fromStart: new IntList(),
+    fromList: new IntList(1 << 12),
   };
-  const inbound = classes.map(inboundOf);
+  const addPath = (from: ArrayLike<number>, result: number, targets: ArrayLike<number>) => {
+    paths.fromStart.push(paths.fromList.length);
+    for (let i = 0; i < from.length; i++) paths.fromList.push(from[i]!);
+    paths.from.push(from[0]!);
+    paths.result.push(result);
+    paths.targetStart.push(paths.targets.length);
+    for (let i = 0; i < targets.length; i++) paths.targets.push(targets[i]!);
+    paths.count++;
+  };
 
-  // 5. The pairs.
-  const rows: ReachabilityRow[] = [];
-  const openResults = new Set<number>();
-  let evaluated = 0;
-  let open = 0;
-  for (const a of classes) {
-    const outCol =
-      a.kind === 'subnet' ? column(outTables[subnetIndex.get(a.subnet!.id)!]!.remote[a.outKey]!) : null;
-    const byResult = new Map<number, number[]>();
-    for (const b of classes) {
-      if (!outCol && b.kind === 'external') continue; // no policy on either side
-      if (a === b && a.ranges.size() === 1) continue; // an address to itself is not a flow
-      const dOut = outCol ? decisions[outCol[b.index]!]! : engine.noPolicy;
-      const inb = inbound[b.index]!;
-      const dIn = inb instanceof Int32Array ? decisions[inb[a.index]!]! : inb;
-      const result: PairResult = engine.store.meet(dOut, dIn);
-      evaluated++;
-      if (result.allow.isEmpty && result.unknown.isEmpty) continue;
-      open++;
-      openResults.add(result.id);
-      const list = byResult.get(result.id);
-      if (list) list.push(b.index);
-      else byResult.set(result.id, [b.index]);
-    }
-    if (byResult.size > 0)
-      rows.push({ from: a.index, byResult: new Map([...byResult].sort((x, y) => x[0] - y[0])) });
-    if (outCol && a.kind === 'subnet')
-      columnCache.delete(outTables[subnetIndex.get(a.subnet!.id)!]!.remote[a.outKey]!);
-    if ((a.index + 1) % 1000 === 0) progress(`pairs: ${a.index + 1}/${classes.length} source classes`);
+  // Blocks: every subnet with its classes split by local key, and every public container group alone.
+  interface Block {
+    classes: number[];
+    /** Per local key of the outbound (or inbound) table: the block's classes with that key. */
+    byOutKey: Map<number, number[]>;
+    byInKey: Map<number, number[]>;
+    outKeys: { key: number; members: number[] }[];
+    inKeys: { key: number; members: number[] }[];
+    subnet: number; // index into subnets, or -1 for a public container group
   }
+  const blocks: Block[] = [];
+  const blockOfSubnet = new Map<number, Block>();
+  for (const c of classes) {
+    if (c.index >= internalCount) break;
+    if (c.kind === 'publicContainerGroup') {
+      blocks.push({
+        classes: [c.index],
+        byOutKey: new Map([[-1, [c.index]]]),
+        byInKey: new Map([[-1, [c.index]]]),
+        outKeys: [],
+        inKeys: [],
+        subnet: -1,
+      });
+      continue;
+    }
+    const si = subnetIndex.get(c.subnet!.id)!;
+    let b = blockOfSubnet.get(si);
+    if (!b) {
+      b = { classes: [], byOutKey: new Map(), byInKey: new Map(), outKeys: [], inKeys: [], subnet: si };
+      blockOfSubnet.set(si, b);
+      blocks.push(b);
+    }
+    b.classes.push(c.index);
+    b.byOutKey.set(c.outKey, [...(b.byOutKey.get(c.outKey) ?? []), c.index]);
+    b.byInKey.set(c.inKey, [...(b.byInKey.get(c.inKey) ?? []), c.index]);
+  }
+
+  for (const b of blocks) {
+    b.outKeys = [...b.byOutKey].map(([key, members]) => ({ key, members }));
+    b.inKeys = [...b.byInKey].map(([key, members]) => ({ key, members }));
+  }
+
+  /**
+   * Splits `members` by `values[member]`: [value, group id, members][], one group when all agree
+   * (the usual case: the table does not tell the block's classes apart). Group ids identify member
+   * lists within the current source block.
+   */
+  const groupIds = new Map<string, number>();
+  const uniformIds = new Map<number[], number>();
+  const splitBy = (
+    members: number[],
+    values: Int32Array | null,
+    constant: number,
+  ): [number, number, number[]][] => {
+    const uniformId = () => {
+      let id = uniformIds.get(members);
+      if (id === undefined) {
+        id = groupIds.size + uniformIds.size;
+        uniformIds.set(members, id);
+      }
+      return id;
+    };
+    if (values === null) return [[constant, uniformId(), members]];
+    const first = values[members[0]!]!;
+    let uniform = true;
+    for (let i = 1; i < members.length && uniform; i++) if (values[members[i]!] !== first) uniform = false;
+    if (uniform) return [[first, uniformId(), members]];
+    const groups = new Map<number, number[]>();
+    for (const m of members) {
+      const v = values[m]!;
+      const g = groups.get(v);
+      if (g) g.push(m);
+      else groups.set(v, [m]);
+    }
+    return [...groups].map(([v, g]) => {
+      const key = g.join(',');
+      let id = groupIds.get(key);
+      if (id === undefined) {
+        id = groupIds.size + uniformIds.size;
+        groupIds.set(key, id);
+      }
+      return [v, id, g];
+    });
+  };
+
+  let evaluated = 0;
+  let openPairs = 0;
+  const pendingIndex = new IntPairMap(1 << 10);
+  let pending: { from: number[]; result: number; targets: number[] }[] = [];
+  /** Whether `values` gives every member the same value. */
+  const uniformOver = (members: number[], values: Int32Array): boolean => {
+    const first = values[members[0]!]!;
+    for (let i = 1; i < members.length; i++) if (values[members[i]!] !== first) return false;
+    return true;
+  };
+  const emit = (
+    fromId: number,
+    fromGroup: number[],
+    dOut: number,
+    dIn: number,
+    toGroup: number[],
+    self: boolean,
+  ) => {
+    const id = engine.store.meetId(decisions[dOut]!, decisions[dIn]!);
+    evaluated += fromGroup.length * toGroup.length;
+    if (isClosed(engine, id)) return;
+    let targets = toGroup;
+    // An address to itself is not a flow: a one-address class never targets itself.
+    if (self && fromGroup.length === 1 && classes[fromGroup[0]!]!.ranges.size() === 1) {
+      targets = toGroup.filter((t) => t !== fromGroup[0]);
+      if (targets.length === 0) return;
+    }
+    openPairs += fromGroup.length * targets.length;
+    const at = pendingIndex.get(fromId, id);
+    if (at >= 0) {
+      const list = pending[at]!.targets;
+      for (let i = 0; i < targets.length; i++) list.push(targets[i]!);
+    } else {
+      pendingIndex.set(fromId, id, pending.length);
+      pending.push({ from: fromGroup, result: id, targets: targets.slice() });
+    }
+  };
+  blocks.forEach((src, blockNo) => {
+    groupIds.clear();
+    uniformIds.clear();
+    for (let ok = 0; ok < src.outKeys.length; ok++) {
+      const srcMembers = src.outKeys[ok]!.members;
+      const outCol = src.subnet >= 0 ? column(outTables[src.subnet]!.remote[src.outKeys[ok]!.key]!) : null;
+      for (let bi = 0; bi < blocks.length; bi++) {
+        const dst = blocks[bi]!;
+        for (let ik = 0; ik < dst.inKeys.length; ik++) {
+          const dstMembers = dst.inKeys[ik]!.members;
+          const inCol = dst.subnet >= 0 ? column(inTables[dst.subnet]!.remote[dst.inKeys[ik]!.key]!) : null;
+          const dstConst =
+            dst.subnet >= 0 ? -1 : engine.publicPortsDecision(classes[dstMembers[0]!]!.group!).id;
+          // The usual case: neither table tells the blocks' classes apart — one rectangle.
+          const srcUniform = inCol === null || uniformOver(srcMembers, inCol);
+          const dstUniform = outCol === null || uniformOver(dstMembers, outCol);
+          if (srcUniform && dstUniform) {
+            const dIn = inCol === null ? dstConst : inCol[srcMembers[0]!]!;
+            const dOut = outCol === null ? engine.noPolicy.id : outCol[dstMembers[0]!]!;
+            emit(splitBy(srcMembers, null, 0)[0]![1], srcMembers, dOut, dIn, dstMembers, src === dst);
+            continue;
+          }
+          for (const [dIn, fromId, fromGroup] of splitBy(srcMembers, inCol, dstConst)) {
+            for (const [dOut, , toGroup] of splitBy(dstMembers, outCol, engine.noPolicy.id))
+              emit(fromId, fromGroup, dOut, dIn, toGroup, src === dst);
+          }
+        }
+      }
+    }
+    for (const p of pending) addPath(p.from, p.result, p.targets);
+    pending = [];
+    pendingIndex.clear();
+    if (src.subnet >= 0)
+      for (const k of src.outKeys) columnCache.delete(outTables[src.subnet]!.remote[k.key]!);
+    if (blockNo % 250 === 249) progress(`pairs: ${blockNo + 1}/${blocks.length} source blocks`);
+  });
+  columnCache.clear();
   const t3 = now();
+
+  // 5. External groups: what addresses outside every subnet can reach, and be reached from, each class.
+  const outside = inSubnets.complement().intervals();
+  const externalByKey = new Map<string, number>();
+  const externalGroup = (ranges: Ipv4Set): number => {
+    const key = ranges.key();
+    let index = externalByKey.get(key);
+    if (index === undefined) {
+      index = classes.length;
+      classes.push({ index, kind: 'external', subnet: null, group: null, ranges, outKey: -1, inKey: -1 });
+      externalByKey.set(key, index);
+    }
+    return index;
+  };
+  // For each remote map: its open pieces over the outside, grouped by decision.
+  const pieceCache = new Map<Runs, Map<number, Ipv4Set>>();
+  const outsidePieces = (runs: Runs): Map<number, Ipv4Set> => {
+    let byDecision = pieceCache.get(runs);
+    if (!byDecision) {
+      const lists = new Map<number, [number, number][]>();
+      for (const [lo, hi] of outside) {
+        for (let i = runIndex(runs, lo); i < runs.starts.length && runs.starts[i]! <= hi; i++) {
+          const start = Math.max(runs.starts[i]!, lo);
+          const end = Math.min(i + 1 < runs.starts.length ? runs.starts[i + 1]! - 1 : IPV4_MAX, hi);
+          const d = runs.values[i]!;
+          const list = lists.get(d);
+          if (list) list.push([start, end]);
+          else lists.set(d, [[start, end]]);
+        }
+      }
+      byDecision = new Map([...lists].map(([d, l]) => [d, IntervalSet.of(ipv4Domain, l)]));
+      pieceCache.set(runs, byDecision);
+    }
+    return byDecision;
+  };
+  const external = new Map<string, { from: number; result: number; targets: number[] }>();
+  const addExternal = (from: number, result: number, target: number) => {
+    const key = `${from}|${result}`;
+    const entry = external.get(key);
+    if (entry) entry.targets.push(target);
+    else external.set(key, { from, result, targets: [target] });
+  };
+  const everythingOutside = IntervalSet.of(ipv4Domain, outside);
+  for (let c = 0; c < internalCount; c++) {
+    const cls = classes[c]!;
+    if (cls.kind === 'publicContainerGroup') {
+      const id = engine.store.meetId(engine.noPolicy, engine.publicPortsDecision(cls.group!));
+      if (!isClosed(engine, id)) addExternal(externalGroup(everythingOutside), id, c);
+      continue;
+    }
+    for (const [d, ranges] of outsidePieces(inRuns(cls))) {
+      const id = engine.store.meetId(engine.noPolicy, decisions[d]!);
+      if (!isClosed(engine, id)) addExternal(externalGroup(ranges), id, c);
+    }
+    for (const [d, ranges] of outsidePieces(outRuns(cls))) {
+      const id = engine.store.meetId(decisions[d]!, engine.noPolicy);
+      if (!isClosed(engine, id)) addExternal(c, id, externalGroup(ranges));
+    }
+  }
+  for (const e of [...external.values()].sort((x, y) => x.from - y.from || x.result - y.result)) {
+    addPath([e.from], e.result, e.targets);
+    openPairs += e.targets.length;
+  }
+  const t4 = now();
+  progress(`${paths.count} open paths, ${classes.length - internalCount} external groups`);
   return {
     classes,
-    rows,
+    paths,
     stats: {
       atoms: atoms.length,
-      classes: classes.length,
+      internalClasses: internalCount,
+      externalGroups: classes.length - internalCount,
       pairsEvaluated: evaluated,
-      pairsOpen: open,
+      openPairs,
       distinctDecisions: engine.store.decisions.length,
-      distinctPairResults: openResults.size,
-      milliseconds: { tables: t1 - t0, classes: t2 - t1, pairs: t3 - t2 },
+      milliseconds: { tables: t1 - t0, classes: t2 - t1, pairs: t3 - t2, external: t4 - t3 },
     },
   };
+}
+
+/** Whether a pair result lets nothing through, certainly. */
+function isClosed(engine: PolicyEngine, pairId: number): boolean {
+  const t = engine.store.trafficOf(pairId);
+  return t.allow.isEmpty && t.unknown.isEmpty;
+}
+
+/** Source classes of path i (a view into the shared storage). */
+export function pathSources(paths: Paths, i: number): Int32Array {
+  const end = i + 1 < paths.count ? paths.fromStart.get(i + 1) : paths.fromList.length;
+  return paths.fromList.slice(paths.fromStart.get(i), end);
+}
+
+/** Targets of path i (a view into the shared storage). */
+export function pathTargets(paths: Paths, i: number): Int32Array {
+  const end = i + 1 < paths.count ? paths.targetStart.get(i + 1) : paths.targets.length;
+  return paths.targets.slice(paths.targetStart.get(i), end);
 }
 
 /** A container group with a public IP (and no subnet): its own endpoint class. */

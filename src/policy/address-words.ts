@@ -56,6 +56,8 @@ export class AddressWords {
   readonly registry = new UnknownRegistry();
   private readonly contexts = new Map<string, SubnetAddressContext>();
   private readonly tagSets = new Map<string, SymbolicAddressSet>();
+  /** CIDRs and addresses, which mean the same in every context. */
+  private readonly literals = new Map<string, SymbolicAddressSet>();
   private readonly asgDomain: Ipv4Set;
 
   constructor(
@@ -85,13 +87,16 @@ export class AddressWords {
     if (lower === 'virtualnetwork') return ctx.virtualNetwork;
     if (lower === 'internet') return ctx.internet;
     if (lower === 'azureloadbalancer') return SymbolicAddressSet.of(HOST_ONLY);
+    const cached = this.literals.get(word);
+    if (cached) return cached;
     const prefix = parsePrefix(word);
-    if (prefix !== null) {
-      return prefix.family === 4
+    if (prefix === null) return this.serviceTag(word);
+    const set =
+      prefix.family === 4
         ? SymbolicAddressSet.of(IntervalSet.range(ipv4Domain, prefix.start, prefix.end))
         : SymbolicAddressSet.empty;
-    }
-    return this.serviceTag(word);
+    this.literals.set(word, set);
+    return set;
   }
 
   /** An application security group: members unknown, never inside a container-instance subnet. */

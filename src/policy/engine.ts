@@ -2,9 +2,9 @@
  * The policy engine: compiles a snapshot's admin rules and NSGs into per-side decision tables (built
  * on first use) and answers, exactly, what Azure's policy does with traffic between two endpoints.
  */
-import type { ContainerGroup, Direction, Snapshot, Subnet } from '../model/snapshot';
+import type { ContainerGroup, Direction, SecurityAdminRule, Snapshot, Subnet } from '../model/snapshot';
 import { indexSnapshot, type SnapshotIndex } from '../model/snapshot-index';
-import { parseIpv4 } from './address';
+import { parseIpv4, parsePrefix } from './address';
 import { AddressWords, ipv4SetOf } from './address-words';
 import { DecisionStore, type Decision, type PairResult } from './decision';
 import type { Flow, FlowEnd, FlowVerdict } from './flow';
@@ -14,6 +14,7 @@ import type { ServiceTags } from './service-tags';
 import { PolicyCompiler } from './side-policy';
 import { SideTableBuilder, runIndex, type SideTable } from './side-table';
 import { TrafficSet } from './traffic';
+import { DST, SRC, variable, type Role } from './unknowns';
 
 export interface EngineOptions {
   /** Resolves service tags other than VirtualNetwork / Internet / AzureLoadBalancer; without it they are unknown. */
@@ -33,7 +34,7 @@ export class PolicyEngine {
   constructor(snapshot: Snapshot, options: EngineOptions = {}) {
     this.index = indexSnapshot(snapshot);
     this.compiler = new PolicyCompiler(this.index, new AddressWords(this.index, options.serviceTags));
-    this.builder = new SideTableBuilder(this.store);
+    this.builder = new SideTableBuilder(this.store, sharedVariables(this.index, this.compiler.words));
     this.noPolicy = this.store.plain(TrafficSet.all, TrafficSet.none, [
       { kind: 'no-policy', ref: -1, outcome: 'allow', traffic: TrafficSet.all },
     ]);
@@ -124,6 +125,55 @@ export class PolicyEngine {
     if (result.unknown.has(flow.protocol, flow.srcPort, flow.dstPort)) return 'unknown';
     return 'deny';
   }
+}
+
+/**
+ * Variables that a rule tests on its own subnet's addresses (a service tag or an ASG in the source of an
+ * outbound rule or the destination of an inbound one, where the subnet may hold such addresses). The
+ * other side of a flow can test the same variable, so decisions must keep them for an exact meet.
+ */
+function sharedVariables(index: SnapshotIndex, words: AddressWords): Set<number> {
+  const shared = new Set<number>();
+  const special = new Set(['*', 'virtualnetwork', 'internet', 'azureloadbalancer']);
+  const collect = (subnet: Subnet, role: Role, tags: readonly string[], asgIds: readonly string[]) => {
+    const addresses = ipv4SetOf(subnet.addressPrefixes);
+    for (const word of tags) {
+      if (special.has(word.toLowerCase()) || parsePrefix(word) !== null) continue;
+      for (const part of words.serviceTag(word).parts) {
+        if (part.kind === 'in' && part.where.overlaps(addresses)) shared.add(variable(part.unknown, role));
+      }
+    }
+    for (const id of asgIds) {
+      for (const part of words.applicationSecurityGroup(id).parts) {
+        if (part.kind === 'in' && part.where.overlaps(addresses)) shared.add(variable(part.unknown, role));
+      }
+    }
+  };
+  const adminByVnet = new Map<string, SecurityAdminRule[]>();
+  for (const c of index.snapshot.securityAdminRuleCollections) {
+    const rules = index.adminRulesByCollection.get(c.id) ?? [];
+    for (const g of c.appliesToGroupIds) {
+      for (const vnet of index.networkGroups.get(g)?.staticMemberIds ?? [])
+        adminByVnet.set(vnet, [...(adminByVnet.get(vnet) ?? []), ...rules]);
+    }
+  }
+  for (const subnet of index.snapshot.subnets) {
+    const nsg = subnet.networkSecurityGroupId
+      ? index.networkSecurityGroups.get(subnet.networkSecurityGroupId)
+      : undefined;
+    for (const r of [...(nsg?.securityRules ?? []), ...(nsg?.defaultSecurityRules ?? [])]) {
+      if (r.direction === 'Outbound')
+        collect(subnet, SRC, r.sourceAddressPrefixes, r.sourceApplicationSecurityGroupIds);
+      else collect(subnet, DST, r.destinationAddressPrefixes, r.destinationApplicationSecurityGroupIds);
+    }
+    for (const r of adminByVnet.get(subnet.virtualNetworkId) ?? []) {
+      const tags = (list: typeof r.sources) =>
+        list.filter((a) => a.addressPrefixType === 'ServiceTag').map((a) => a.addressPrefix);
+      if (r.direction === 'Outbound') collect(subnet, SRC, tags(r.sources), []);
+      else collect(subnet, DST, tags(r.destinations), []);
+    }
+  }
+  return shared;
 }
 
 /** The IPv4 address of a flow end (a public container group's `ipAddress.ip`). */

@@ -54,8 +54,8 @@ export function stepRules(
   let changed = false;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i]!;
+    if (!rem.overlaps(rule.traffic)) continue;
     const m = rem.intersect(rule.traffic);
-    if (m.isEmpty) continue;
     changed = true;
     if (rule.action === 'allow') canAllow = canAllow.union(m);
     else if (rule.action === 'deny') canDeny = canDeny.union(m);
@@ -98,22 +98,20 @@ export function enterNsgLayer(state: SideState, nsg: NsgLayer): SideState {
   return { phase: 1, rem, canAllow, canDeny, canPass: TrafficSet.none, deciders };
 }
 
-/** The certain and open traffic of a final state, and its deciders merged per rule and outcome. */
+/**
+ * The certain and open traffic of a final state, and its deciders (one per rule that took part: each
+ * rule belongs to exactly one step, so none repeats within one evaluation).
+ */
 export function finishState(state: SideState): {
   allow: TrafficSet;
   unknown: TrafficSet;
   deciders: Decider[];
 } {
-  const merged = new Map<string, Decider>();
-  for (let n = state.deciders; n !== null; n = n.next) {
-    const d = n.decider;
-    const k = `${d.kind}:${d.ref}:${d.outcome}:${d.detail ?? ''}`;
-    const prev = merged.get(k);
-    merged.set(k, prev ? { ...prev, traffic: prev.traffic.union(d.traffic) } : d);
-  }
+  const deciders: Decider[] = [];
+  for (let n = state.deciders; n !== null; n = n.next) deciders.push(n.decider);
   return {
     allow: state.canAllow.subtract(state.canDeny),
     unknown: state.canAllow.intersect(state.canDeny),
-    deciders: [...merged.values()],
+    deciders,
   };
 }

@@ -15,6 +15,8 @@ export interface IntegerDomain<T extends number | bigint> {
 export type Interval<T> = readonly [lo: T, hi: T];
 
 export class IntervalSet<T extends number | bigint> {
+  private hashCache: number | undefined;
+
   private constructor(
     readonly domain: IntegerDomain<T>,
     /** Flat [lo0, hi0, lo1, hi1, ...], sorted, disjoint, with a gap of at least one between intervals. */
@@ -100,12 +102,14 @@ export class IntervalSet<T extends number | bigint> {
   }
 
   union(other: IntervalSet<T>): IntervalSet<T> {
-    if (other.isEmpty) return this;
-    if (this.isEmpty) return other;
+    if (other.isEmpty || this.isFull) return this;
+    if (this.isEmpty || other.isFull) return other;
     return IntervalSet.fromSortedMerge(this.domain, this.bounds, other.bounds);
   }
 
   intersect(other: IntervalSet<T>): IntervalSet<T> {
+    if (this.isEmpty || other.isFull) return this;
+    if (other.isEmpty || this.isFull) return other;
     const a = this.bounds;
     const b = other.bounds;
     const out: T[] = [];
@@ -137,15 +141,51 @@ export class IntervalSet<T extends number | bigint> {
 
   subtract(other: IntervalSet<T>): IntervalSet<T> {
     if (other.isEmpty || this.isEmpty) return this;
-    return this.intersect(other.complement());
+    if (other.isFull) return IntervalSet.empty(this.domain);
+    // Walk both lists once, clipping each interval of `this` by the intervals of `other`.
+    const d = this.domain;
+    const a = this.bounds;
+    const b = other.bounds;
+    const out: T[] = [];
+    let j = 0;
+    for (let i = 0; i < a.length; i += 2) {
+      let lo = a[i] as T;
+      const hi = a[i + 1] as T;
+      while (j < b.length && (b[j + 1] as T) < lo) j += 2;
+      let k = j;
+      let done = false;
+      while (k < b.length && (b[k] as T) <= hi) {
+        const blo = b[k] as T;
+        const bhi = b[k + 1] as T;
+        if (blo > lo) out.push(lo, d.dec(blo));
+        if (bhi >= hi) {
+          done = true;
+          break;
+        }
+        lo = d.inc(bhi);
+        k += 2;
+      }
+      if (!done) out.push(lo, hi);
+    }
+    return new IntervalSet(d, out);
   }
 
   isSubsetOf(other: IntervalSet<T>): boolean {
     return this.subtract(other).isEmpty;
   }
 
+  /** Whether the sets share a member (no allocation). */
   overlaps(other: IntervalSet<T>): boolean {
-    return !this.intersect(other).isEmpty;
+    const a = this.bounds;
+    const b = other.bounds;
+    let i = 0;
+    let j = 0;
+    while (i < a.length && j < b.length) {
+      if ((a[i + 1] as T) < (b[j] as T)) i += 2;
+      else if ((b[j + 1] as T) < (a[i] as T)) j += 2;
+      else return true;
+    }
+    return false;
   }
 
   equals(other: IntervalSet<T>): boolean {
@@ -157,6 +197,23 @@ export class IntervalSet<T extends number | bigint> {
   /** A stable text key, equal for equal sets. */
   key(): string {
     return this.bounds.join(',');
+  }
+
+  /** A 32-bit hash of the members, equal for equal sets (cached). */
+  hash(): number {
+    if (this.hashCache === undefined) {
+      let h = 0x811c9dc5 ^ this.bounds.length;
+      for (const b of this.bounds) {
+        const x =
+          typeof b === 'number'
+            ? b
+            : Number(BigInt.asUintN(32, b as bigint) ^ BigInt.asUintN(32, (b as bigint) >> 96n));
+        h = Math.imul(h ^ (x | 0), 0x01000193);
+        h = Math.imul(h ^ ((x / 4294967296) | 0), 0x01000193);
+      }
+      this.hashCache = h >>> 0;
+    }
+    return this.hashCache;
   }
 
   /** Appends [lo, hi] (lo ≥ every earlier lo) to flat bounds, merging it into the last interval when they touch. */

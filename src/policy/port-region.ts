@@ -13,6 +13,7 @@ const NO_PORTS = IntervalSet.empty(portDomain);
 
 export class PortRegion {
   private keyCache: string | undefined;
+  private hashCache: number | undefined;
 
   private constructor(readonly layers: readonly Layer[]) {}
 
@@ -67,10 +68,20 @@ export class PortRegion {
     return out;
   }
 
+  /** Whether the regions share a point (no allocation). */
+  overlaps(other: PortRegion): boolean {
+    for (const [sa, da] of this.layers) {
+      for (const [sb, db] of other.layers) if (sa.overlaps(sb) && da.overlaps(db)) return true;
+    }
+    return false;
+  }
+
   intersect(other: PortRegion): PortRegion {
     if (this.isEmpty || other.isEmpty) return PortRegion.empty;
     if (other.isFull) return this;
     if (this.isFull) return other;
+    const same = this.sameSingleSource(other);
+    if (same) return PortRegion.of(same, this.layers[0]![1].intersect(other.layers[0]![1]));
     const rects: Layer[] = [];
     for (const [sa, da] of this.layers) {
       for (const [sb, db] of other.layers) {
@@ -87,12 +98,16 @@ export class PortRegion {
     if (other.isEmpty) return this;
     if (this.isEmpty) return other;
     if (this.isFull || other.isFull) return PortRegion.full;
+    const same = this.sameSingleSource(other);
+    if (same) return PortRegion.of(same, this.layers[0]![1].union(other.layers[0]![1]));
     return PortRegion.canonical([...this.layers, ...other.layers]);
   }
 
   subtract(other: PortRegion): PortRegion {
     if (this.isEmpty || other.isEmpty) return this;
     if (other.isFull) return PortRegion.empty;
+    const same = this.sameSingleSource(other);
+    if (same) return PortRegion.of(same, this.layers[0]![1].subtract(other.layers[0]![1]));
     const rects: Layer[] = [];
     for (const [sa, da] of this.layers) {
       let rest = sa;
@@ -113,7 +128,26 @@ export class PortRegion {
   }
 
   equals(other: PortRegion): boolean {
-    return this === other || this.key() === other.key();
+    if (this === other) return true;
+    if (this.layers.length !== other.layers.length || this.hash() !== other.hash()) return false;
+    for (let i = 0; i < this.layers.length; i++) {
+      if (!this.layers[i]![0].equals(other.layers[i]![0]) || !this.layers[i]![1].equals(other.layers[i]![1]))
+        return false;
+    }
+    return true;
+  }
+
+  /** A 32-bit hash, equal for equal regions (canonical form makes equal regions structurally equal). */
+  hash(): number {
+    if (this.hashCache === undefined) {
+      let h = 0x9747b28c ^ this.layers.length;
+      for (const [src, dst] of this.layers) {
+        h = Math.imul(h ^ src.hash(), 0x5bd1e995);
+        h = Math.imul(h ^ dst.hash(), 0x5bd1e995);
+      }
+      this.hashCache = h >>> 0;
+    }
+    return this.hashCache;
   }
 
   /** Stable text key: equal regions have equal keys. */
@@ -121,6 +155,14 @@ export class PortRegion {
     if (this.keyCache === undefined)
       this.keyCache = this.layers.map(([s, d]) => `${s.key()}>${d.key()}`).join('|');
     return this.keyCache;
+  }
+
+  /** The common source set when both regions are one layer over the same source ports (the usual case). */
+  private sameSingleSource(other: PortRegion): PortSet | null {
+    if (this.layers.length !== 1 || other.layers.length !== 1) return null;
+    const a = this.layers[0]![0];
+    const b = other.layers[0]![0];
+    return a === b || a.equals(b) ? a : null;
   }
 
   /** Builds the canonical region covering a list of possibly overlapping rectangles. */

@@ -7,7 +7,7 @@
  */
 import type { Direction } from '../model/snapshot';
 import type { MembershipSegment, SymbolicAddressSet } from './address-sets';
-import type { Decision, DecisionStore, Decider, Leaf } from './decision';
+import { mergeDeciders, type DecisionStore, type Decider, type Leaf } from './decision';
 import {
   INITIAL_STATE,
   enterNsgLayer,
@@ -17,6 +17,7 @@ import {
   type SideState,
 } from './evaluate-side';
 import { IPV4_MAX, type Ipv4Set } from './interval-set';
+import { IntPairMap } from './int-pair-map';
 import type { CompiledRule, SidePolicy } from './side-policy';
 import { DST, FALSE, SRC, TRUE, membershipKey, variable, type Membership, type Role } from './unknowns';
 
@@ -74,9 +75,14 @@ function remoteField(rule: CompiledRule, direction: Direction): SymbolicAddressS
 }
 
 export class SideTableBuilder {
-  private readonly walkMemo = new Map<string, Decision>();
-
-  constructor(private readonly store: DecisionStore) {}
+  /**
+   * @param sharedVariables variables (unknown × role) that some table tests on its own subnet's
+   *   addresses: the two sides of a flow can both depend on them, so they are always enumerated.
+   */
+  constructor(
+    private readonly store: DecisionStore,
+    private readonly sharedVariables: ReadonlySet<number>,
+  ) {}
 
   /** Builds the table of one side; `subnetAddresses` are the subnet's own IPv4 addresses. */
   build(policy: SidePolicy, subnetAddresses: Ipv4Set): SideTable {
@@ -135,152 +141,160 @@ export class SideTableBuilder {
     });
     const starts = [...cuts].sort((a, b) => a - b);
     const n = starts.length;
-    const stateIds = new Int32Array(n);
-    const symbolic = new Uint8Array(n);
-    const states: SideState[] = [INITIAL_STATE];
-    const transitions = new Map<number, number>();
-    const hasTies = policy.admin.some((g) => g.length > 1);
 
-    const rangeOf = (s: MembershipSegment): [number, number] => [
-      indexOf(starts, s.lo),
-      s.hi === IPV4_MAX ? n - 1 : indexOf(starts, s.hi + 1) - 1,
-    ];
-    const transition = (stepNo: number, apply: (st: SideState) => SideState) => (k: number) => {
-      const from = stateIds[k]!;
-      const memoKey = stepNo * 1048576 * 64 + from;
-      let to = transitions.get(memoKey);
-      if (to === undefined) {
-        const next = apply(states[from]!);
-        to = next === states[from] ? from : states.push(next) - 1;
-        transitions.set(memoKey, to);
-      }
-      stateIds[k] = to;
-    };
-
-    let ruleNo = 0;
-    steps.forEach((step, stepNo) => {
-      if (step.enterNsg) {
-        const t = transition(stepNo, (st) => enterNsgLayer(st, policy.nsg));
-        for (let k = 0; k < n; k++) t(k);
-        return;
-      }
-      // Admin groups with several rules are evaluated exactly by the walk wherever one of them applies.
-      const forceWalk = hasTies && step.rules.length > 1;
-      step.rules.forEach((rule) => {
-        const i = ruleNo++;
-        const lm = localVector[i]!;
-        if (lm === FALSE) return;
-        const t = transition(stepNo, (st) => stepRules(st, [rule], ['T']));
-        for (const seg of remoteSegments[i]!) {
-          const [a, b] = rangeOf(seg);
-          if (forceWalk || lm !== TRUE || seg.membership !== TRUE) {
-            for (let k = a; k <= b; k++) symbolic[k] = 1;
-          } else {
-            for (let k = a; k <= b; k++) t(k);
-          }
-        }
-      });
-    });
-
-    const finalMemo = new Map<number, number>();
-    const values = new Int32Array(n);
-    for (let k = 0; k < n; k++) {
-      if (symbolic[k]) {
-        values[k] = this.walk(
-          policy,
-          steps,
-          rules,
-          localVector,
-          remoteSegments,
-          starts[k]!,
-          localRole,
-          remoteRole,
-        ).id;
-        continue;
-      }
-      const sid = stateIds[k]!;
-      let id = finalMemo.get(sid);
-      if (id === undefined) {
-        const f = finishState(states[sid]!);
-        id = this.store.plain(f.allow, f.unknown, f.deciders).id;
-        finalMemo.set(sid, id);
-      }
-      values[k] = id;
-    }
-    return compactRuns(starts, values);
-  }
-
-  /**
-   * Exact evaluation at one remote address: collects each rule's condition there, enumerates the
-   * unknown memberships it depends on (at most MAX_TRACKED_VARIABLES; others count as maybes) and
-   * returns the interned decision.
-   */
-  private walk(
-    policy: SidePolicy,
-    steps: Step[],
-    rules: CompiledRule[],
-    localVector: Membership[],
-    remoteSegments: MembershipSegment[][],
-    remoteAddress: number,
-    localRole: Role,
-    remoteRole: Role,
-  ): Decision {
-    const conds: Condition[] = rules.map((_, i) => {
+    // Conditions of every (rule, remote segment), and the unknowns to enumerate exactly: those a rule of
+    // this table tests more than once, or that some table tests on its own addresses (shared across sides).
+    const ruleSegments: {
+      rule: number;
+      lo: number;
+      hi: number;
+      cond: NonNullable<Condition>;
+      always: boolean;
+    }[][] = [];
+    const uses = new Map<number, Map<number, number>>();
+    const occurrences = (v: number) => [...uses.get(v)!.values()].reduce((a, b) => a + b, 0);
+    rules.forEach((_, i) => {
       const lm = localVector[i]!;
-      if (lm === FALSE) return null;
-      const rm = membershipAt(remoteSegments[i]!, remoteAddress);
-      if (rm === FALSE) return null;
-      return [toLiteralSet(lm, localRole), toLiteralSet(rm, remoteRole)];
+      const list: { rule: number; lo: number; hi: number; cond: NonNullable<Condition>; always: boolean }[] =
+        [];
+      if (lm !== FALSE) {
+        const local = toLiteralSet(lm, localRole);
+        for (const seg of remoteSegments[i]!) {
+          const cond: NonNullable<Condition> = [local, toLiteralSet(seg.membership, remoteRole)];
+          const lo = indexOf(starts, seg.lo);
+          const hi = seg.hi === IPV4_MAX ? n - 1 : indexOf(starts, seg.hi + 1) - 1;
+          if (local === true && cond[1] === true) {
+            list.push({ rule: i, lo, hi, cond, always: true });
+            continue;
+          }
+          // Count occurrences per rule (a variable twice in one condition is correlated with itself too).
+          for (const v of variablesOf(cond)) {
+            const perRule = uses.get(v) ?? new Map<number, number>();
+            perRule.set(i, Math.max(perRule.get(i) ?? 0, variablesOf(cond).filter((x) => x === v).length));
+            uses.set(v, perRule);
+          }
+          list.push({ rule: i, lo, hi, cond, always: false });
+        }
+      }
+      ruleSegments.push(list);
     });
-    const memoKey = `${policy.subnetId}|${policy.direction}|${conds.map(conditionKey).join(' ')}`;
-    const memo = this.walkMemo.get(memoKey);
-    if (memo) return memo;
-
-    // Choose the variables to enumerate: the most used ones.
-    const uses = new Map<number, number>();
-    for (const c of conds) if (c) for (const v of variablesOf(c)) uses.set(v, (uses.get(v) ?? 0) + 1);
     const tracked = [...uses.keys()]
-      .sort((a, b) => uses.get(b)! - uses.get(a)! || a - b)
+      .filter((v) => occurrences(v) >= 2 || this.sharedVariables.has(v))
+      .sort((a, b) => occurrences(b) - occurrences(a) || a - b)
       .slice(0, MAX_TRACKED_VARIABLES)
       .sort((a, b) => a - b);
 
-    const leaves: Leaf[] = [];
-    const deciders = new Map<string, Decider>();
+    const states: SideState[] = [INITIAL_STATE];
+    const transitions = new IntPairMap(1 << 10);
+    const groupTransitions = new Map<string, number>();
+    /** The state a memoized transition leads to, or -1 when it has not been computed yet. */
+    const remember = (step: number, from: number, next: SideState): number => {
+      const to = next === states[from] ? from : states.push(next) - 1;
+      transitions.set(step, from, to);
+      return to;
+    };
+
+    // Paint once per assignment of the tracked unknowns; untracked ones count as maybe-matches.
+    const finals: Int32Array[] = [];
     for (let mask = 0; mask < 1 << tracked.length; mask++) {
       const value = (v: number): boolean | null => {
         const i = tracked.indexOf(v);
         return i < 0 ? null : (mask & (1 << i)) !== 0;
       };
-      let state = INITIAL_STATE;
+      const stateIds = new Int32Array(n);
       let ruleNo = 0;
-      for (const step of steps) {
+      steps.forEach((step, stepNo) => {
         if (step.enterNsg) {
-          state = enterNsgLayer(state, policy.nsg);
-          continue;
+          for (let k = 0; k < n; k++) {
+            const from = stateIds[k]!;
+            const to = transitions.get(stepNo * 4, from);
+            stateIds[k] = to >= 0 ? to : remember(stepNo * 4, from, enterNsgLayer(states[from]!, policy.nsg));
+          }
+          return;
         }
-        const active: CompiledRule[] = [];
-        const matches: Match[] = [];
-        for (const rule of step.rules) {
-          const c = conds[ruleNo++];
-          if (!c) continue;
-          const v = evaluateCondition(c, value);
-          if (v === false) continue;
-          active.push(rule);
-          matches.push(v === true ? 'T' : 'M');
+        if (step.rules.length === 1) {
+          const segs = ruleSegments[ruleNo++]!;
+          for (const seg of segs) {
+            const v = seg.always ? true : evaluateCondition(seg.cond, value);
+            if (v === false) continue;
+            const kind = v === true ? 0 : 1;
+            const rules1 = step.rules;
+            const match: Match[] = [v === true ? 'T' : 'M'];
+            const step4 = stepNo * 4 + 1 + kind;
+            for (let k = seg.lo; k <= seg.hi; k++) {
+              const from = stateIds[k]!;
+              const to = transitions.get(step4, from);
+              stateIds[k] = to >= 0 ? to : remember(step4, from, stepRules(states[from]!, rules1, match));
+            }
+          }
+          return;
         }
-        if (active.length > 0) state = stepRules(state, active, matches);
-      }
-      const f = finishState(state);
-      leaves.push({ allow: f.allow, unknown: f.unknown });
-      for (const d of f.deciders) {
-        const k = `${d.kind}:${d.ref}:${d.outcome}:${d.detail ?? ''}`;
-        const prev = deciders.get(k);
-        deciders.set(k, prev ? { ...prev, traffic: prev.traffic.union(d.traffic) } : d);
-      }
+        // Equal-priority admin rules: per segment, the members that apply and how.
+        const active = new Map<number, { rule: CompiledRule; match: Match; member: number }[]>();
+        step.rules.forEach((rule, member) => {
+          for (const seg of ruleSegments[ruleNo]!) {
+            const v = evaluateCondition(seg.cond, value);
+            if (v === false) continue;
+            for (let k = seg.lo; k <= seg.hi; k++) {
+              const list = active.get(k) ?? [];
+              list.push({ rule, match: v === true ? 'T' : 'M', member });
+              active.set(k, list);
+            }
+          }
+          ruleNo++;
+        });
+        for (const [k, list] of active) {
+          const from = stateIds[k]!;
+          const memoKey = `${stepNo}|${list.map((x) => `${x.member}${x.match}`).join(',')}|${from}`;
+          let to = groupTransitions.get(memoKey);
+          if (to === undefined) {
+            const next = stepRules(
+              states[from]!,
+              list.map((x) => x.rule),
+              list.map((x) => x.match),
+            );
+            to = next === states[from] ? from : states.push(next) - 1;
+            groupTransitions.set(memoKey, to);
+          }
+          stateIds[k] = to;
+        }
+      });
+      finals.push(stateIds);
     }
-    const decision = this.store.intern(tracked, leaves, [...deciders.values()]);
-    this.walkMemo.set(memoKey, decision);
-    return decision;
+
+    // One decision per distinct vector of final states.
+    const finished = new Map<number, ReturnType<typeof finishState>>();
+    const finish = (id: number) => {
+      let f = finished.get(id);
+      if (!f) {
+        f = finishState(states[id]!);
+        finished.set(id, f);
+      }
+      return f;
+    };
+    const decisionMemo = new Map<string | number, number>();
+    const values = new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      const key = finals.length === 1 ? finals[0]![k]! : finals.map((f) => f[k]).join(',');
+      let id = decisionMemo.get(key);
+      if (id === undefined) {
+        const leaves: Leaf[] = [];
+        const deciderLists: Decider[][] = [];
+        for (const f of finals) {
+          const r = finish(f[k]!);
+          leaves.push({ allow: r.allow, unknown: r.unknown });
+          deciderLists.push(r.deciders);
+        }
+        id = this.store.intern(
+          tracked,
+          leaves,
+          deciderLists.length === 1 ? deciderLists[0]! : mergeDeciders(deciderLists),
+        ).id;
+        decisionMemo.set(key, id);
+      }
+      values[k] = id;
+    }
+    return compactRuns(starts, values);
   }
 }
 
@@ -298,13 +312,6 @@ function toLiteralSet(m: Membership, role: Role): LiteralSet {
     any: m.any.map((u) => variable(u, role)),
     none: m.none.map((g) => g.map((u) => variable(u, role))),
   };
-}
-
-function conditionKey(c: Condition): string {
-  if (!c) return '-';
-  return c
-    .map((l) => (l === true ? 'T' : `${l.any.join(',')};${l.none.map((g) => g.join(',')).join('|')}`))
-    .join('&');
 }
 
 function variablesOf(c: NonNullable<Condition>): number[] {
@@ -350,19 +357,6 @@ function evaluateCondition(c: NonNullable<Condition>, value: (v: number) => bool
     if (member === null) result = null;
   }
   return result;
-}
-
-function membershipAt(segments: MembershipSegment[], address: number): Membership {
-  let lo = 0;
-  let hi = segments.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const s = segments[mid]!;
-    if (address < s.lo) hi = mid - 1;
-    else if (address > s.hi) lo = mid + 1;
-    else return s.membership;
-  }
-  return FALSE;
 }
 
 function addCut(cuts: Set<number>, lo: number, hi: number): void {

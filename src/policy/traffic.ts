@@ -9,6 +9,7 @@ import type { FlowProtocol } from './flow';
 
 export class TrafficSet {
   private keyCache: string | undefined;
+  private hashCache: number | undefined;
 
   constructor(
     readonly tcp: PortRegion,
@@ -57,6 +58,11 @@ export class TrafficSet {
     return new TrafficSet(this.tcp.union(o.tcp), this.udp.union(o.udp), this.icmp || o.icmp);
   }
 
+  /** Whether the sets share a point (no allocation). */
+  overlaps(o: TrafficSet): boolean {
+    return (this.icmp && o.icmp) || this.tcp.overlaps(o.tcp) || this.udp.overlaps(o.udp);
+  }
+
   intersect(o: TrafficSet): TrafficSet {
     if (o.isAll) return this;
     if (this.isAll) return o;
@@ -69,7 +75,22 @@ export class TrafficSet {
   }
 
   equals(o: TrafficSet): boolean {
-    return this === o || this.key() === o.key();
+    return (
+      this === o ||
+      (this.icmp === o.icmp && this.hash() === o.hash() && this.tcp.equals(o.tcp) && this.udp.equals(o.udp))
+    );
+  }
+
+  /** A 32-bit hash, equal for equal sets (cached). */
+  hash(): number {
+    if (this.hashCache === undefined) {
+      this.hashCache =
+        (Math.imul(this.tcp.hash() ^ 0x27d4eb2d, 0x165667b1) ^
+          Math.imul(this.udp.hash(), 0x9e3779b1) ^
+          (this.icmp ? 1 : 0)) >>>
+        0;
+    }
+    return this.hashCache;
   }
 
   /** Stable text key: equal sets have equal keys. */

@@ -3,9 +3,9 @@ import * as path from 'node:path';
 import { Option } from 'commander';
 import { computeReachability } from '../../analyze/reachability';
 import {
-  buildReachabilityReport,
+  ReachabilityView,
   renderReachabilityText,
-  serializeReachabilityReport,
+  serializeReachabilityJson,
 } from '../../render/reachability';
 import { loadEngine } from '../engine-input';
 import { writeOutputFile } from '../files';
@@ -55,11 +55,11 @@ Examples:
         ctx.io,
       );
       const reach = computeReachability(engine, { progress });
-      const report = buildReachabilityReport(engine, reach);
+      const view = new ReachabilityView(engine, reach);
       const chunks =
         options.format === 'json'
-          ? serializeReachabilityReport(report)
-          : [renderReachabilityText(report, options.limit)];
+          ? serializeReachabilityJson(view)
+          : [renderReachabilityText(view, options.limit)];
       if (options.output)
         writeOutputFile(path.resolve(ctx.io.cwd, options.output), chunks, { force: options.force });
       else for (const c of chunks) ctx.io.stdout(c);

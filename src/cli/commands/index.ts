@@ -1,4 +1,15 @@
 /** The command table: one registration per command, in the order `--help` lists them. */
 import type { CommandRegistration } from '../program';
+import { registerAnalyze } from './analyze';
+import { registerCheck } from './check';
+import { registerExplain } from './explain';
+import { registerImport } from './import';
+import { registerSummary } from './summary';
 
-export const commands: readonly CommandRegistration[] = [];
+export const commands: readonly CommandRegistration[] = [
+  registerImport,
+  registerSummary,
+  registerAnalyze,
+  registerExplain,
+  registerCheck,
+];
