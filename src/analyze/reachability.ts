@@ -36,8 +36,9 @@ export interface EndpointClass {
 
 /**
  * Open paths in compact form: path i goes from each of its source classes (`pathSources`) to each
- * of its target classes (`pathTargets`), all with pair result `result[i]` (an id in the engine's
- * decision store). Only results that allow something, or leave something unknown, are kept.
+ * of its target classes (`pathTargets`), all with the result of meeting decisions `out[i]` and
+ * `in[i]` (see `DecisionStore.trafficBetween`). Only pairs that allow something, or leave something
+ * unknown, are kept.
  */
 export interface Paths {
   count: number;
@@ -45,7 +46,9 @@ export interface Paths {
   from: IntList;
   fromStart: IntList;
   fromList: IntList;
-  result: IntList;
+  /** The source side's outbound decision and the destination side's inbound decision (decision ids). */
+  out: IntList;
+  in: IntList;
   targetStart: IntList;
   targets: IntList;
 }
@@ -87,6 +90,7 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
     inTables.push(engine.sideTable(s, 'Inbound'));
     if ((i + 1) % 250 === 0) progress(`compiled ${i + 1}/${subnets.length} subnets`);
   });
+  engine.compiler.releaseCaches();
   const t1 = now();
 
   // 1. Atoms: every run boundary of every remote map, every local slice boundary, every subnet edge.
@@ -187,30 +191,39 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
   const reps = classes.map((c) => c.ranges.first()!);
   const columnCache = new Map<Runs, Int32Array>();
   /** The decision of a remote map at every class's representative address. */
+  // Class representatives in address order, so a column is one merge walk over the runs.
+  const byAddress = Int32Array.from(reps.map((_, i) => i).sort((a, b) => reps[a]! - reps[b]!));
   const column = (runs: Runs): Int32Array => {
     let col = columnCache.get(runs);
     if (!col) {
       col = new Int32Array(internalCount);
-      for (let i = 0; i < internalCount; i++) col[i] = runs.values[runIndex(runs, reps[i]!)]!;
+      let r = 0;
+      for (let k = 0; k < internalCount; k++) {
+        const c = byAddress[k]!;
+        const address = reps[c]!;
+        while (r + 1 < runs.starts.length && runs.starts[r + 1]! <= address) r++;
+        col[c] = runs.values[r]!;
+      }
       columnCache.set(runs, col);
     }
     return col;
   };
-  const decisions = engine.store.decisions;
   const paths: Paths = {
     count: 0,
     from: new IntList(),
-    result: new IntList(),
-    targetStart: new IntList(),
-    targets: new IntList(1 << 16),
     fromStart: new IntList(),
     fromList: new IntList(1 << 12),
+    out: new IntList(),
+    in: new IntList(),
+    targetStart: new IntList(),
+    targets: new IntList(1 << 16),
   };
-  const addPath = (from: ArrayLike<number>, result: number, targets: ArrayLike<number>) => {
+  const addPath = (from: ArrayLike<number>, out: number, inbound: number, targets: ArrayLike<number>) => {
     paths.fromStart.push(paths.fromList.length);
     for (let i = 0; i < from.length; i++) paths.fromList.push(from[i]!);
     paths.from.push(from[0]!);
-    paths.result.push(result);
+    paths.out.push(out);
+    paths.in.push(inbound);
     paths.targetStart.push(paths.targets.length);
     for (let i = 0; i < targets.length; i++) paths.targets.push(targets[i]!);
     paths.count++;
@@ -223,7 +236,8 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
     byOutKey: Map<number, number[]>;
     byInKey: Map<number, number[]>;
     outKeys: { key: number; members: number[] }[];
-    inKeys: { key: number; members: number[] }[];
+    /** Per inbound key: its members, the inbound table's column, or the constant inbound decision of a public group. */
+    inKeys: { key: number; members: number[]; column: Int32Array | null; constant: number }[];
     subnet: number; // index into subnets, or -1 for a public container group
   }
   const blocks: Block[] = [];
@@ -255,34 +269,26 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
 
   for (const b of blocks) {
     b.outKeys = [...b.byOutKey].map(([key, members]) => ({ key, members }));
-    b.inKeys = [...b.byInKey].map(([key, members]) => ({ key, members }));
+    b.inKeys = [...b.byInKey].map(([key, members]) => ({
+      key,
+      members,
+      column: b.subnet >= 0 ? column(inTables[b.subnet]!.remote[key]!) : null,
+      constant: b.subnet >= 0 ? -1 : engine.publicPortsDecision(classes[members[0]!]!.group!).id,
+    }));
   }
 
   /**
-   * Splits `members` by `values[member]`: [value, group id, members][], one group when all agree
-   * (the usual case: the table does not tell the block's classes apart). Group ids identify member
-   * lists within the current source block.
+   * Splits `members` by `values[member]` into [value, group id, members][]. A group holding all the
+   * members gets `wholeId`; smaller groups get ids above every whole id, fixed per source block.
    */
   const groupIds = new Map<string, number>();
-  const uniformIds = new Map<number[], number>();
   const splitBy = (
     members: number[],
     values: Int32Array | null,
     constant: number,
+    wholeId: number,
   ): [number, number, number[]][] => {
-    const uniformId = () => {
-      let id = uniformIds.get(members);
-      if (id === undefined) {
-        id = groupIds.size + uniformIds.size;
-        uniformIds.set(members, id);
-      }
-      return id;
-    };
-    if (values === null) return [[constant, uniformId(), members]];
-    const first = values[members[0]!]!;
-    let uniform = true;
-    for (let i = 1; i < members.length && uniform; i++) if (values[members[i]!] !== first) uniform = false;
-    if (uniform) return [[first, uniformId(), members]];
+    if (values === null) return [[constant, wholeId, members]];
     const groups = new Map<number, number[]>();
     for (const m of members) {
       const v = values[m]!;
@@ -291,10 +297,11 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
       else groups.set(v, [m]);
     }
     return [...groups].map(([v, g]) => {
+      if (g.length === members.length) return [v, wholeId, g];
       const key = g.join(',');
       let id = groupIds.get(key);
       if (id === undefined) {
-        id = groupIds.size + uniformIds.size;
+        id = 1_000_000 + groupIds.size;
         groupIds.set(key, id);
       }
       return [v, id, g];
@@ -303,9 +310,26 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
 
   let evaluated = 0;
   let openPairs = 0;
+  // Open pairs of the current source block, grouped by (source classes, out decision, in decision):
+  // entries and their target lists live in reused typed arrays (no object per pair).
   const pendingIndex = new IntPairMap(1 << 10);
-  let pending: { from: number[]; result: number; targets: number[] }[] = [];
-  /** Whether `values` gives every member the same value. */
+  let entryCap = 1024;
+  let entryFrom = new Int32Array(entryCap);
+  let entryOut = new Int32Array(entryCap);
+  let entryIn = new Int32Array(entryCap);
+  let entryNext = new Int32Array(entryCap);
+  let entryChunks = new Int32Array(entryCap);
+  let entryLastChunk = new Int32Array(entryCap);
+  const entryFromGroup: number[][] = [];
+  let entries = 0;
+  const chunkRefs: number[][] = [];
+  let chunkNext = new Int32Array(4096);
+  const grow = (a: Int32Array, size: number) => {
+    const b = new Int32Array(size);
+    b.set(a);
+    return b;
+  };
+  /** Whether a uniform list of `values` over `members` holds. */
   const uniformOver = (members: number[], values: Int32Array): boolean => {
     const first = values[members[0]!]!;
     for (let i = 1; i < members.length; i++) if (values[members[i]!] !== first) return false;
@@ -319,9 +343,8 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
     toGroup: number[],
     self: boolean,
   ) => {
-    const id = engine.store.meetId(decisions[dOut]!, decisions[dIn]!);
     evaluated += fromGroup.length * toGroup.length;
-    if (isClosed(engine, id)) return;
+    if (!engine.store.mayPass(dOut, dIn)) return;
     let targets = toGroup;
     // An address to itself is not a flow: a one-address class never targets itself.
     if (self && fromGroup.length === 1 && classes[fromGroup[0]!]!.ranges.size() === 1) {
@@ -329,47 +352,87 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
       if (targets.length === 0) return;
     }
     openPairs += fromGroup.length * targets.length;
-    const at = pendingIndex.get(fromId, id);
+    const chunk = chunkRefs.length;
+    chunkRefs.push(targets);
+    if (chunk >= chunkNext.length) chunkNext = grow(chunkNext, chunkNext.length * 2);
+    chunkNext[chunk] = -1;
+    let at = pendingIndex.get(dOut, dIn);
+    const head = at;
+    while (at >= 0 && entryFrom[at] !== fromId) at = entryNext[at]!;
     if (at >= 0) {
-      const list = pending[at]!.targets;
-      for (let i = 0; i < targets.length; i++) list.push(targets[i]!);
-    } else {
-      pendingIndex.set(fromId, id, pending.length);
-      pending.push({ from: fromGroup, result: id, targets: targets.slice() });
+      chunkNext[entryLastChunk[at]!] = chunk;
+      entryLastChunk[at] = chunk;
+      return;
     }
+    if (entries === entryCap) {
+      entryCap *= 2;
+      entryFrom = grow(entryFrom, entryCap);
+      entryOut = grow(entryOut, entryCap);
+      entryIn = grow(entryIn, entryCap);
+      entryNext = grow(entryNext, entryCap);
+      entryChunks = grow(entryChunks, entryCap);
+      entryLastChunk = grow(entryLastChunk, entryCap);
+    }
+    entryFrom[entries] = fromId;
+    entryOut[entries] = dOut;
+    entryIn[entries] = dIn;
+    entryNext[entries] = head;
+    entryChunks[entries] = chunk;
+    entryLastChunk[entries] = chunk;
+    entryFromGroup[entries] = fromGroup;
+    pendingIndex.set(dOut, dIn, entries);
+    entries++;
+  };
+  /** Writes the current block's entries as paths, in the order they were first seen. */
+  const flush = () => {
+    for (let e = 0; e < entries; e++) {
+      const from = entryFromGroup[e]!;
+      paths.fromStart.push(paths.fromList.length);
+      for (const f of from) paths.fromList.push(f);
+      paths.from.push(from[0]!);
+      paths.out.push(entryOut[e]!);
+      paths.in.push(entryIn[e]!);
+      paths.targetStart.push(paths.targets.length);
+      for (let c = entryChunks[e]!; c >= 0; c = chunkNext[c]!)
+        for (const t of chunkRefs[c]!) paths.targets.push(t);
+      paths.count++;
+    }
+    entries = 0;
+    entryFromGroup.length = 0;
+    chunkRefs.length = 0;
+    pendingIndex.clear();
   };
   blocks.forEach((src, blockNo) => {
     groupIds.clear();
-    uniformIds.clear();
     for (let ok = 0; ok < src.outKeys.length; ok++) {
       const srcMembers = src.outKeys[ok]!.members;
       const outCol = src.subnet >= 0 ? column(outTables[src.subnet]!.remote[src.outKeys[ok]!.key]!) : null;
       for (let bi = 0; bi < blocks.length; bi++) {
         const dst = blocks[bi]!;
         for (let ik = 0; ik < dst.inKeys.length; ik++) {
-          const dstMembers = dst.inKeys[ik]!.members;
-          const inCol = dst.subnet >= 0 ? column(inTables[dst.subnet]!.remote[dst.inKeys[ik]!.key]!) : null;
-          const dstConst =
-            dst.subnet >= 0 ? -1 : engine.publicPortsDecision(classes[dstMembers[0]!]!.group!).id;
+          const inKey = dst.inKeys[ik]!;
+          const dstMembers = inKey.members;
+          const inCol = inKey.column;
+          const dstConst = inKey.constant;
           // The usual case: neither table tells the blocks' classes apart — one rectangle.
-          const srcUniform = inCol === null || uniformOver(srcMembers, inCol);
-          const dstUniform = outCol === null || uniformOver(dstMembers, outCol);
-          if (srcUniform && dstUniform) {
+          if (
+            (inCol === null || uniformOver(srcMembers, inCol)) &&
+            (outCol === null || uniformOver(dstMembers, outCol))
+          ) {
             const dIn = inCol === null ? dstConst : inCol[srcMembers[0]!]!;
             const dOut = outCol === null ? engine.noPolicy.id : outCol[dstMembers[0]!]!;
-            emit(splitBy(srcMembers, null, 0)[0]![1], srcMembers, dOut, dIn, dstMembers, src === dst);
+            emit(ok, srcMembers, dOut, dIn, dstMembers, src === dst);
             continue;
           }
-          for (const [dIn, fromId, fromGroup] of splitBy(srcMembers, inCol, dstConst)) {
-            for (const [dOut, , toGroup] of splitBy(dstMembers, outCol, engine.noPolicy.id))
+          for (const [dIn, fromId, fromGroup] of splitBy(srcMembers, inCol, dstConst, ok)) {
+            for (const [dOut, , toGroup] of splitBy(dstMembers, outCol, engine.noPolicy.id, -1)) {
               emit(fromId, fromGroup, dOut, dIn, toGroup, src === dst);
+            }
           }
         }
       }
     }
-    for (const p of pending) addPath(p.from, p.result, p.targets);
-    pending = [];
-    pendingIndex.clear();
+    flush();
     if (src.subnet >= 0)
       for (const k of src.outKeys) columnCache.delete(outTables[src.subnet]!.remote[k.key]!);
     if (blockNo % 250 === 249) progress(`pairs: ${blockNo + 1}/${blocks.length} source blocks`);
@@ -411,33 +474,37 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
     }
     return byDecision;
   };
-  const external = new Map<string, { from: number; result: number; targets: number[] }>();
-  const addExternal = (from: number, result: number, target: number) => {
-    const key = `${from}|${result}`;
+  const external = new Map<string, { from: number; out: number; in: number; targets: number[] }>();
+  /** Records an open pair between a class and a set of outside addresses (the group is made only when open). */
+  const addExternal = (
+    outsideIsSource: boolean,
+    ranges: Ipv4Set,
+    c: number,
+    out: number,
+    inbound: number,
+  ) => {
+    if (!engine.store.mayPass(out, inbound)) return;
+    openPairs++;
+    const group = externalGroup(ranges);
+    const [from, target] = outsideIsSource ? [group, c] : [c, group];
+    const key = `${from}|${out}|${inbound}`;
     const entry = external.get(key);
     if (entry) entry.targets.push(target);
-    else external.set(key, { from, result, targets: [target] });
+    else external.set(key, { from, out, in: inbound, targets: [target] });
   };
   const everythingOutside = IntervalSet.of(ipv4Domain, outside);
   for (let c = 0; c < internalCount; c++) {
     const cls = classes[c]!;
     if (cls.kind === 'publicContainerGroup') {
-      const id = engine.store.meetId(engine.noPolicy, engine.publicPortsDecision(cls.group!));
-      if (!isClosed(engine, id)) addExternal(externalGroup(everythingOutside), id, c);
+      addExternal(true, everythingOutside, c, engine.noPolicy.id, engine.publicPortsDecision(cls.group!).id);
       continue;
     }
-    for (const [d, ranges] of outsidePieces(inRuns(cls))) {
-      const id = engine.store.meetId(engine.noPolicy, decisions[d]!);
-      if (!isClosed(engine, id)) addExternal(externalGroup(ranges), id, c);
-    }
-    for (const [d, ranges] of outsidePieces(outRuns(cls))) {
-      const id = engine.store.meetId(decisions[d]!, engine.noPolicy);
-      if (!isClosed(engine, id)) addExternal(c, id, externalGroup(ranges));
-    }
+    for (const [d, ranges] of outsidePieces(inRuns(cls))) addExternal(true, ranges, c, engine.noPolicy.id, d);
+    for (const [d, ranges] of outsidePieces(outRuns(cls)))
+      addExternal(false, ranges, c, d, engine.noPolicy.id);
   }
-  for (const e of [...external.values()].sort((x, y) => x.from - y.from || x.result - y.result)) {
-    addPath([e.from], e.result, e.targets);
-    openPairs += e.targets.length;
+  for (const e of [...external.values()].sort((x, y) => x.from - y.from || x.out - y.out || x.in - y.in)) {
+    addPath([e.from], e.out, e.in, e.targets);
   }
   const t4 = now();
   progress(`${paths.count} open paths, ${classes.length - internalCount} external groups`);
@@ -454,12 +521,6 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
       milliseconds: { tables: t1 - t0, classes: t2 - t1, pairs: t3 - t2, external: t4 - t3 },
     },
   };
-}
-
-/** Whether a pair result lets nothing through, certainly. */
-function isClosed(engine: PolicyEngine, pairId: number): boolean {
-  const t = engine.store.trafficOf(pairId);
-  return t.allow.isEmpty && t.unknown.isEmpty;
 }
 
 /** Source classes of path i (a view into the shared storage). */

@@ -56,60 +56,109 @@ export interface PairResult extends PairTraffic {
   in: Decision;
 }
 
-/** Interns traffic sets: equal sets get the same small integer (hash, then structural comparison). */
-class TrafficIds {
-  private readonly buckets = new Map<number, { set: TrafficSet; id: number }[]>();
-  private next = 0;
+/**
+ * Interns traffic sets: equal sets get the same small integer and the same (first seen) instance, so
+ * decisions share their traffic objects instead of holding copies.
+ */
+export class TrafficInterner {
+  private readonly buckets = new Map<number, TrafficSet[]>();
+  private readonly ids = new Map<TrafficSet, number>();
+  readonly sets: TrafficSet[] = [];
+
+  /** The canonical instance equal to `set`. */
+  canonical(set: TrafficSet): TrafficSet {
+    return this.sets[this.id(set)]!;
+  }
 
   id(set: TrafficSet): number {
+    const known = this.ids.get(set);
+    if (known !== undefined) return known;
     const h = set.hash();
     const bucket = this.buckets.get(h);
     if (bucket) {
-      for (const entry of bucket) if (entry.set.equals(set)) return entry.id;
-      bucket.push({ set, id: this.next });
-    } else this.buckets.set(h, [{ set, id: this.next }]);
-    return this.next++;
+      for (const other of bucket) if (other.equals(set)) return this.ids.get(other)!;
+      bucket.push(set);
+    } else this.buckets.set(h, [set]);
+    const id = this.sets.length;
+    this.sets.push(set);
+    this.ids.set(set, id);
+    return id;
   }
 }
 
-const trafficIds = new TrafficIds();
-
-function leafKey(l: Leaf): string {
-  return `${trafficIds.id(l.allow)}:${trafficIds.id(l.unknown)}`;
-}
-
-export function deciderKey(d: Decider): string {
-  return `${d.kind}:${d.ref}:${d.outcome}:${d.detail ?? ''}:${trafficIds.id(d.traffic)}`;
-}
-
-/** Drops the variables a decision does not depend on (leaves equal whatever their value). */
+/** Drops the variables a decision does not depend on (leaves equal whatever their value); leaves hold canonical traffic. */
 function minimize(vars: readonly number[], leaves: readonly Leaf[]): [number[], Leaf[]] {
   const v = [...vars];
   let l = [...leaves];
   if (v.length === 0) return [v, l];
-  const keys = l.map(leafKey);
+  const same = (a: Leaf, b: Leaf) => a.allow === b.allow && a.unknown === b.unknown;
   for (let i = v.length - 1; i >= 0; i--) {
     const bit = 1 << i;
     let irrelevant = true;
     for (let m = 0; m < l.length && irrelevant; m++) {
       if (m & bit) continue;
-      if (keys[m] !== keys[m | bit]) irrelevant = false;
+      if (!same(l[m]!, l[m | bit]!)) irrelevant = false;
     }
     if (!irrelevant) continue;
     const next: Leaf[] = [];
-    const nextKeys: string[] = [];
     for (let m = 0; m < l.length; m++) {
       if (m & bit) continue;
       // Re-pack the index without bit i.
-      const at = (m & (bit - 1)) | ((m >> (i + 1)) << i);
-      next[at] = l[m]!;
-      nextKeys[at] = keys[m]!;
+      next[(m & (bit - 1)) | ((m >> (i + 1)) << i)] = l[m]!;
     }
     v.splice(i, 1);
     l = next;
-    keys.splice(0, keys.length, ...nextKeys);
   }
   return [v, l];
+}
+
+const KIND_CODE: Record<DeciderKind, number> = {
+  rule: 1,
+  'no-nsg': 2,
+  'dangling-nsg': 3,
+  'unknown-location': 4,
+  'no-policy': 5,
+  'public-ports': 6,
+};
+const OUTCOME_CODE = { allow: 1, deny: 2, pass: 3, unknown: 4 } as const;
+
+function compareDeciders(a: Decider, b: Decider): number {
+  return (
+    KIND_CODE[a.kind] - KIND_CODE[b.kind] ||
+    a.ref - b.ref ||
+    OUTCOME_CODE[a.outcome] - OUTCOME_CODE[b.outcome] ||
+    (a.detail ?? '').localeCompare(b.detail ?? '')
+  );
+}
+
+function mixHash(h: number, x: number): number {
+  return Math.imul(h ^ x, 0x01000193) >>> 0;
+}
+
+function sameDecision(d: Decision, vars: number[], leaves: Leaf[], deciders: Decider[]): boolean {
+  if (
+    d.vars.length !== vars.length ||
+    d.leaves.length !== leaves.length ||
+    d.deciders.length !== deciders.length
+  )
+    return false;
+  for (let i = 0; i < vars.length; i++) if (d.vars[i] !== vars[i]) return false;
+  for (let i = 0; i < leaves.length; i++) {
+    if (d.leaves[i]!.allow !== leaves[i]!.allow || d.leaves[i]!.unknown !== leaves[i]!.unknown) return false;
+  }
+  for (let i = 0; i < deciders.length; i++) {
+    const a = d.deciders[i]!;
+    const b = deciders[i]!;
+    if (
+      a.kind !== b.kind ||
+      a.ref !== b.ref ||
+      a.outcome !== b.outcome ||
+      a.detail !== b.detail ||
+      !a.traffic.equals(b.traffic)
+    )
+      return false;
+  }
+  return true;
 }
 
 /** Merges deciders of several evaluations: one per (kind, rule, outcome, detail), traffic united. */
@@ -128,51 +177,160 @@ export function mergeDeciders(lists: readonly (readonly Decider[])[]): Decider[]
 /** Interns decisions and memoizes pair results. */
 export class DecisionStore {
   readonly decisions: Decision[] = [];
-  private readonly byKey = new Map<string, Decision>();
-  private readonly trafficIds = new Map<string, number>();
+  readonly traffic = new TrafficInterner();
+  private readonly buckets = new Map<number, Decision[]>();
+  private readonly contentIds = new Map<string, number>();
   private readonly trafficMeet = new IntPairMap();
   private readonly pairTraffic: PairTraffic[] = [];
   private readonly pairMemo = new IntPairMap(1 << 16);
   private readonly pairOut = new IntList();
   private readonly pairIn = new IntList();
   private readonly pairTrafficId = new IntList();
+  /**
+   * Per decision id, how its `possible` traffic looks, for quick open/closed tests in bulk: 0 = nothing,
+   * 1 = everything, 2 = TCP/UDP destination ports for any source port (bounds in `portBounds`),
+   * 3 = depends on unknown variables, 4 = other port shapes.
+   */
+  private shape = new Uint8Array(1024);
+  private icmp = new Uint8Array(1024);
+  private tcpAt = new Int32Array(1024);
+  private udpAt = new Int32Array(1024);
+  private readonly portBounds = new IntList(1 << 16);
 
-  /** The interned decision for these leaves (equal content → the same decision), after dropping irrelevant variables. */
+  /**
+   * The interned decision for these leaves and deciders (equal content → the same decision), after
+   * dropping variables it does not depend on. Traffic sets are replaced by their canonical instances,
+   * so content is compared by identity.
+   */
   intern(vars: readonly number[], leaves: readonly Leaf[], deciders: readonly Decider[]): Decision {
-    const [v, l] = minimize(vars, leaves);
-    const sortedDeciders = [...deciders].sort((a, b) => (deciderKey(a) < deciderKey(b) ? -1 : 1));
-    const trafficKey = `${v.join(',')}|${l.map(leafKey).join('/')}`;
-    const key = `${trafficKey}|${sortedDeciders.map(deciderKey).join(';')}`;
-    const found = this.byKey.get(key);
-    if (found) return found;
-    const decision = this.add(v, l, sortedDeciders, trafficKey);
-    this.byKey.set(key, decision);
-    return decision;
-  }
-
-  private add(v: number[], l: Leaf[], deciders: readonly Decider[], trafficKey: string): Decision {
+    const t = this.traffic;
+    const [v, l] = minimize(
+      vars,
+      leaves.map((leaf) => ({ allow: t.canonical(leaf.allow), unknown: t.canonical(leaf.unknown) })),
+    );
+    const ds = [...deciders].sort(compareDeciders);
+    let h = 0x811c9dc5;
+    for (const x of v) h = mixHash(h, x);
+    for (const leaf of l) h = mixHash(mixHash(h, t.id(leaf.allow)), t.id(leaf.unknown));
+    const contentHash = h;
+    for (const d of ds)
+      h = mixHash(
+        mixHash(mixHash(mixHash(h, KIND_CODE[d.kind]), d.ref), OUTCOME_CODE[d.outcome]),
+        d.traffic.hash(),
+      );
+    const bucket = this.buckets.get(h);
+    if (bucket) for (const other of bucket) if (sameDecision(other, v, l, ds)) return other;
+    // Decisions that treat traffic alike (same variables and leaves) share a traffic id for the meet memo.
+    const contentKey = `${contentHash}:${v.join(',')}:${l.map((leaf) => `${t.id(leaf.allow)}/${t.id(leaf.unknown)}`).join(',')}`;
+    let traffic = this.contentIds.get(contentKey);
+    if (traffic === undefined) {
+      traffic = this.contentIds.size;
+      this.contentIds.set(contentKey, traffic);
+    }
     let sure = l[0]!.allow;
     let possible = l[0]!.allow.union(l[0]!.unknown);
     for (let i = 1; i < l.length; i++) {
       sure = sure.intersect(l[i]!.allow);
       possible = possible.union(l[i]!.allow).union(l[i]!.unknown);
     }
-    let traffic = this.trafficIds.get(trafficKey);
-    if (traffic === undefined) {
-      traffic = this.trafficIds.size;
-      this.trafficIds.set(trafficKey, traffic);
-    }
     const decision: Decision = {
       id: this.decisions.length,
       traffic,
       vars: v,
       leaves: l,
-      deciders,
+      deciders: ds,
       sure,
       possible,
     };
     this.decisions.push(decision);
+    this.recordShape(decision);
+    if (bucket) bucket.push(decision);
+    else this.buckets.set(h, [decision]);
     return decision;
+  }
+
+  private recordShape(d: Decision): void {
+    const id = d.id;
+    if (id >= this.shape.length) {
+      const n = this.shape.length * 2;
+      const grow8 = (a: Uint8Array) => {
+        const b = new Uint8Array(n);
+        b.set(a);
+        return b;
+      };
+      const grow32 = (a: Int32Array) => {
+        const b = new Int32Array(n);
+        b.set(a);
+        return b;
+      };
+      this.shape = grow8(this.shape);
+      this.icmp = grow8(this.icmp);
+      this.tcpAt = grow32(this.tcpAt);
+      this.udpAt = grow32(this.udpAt);
+    }
+    const p = d.possible;
+    this.icmp[id] = p.icmp ? 1 : 0;
+    if (d.vars.length > 0) this.shape[id] = 3;
+    else if (p.isEmpty) this.shape[id] = 0;
+    else if (p.isAll) this.shape[id] = 1;
+    else {
+      const simple = (r: typeof p.tcp) => r.isEmpty || (r.layers.length === 1 && r.layers[0]![0].isFull);
+      if (!simple(p.tcp) || !simple(p.udp)) this.shape[id] = 4;
+      else {
+        this.shape[id] = 2;
+        const store = (r: typeof p.tcp): number => {
+          const at = this.portBounds.length;
+          const iv = r.isEmpty ? [] : r.layers[0]![1].intervals();
+          this.portBounds.push(iv.length);
+          for (const [lo, hi] of iv) {
+            this.portBounds.push(lo);
+            this.portBounds.push(hi);
+          }
+          return at;
+        };
+        this.tcpAt[id] = store(p.tcp);
+        this.udpAt[id] = store(p.udp);
+      }
+    }
+  }
+
+  /**
+   * Whether traffic may pass between an outbound and an inbound decision (by id). Exact: decisions
+   * with unknown variables or unusual port shapes go through the full meet.
+   */
+  mayPass(outId: number, inId: number): boolean {
+    const a = this.shape[outId]!;
+    const b = this.shape[inId]!;
+    if (a === 0 || b === 0) return false;
+    if (a === 3 || b === 3) {
+      const t = this.trafficBetween(this.decisions[outId]!, this.decisions[inId]!);
+      return !t.allow.isEmpty || !t.unknown.isEmpty;
+    }
+    if (a === 1 || b === 1) return true;
+    if (this.icmp[outId] === 1 && this.icmp[inId] === 1) return true;
+    if (a === 4 || b === 4) return this.decisions[outId]!.possible.overlaps(this.decisions[inId]!.possible);
+    return (
+      this.boundsOverlap(this.tcpAt[outId]!, this.tcpAt[inId]!) ||
+      this.boundsOverlap(this.udpAt[outId]!, this.udpAt[inId]!)
+    );
+  }
+
+  private boundsOverlap(x: number, y: number): boolean {
+    const b = this.portBounds;
+    const nx = b.get(x);
+    const ny = b.get(y);
+    let i = 0;
+    let j = 0;
+    while (i < nx && j < ny) {
+      const xlo = b.get(x + 1 + 2 * i);
+      const xhi = b.get(x + 2 + 2 * i);
+      const ylo = b.get(y + 1 + 2 * j);
+      const yhi = b.get(y + 2 + 2 * j);
+      if (xhi < ylo) i++;
+      else if (yhi < xlo) j++;
+      else return true;
+    }
+    return false;
   }
 
   /** A decision with no unknowns. */
@@ -185,16 +343,23 @@ export class DecisionStore {
     return this.pairOut.length;
   }
 
-  /** The id of the pair result of two side decisions (see `meet`), without building an object. */
-  meetId(out: Decision, inbound: Decision): number {
-    let id = this.pairMemo.get(out.id, inbound.id);
-    if (id >= 0) return id;
+  /** What two side decisions let through together (memoized on their traffic, not their deciders). */
+  trafficBetween(out: Decision, inbound: Decision): PairTraffic {
     let t = this.trafficMeet.get(out.traffic, inbound.traffic);
     if (t < 0) {
       t = this.pairTraffic.length;
       this.pairTraffic.push(meetTraffic(out, inbound));
       this.trafficMeet.set(out.traffic, inbound.traffic, t);
     }
+    return this.pairTraffic[t]!;
+  }
+
+  /** The id of the pair result of two side decisions (see `meet`), without building an object. */
+  meetId(out: Decision, inbound: Decision): number {
+    let id = this.pairMemo.get(out.id, inbound.id);
+    if (id >= 0) return id;
+    this.trafficBetween(out, inbound);
+    const t = this.trafficMeet.get(out.traffic, inbound.traffic);
     id = this.pairOut.length;
     this.pairOut.push(out.id);
     this.pairIn.push(inbound.id);

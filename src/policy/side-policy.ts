@@ -76,6 +76,15 @@ export class PolicyCompiler {
     }
   }
 
+  /**
+   * Drops the compiled rules kept for sharing between subnets (call after building every table;
+   * later requests compile again).
+   */
+  releaseCaches(): void {
+    this.nsgCache.clear();
+    this.adminCache.clear();
+  }
+
   /** The compiled policy for traffic leaving (Outbound) or entering (Inbound) a subnet. */
   sidePolicy(subnet: Subnet, direction: Direction): SidePolicy {
     const ctx = this.words.contextFor(subnet);

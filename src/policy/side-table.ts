@@ -44,7 +44,8 @@ export function runIndex(runs: Runs, address: number): number {
 }
 
 export interface SideTable {
-  policy: SidePolicy;
+  subnetId: string;
+  direction: Direction;
   /** Local slices of the subnet: value = local key index, or -1 outside the subnet. */
   local: Runs;
   /** Per local key: remote runs of decision ids. */
@@ -122,7 +123,7 @@ export class SideTableBuilder {
     const remote = keys.map((vector) =>
       this.buildRemote(policy, steps, rules, vector, remoteSegments, localRole, remoteRole),
     );
-    return { policy, local, remote };
+    return { subnetId: policy.subnetId, direction: policy.direction, local, remote };
   }
 
   private buildRemote(

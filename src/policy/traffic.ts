@@ -10,6 +10,7 @@ import type { FlowProtocol } from './flow';
 export class TrafficSet {
   private keyCache: string | undefined;
   private hashCache: number | undefined;
+  private allCache: boolean | undefined;
 
   constructor(
     readonly tcp: PortRegion,
@@ -39,7 +40,8 @@ export class TrafficSet {
   }
 
   get isAll(): boolean {
-    return this.tcp.isFull && this.udp.isFull && this.icmp;
+    if (this.allCache === undefined) this.allCache = this.icmp && this.tcp.isFull && this.udp.isFull;
+    return this.allCache;
   }
 
   region(protocol: 'Tcp' | 'Udp'): PortRegion {

@@ -7,6 +7,8 @@ import { ClassLabeler, type ClassLabel } from '../analyze/endpoint-labels';
 import { formatRange, openingEntries, unknownLabels, type SideEntry } from '../analyze/explain';
 import { pathSources, pathTargets, type ClassKind, type Reachability } from '../analyze/reachability';
 import type { PairTraffic } from '../policy/decision';
+import { IntPairMap } from '../policy/int-pair-map';
+import type { TrafficSet } from '../policy/traffic';
 import type { PolicyEngine } from '../policy/engine';
 import { IntervalSet, portDomain } from '../policy/interval-set';
 import { VERSION } from '../version';
@@ -66,27 +68,34 @@ export const ASSUMPTIONS = [
 /** Ports that give a shell, a desktop or a database: opening them to wide sources is the classic mistake. */
 const SENSITIVE_PORTS = [22, 23, 135, 139, 445, 1433, 3306, 3389, 5432, 5985, 5986, 6379, 9200, 27017];
 
-/** The part of a path's risk that depends on what is open: wide port ranges and sensitive ports score higher. */
-export function trafficRisk(result: PairTraffic): number {
+/** Risk from what a traffic set opens: every port (50) or more than 1,000 (30), a sensitive port (40), ICMP (1). */
+export function portRisk(open: TrafficSet): number {
   let score = 0;
-  const open = result.allow.union(result.unknown);
   let ports = IntervalSet.empty(portDomain);
   for (const region of [open.tcp, open.udp]) ports = ports.union(region.destinationPorts());
   if (ports.isFull) score += 50;
   else if (ports.size() > 1000) score += 30;
   if (SENSITIVE_PORTS.some((p) => ports.has(p))) score += 40;
   if (open.icmp) score += 1;
-  if (result.allow.isEmpty) score -= 5;
   return score;
 }
 
-/** Everything the renderers need, computed once: labels, result ids in order of first use, risks. */
+/** The part of a path's risk that depends on what is open (5 less when nothing is certainly allowed). */
+export function trafficRisk(result: PairTraffic): number {
+  return portRisk(result.allow.union(result.unknown)) - (result.allow.isEmpty ? 5 : 0);
+}
+
+/** Everything the renderers need: labels, result ids in order of first use, risks on demand. */
 export class ReachabilityView {
   readonly labels: ClassLabel[];
-  /** Pair result id → its report id (`r<n>`), in order of first use by a path. */
-  readonly resultIds = new Map<number, number>();
-  readonly risks: Float64Array;
+  /** (out, in) decision pair → result number (`r<n>`), in order of first use by a path. */
+  private readonly resultIndex = new IntPairMap(1 << 16);
+  private readonly resultPairs: [number, number][] = [];
+  /** Path → result number. */
+  private readonly pathResult: Int32Array;
   readonly header: ReachabilityHeader;
+  private readonly portRiskMemo = new Map<number, number>();
+  private readonly exactRisk = new Map<number, number>();
 
   constructor(
     readonly engine: PolicyEngine,
@@ -95,31 +104,31 @@ export class ReachabilityView {
     const labeler = new ClassLabeler(engine.index);
     this.labels = reach.classes.map((c) => labeler.label(c));
     const { paths } = reach;
-    this.risks = new Float64Array(paths.count);
-    const trafficRiskMemo = new Map<number, number>();
+    this.pathResult = new Int32Array(paths.count);
     let withUnknowns = 0;
+    const decisions = engine.store.decisions;
     for (let i = 0; i < paths.count; i++) {
-      const rid = paths.result.get(i);
-      if (!this.resultIds.has(rid)) this.resultIds.set(rid, this.resultIds.size);
-      const result = engine.store.trafficOf(rid);
-      let tr = trafficRiskMemo.get(rid);
-      if (tr === undefined) {
-        tr = trafficRisk(result);
-        trafficRiskMemo.set(rid, tr);
+      const out = paths.out.get(i);
+      const inb = paths.in.get(i);
+      let r = this.resultIndex.get(out, inb);
+      if (r < 0) {
+        r = this.resultPairs.length;
+        this.resultPairs.push([out, inb]);
+        this.resultIndex.set(out, inb, r);
       }
-      const targets = pathTargets(paths, i);
-      if (!result.unknown.isEmpty) withUnknowns += targets.length;
-      const sources = pathSources(paths, i);
-      let risk = tr;
-      if (Array.from(sources).some((f) => this.labels[f]!.internet)) risk += 100;
-      else if (Array.from(sources).some((f) => reach.classes[f]!.kind === 'external')) risk += 20;
-      for (const t of targets) {
-        if (this.labels[t]!.containerGroups.length > 0) {
-          risk += 10;
-          break;
-        }
+      this.pathResult[i] = r;
+      const a = decisions[out]!;
+      const b = decisions[inb]!;
+      // Only pairs where a side has open (unknown) traffic can have unknowns; decide those exactly.
+      if (
+        a.vars.length > 0 ||
+        b.vars.length > 0 ||
+        !a.leaves[0]!.unknown.isEmpty ||
+        !b.leaves[0]!.unknown.isEmpty
+      ) {
+        if (!engine.store.trafficBetween(a, b).unknown.isEmpty)
+          withUnknowns += pathTargets(paths, i).length * pathSources(paths, i).length;
       }
-      this.risks[i] = Math.max(risk, 0);
     }
     this.header = {
       schemaVersion: 1,
@@ -131,11 +140,52 @@ export class ReachabilityView {
         pairsEvaluated: reach.stats.pairsEvaluated,
         openPairs: reach.stats.openPairs,
         openPaths: paths.count,
-        distinctResults: this.resultIds.size,
+        distinctResults: this.resultPairs.length,
         pairsWithUnknowns: withUnknowns,
       },
       assumptions: ASSUMPTIONS,
     };
+  }
+
+  /** Risk from where a path starts and ends: any Internet source 100 (else any external 20), container groups among the targets 10. */
+  private endpointRisk(i: number): number {
+    const { paths, classes } = this.reach;
+    const sources = pathSources(paths, i);
+    let risk = 0;
+    if (Array.from(sources).some((f) => this.labels[f]!.internet)) risk += 100;
+    else if (Array.from(sources).some((f) => classes[f]!.kind === 'external')) risk += 20;
+    for (const t of pathTargets(paths, i)) {
+      if (this.labels[t]!.containerGroups.length > 0) {
+        risk += 10;
+        break;
+      }
+    }
+    return risk;
+  }
+
+  private decisionPortRisk(id: number): number {
+    let r = this.portRiskMemo.get(id);
+    if (r === undefined) {
+      r = portRisk(this.engine.store.decisions[id]!.possible);
+      this.portRiskMemo.set(id, r);
+    }
+    return r;
+  }
+
+  /** The risk score of path i. */
+  risk(i: number): number {
+    let r = this.exactRisk.get(i);
+    if (r === undefined) {
+      const { paths } = this.reach;
+      const d = this.engine.store.decisions;
+      r = Math.max(
+        this.endpointRisk(i) +
+          trafficRisk(this.engine.store.trafficBetween(d[paths.out.get(i)]!, d[paths.in.get(i)]!)),
+        0,
+      );
+      this.exactRisk.set(i, r);
+    }
+    return r;
   }
 
   group(index: number): EndpointGroupJson {
@@ -151,11 +201,21 @@ export class ReachabilityView {
     };
   }
 
-  result(pairResultId: number): ResultJson {
-    const result = this.engine.store.pair(pairResultId);
+  /** How many distinct results the paths use. */
+  get resultCount(): number {
+    return this.resultPairs.length;
+  }
+
+  /** Result number n (`r<n>`): what it opens, and the rules that open it on each side. */
+  result(n: number): ResultJson {
+    const [outId, inId] = this.resultPairs[n]!;
+    const result = this.engine.store.meet(
+      this.engine.store.decisions[outId]!,
+      this.engine.store.decisions[inId]!,
+    );
     const open = result.allow.union(result.unknown);
     const json: ResultJson = {
-      id: `r${this.resultIds.get(pairResultId)}`,
+      id: `r${n}`,
       allow: describeTraffic(result.allow),
       unknown: describeTraffic(result.unknown),
       source: openingEntries(this.engine, 'source', result.out, open),
@@ -165,14 +225,50 @@ export class ReachabilityView {
     return json;
   }
 
+  /** The result number of path i. */
+  resultOf(i: number): number {
+    return this.pathResult[i]!;
+  }
+
   path(i: number): PathJson {
     const { paths } = this.reach;
     return {
       from: Array.from(pathSources(paths, i), (f) => `g${f}`),
       to: Array.from(pathTargets(paths, i), (t) => `g${t}`),
-      result: `r${this.resultIds.get(paths.result.get(i))}`,
-      risk: this.risks[i]!,
+      result: `r${this.pathResult[i]}`,
+      risk: this.risk(i),
     };
+  }
+
+  /**
+   * The `limit` riskiest paths (ties: lower index first). Paths are visited by an upper bound of their
+   * risk (endpoint risk plus the smaller port risk of the two sides, since what passes is within both),
+   * and exact risks are computed only until no unvisited path can beat the current top `limit`.
+   */
+  riskiest(limit: number): number[] {
+    const { paths } = this.reach;
+    const buckets = new Map<number, number[]>();
+    for (let i = 0; i < paths.count; i++) {
+      const bound =
+        this.endpointRisk(i) +
+        Math.min(this.decisionPortRisk(paths.out.get(i)), this.decisionPortRisk(paths.in.get(i)));
+      const b = buckets.get(bound);
+      if (b) b.push(i);
+      else buckets.set(bound, [i]);
+    }
+    const better = (a: number, b: number) =>
+      this.risk(a) > this.risk(b) || (this.risk(a) === this.risk(b) && a < b);
+    let top: number[] = [];
+    for (const bound of [...buckets.keys()].sort((a, b) => b - a)) {
+      if (top.length >= limit && bound < this.risk(top[top.length - 1]!)) break;
+      for (const i of buckets.get(bound)!) {
+        if (top.length >= limit && !better(i, top[top.length - 1]!)) continue;
+        top.push(i);
+        top.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
+        if (top.length > limit) top = top.slice(0, limit);
+      }
+    }
+    return top;
   }
 
   /**
@@ -218,13 +314,6 @@ export class ReachabilityView {
     const l = this.labels[i]!;
     return l.containerGroups.length > 0 ? `${l.label} {${l.containerGroups.join(', ')}}` : l.label;
   }
-
-  /** Path indices, riskiest first (ties: source group, then result, ascending). */
-  riskiest(limit: number): number[] {
-    const idx = Array.from({ length: this.reach.paths.count }, (_, i) => i);
-    idx.sort((a, b) => this.risks[b]! - this.risks[a]! || a - b);
-    return idx.slice(0, limit);
-  }
 }
 
 /** The report as JSON text chunks, one group / result / path per line. */
@@ -234,9 +323,8 @@ export function* serializeReachabilityJson(view: ReachabilityView): Generator<st
   const n = view.reach.classes.length;
   for (let i = 0; i < n; i++) yield `${JSON.stringify(view.group(i))}${i < n - 1 ? ',' : ''}\n`;
   yield '],\n"results":[\n';
-  const ids = [...view.resultIds.keys()];
-  for (let i = 0; i < ids.length; i++)
-    yield `${JSON.stringify(view.result(ids[i]!))}${i < ids.length - 1 ? ',' : ''}\n`;
+  const results = view.resultCount;
+  for (let i = 0; i < results; i++) yield `${JSON.stringify(view.result(i))}${i < results - 1 ? ',' : ''}\n`;
   yield '],\n"paths":[\n';
   const count = view.reach.paths.count;
   for (let i = 0; i < count; i++) yield `${JSON.stringify(view.path(i))}${i < count - 1 ? ',' : ''}\n`;
@@ -265,7 +353,7 @@ export function renderReachabilityText(view: ReachabilityView, limit: number): s
   lines.push('', `Riskiest open paths (${top.length} of ${s.openPaths}):`);
   top.forEach((pi, n) => {
     const p = view.path(pi);
-    const r = view.result(view.reach.paths.result.get(pi));
+    const r = view.result(view.resultOf(pi));
     lines.push(
       `${String(n + 1).padStart(3)}. [risk ${p.risk}] ${view.groupsText(p.from)} → ${view.groupsText(p.to)}`,
     );
