@@ -7,7 +7,7 @@ import type { ContainerGroup } from '../model/snapshot';
 import type { SnapshotIndex } from '../model/snapshot-index';
 import { parseIpv4 } from '../policy/address';
 import { AZURE_HOST_IP, PUBLIC_IPV4, ipv4SetOf } from '../policy/address-words';
-import type { Ipv4Set } from '../policy/interval-set';
+import { IntervalSet, ipv4Domain, type Ipv4Set } from '../policy/interval-set';
 import { formatRange } from './explain';
 import type { EndpointClass } from './reachability';
 
@@ -30,8 +30,13 @@ export function rangesText(ranges: Ipv4Set, limit = 3): string {
 export class ClassLabeler {
   private readonly groupsBySubnet = new Map<string, { group: ContainerGroup; ip: number }[]>();
   private readonly named: { name: string; space: Ipv4Set }[] = [];
+  /** Every address outside the snapshot's subnets. */
+  private readonly outside: Ipv4Set;
 
   constructor(private readonly index: SnapshotIndex) {
+    let subnets = IntervalSet.empty(ipv4Domain);
+    for (const s of index.snapshot.subnets) subnets = subnets.union(ipv4SetOf(s.addressPrefixes));
+    this.outside = subnets.complement();
     for (const g of index.snapshot.containerGroups) {
       const ip = g.ipAddress?.ip ? parseIpv4(g.ipAddress.ip) : null;
       if (ip === null) continue;
@@ -74,6 +79,19 @@ export class ClassLabeler {
         containerGroups: [...new Set(members)].sort(),
         internet: false,
       };
+    }
+    const anywhere = "anywhere outside the snapshot's subnets (Internet included)";
+    if (c.ranges.equals(this.outside)) return { label: anywhere, containerGroups: [], internet: true };
+    const missing = this.outside.subtract(c.ranges);
+    if (
+      c.ranges.isSubsetOf(this.outside) &&
+      missing.intervalCount <= 3 &&
+      !c.ranges.intersect(PUBLIC_IPV4).isEmpty
+    ) {
+      return { label: `${anywhere} except ${rangesText(missing)}`, containerGroups: [], internet: true };
+    }
+    if (c.ranges.intervalCount === 1 && c.ranges.size() === 1 && c.ranges.has(AZURE_HOST_IP)) {
+      return { label: 'Azure host 168.63.129.16 (AzureLoadBalancer)', containerGroups: [], internet: false };
     }
     const kinds: string[] = [];
     let rest = c.ranges;

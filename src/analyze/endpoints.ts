@@ -122,16 +122,20 @@ export function resolveEndpoint(index: SnapshotIndex, text: string): EndpointSet
   if (tag) {
     let vnetSpace = IntervalSet.empty(ipv4Domain);
     for (const v of index.snapshot.virtualNetworks) vnetSpace = vnetSpace.union(ipv4SetOf(v.addressPrefixes));
+    // The Azure host address 168.63.129.16 is public but belongs to VirtualNetwork and
+    // AzureLoadBalancer, as in NSG rules: it is not "the Internet".
     const space =
       tag === 'Internet'
-        ? PUBLIC_IPV4.subtract(vnetSpace)
+        ? PUBLIC_IPV4.subtract(vnetSpace).subtract(
+            IntervalSet.range(ipv4Domain, AZURE_HOST_IP, AZURE_HOST_IP),
+          )
         : tag === 'VirtualNetwork'
           ? vnetSpace
           : tag === 'AzureLoadBalancer'
             ? IntervalSet.range(ipv4Domain, AZURE_HOST_IP, AZURE_HOST_IP)
             : IntervalSet.full(ipv4Domain);
     const descriptions: Record<string, string> = {
-      Internet: 'Internet (public IPv4 outside every VNet in the snapshot)',
+      Internet: 'Internet (public IPv4 outside every VNet in the snapshot, except 168.63.129.16)',
       VirtualNetwork: 'VirtualNetwork (every VNet address space in the snapshot)',
       AzureLoadBalancer: 'AzureLoadBalancer (168.63.129.16)',
       '*': '* (all IPv4)',

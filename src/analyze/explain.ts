@@ -215,13 +215,18 @@ function sideEntry(engine: PolicyEngine, side: 'source' | 'destination', d: Deci
   switch (d.kind) {
     case 'rule': {
       const ref = engine.compiler.refs[d.ref]!;
-      return {
+      const entry: SideEntry = {
         side,
         policy: ref.layer === 'admin' ? 'avnm' : 'nsg',
         nsg: ref.ownerName,
         rule: { name: ref.name, priority: ref.priority, access: ref.access, direction: ref.direction },
         outcome: d.outcome,
       };
+      if (d.maybe) {
+        const on = ref.unknowns.map((u) => engine.compiler.words.registry.all[u]!.label);
+        entry.note = `matches only if ${on.length > 0 ? on.join(' or ') : 'an unknown set'} holds the address`;
+      }
+      return entry;
     }
     case 'no-nsg':
       return { side, policy: 'none', nsg: null, rule: null, outcome: 'allow', note: 'the subnet has no NSG' };
@@ -271,11 +276,16 @@ function sideEntry(engine: PolicyEngine, side: 'source' | 'destination', d: Deci
 /** Labels of the unknown sets a pair result depends on. */
 export function unknownLabels(engine: PolicyEngine, result: PairResult): string[] {
   const labels = new Set<string>();
+  const registry = engine.compiler.words.registry.all;
   for (const d of [result.out, result.in]) {
-    for (const v of d.vars) labels.add(engine.compiler.words.registry.all[v >> 1]!.label);
+    for (const v of d.vars) labels.add(registry[v >> 1]!.label);
     for (const x of d.deciders) {
       if (x.kind === 'dangling-nsg') labels.add(`NSG ${x.detail} (not in the snapshot)`);
       if (x.kind === 'unknown-location') labels.add('a subnet that is not in the snapshot');
+      // A rule that may or may not have matched where the result is open.
+      if (x.kind === 'rule' && x.maybe && x.traffic.overlaps(result.unknown)) {
+        for (const u of engine.compiler.refs[x.ref]!.unknowns) labels.add(registry[u]!.label);
+      }
     }
   }
   return [...labels].sort();

@@ -20,6 +20,8 @@ export interface Decider {
   traffic: TrafficSet;
   /** For `public-ports` / `dangling-nsg` / `unknown-location`: the resource it is about. */
   detail?: string;
+  /** True when the rule only may have matched (its match depends on an unknown, e.g. an unresolved tag). */
+  maybe?: true;
 }
 
 /** Under one assignment of the unknowns: traffic certainly allowed, and traffic whose fate is still open. */
@@ -127,6 +129,7 @@ function compareDeciders(a: Decider, b: Decider): number {
     KIND_CODE[a.kind] - KIND_CODE[b.kind] ||
     a.ref - b.ref ||
     OUTCOME_CODE[a.outcome] - OUTCOME_CODE[b.outcome] ||
+    (a.maybe ? 1 : 0) - (b.maybe ? 1 : 0) ||
     (a.detail ?? '').localeCompare(b.detail ?? '')
   );
 }
@@ -154,6 +157,7 @@ function sameDecision(d: Decision, vars: number[], leaves: Leaf[], deciders: Dec
       a.ref !== b.ref ||
       a.outcome !== b.outcome ||
       a.detail !== b.detail ||
+      a.maybe !== b.maybe ||
       !a.traffic.equals(b.traffic)
     )
       return false;
@@ -166,7 +170,7 @@ export function mergeDeciders(lists: readonly (readonly Decider[])[]): Decider[]
   const merged = new Map<string, Decider>();
   for (const list of lists) {
     for (const d of list) {
-      const k = `${d.kind}:${d.ref}:${d.outcome}:${d.detail ?? ''}`;
+      const k = `${d.kind}:${d.ref}:${d.outcome}:${d.detail ?? ''}:${d.maybe ? 1 : 0}`;
       const prev = merged.get(k);
       merged.set(k, prev ? { ...prev, traffic: prev.traffic.union(d.traffic) } : d);
     }
@@ -215,7 +219,7 @@ export class DecisionStore {
     const contentHash = h;
     for (const d of ds)
       h = mixHash(
-        mixHash(mixHash(mixHash(h, KIND_CODE[d.kind]), d.ref), OUTCOME_CODE[d.outcome]),
+        mixHash(mixHash(mixHash(h, KIND_CODE[d.kind]), d.ref), OUTCOME_CODE[d.outcome] + (d.maybe ? 8 : 0)),
         d.traffic.hash(),
       );
     const bucket = this.buckets.get(h);

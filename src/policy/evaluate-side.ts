@@ -61,7 +61,10 @@ export function stepRules(
     else if (rule.action === 'deny') canDeny = canDeny.union(m);
     else canPass = canPass.union(m);
     if (matches[i] === 'T') taken = taken.union(m);
-    deciders = addDecider(deciders, { kind: 'rule', ref: rule.ref, outcome: rule.action, traffic: m });
+    const decider: Decider = { kind: 'rule', ref: rule.ref, outcome: rule.action, traffic: m };
+    // A maybe-match decides only if the unknown it depends on holds the address.
+    if (matches[i] === 'M') decider.maybe = true;
+    deciders = addDecider(deciders, decider);
   }
   if (!changed) return state;
   return {

@@ -26,6 +26,8 @@ export interface RuleRef {
   ownerId: string;
   ownerName: string;
   isDefault: boolean;
+  /** Unknown sets (indices in the address words' registry) the rule's address fields may depend on. */
+  unknowns: number[];
 }
 
 export interface CompiledRule {
@@ -118,6 +120,7 @@ export class PolicyCompiler {
                 ownerId: group.id,
                 ownerName: group.name,
                 isDefault,
+                unknowns: [],
               },
               r.access === 'Allow' ? 'allow' : 'deny',
               r.protocol,
@@ -163,6 +166,7 @@ export class PolicyCompiler {
               ownerId: collection.id,
               ownerName: collection.name,
               isDefault: false,
+              unknowns: [],
             },
             r.access === 'Deny' ? 'deny' : r.access === 'AlwaysAllow' ? 'allow' : 'pass',
             r.protocol,
@@ -216,6 +220,13 @@ export class PolicyCompiler {
       this.refs.push(ref);
       this.refIndex.set(ref.id, refNo);
     }
+    // The same rule compiled in another subnet's context may depend on other unknowns: keep them all.
+    const known = this.refs[refNo]!.unknowns;
+    for (const part of [...src.parts, ...dst.parts]) {
+      for (const u of part.kind === 'in' ? [part.unknown] : part.unknowns)
+        if (!known.includes(u)) known.push(u);
+    }
+    known.sort((a, b) => a - b);
     return {
       ref: refNo,
       action,

@@ -1,6 +1,7 @@
 /** Text and JSON for `check` results. */
 import type { CheckReport } from '../analyze/intent';
 import { sideLine } from './explain';
+import { printable } from './summary';
 
 /** The JSON form: `{results: [{name, kind, verdict, pass, …}], passed, failed}`. */
 export function checkReportJson(report: CheckReport): unknown {
@@ -40,11 +41,19 @@ export function renderCheckText(report: CheckReport): string {
     );
     if (!r.pass || r.expired) {
       for (const s of r.explanation.sides) lines.push(`          ${sideLine(s)}`);
-      if (r.explanation.parts)
-        lines.push(`          (verdict differs by address or port: run aciseg explain for the parts)`);
+      if (r.explanation.parts) {
+        // The rules that decide, over all the parts (they differ by address or port).
+        const seen = new Set<string>();
+        for (const part of r.explanation.parts)
+          for (const s of part.sides) seen.add(`${part.verdict}: ${sideLine(s)}`);
+        const list = [...seen];
+        for (const line of list.slice(0, 6)) lines.push(`          ${line}`);
+        if (list.length > 6 || r.explanation.partsOmitted)
+          lines.push('          … (aciseg explain lists every part)');
+      }
       if (r.explanation.unknowns) lines.push(`          depends on: ${r.explanation.unknowns.join('; ')}`);
     }
   }
   lines.push(`${report.passed} passed, ${report.failed} failed`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(printable).join('\n')}\n`;
 }

@@ -1,12 +1,13 @@
 /** Text for people from an `explain` answer (the JSON form is the Explanation object itself). */
 import type { Explanation, ExplainPart, SideEntry } from '../analyze/explain';
+import { printable } from './summary';
 
 /** One line describing what one side did. */
 export function sideLine(e: SideEntry): string {
   const who = e.side === 'source' ? 'source side' : 'destination side';
   if (e.rule) {
     const layer = e.policy === 'avnm' ? 'security admin rule' : 'NSG';
-    return `${who}: ${layer} ${e.nsg} / ${e.rule.name} (priority ${e.rule.priority}, ${e.rule.direction}, ${e.rule.access}) → ${e.outcome}`;
+    return `${who}: ${layer} ${e.nsg} / ${e.rule.name} (priority ${e.rule.priority}, ${e.rule.direction}, ${e.rule.access}) → ${e.outcome}${e.note ? ` (${e.note})` : ''}`;
   }
   return `${who}: ${e.note ?? e.policy} → ${e.outcome}`;
 }
@@ -47,5 +48,5 @@ export function renderExplanationText(x: Explanation): string {
   }
   if (x.partsOmitted) lines.push(`  … ${x.partsOmitted} more parts (use --format json for all listed parts)`);
   if (x.unknowns && x.verdict === 'unknown' && !x.parts) lines.push(`  depends on: ${x.unknowns.join('; ')}`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(printable).join('\n')}\n`;
 }

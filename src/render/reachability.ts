@@ -12,6 +12,7 @@ import type { TrafficSet } from '../policy/traffic';
 import type { PolicyEngine } from '../policy/engine';
 import { IntervalSet, portDomain } from '../policy/interval-set';
 import { VERSION } from '../version';
+import { printable } from './summary';
 import { describeTraffic, type TrafficDescription } from './traffic';
 
 export interface EndpointGroupJson {
@@ -365,7 +366,7 @@ export function renderReachabilityText(view: ReachabilityView, limit: number): s
     if (r.unknowns) lines.push(`       depends on: ${r.unknowns.join('; ')}`);
   });
   lines.push('', 'Assumptions:', ...view.header.assumptions.map((a) => `  - ${a}`));
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(printable).join('\n')}\n`;
 }
 
 function hasTraffic(t: TrafficDescription): boolean {

@@ -1,7 +1,9 @@
 /** `aciseg import <file|dir>... -o <snapshot.json>`: exported Azure JSON → a normalized snapshot file. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { buildTopology } from '../../graph/build';
+import { renderSummary, renderSummaryJson } from '../../render/summary';
 import { importPaths } from '../../collect/files';
 import { formatDiagnostic } from '../../diagnostics';
 import { InputError } from '../../errors';
@@ -13,6 +15,7 @@ interface ImportOptions {
   output: string;
   force?: boolean;
   quiet?: boolean;
+  format: 'none' | 'text' | 'json';
 }
 
 /** Registers `import`: reads the inputs, writes the snapshot atomically, reports on stderr. */
@@ -26,9 +29,18 @@ export const registerImport: CommandRegistration = (program, ctx) => {
     .requiredOption('-o, --output <file>', 'snapshot file to write')
     .option('--force', 'replace the output file if it exists')
     .option('-q, --quiet', 'do not print warnings (they are still stored in the snapshot)')
+    .addOption(
+      new Option(
+        '--format <format>',
+        'also print the summary of the snapshot to stdout (as `aciseg summary` does)',
+      )
+        .choices(['none', 'text', 'json'])
+        .default('none'),
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  aciseg import exports/ -o estate.snapshot.json\n' +
+        '  aciseg import samples/hub-spoke -o hub-spoke.snapshot.json --format text\n' +
         '  az network nsg list -o json > nsgs.json && aciseg import nsgs.json vnets.json -o estate.snapshot.json\n',
     )
     .action((paths: string[], options: ImportOptions, _cmd: Command) => {
@@ -45,6 +57,17 @@ export const registerImport: CommandRegistration = (program, ctx) => {
       }
       writeSnapshotFile(target, outcome.snapshot, { force: options.force === true });
       ctx.io.stderr(`wrote ${options.output}: ${describeCounts(outcome.snapshot)}\n`);
+      if (options.format !== 'none') {
+        const topology = buildTopology(outcome.snapshot);
+        if (!options.quiet)
+          for (const d of topology.diagnostics)
+            ctx.io.stderr(`${formatDiagnostic({ ...d, file: options.output })}\n`);
+        ctx.io.stdout(
+          options.format === 'json'
+            ? renderSummaryJson(outcome.snapshot, topology)
+            : renderSummary(outcome.snapshot, topology),
+        );
+      }
     });
 };
 
