@@ -17,7 +17,7 @@ export const registerSummary: CommandRegistration = (program, ctx) => {
     .description(
       'Print what a snapshot holds: counts, VNet → subnet → container group tree, Internet-facing groups.',
     )
-    .argument('<snapshot>', 'snapshot file written by aciseg import or aciseg collect')
+    .argument('<snapshot>', 'snapshot file written by aciseg import')
     .addOption(new Option('--format <format>', 'output format').choices(SUMMARY_FORMATS).default('text'))
     .addHelpText(
       'after',
