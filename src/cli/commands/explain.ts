@@ -32,11 +32,10 @@ export const registerExplain: CommandRegistration = (program, ctx) => {
     )
     .requiredOption('--to <endpoint>', 'destination, in the same forms as --from')
     .option('--port <n>', 'destination port (required unless --protocol icmp)', parsePortOption)
-    .option(
-      '--protocol <protocol>',
-      'tcp, udp, icmp or * (all three)',
-      parseProtocolOption,
-      'Tcp' as QueryProtocol,
+    .addOption(
+      new Option('--protocol <protocol>', 'tcp, udp, icmp or * (all three)')
+        .argParser(parseProtocolOption)
+        .default('Tcp' as QueryProtocol, 'tcp'),
     )
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option(
