@@ -349,7 +349,8 @@ function tally(codes: string[]): Record<string, number> {
 }
 
 (present ? describe : describe.skip)('external data (../shared/external)', () => {
-  const files = present ? jsonFiles(root) : [];
+  // Without ../shared the whole suite is skipped; `each` still needs one row to build the skipped suite.
+  const files = present ? jsonFiles(root) : ['(../shared/external is absent)'];
 
   it('has an expected outcome for every JSON file there, and no stale expectation', () => {
     expect(files).toEqual(Object.keys(EXPECTED).sort());
