@@ -13,7 +13,8 @@ import { PortRegion } from '../policy/port-region';
 import type { TrafficSet } from '../policy/traffic';
 import { formatPortRange } from '../policy/ports';
 import { cellsBetween, sameLocation } from './cells';
-import { EndpointError, type EndpointSet } from './endpoints';
+import { EndpointError, type EndpointSet, type LocatedPart } from './endpoints';
+import type { Direction } from '../model/snapshot';
 
 export type Verdict = 'allow' | 'deny' | 'partial' | 'unknown';
 export type Outcome = 'allow' | 'deny' | 'unknown';
@@ -113,7 +114,11 @@ export function explain(
       for (const cell of cellsBetween(engine, src, dst)) {
         if (same && cell.srcLo === cell.srcHi && cell.dstLo === cell.dstHi && cell.srcLo === cell.dstLo)
           continue;
-        for (const p of protocols) pieces.push(...piecesOf(engine, cell.result, p, ports, cell));
+        // The rules at this cell's own addresses (decisions are shared by places that only agree in outcome).
+        const outDeciders = decidersAtPart(engine, src, 'Outbound', cell.srcLo, cell.dstLo, cell.result.out);
+        const inDeciders = decidersAtPart(engine, dst, 'Inbound', cell.dstLo, cell.srcLo, cell.result.in);
+        for (const p of protocols)
+          pieces.push(...piecesOf(engine, cell.result, outDeciders, inDeciders, p, ports, cell));
       }
     }
   }
@@ -160,6 +165,8 @@ export function explain(
 function piecesOf(
   engine: PolicyEngine,
   result: PairResult,
+  outDeciders: readonly Decider[],
+  inDeciders: readonly Decider[],
   protocol: FlowProtocol,
   ports: PortSet | null,
   cell: { srcLo: number; srcHi: number; dstLo: number; dstHi: number },
@@ -182,22 +189,39 @@ function piecesOf(
     region,
     outcome,
     sides: [
-      ...sideEntries(engine, 'source', result.out, protocol, region),
-      ...sideEntries(engine, 'destination', result.in, protocol, region),
+      ...sideEntries(engine, 'source', outDeciders, protocol, region),
+      ...sideEntries(engine, 'destination', inDeciders, protocol, region),
     ],
-    unknowns: outcome === 'unknown' ? unknownLabels(engine, result) : [],
+    unknowns: outcome === 'unknown' ? unknownLabels(engine, result, outDeciders, inDeciders) : [],
   }));
 }
 
-/** The deciders of one side's decision that cover part of `region` (null: the ICMP point). */
+/**
+ * The deciders of one side at a pair of addresses: recomputed there for a subnet side (a decision may
+ * be shared by places where the rules split the traffic differently), the decision's own otherwise.
+ */
+export function decidersAtPart(
+  engine: PolicyEngine,
+  part: LocatedPart,
+  direction: Direction,
+  localIp: number,
+  remoteIp: number,
+  decision: Decision,
+): readonly Decider[] {
+  return part.kind === 'subnet'
+    ? engine.decidersAt(part.subnet.id, direction, localIp, remoteIp)
+    : decision.deciders;
+}
+
+/** The deciders of one side that cover part of `region` (null: the ICMP point). */
 export function sideEntries(
   engine: PolicyEngine,
   side: 'source' | 'destination',
-  decision: Decision,
+  deciders: readonly Decider[],
   protocol: FlowProtocol,
   region: PortRegion | null,
 ): SideEntry[] {
-  return decision.deciders
+  return deciders
     .filter((d) =>
       region === null
         ? d.traffic.icmp
@@ -274,12 +298,17 @@ function sideEntry(engine: PolicyEngine, side: 'source' | 'destination', d: Deci
 }
 
 /** Labels of the unknown sets a pair result depends on. */
-export function unknownLabels(engine: PolicyEngine, result: PairResult): string[] {
+export function unknownLabels(
+  engine: PolicyEngine,
+  result: PairResult,
+  outDeciders: readonly Decider[],
+  inDeciders: readonly Decider[],
+): string[] {
   const labels = new Set<string>();
   const registry = engine.compiler.words.registry.all;
-  for (const d of [result.out, result.in]) {
-    for (const v of d.vars) labels.add(registry[v >> 1]!.label);
-    for (const x of d.deciders) {
+  for (const d of [result.out, result.in]) for (const v of d.vars) labels.add(registry[v >> 1]!.label);
+  for (const deciders of [outDeciders, inDeciders]) {
+    for (const x of deciders) {
       if (x.kind === 'dangling-nsg') labels.add(`NSG ${x.detail} (not in the snapshot)`);
       if (x.kind === 'unknown-location') labels.add('a subnet that is not in the snapshot');
       // A rule that may or may not have matched where the result is open.
@@ -373,10 +402,10 @@ function IntervalSetOfRanges(ranges: [number, number][]): [number, number][] {
 export function openingEntries(
   engine: PolicyEngine,
   side: 'source' | 'destination',
-  decision: Decision,
+  deciders: readonly Decider[],
   traffic: TrafficSet,
 ): SideEntry[] {
-  return decision.deciders
+  return deciders
     .filter((d) => d.outcome !== 'deny' && !d.traffic.intersect(traffic).isEmpty)
     .map((d) => sideEntry(engine, side, d))
     .sort(

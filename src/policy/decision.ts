@@ -24,6 +24,9 @@ export interface Decider {
   maybe?: true;
 }
 
+/** A decider without its traffic: which rule (or pseudo-rule) took part, and how. */
+export type DeciderIdentity = Omit<Decider, 'traffic'>;
+
 /** Under one assignment of the unknowns: traffic certainly allowed, and traffic whose fate is still open. */
 export interface Leaf {
   allow: TrafficSet;
@@ -38,7 +41,13 @@ export interface Decision {
   vars: readonly number[];
   /** One leaf per assignment: bit i of the index is the value of vars[i]. */
   leaves: readonly Leaf[];
-  deciders: readonly Decider[];
+  /** The rules (and pseudo-rules) that took part, without the traffic each decided. */
+  rules: readonly DeciderIdentity[];
+  /**
+   * The deciders with the traffic each decided. For side-table decisions they are computed on first
+   * use, at one address pair where the decision holds (tables keep only `rules`, which is much smaller).
+   */
+  readonly deciders: readonly Decider[];
   /** Allowed whatever the unknowns are. */
   sure: TrafficSet;
   /** Allowed under at least one assignment (or open). */
@@ -165,19 +174,6 @@ function sameDecision(d: Decision, vars: number[], leaves: Leaf[], deciders: Dec
   return true;
 }
 
-/** Merges deciders of several evaluations: one per (kind, rule, outcome, detail), traffic united. */
-export function mergeDeciders(lists: readonly (readonly Decider[])[]): Decider[] {
-  const merged = new Map<string, Decider>();
-  for (const list of lists) {
-    for (const d of list) {
-      const k = `${d.kind}:${d.ref}:${d.outcome}:${d.detail ?? ''}:${d.maybe ? 1 : 0}`;
-      const prev = merged.get(k);
-      merged.set(k, prev ? { ...prev, traffic: prev.traffic.union(d.traffic) } : d);
-    }
-  }
-  return [...merged.values()];
-}
-
 /** Interns decisions and memoizes pair results. */
 export class DecisionStore {
   readonly decisions: Decision[] = [];
@@ -203,29 +199,69 @@ export class DecisionStore {
 
   /**
    * The interned decision for these leaves and deciders (equal content → the same decision), after
-   * dropping variables it does not depend on. Traffic sets are replaced by their canonical instances,
-   * so content is compared by identity.
+   * dropping variables it does not depend on. For the few decisions the engine makes itself (no
+   * policy, unknown location, public ports); side tables use `create`.
    */
   intern(vars: readonly number[], leaves: readonly Leaf[], deciders: readonly Decider[]): Decision {
-    const t = this.traffic;
-    const [v, l] = minimize(
-      vars,
-      leaves.map((leaf) => ({ allow: t.canonical(leaf.allow), unknown: t.canonical(leaf.unknown) })),
-    );
+    const [v, l] = minimize(vars, this.canonicalLeaves(leaves));
     const ds = [...deciders].sort(compareDeciders);
-    let h = 0x811c9dc5;
-    for (const x of v) h = mixHash(h, x);
-    for (const leaf of l) h = mixHash(mixHash(h, t.id(leaf.allow)), t.id(leaf.unknown));
-    const contentHash = h;
-    for (const d of ds)
+    let h = this.contentHash(v, l);
+    for (const d of ds) {
       h = mixHash(
         mixHash(mixHash(mixHash(h, KIND_CODE[d.kind]), d.ref), OUTCOME_CODE[d.outcome] + (d.maybe ? 8 : 0)),
         d.traffic.hash(),
       );
+    }
     const bucket = this.buckets.get(h);
     if (bucket) for (const other of bucket) if (sameDecision(other, v, l, ds)) return other;
+    const decision = this.add(
+      v,
+      l,
+      ds.map(({ traffic: _traffic, ...identity }) => identity),
+      () => ds,
+    );
+    if (bucket) bucket.push(decision);
+    else this.buckets.set(h, [decision]);
+    return decision;
+  }
+
+  /**
+   * A new decision, without looking for an equal one (side tables share decisions between subnets with
+   * the same policy themselves). `explain` computes the deciders with their traffic when first asked.
+   */
+  create(
+    vars: readonly number[],
+    leaves: readonly Leaf[],
+    rules: readonly DeciderIdentity[],
+    explain: () => readonly Decider[],
+  ): Decision {
+    const [v, l] = minimize(vars, this.canonicalLeaves(leaves));
+    return this.add(v, l, rules, explain);
+  }
+
+  private canonicalLeaves(leaves: readonly Leaf[]): Leaf[] {
+    return leaves.map((leaf) => ({
+      allow: this.traffic.canonical(leaf.allow),
+      unknown: this.traffic.canonical(leaf.unknown),
+    }));
+  }
+
+  private contentHash(v: readonly number[], l: readonly Leaf[]): number {
+    let h = 0x811c9dc5;
+    for (const x of v) h = mixHash(h, x);
+    for (const leaf of l) h = mixHash(mixHash(h, this.traffic.id(leaf.allow)), this.traffic.id(leaf.unknown));
+    return h;
+  }
+
+  private add(
+    v: number[],
+    l: Leaf[],
+    rules: readonly DeciderIdentity[],
+    explain: () => readonly Decider[],
+  ): Decision {
+    const t = this.traffic;
     // Decisions that treat traffic alike (same variables and leaves) share a traffic id for the meet memo.
-    const contentKey = `${contentHash}:${v.join(',')}:${l.map((leaf) => `${t.id(leaf.allow)}/${t.id(leaf.unknown)}`).join(',')}`;
+    const contentKey = `${v.join(',')}:${l.map((leaf) => `${t.id(leaf.allow)}/${t.id(leaf.unknown)}`).join(',')}`;
     let traffic = this.contentIds.get(contentKey);
     if (traffic === undefined) {
       traffic = this.contentIds.size;
@@ -237,19 +273,21 @@ export class DecisionStore {
       sure = sure.intersect(l[i]!.allow);
       possible = possible.union(l[i]!.allow).union(l[i]!.unknown);
     }
+    let deciders: readonly Decider[] | undefined;
     const decision: Decision = {
       id: this.decisions.length,
       traffic,
       vars: v,
       leaves: l,
-      deciders: ds,
+      rules,
+      get deciders() {
+        return (deciders ??= explain());
+      },
       sure,
       possible,
     };
     this.decisions.push(decision);
     this.recordShape(decision);
-    if (bucket) bucket.push(decision);
-    else this.buckets.set(h, [decision]);
     return decision;
   }
 

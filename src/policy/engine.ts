@@ -6,7 +6,7 @@ import type { ContainerGroup, Direction, SecurityAdminRule, Snapshot, Subnet } f
 import { indexSnapshot, type SnapshotIndex } from '../model/snapshot-index';
 import { parseIpv4, parsePrefix } from './address';
 import { AddressWords, ipv4SetOf } from './address-words';
-import { DecisionStore, type Decision, type PairResult } from './decision';
+import { DecisionStore, type Decider, type Decision, type PairResult } from './decision';
 import type { Flow, FlowEnd, FlowVerdict } from './flow';
 import { IntervalSet, portDomain } from './interval-set';
 import { PortRegion } from './port-region';
@@ -34,13 +34,22 @@ export class PolicyEngine {
   constructor(snapshot: Snapshot, options: EngineOptions = {}) {
     this.index = indexSnapshot(snapshot);
     this.compiler = new PolicyCompiler(this.index, new AddressWords(this.index, options.serviceTags));
-    this.builder = new SideTableBuilder(this.store, sharedVariables(this.index, this.compiler.words));
+    this.builder = new SideTableBuilder(
+      this.store,
+      sharedVariables(this.index, this.compiler.words),
+      (subnetId, direction, localIp, remoteIp) => this.decidersAt(subnetId, direction, localIp, remoteIp),
+    );
     this.noPolicy = this.store.plain(TrafficSet.all, TrafficSet.none, [
       { kind: 'no-policy', ref: -1, outcome: 'allow', traffic: TrafficSet.all },
     ]);
     this.unknownLocation = this.store.plain(TrafficSet.none, TrafficSet.all, [
       { kind: 'unknown-location', ref: -1, outcome: 'unknown', traffic: TrafficSet.all },
     ]);
+  }
+
+  /** Side tables (`subnet id|direction`) whose correlated unknowns exceeded the exact-enumeration budget. */
+  get approximatedTables(): ReadonlySet<string> {
+    return this.builder.approximated;
   }
 
   /** The decision table of a subnet side, compiled on first use. */
@@ -55,6 +64,16 @@ export class PolicyEngine {
       this.tables.set(key, table);
     }
     return table;
+  }
+
+  /**
+   * The deciders of a subnet side for one pair of addresses — its own (`localIp`) and the other end's
+   * (`remoteIp`) — with the traffic each decided. Explanations use it; it never changes a verdict.
+   */
+  decidersAt(subnetId: string, direction: Direction, localIp: number, remoteIp: number): readonly Decider[] {
+    const subnet = this.index.subnets.get(subnetId);
+    if (!subnet) return this.unknownLocation.deciders;
+    return this.builder.explainPoint(this.compiler.sidePolicy(subnet, direction), localIp, remoteIp);
   }
 
   /** What a public container group admits inbound: exactly its `ipAddress.ports`, from any source port. */

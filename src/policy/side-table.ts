@@ -7,22 +7,23 @@
  */
 import type { Direction } from '../model/snapshot';
 import type { MembershipSegment, SymbolicAddressSet } from './address-sets';
-import { mergeDeciders, type DecisionStore, type Decider, type Leaf } from './decision';
-import {
-  INITIAL_STATE,
-  enterNsgLayer,
-  finishState,
-  stepRules,
-  type Match,
-  type SideState,
-} from './evaluate-side';
+import type { DecisionStore, Decider } from './decision';
+import { SidePainter, type Match } from './side-painter';
 import { IPV4_MAX, type Ipv4Set } from './interval-set';
 import { IntPairMap } from './int-pair-map';
 import type { CompiledRule, SidePolicy } from './side-policy';
 import { DST, FALSE, SRC, TRUE, membershipKey, variable, type Membership, type Role } from './unknowns';
 
-/** Enumerate at most this many unknown memberships exactly per evaluation; the rest are treated as independent maybes (sound). */
+/** Never enumerate more than this many unknown memberships exactly per table (2^10 paintings). */
 export const MAX_TRACKED_VARIABLES = 10;
+
+/**
+ * Work budget of one table's exact enumeration, in (rule, address range) painting steps summed over all
+ * assignments. A table whose unknowns would cost more enumerates only as many as fit; the others count
+ * as independent maybe-matches — sound (an answer can only become `unknown`, never wrong) — and the
+ * table is reported as approximated.
+ */
+export const ENUMERATION_BUDGET = 250_000;
 
 /** Runs over an address axis: `starts[i]` is the first address of run i, which has `values[i]`. */
 export interface Runs {
@@ -76,6 +77,12 @@ function remoteField(rule: CompiledRule, direction: Direction): SymbolicAddressS
 }
 
 export class SideTableBuilder {
+  /** Side tables (`subnet id|direction`) where not every correlated unknown could be enumerated. */
+  readonly approximated = new Set<string>();
+  private readonly remoteMemo = new Map<string, { runs: Runs; approximated: boolean }>();
+  private readonly objectIds = new WeakMap<object, number>();
+  private nextObjectId = 0;
+
   /**
    * @param sharedVariables variables (unknown × role) that some table tests on its own subnet's
    *   addresses: the two sides of a flow can both depend on them, so they are always enumerated.
@@ -83,6 +90,13 @@ export class SideTableBuilder {
   constructor(
     private readonly store: DecisionStore,
     private readonly sharedVariables: ReadonlySet<number>,
+    /** Recomputes the deciders of a subnet side at one address pair (see `explainPoint`). */
+    private readonly explainer: (
+      subnetId: string,
+      direction: Direction,
+      localIp: number,
+      remoteIp: number,
+    ) => readonly Decider[],
   ) {}
 
   /** Builds the table of one side; `subnetAddresses` are the subnet's own IPv4 addresses. */
@@ -118,23 +132,69 @@ export class SideTableBuilder {
     });
     const local = compactRuns(localStarts, localValues);
 
-    // 2. Remote runs per local key.
-    const remoteSegments = rules.map((r) => remoteField(r, policy.direction).segments());
-    const remote = keys.map((vector) =>
-      this.buildRemote(policy, steps, rules, vector, remoteSegments, localRole, remoteRole),
-    );
+    // 2. Remote runs per local key — shared with every table that has the same compiled policy and
+    //    local memberships (an NSG on several subnets of one VNet), so equal tables give equal decisions.
+    const tableKey = `${policy.subnetId}|${policy.direction}`;
+    const policyKey = this.policyKey(policy);
+    let context: PaintContext | null = null;
+    const keyNames = [...keyIndex.keys()];
+    const explain: PointExplainer = {
+      explainer: this.explainer,
+      subnetId: policy.subnetId,
+      direction: policy.direction,
+    };
+    const remote = keys.map((vector, i) => {
+      const memoKey = `${policyKey}|${keyNames[i]}`;
+      let built = this.remoteMemo.get(memoKey);
+      if (!built) {
+        context ??= {
+          remoteSegments: rules.map((r) => remoteField(r, policy.direction).segments()),
+          painter: new SidePainter(rules, policy.nsg, false),
+          transitions: new IntPairMap(1 << 10),
+          groupTransitions: new Map(),
+          decisions: new Map(),
+        };
+        // Any address of the subnet with this key stands for all of them.
+        const localIp = localStarts[localValues.indexOf(i)]!;
+        built = this.buildRemote(steps, rules, vector, localIp, context, localRole, remoteRole, explain);
+        this.remoteMemo.set(memoKey, built);
+      }
+      if (built.approximated) this.approximated.add(tableKey);
+      return built.runs;
+    });
     return { subnetId: policy.subnetId, direction: policy.direction, local, remote };
   }
 
+  /** Identity of a compiled policy: compiled rule lists are shared by subnets with the same NSG and context. */
+  private policyKey(policy: SidePolicy): string {
+    const id = (o: object): number => {
+      let n = this.objectIds.get(o);
+      if (n === undefined) {
+        n = ++this.nextObjectId;
+        this.objectIds.set(o, n);
+      }
+      return n;
+    };
+    const nsg =
+      policy.nsg.kind === 'rules'
+        ? `r${id(policy.nsg.rules)}`
+        : policy.nsg.kind === 'dangling'
+          ? `d:${policy.nsg.nsgId}`
+          : 'none';
+    return `${policy.direction}|a${policy.admin.length === 0 ? 0 : id(policy.admin)}|${nsg}`;
+  }
+
   private buildRemote(
-    policy: SidePolicy,
     steps: Step[],
     rules: CompiledRule[],
     localVector: Membership[],
-    remoteSegments: MembershipSegment[][],
+    localIp: number,
+    context: PaintContext,
     localRole: Role,
     remoteRole: Role,
-  ): Runs {
+    explain: PointExplainer,
+  ): { runs: Runs; approximated: boolean } {
+    const { remoteSegments, painter } = context;
     const cuts = new Set<number>([0]);
     rules.forEach((_, i) => {
       if (localVector[i] === FALSE) return;
@@ -142,22 +202,101 @@ export class SideTableBuilder {
     });
     const starts = [...cuts].sort((a, b) => a - b);
     const n = starts.length;
+    const { ruleSegments, tracked, approximated } = this.conditions(
+      rules,
+      localVector,
+      remoteSegments,
+      starts,
+      localRole,
+      remoteRole,
+    );
+    const trackedKey = tracked.join(',');
+    const finals = this.paint(steps, ruleSegments, n, tracked, context);
 
-    // Conditions of every (rule, remote segment), and the unknowns to enumerate exactly: those a rule of
-    // this table tests more than once, or that some table tests on its own addresses (shared across sides).
-    const ruleSegments: {
-      rule: number;
-      lo: number;
-      hi: number;
-      cond: NonNullable<Condition>;
-      always: boolean;
-    }[][] = [];
+    // One decision per distinct vector of final states; the table's local keys share equal ones.
+    const decisionMemo = new Map<string | number, number>();
+    const values = new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      const key = finals.length === 1 ? finals[0]![k]! : finals.map((f) => f[k]).join(',');
+      let id = decisionMemo.get(key);
+      if (id === undefined) {
+        const ids = finals.map((f) => f[k]!);
+        const hash = painter.contentHash(ids);
+        const candidates = context.decisions.get(hash) ?? [];
+        const same = candidates.find((c) => c.vars === trackedKey && painter.sameContent(c.ids, ids));
+        if (same) id = same.decision;
+        else {
+          const finished = painter.finish(ids);
+          id = this.store.create(
+            tracked,
+            finished.leaves,
+            finished.rules,
+            explainLater(explain, localIp, starts[k]!),
+          ).id;
+          candidates.push({ vars: trackedKey, ids, decision: id });
+          context.decisions.set(hash, candidates);
+        }
+        decisionMemo.set(key, id);
+      }
+      values[k] = id;
+    }
+    return { runs: compactRuns(starts, values), approximated };
+  }
+
+  /**
+   * The deciders, with the traffic each decided, of one side policy for one pair of addresses (the
+   * side's own address and the other end's): what explanations show.
+   */
+  explainPoint(policy: SidePolicy, localIp: number, remoteIp: number): Decider[] {
+    const steps = stepsOf(policy);
+    const rules = steps.flatMap((st) => st.rules);
+    const localRole: Role = policy.direction === 'Outbound' ? SRC : DST;
+    const remoteRole: Role = policy.direction === 'Outbound' ? DST : SRC;
+    const localVector = rules.map((r) => localField(r, policy.direction).membership(localIp));
+    const remoteSegments = rules.map((r): MembershipSegment[] => {
+      const membership = remoteField(r, policy.direction).membership(remoteIp);
+      return membership === FALSE ? [] : [{ lo: remoteIp, hi: remoteIp, membership }];
+    });
+    const starts = remoteIp < IPV4_MAX ? [remoteIp, remoteIp + 1] : [remoteIp];
+    const { ruleSegments, tracked } = this.conditions(
+      rules,
+      localVector,
+      remoteSegments,
+      starts,
+      localRole,
+      remoteRole,
+    );
+    const context: PaintContext = {
+      remoteSegments,
+      painter: new SidePainter(rules, policy.nsg, true),
+      transitions: new IntPairMap(1 << 6),
+      groupTransitions: new Map(),
+      decisions: new Map(),
+    };
+    const finals = this.paint(steps, ruleSegments, starts.length, tracked, context);
+    return context.painter.decidersOf(finals.map((f) => f[0]!));
+  }
+
+  /**
+   * Conditions of every (rule, remote segment), and the unknowns to enumerate exactly: those a rule of
+   * the table tests more than once, or that some table tests on its own addresses (shared across
+   * sides) — as many as the work budget affords (`approximated` when not all).
+   */
+  private conditions(
+    rules: CompiledRule[],
+    localVector: Membership[],
+    remoteSegments: MembershipSegment[][],
+    starts: number[],
+    localRole: Role,
+    remoteRole: Role,
+  ): { ruleSegments: RuleSegment[][]; tracked: number[]; approximated: boolean } {
+    const n = starts.length;
+    const ruleSegments: RuleSegment[][] = [];
     const uses = new Map<number, Map<number, number>>();
     const occurrences = (v: number) => [...uses.get(v)!.values()].reduce((a, b) => a + b, 0);
     rules.forEach((_, i) => {
       const lm = localVector[i]!;
-      const list: { rule: number; lo: number; hi: number; cond: NonNullable<Condition>; always: boolean }[] =
-        [];
+      const list: RuleSegment[] = [];
       if (lm !== FALSE) {
         const local = toLiteralSet(lm, localRole);
         for (const seg of remoteSegments[i]!) {
@@ -165,7 +304,7 @@ export class SideTableBuilder {
           const lo = indexOf(starts, seg.lo);
           const hi = seg.hi === IPV4_MAX ? n - 1 : indexOf(starts, seg.hi + 1) - 1;
           if (local === true && cond[1] === true) {
-            list.push({ rule: i, lo, hi, cond, always: true });
+            list.push({ lo, hi, cond, always: true });
             continue;
           }
           // Count occurrences per rule (a variable twice in one condition is correlated with itself too).
@@ -174,28 +313,38 @@ export class SideTableBuilder {
             perRule.set(i, Math.max(perRule.get(i) ?? 0, variablesOf(cond).filter((x) => x === v).length));
             uses.set(v, perRule);
           }
-          list.push({ rule: i, lo, hi, cond, always: false });
+          list.push({ lo, hi, cond, always: false });
         }
       }
       ruleSegments.push(list);
     });
-    const tracked = [...uses.keys()]
+    let work = 1;
+    for (const list of ruleSegments) for (const seg of list) work += seg.hi - seg.lo + 1;
+    const affordable = Math.min(
+      MAX_TRACKED_VARIABLES,
+      Math.max(0, Math.floor(Math.log2(ENUMERATION_BUDGET / work))),
+    );
+    const candidates = [...uses.keys()]
       .filter((v) => occurrences(v) >= 2 || this.sharedVariables.has(v))
-      .sort((a, b) => occurrences(b) - occurrences(a) || a - b)
-      .slice(0, MAX_TRACKED_VARIABLES)
-      .sort((a, b) => a - b);
+      .sort((a, b) => occurrences(b) - occurrences(a) || a - b);
+    const tracked = candidates.slice(0, affordable).sort((a, b) => a - b);
+    return { ruleSegments, tracked, approximated: candidates.length > tracked.length };
+  }
 
-    const states: SideState[] = [INITIAL_STATE];
-    const transitions = new IntPairMap(1 << 10);
-    const groupTransitions = new Map<string, number>();
-    /** The state a memoized transition leads to, or -1 when it has not been computed yet. */
-    const remember = (step: number, from: number, next: SideState): number => {
-      const to = next === states[from] ? from : states.push(next) - 1;
+  /** Paints the steps over n segments once per assignment of the tracked unknowns; returns the final state of each segment per assignment. */
+  private paint(
+    steps: Step[],
+    ruleSegments: RuleSegment[][],
+    n: number,
+    tracked: number[],
+    context: PaintContext,
+  ): Int32Array[] {
+    const { painter, transitions, groupTransitions } = context;
+    const remember = (step: number, from: number, to: number): number => {
       transitions.set(step, from, to);
       return to;
     };
-
-    // Paint once per assignment of the tracked unknowns; untracked ones count as maybe-matches.
+    // Untracked unknowns count as maybe-matches.
     const finals: Int32Array[] = [];
     for (let mask = 0; mask < 1 << tracked.length; mask++) {
       const value = (v: number): boolean | null => {
@@ -209,23 +358,20 @@ export class SideTableBuilder {
           for (let k = 0; k < n; k++) {
             const from = stateIds[k]!;
             const to = transitions.get(stepNo * 4, from);
-            stateIds[k] = to >= 0 ? to : remember(stepNo * 4, from, enterNsgLayer(states[from]!, policy.nsg));
+            stateIds[k] = to >= 0 ? to : remember(stepNo * 4, from, painter.enterNsgLayer(from));
           }
           return;
         }
         if (step.rules.length === 1) {
-          const segs = ruleSegments[ruleNo++]!;
-          for (const seg of segs) {
+          for (const seg of ruleSegments[ruleNo++]!) {
             const v = seg.always ? true : evaluateCondition(seg.cond, value);
             if (v === false) continue;
-            const kind = v === true ? 0 : 1;
-            const rules1 = step.rules;
             const match: Match[] = [v === true ? 'T' : 'M'];
-            const step4 = stepNo * 4 + 1 + kind;
+            const step4 = stepNo * 4 + (v === true ? 1 : 2);
             for (let k = seg.lo; k <= seg.hi; k++) {
               const from = stateIds[k]!;
               const to = transitions.get(step4, from);
-              stateIds[k] = to >= 0 ? to : remember(step4, from, stepRules(states[from]!, rules1, match));
+              stateIds[k] = to >= 0 ? to : remember(step4, from, painter.step(from, step.rules, match));
             }
           }
           return;
@@ -249,12 +395,11 @@ export class SideTableBuilder {
           const memoKey = `${stepNo}|${list.map((x) => `${x.member}${x.match}`).join(',')}|${from}`;
           let to = groupTransitions.get(memoKey);
           if (to === undefined) {
-            const next = stepRules(
-              states[from]!,
+            to = painter.step(
+              from,
               list.map((x) => x.rule),
               list.map((x) => x.match),
             );
-            to = next === states[from] ? from : states.push(next) - 1;
             groupTransitions.set(memoKey, to);
           }
           stateIds[k] = to;
@@ -262,41 +407,47 @@ export class SideTableBuilder {
       });
       finals.push(stateIds);
     }
-
-    // One decision per distinct vector of final states.
-    const finished = new Map<number, ReturnType<typeof finishState>>();
-    const finish = (id: number) => {
-      let f = finished.get(id);
-      if (!f) {
-        f = finishState(states[id]!);
-        finished.set(id, f);
-      }
-      return f;
-    };
-    const decisionMemo = new Map<string | number, number>();
-    const values = new Int32Array(n);
-    for (let k = 0; k < n; k++) {
-      const key = finals.length === 1 ? finals[0]![k]! : finals.map((f) => f[k]).join(',');
-      let id = decisionMemo.get(key);
-      if (id === undefined) {
-        const leaves: Leaf[] = [];
-        const deciderLists: Decider[][] = [];
-        for (const f of finals) {
-          const r = finish(f[k]!);
-          leaves.push({ allow: r.allow, unknown: r.unknown });
-          deciderLists.push(r.deciders);
-        }
-        id = this.store.intern(
-          tracked,
-          leaves,
-          deciderLists.length === 1 ? deciderLists[0]! : mergeDeciders(deciderLists),
-        ).id;
-        decisionMemo.set(key, id);
-      }
-      values[k] = id;
-    }
-    return compactRuns(starts, values);
+    return finals;
   }
+}
+
+/** What a decision needs to recompute its deciders later: the side, and who computes. */
+interface PointExplainer {
+  explainer: (
+    subnetId: string,
+    direction: Direction,
+    localIp: number,
+    remoteIp: number,
+  ) => readonly Decider[];
+  subnetId: string;
+  direction: Direction;
+}
+
+/**
+ * A thunk that recomputes a decision's deciders at one address pair. Made outside the table-building
+ * scope on purpose: a closure there would keep the whole painter alive for as long as the decision.
+ */
+function explainLater(e: PointExplainer, localIp: number, remoteIp: number): () => readonly Decider[] {
+  return () => e.explainer(e.subnetId, e.direction, localIp, remoteIp);
+}
+
+/** A rule's condition over a range of remote segments (indices into the cuts). */
+interface RuleSegment {
+  lo: number;
+  hi: number;
+  cond: NonNullable<Condition>;
+  /** Both memberships certain: the rule applies whatever the unknowns. */
+  always: boolean;
+}
+
+/** What the local keys of one table share while their remote runs are painted. */
+interface PaintContext {
+  remoteSegments: MembershipSegment[][];
+  painter: SidePainter;
+  transitions: IntPairMap;
+  groupTransitions: Map<string, number>;
+  /** Decisions made so far for this table, by content hash (local keys often finish alike). */
+  decisions: Map<number, { vars: string; ids: number[]; decision: number }[]>;
 }
 
 /**

@@ -92,6 +92,8 @@ export class ReachabilityView {
   /** (out, in) decision pair → result number (`r<n>`), in order of first use by a path. */
   private readonly resultIndex = new IntPairMap(1 << 16);
   private readonly resultPairs: [number, number][] = [];
+  /** For each result, the first path that has it (its endpoints stand for the result's rules). */
+  private readonly resultFirstPath: number[] = [];
   /** Path → result number. */
   private readonly pathResult: Int32Array;
   readonly header: ReachabilityHeader;
@@ -115,6 +117,7 @@ export class ReachabilityView {
       if (r < 0) {
         r = this.resultPairs.length;
         this.resultPairs.push([out, inb]);
+        this.resultFirstPath.push(i);
         this.resultIndex.set(out, inb, r);
       }
       this.pathResult[i] = r;
@@ -210,19 +213,29 @@ export class ReachabilityView {
   /** Result number n (`r<n>`): what it opens, and the rules that open it on each side. */
   result(n: number): ResultJson {
     const [outId, inId] = this.resultPairs[n]!;
-    const result = this.engine.store.meet(
-      this.engine.store.decisions[outId]!,
-      this.engine.store.decisions[inId]!,
-    );
+    const { engine, reach } = this;
+    const result = engine.store.meet(engine.store.decisions[outId]!, engine.store.decisions[inId]!);
     const open = result.allow.union(result.unknown);
+    // The rules, recomputed at the first path's endpoints (every path with this result has the same ones).
+    const p = this.resultFirstPath[n]!;
+    const from = reach.classes[pathSources(reach.paths, p)[0]!]!;
+    const to = reach.classes[pathTargets(reach.paths, p)[0]!]!;
+    const fromIp = from.ranges.first()!;
+    const toIp = to.ranges.first()!;
+    const outDeciders =
+      from.kind === 'subnet'
+        ? engine.decidersAt(from.subnet!.id, 'Outbound', fromIp, toIp)
+        : result.out.deciders;
+    const inDeciders =
+      to.kind === 'subnet' ? engine.decidersAt(to.subnet!.id, 'Inbound', toIp, fromIp) : result.in.deciders;
     const json: ResultJson = {
       id: `r${n}`,
       allow: describeTraffic(result.allow),
       unknown: describeTraffic(result.unknown),
-      source: openingEntries(this.engine, 'source', result.out, open),
-      destination: openingEntries(this.engine, 'destination', result.in, open),
+      source: openingEntries(engine, 'source', outDeciders, open),
+      destination: openingEntries(engine, 'destination', inDeciders, open),
     };
-    if (!result.unknown.isEmpty) json.unknowns = unknownLabels(this.engine, result);
+    if (!result.unknown.isEmpty) json.unknowns = unknownLabels(engine, result, outDeciders, inDeciders);
     return json;
   }
 
