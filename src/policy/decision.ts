@@ -41,8 +41,6 @@ export interface Decision {
   vars: readonly number[];
   /** One leaf per assignment: bit i of the index is the value of vars[i]. */
   leaves: readonly Leaf[];
-  /** The rules (and pseudo-rules) that took part, without the traffic each decided. */
-  rules: readonly DeciderIdentity[];
   /**
    * The deciders with the traffic each decided. For side-table decisions they are computed on first
    * use, at one address pair where the decision holds (tables keep only `rules`, which is much smaller).
@@ -214,12 +212,7 @@ export class DecisionStore {
     }
     const bucket = this.buckets.get(h);
     if (bucket) for (const other of bucket) if (sameDecision(other, v, l, ds)) return other;
-    const decision = this.add(
-      v,
-      l,
-      ds.map(({ traffic: _traffic, ...identity }) => identity),
-      () => ds,
-    );
+    const decision = this.add(v, l, () => ds);
     if (bucket) bucket.push(decision);
     else this.buckets.set(h, [decision]);
     return decision;
@@ -229,14 +222,9 @@ export class DecisionStore {
    * A new decision, without looking for an equal one (side tables share decisions between subnets with
    * the same policy themselves). `explain` computes the deciders with their traffic when first asked.
    */
-  create(
-    vars: readonly number[],
-    leaves: readonly Leaf[],
-    rules: readonly DeciderIdentity[],
-    explain: () => readonly Decider[],
-  ): Decision {
+  create(vars: readonly number[], leaves: readonly Leaf[], explain: () => readonly Decider[]): Decision {
     const [v, l] = minimize(vars, this.canonicalLeaves(leaves));
-    return this.add(v, l, rules, explain);
+    return this.add(v, l, explain);
   }
 
   private canonicalLeaves(leaves: readonly Leaf[]): Leaf[] {
@@ -253,12 +241,7 @@ export class DecisionStore {
     return h;
   }
 
-  private add(
-    v: number[],
-    l: Leaf[],
-    rules: readonly DeciderIdentity[],
-    explain: () => readonly Decider[],
-  ): Decision {
+  private add(v: number[], l: Leaf[], explain: () => readonly Decider[]): Decision {
     const t = this.traffic;
     // Decisions that treat traffic alike (same variables and leaves) share a traffic id for the meet memo.
     const contentKey = `${v.join(',')}:${l.map((leaf) => `${t.id(leaf.allow)}/${t.id(leaf.unknown)}`).join(',')}`;
@@ -279,12 +262,11 @@ export class DecisionStore {
       traffic,
       vars: v,
       leaves: l,
-      rules,
       get deciders() {
         return (deciders ??= explain());
       },
-      sure,
-      possible,
+      sure: t.canonical(sure),
+      possible: t.canonical(possible),
     };
     this.decisions.push(decision);
     this.recordShape(decision);

@@ -187,14 +187,8 @@ export class SidePainter {
     return this.push(1, zero, canAllow, canDeny, zero, head);
   }
 
-  /**
-   * The certain and open traffic of each of several final states (one per assignment of the
-   * enumerated unknowns), and the rules that took part in any of them (one per rule and outcome).
-   */
-  finish(ids: readonly number[]): {
-    leaves: { allow: TrafficSet; unknown: TrafficSet }[];
-    rules: DeciderIdentity[];
-  } {
+  /** The certain and open traffic of each of several final states (one per assignment of the enumerated unknowns). */
+  finish(ids: readonly number[]): { allow: TrafficSet; unknown: TrafficSet }[] {
     const w = this.words;
     const leaves = ids.map((id) => {
       const base = id * 4 * w;
@@ -208,14 +202,7 @@ export class SidePainter {
       }
       return { allow: this.decode(allow), unknown: this.decode(unknown) };
     });
-    const seen = new Map<string, DeciderIdentity>();
-    for (const id of ids) {
-      for (let e = this.deciderHead[id]!; e >= 0; e = this.entries[e]!.next) {
-        const d = this.entries[e]!.decider;
-        seen.set(identityKey(d), d);
-      }
-    }
-    return { leaves, rules: [...seen.values()] };
+    return leaves;
   }
 
   /**

@@ -226,13 +226,7 @@ export class SideTableBuilder {
         const same = candidates.find((c) => c.vars === trackedKey && painter.sameContent(c.ids, ids));
         if (same) id = same.decision;
         else {
-          const finished = painter.finish(ids);
-          id = this.store.create(
-            tracked,
-            finished.leaves,
-            finished.rules,
-            explainLater(explain, localIp, starts[k]!),
-          ).id;
+          id = this.store.create(tracked, painter.finish(ids), explainLater(explain, localIp, starts[k]!)).id;
           candidates.push({ vars: trackedKey, ids, decision: id });
           context.decisions.set(hash, candidates);
         }

@@ -53,6 +53,8 @@ export interface ReachabilityHeader {
     openPaths: number;
     distinctResults: number;
     pairsWithUnknowns: number;
+    /** Side tables with more correlated unknowns than the exact-enumeration budget (see README, Semantics). */
+    approximatedTables: number;
   };
   assumptions: string[];
 }
@@ -146,6 +148,7 @@ export class ReachabilityView {
         openPaths: paths.count,
         distinctResults: this.resultPairs.length,
         pairsWithUnknowns: withUnknowns,
+        approximatedTables: engine.approximatedTables.size,
       },
       assumptions: ASSUMPTIONS,
     };
@@ -363,6 +366,11 @@ export function renderReachabilityText(view: ReachabilityView, limit: number): s
   lines.push(
     `${s.endpointGroups} endpoint groups (${s.externalGroups} outside every subnet); ${s.openPairs} open group pairs in ${s.openPaths} paths; ${s.distinctResults} distinct results; ${s.pairsWithUnknowns} pairs depend on unknowns.`,
   );
+  if (s.approximatedTables > 0) {
+    lines.push(
+      `${s.approximatedTables} side tables had more correlated unknowns than can be enumerated exactly: some answers there may be unknown where a finer analysis would decide (--service-tags resolves service tags).`,
+    );
+  }
   const top = view.riskiest(limit);
   lines.push('', `Riskiest open paths (${top.length} of ${s.openPaths}):`);
   top.forEach((pi, n) => {
