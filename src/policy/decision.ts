@@ -5,6 +5,9 @@
  */
 import { IntList } from './int-list';
 import { IntPairMap } from './int-pair-map';
+import { HashPool } from './hash-pool';
+import type { PortSet } from './interval-set';
+import type { PortRegion } from './port-region';
 import { TrafficSet } from './traffic';
 
 /** Why (part of) a decision is what it is. */
@@ -66,11 +69,14 @@ export interface PairResult extends PairTraffic {
 }
 
 /**
- * Interns traffic sets: equal sets get the same small integer and the same (first seen) instance, so
- * decisions share their traffic objects instead of holding copies.
+ * Interns traffic sets: equal sets get the same small integer and the same instance, so decisions
+ * share their traffic objects instead of holding copies. The kept instance is rebuilt from shared port
+ * regions and port sets (the same port lists recur across many NSGs), which keeps large estates small.
  */
 export class TrafficInterner {
-  private readonly buckets = new Map<number, TrafficSet[]>();
+  private readonly pool = new HashPool<TrafficSet>();
+  private readonly regions = new HashPool<PortRegion>();
+  private readonly portSets = new HashPool<PortSet>();
   private readonly ids = new Map<TrafficSet, number>();
   readonly sets: TrafficSet[] = [];
 
@@ -82,16 +88,26 @@ export class TrafficInterner {
   id(set: TrafficSet): number {
     const known = this.ids.get(set);
     if (known !== undefined) return known;
-    const h = set.hash();
-    const bucket = this.buckets.get(h);
-    if (bucket) {
-      for (const other of bucket) if (other.equals(set)) return this.ids.get(other)!;
-      bucket.push(set);
-    } else this.buckets.set(h, [set]);
-    const id = this.sets.length;
-    this.sets.push(set);
-    this.ids.set(set, id);
+    const shared = this.pool.intern(set, (s) => this.share(s));
+    let id = this.ids.get(shared);
+    if (id === undefined) {
+      id = this.sets.length;
+      this.sets.push(shared);
+      this.ids.set(shared, id);
+    }
     return id;
+  }
+
+  private share(set: TrafficSet): TrafficSet {
+    const tcp = this.region(set.tcp);
+    const udp = this.region(set.udp);
+    return tcp === set.tcp && udp === set.udp ? set : new TrafficSet(tcp, udp, set.icmp);
+  }
+
+  private region(r: PortRegion): PortRegion {
+    return this.regions.intern(r, (x) =>
+      x.withSharedSets((s) => this.portSets.intern(s, (p) => p.compact())),
+    );
   }
 }
 
@@ -170,6 +186,29 @@ function sameDecision(d: Decision, vars: number[], leaves: Leaf[], deciders: Dec
       return false;
   }
   return true;
+}
+
+/** A decision as the store keeps it: a fixed shape, with the deciders computed on first use. */
+class StoredDecision implements Decision {
+  private explained: readonly Decider[] | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly traffic: number,
+    readonly vars: readonly number[],
+    readonly leaves: readonly Leaf[],
+    readonly sure: TrafficSet,
+    readonly possible: TrafficSet,
+    private explain: (() => readonly Decider[]) | null,
+  ) {}
+
+  get deciders(): readonly Decider[] {
+    if (this.explained === undefined) {
+      this.explained = this.explain!();
+      this.explain = null;
+    }
+    return this.explained;
+  }
 }
 
 /** Interns decisions and memoizes pair results. */
@@ -256,18 +295,15 @@ export class DecisionStore {
       sure = sure.intersect(l[i]!.allow);
       possible = possible.union(l[i]!.allow).union(l[i]!.unknown);
     }
-    let deciders: readonly Decider[] | undefined;
-    const decision: Decision = {
-      id: this.decisions.length,
+    const decision = new StoredDecision(
+      this.decisions.length,
       traffic,
-      vars: v,
-      leaves: l,
-      get deciders() {
-        return (deciders ??= explain());
-      },
-      sure: t.canonical(sure),
-      possible: t.canonical(possible),
-    };
+      v,
+      l,
+      t.canonical(sure),
+      t.canonical(possible),
+      explain,
+    );
     this.decisions.push(decision);
     this.recordShape(decision);
     return decision;

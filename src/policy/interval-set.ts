@@ -194,6 +194,11 @@ export class IntervalSet<T extends number | bigint> {
     return true;
   }
 
+  /** An equal set whose storage has no spare capacity (for sets kept for the whole analysis). */
+  compact(): IntervalSet<T> {
+    return new IntervalSet(this.domain, this.bounds.slice());
+  }
+
   /** A stable text key, equal for equal sets. */
   key(): string {
     return this.bounds.join(',');

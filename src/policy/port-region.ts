@@ -150,6 +150,12 @@ export class PortRegion {
     return this.hashCache;
   }
 
+  /** An equal region whose port sets are replaced by equal ones from `share` (to share storage). */
+  withSharedSets(share: (set: PortSet) => PortSet): PortRegion {
+    if (this === PortRegion.empty || this === PortRegion.full) return this;
+    return new PortRegion(this.layers.map(([s, d]) => [share(s), share(d)] as const));
+  }
+
   /** Stable text key: equal regions have equal keys. */
   key(): string {
     if (this.keyCache === undefined)

@@ -4,7 +4,7 @@
  */
 import { jsonPath } from '../../diagnostics';
 import type { Direction, SecurityRule } from '../snapshot';
-import { mergedPortRanges, mergedPrefixes } from './fields';
+import { exactSize, mergedPortRanges, mergedPrefixes } from './fields';
 import type { JsonObject } from './raw';
 import { describeType, type Reader } from './reader';
 import { canonicalEnum, canonicalProtocol } from './values';
@@ -145,7 +145,7 @@ function asgIds(rd: Reader, p: JsonObject, pp: string, key: string): string[] {
     const id = rd.requiredText(item, 'id', `${base}[${i}]`, 'application security group id').toLowerCase();
     if (!out.includes(id)) out.push(id);
   }
-  return out;
+  return exactSize(out);
 }
 
 function defaultRule(
