@@ -218,6 +218,8 @@ export class DecisionStore {
   private readonly buckets = new Map<number, Decision[]>();
   private readonly contentIds = new Map<string, number>();
   private readonly trafficMeet = new IntPairMap();
+  /** Whether the meet of two decisions' traffic (by traffic id) lets anything through: 1 or 0. */
+  private readonly openMemo = new IntPairMap();
   private readonly pairTraffic: PairTraffic[] = [];
   private readonly pairMemo = new IntPairMap(1 << 16);
   private readonly pairOut = new IntList();
@@ -362,10 +364,7 @@ export class DecisionStore {
     const a = this.shape[outId]!;
     const b = this.shape[inId]!;
     if (a === 0 || b === 0) return false;
-    if (a === 3 || b === 3) {
-      const t = this.trafficBetween(this.decisions[outId]!, this.decisions[inId]!);
-      return !t.allow.isEmpty || !t.unknown.isEmpty;
-    }
+    if (a === 3 || b === 3) return this.mayPassWithUnknowns(this.decisions[outId]!, this.decisions[inId]!);
     if (a === 1 || b === 1) return true;
     if (this.icmp[outId] === 1 && this.icmp[inId] === 1) return true;
     if (a === 4 || b === 4) return this.decisions[outId]!.possible.overlaps(this.decisions[inId]!.possible);
@@ -373,6 +372,24 @@ export class DecisionStore {
       this.boundsOverlap(this.tcpAt[outId]!, this.tcpAt[inId]!) ||
       this.boundsOverlap(this.udpAt[outId]!, this.udpAt[inId]!)
     );
+  }
+
+  /**
+   * `mayPass` for decisions that depend on unknowns: the meet is computed but only its emptiness is
+   * kept (all-pairs asks this for hundreds of thousands of pairs whose traffic nobody reads).
+   */
+  private mayPassWithUnknowns(out: Decision, inbound: Decision): boolean {
+    const known = this.trafficMeet.get(out.traffic, inbound.traffic);
+    if (known >= 0) {
+      const t = this.pairTraffic[known]!;
+      return !t.allow.isEmpty || !t.unknown.isEmpty;
+    }
+    let open = this.openMemo.get(out.traffic, inbound.traffic);
+    if (open < 0) {
+      open = meetMayPass(out, inbound) ? 1 : 0;
+      this.openMemo.set(out.traffic, inbound.traffic, open);
+    }
+    return open === 1;
   }
 
   private boundsOverlap(x: number, y: number): boolean {
@@ -452,6 +469,33 @@ export class DecisionStore {
   meet(out: Decision, inbound: Decision): PairResult {
     return this.pair(this.meetId(out, inbound));
   }
+}
+
+/**
+ * Whether some assignment of the variables lets some traffic possibly pass both sides — the meet's
+ * `allow ∪ unknown` is not empty — without building it. Sides that share no variable are independent,
+ * so their `possible` sets decide; shared variables are enumerated jointly.
+ */
+function meetMayPass(out: Decision, inbound: Decision): boolean {
+  if (!out.possible.overlaps(inbound.possible)) return false;
+  if (!out.vars.some((v) => inbound.vars.includes(v))) return true;
+  const vars = [...new Set([...out.vars, ...inbound.vars])].sort((x, y) => x - y);
+  const outBits = out.vars.map((v) => vars.indexOf(v));
+  const inBits = inbound.vars.map((v) => vars.indexOf(v));
+  const leafAt = (bits: number[], mask: number) =>
+    bits.reduce((m, bit, i) => m | (((mask >> bit) & 1) << i), 0);
+  for (let mask = 0; mask < 1 << vars.length; mask++) {
+    const a = out.leaves[leafAt(outBits, mask)]!;
+    const b = inbound.leaves[leafAt(inBits, mask)]!;
+    if (
+      a.allow.overlaps(b.allow) ||
+      a.allow.overlaps(b.unknown) ||
+      a.unknown.overlaps(b.allow) ||
+      a.unknown.overlaps(b.unknown)
+    )
+      return true;
+  }
+  return false;
 }
 
 function meetTraffic(out: Decision, inbound: Decision): PairTraffic {

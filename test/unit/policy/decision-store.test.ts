@@ -1,0 +1,75 @@
+/**
+ * The decision store's shortcuts must agree with the full computation: `mayPass` (used for every pair
+ * of all-pairs reachability) with the meet's traffic, and interned traffic with the set it stands for.
+ */
+import fc from 'fast-check';
+import { DecisionStore, type Leaf } from '../../../src/policy/decision';
+import { IntervalSet, portDomain } from '../../../src/policy/interval-set';
+import { PortRegion } from '../../../src/policy/port-region';
+import { TrafficSet } from '../../../src/policy/traffic';
+
+const ports = fc
+  .array(
+    fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 8 })).map(([lo, w]) => [lo, lo + w]),
+    { minLength: 1, maxLength: 2 },
+  )
+  .map((l) => IntervalSet.of(portDomain, l as [number, number][]));
+// Sparse traffic, so that decisions which overlap only under different assignments are common.
+const region = fc.oneof(
+  { arbitrary: fc.constant(PortRegion.empty), weight: 3 },
+  { arbitrary: fc.constant(PortRegion.full), weight: 1 },
+  { arbitrary: fc.tuple(ports, ports).map(([s, d]) => PortRegion.of(s, d)), weight: 2 },
+);
+const traffic = fc
+  .tuple(
+    region,
+    region,
+    fc.integer({ min: 0, max: 3 }).map((x) => x === 0),
+  )
+  .map(([tcp, udp, icmp]) => new TrafficSet(tcp, udp, icmp));
+const leaf = fc
+  .record({ allow: traffic, unknown: traffic })
+  .map((l): Leaf => ({ allow: l.allow, unknown: l.unknown.subtract(l.allow) }));
+/** A decision over a subset of variables 0 and 1, with one leaf per assignment. */
+const decisionSpec = fc
+  .subarray([0, 1])
+  .chain((vars) =>
+    fc
+      .array(leaf, { minLength: 1 << vars.length, maxLength: 1 << vars.length })
+      .map((leaves) => ({ vars, leaves })),
+  );
+
+describe('decision store', () => {
+  it('mayPass agrees with the meet of the two decisions', () => {
+    fc.assert(
+      fc.property(decisionSpec, decisionSpec, (a, b) => {
+        const store = new DecisionStore();
+        const out = store.create(a.vars, a.leaves, () => []);
+        const inbound = store.create(b.vars, b.leaves, () => []);
+        const expected = (() => {
+          const t = new DecisionStore().trafficBetween(out, inbound);
+          return !t.allow.isEmpty || !t.unknown.isEmpty;
+        })();
+        expect(store.mayPass(out.id, inbound.id)).toBe(expected);
+        // Asked again (memoized), and after the full meet is known: the same answer.
+        expect(store.mayPass(out.id, inbound.id)).toBe(expected);
+        const t = store.trafficBetween(out, inbound);
+        expect(!t.allow.isEmpty || !t.unknown.isEmpty).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('interned traffic is equal to the set given and shared between equal sets', () => {
+    fc.assert(
+      fc.property(traffic, (t) => {
+        const store = new DecisionStore();
+        const copy = t.union(TrafficSet.none).intersect(TrafficSet.all);
+        const a = store.traffic.canonical(t);
+        expect(a.equals(t)).toBe(true);
+        expect(store.traffic.canonical(copy)).toBe(a);
+        expect(store.traffic.id(copy)).toBe(store.traffic.id(t));
+      }),
+    );
+  });
+});
