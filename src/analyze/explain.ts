@@ -282,9 +282,8 @@ function sideEntry(engine: PolicyEngine, side: 'source' | 'destination', d: Deci
         note: 'the subnet of this end is not in the snapshot',
       };
     case 'public-ports': {
-      const group = engine.index.containerGroups.get(d.detail ?? '');
-      const ports =
-        (group?.ipAddress?.ports ?? []).map((p) => `${p.port}/${p.protocol}`).join(', ') || 'none';
+      // The decision's detail is the group's port list (groups with the same list share the decision).
+      const ports = d.detail ?? 'none';
       return {
         side,
         policy: 'public-ports',

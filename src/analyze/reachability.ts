@@ -229,7 +229,9 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
     paths.count++;
   };
 
-  // Blocks: every subnet with its classes split by local key, and every public container group alone.
+  // Blocks: every subnet with its classes split by local key, and the public container groups grouped
+  // by their inbound decision (their port list; they have no outbound policy), so groups that policy
+  // treats alike form one rectangle with every other block.
   interface Block {
     classes: number[];
     /** Per local key of the outbound (or inbound) table: the block's classes with that key. */
@@ -242,17 +244,20 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
   }
   const blocks: Block[] = [];
   const blockOfSubnet = new Map<number, Block>();
+  const publicBlocks = new Map<number, Block>();
+  const publicDecision = new Map<Block, number>();
   for (const c of classes) {
     if (c.index >= internalCount) break;
     if (c.kind === 'publicContainerGroup') {
-      blocks.push({
-        classes: [c.index],
-        byOutKey: new Map([[-1, [c.index]]]),
-        byInKey: new Map([[-1, [c.index]]]),
-        outKeys: [],
-        inKeys: [],
-        subnet: -1,
-      });
+      const d = engine.publicPortsDecision(c.group!).id;
+      let b = publicBlocks.get(d);
+      if (!b) {
+        b = { classes: [], byOutKey: new Map(), byInKey: new Map(), outKeys: [], inKeys: [], subnet: -1 };
+        publicBlocks.set(d, b);
+        publicDecision.set(b, d);
+        blocks.push(b);
+      }
+      b.classes.push(c.index);
       continue;
     }
     const si = subnetIndex.get(c.subnet!.id)!;
@@ -268,12 +273,17 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
   }
 
   for (const b of blocks) {
+    if (b.subnet < 0) {
+      b.outKeys = [{ key: -1, members: b.classes }];
+      b.inKeys = [{ key: -1, members: b.classes, column: null, constant: publicDecision.get(b)! }];
+      continue;
+    }
     b.outKeys = [...b.byOutKey].map(([key, members]) => ({ key, members }));
     b.inKeys = [...b.byInKey].map(([key, members]) => ({
       key,
       members,
-      column: b.subnet >= 0 ? column(inTables[b.subnet]!.remote[key]!) : null,
-      constant: b.subnet >= 0 ? -1 : engine.publicPortsDecision(classes[members[0]!]!.group!).id,
+      column: column(inTables[b.subnet]!.remote[key]!),
+      constant: -1,
     }));
   }
 
@@ -296,16 +306,17 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
       if (g) g.push(m);
       else groups.set(v, [m]);
     }
-    return [...groups].map(([v, g]) => {
-      if (g.length === members.length) return [v, wholeId, g];
-      const key = g.join(',');
-      let id = groupIds.get(key);
-      if (id === undefined) {
-        id = 1_000_000 + groupIds.size;
-        groupIds.set(key, id);
-      }
-      return [v, id, g];
-    });
+    return [...groups].map(([v, g]) => [v, g.length === members.length ? wholeId : groupId(g), g]);
+  };
+  /** An id for a group of source classes, the same for the same classes within one source block. */
+  const groupId = (members: number[]): number => {
+    const key = members.join(',');
+    let id = groupIds.get(key);
+    if (id === undefined) {
+      id = 1_000_000 + groupIds.size;
+      groupIds.set(key, id);
+    }
+    return id;
   };
 
   let evaluated = 0;
@@ -345,12 +356,24 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
   ) => {
     evaluated += fromGroup.length * toGroup.length;
     if (!engine.store.mayPass(dOut, dIn)) return;
-    let targets = toGroup;
     // An address to itself is not a flow: a one-address class never targets itself.
-    if (self && fromGroup.length === 1 && classes[fromGroup[0]!]!.ranges.size() === 1) {
-      targets = toGroup.filter((t) => t !== fromGroup[0]);
-      if (targets.length === 0) return;
+    if (self) {
+      const targetSet = new Set(toGroup);
+      const loners = fromGroup.filter((c) => targetSet.has(c) && classes[c]!.ranges.size() === 1);
+      if (loners.length > 0) {
+        const rest = fromGroup.filter((c) => !loners.includes(c));
+        if (rest.length > 0) record(groupId(rest), rest, dOut, dIn, toGroup);
+        for (const c of loners) {
+          const targets = toGroup.filter((t) => t !== c);
+          if (targets.length > 0) record(groupId([c]), [c], dOut, dIn, targets);
+        }
+        return;
+      }
     }
+    record(fromId, fromGroup, dOut, dIn, toGroup);
+  };
+  /** Adds an open rectangle to the current source block's entries, merging targets per (source group, decisions). */
+  const record = (fromId: number, fromGroup: number[], dOut: number, dIn: number, targets: number[]) => {
     openPairs += fromGroup.length * targets.length;
     const chunk = chunkRefs.length;
     chunkRefs.push(targets);

@@ -21,7 +21,7 @@ export interface Decider {
   /** `pass` = an admin `Allow` rule handing the traffic to the NSG. */
   outcome: 'allow' | 'deny' | 'pass' | 'unknown';
   traffic: TrafficSet;
-  /** For `public-ports` / `dangling-nsg` / `unknown-location`: the resource it is about. */
+  /** For `dangling-nsg` / `unknown-location`: the resource it is about; for `public-ports`: the port list. */
   detail?: string;
   /** True when the rule only may have matched (its match depends on an unknown, e.g. an unresolved tag). */
   maybe?: true;
@@ -158,7 +158,7 @@ function compareDeciders(a: Decider, b: Decider): number {
 }
 
 function mixHash(h: number, x: number): number {
-  return Math.imul(h ^ x, 0x01000193) >>> 0;
+  return Math.imul(h ^ x, 0x01000193) & 0x3fffffff;
 }
 
 function sameDecision(d: Decision, vars: number[], leaves: Leaf[], deciders: Decider[]): boolean {
@@ -216,7 +216,10 @@ export class DecisionStore {
   readonly decisions: Decision[] = [];
   readonly traffic = new TrafficInterner();
   private readonly buckets = new Map<number, Decision[]>();
+  /** Content ids: of plain decisions by (allow id, unknown id), of the others by a text key. */
+  private readonly plainContentIds = new IntPairMap(1 << 12);
   private readonly contentIds = new Map<string, number>();
+  private contentCount = 0;
   private readonly trafficMeet = new IntPairMap();
   /** Whether the meet of two decisions' traffic (by traffic id) lets anything through: 1 or 0. */
   private readonly openMemo = new IntPairMap();
@@ -285,11 +288,20 @@ export class DecisionStore {
   private add(v: number[], l: Leaf[], explain: () => readonly Decider[]): Decision {
     const t = this.traffic;
     // Decisions that treat traffic alike (same variables and leaves) share a traffic id for the meet memo.
-    const contentKey = `${v.join(',')}:${l.map((leaf) => `${t.id(leaf.allow)}/${t.id(leaf.unknown)}`).join(',')}`;
-    let traffic = this.contentIds.get(contentKey);
-    if (traffic === undefined) {
-      traffic = this.contentIds.size;
-      this.contentIds.set(contentKey, traffic);
+    let traffic: number;
+    if (v.length === 0) {
+      const allowId = t.id(l[0]!.allow);
+      const unknownId = t.id(l[0]!.unknown);
+      traffic = this.plainContentIds.get(allowId, unknownId);
+      if (traffic < 0) {
+        traffic = this.contentCount++;
+        this.plainContentIds.set(allowId, unknownId, traffic);
+      }
+    } else {
+      const contentKey = `${v.join(',')}:${l.map((leaf) => `${t.id(leaf.allow)}/${t.id(leaf.unknown)}`).join(',')}`;
+      const known = this.contentIds.get(contentKey);
+      traffic = known ?? this.contentCount++;
+      if (known === undefined) this.contentIds.set(contentKey, traffic);
     }
     let sure = l[0]!.allow;
     let possible = l[0]!.allow.union(l[0]!.unknown);
@@ -367,7 +379,7 @@ export class DecisionStore {
     if (a === 3 || b === 3) return this.mayPassWithUnknowns(this.decisions[outId]!, this.decisions[inId]!);
     if (a === 1 || b === 1) return true;
     if (this.icmp[outId] === 1 && this.icmp[inId] === 1) return true;
-    if (a === 4 || b === 4) return this.decisions[outId]!.possible.overlaps(this.decisions[inId]!.possible);
+    if (a === 4 || b === 4) return this.mayPassIrregular(this.decisions[outId]!, this.decisions[inId]!);
     return (
       this.boundsOverlap(this.tcpAt[outId]!, this.tcpAt[inId]!) ||
       this.boundsOverlap(this.udpAt[outId]!, this.udpAt[inId]!)
@@ -387,6 +399,16 @@ export class DecisionStore {
     let open = this.openMemo.get(out.traffic, inbound.traffic);
     if (open < 0) {
       open = meetMayPass(out, inbound) ? 1 : 0;
+      this.openMemo.set(out.traffic, inbound.traffic, open);
+    }
+    return open === 1;
+  }
+
+  /** `mayPass` for decisions with layered port shapes: an overlap test, memoized on their traffic ids. */
+  private mayPassIrregular(out: Decision, inbound: Decision): boolean {
+    let open = this.openMemo.get(out.traffic, inbound.traffic);
+    if (open < 0) {
+      open = out.possible.overlaps(inbound.possible) ? 1 : 0;
       this.openMemo.set(out.traffic, inbound.traffic, open);
     }
     return open === 1;

@@ -76,16 +76,19 @@ export class PolicyEngine {
     return this.builder.explainPoint(this.compiler.sidePolicy(subnet, direction), localIp, remoteIp);
   }
 
-  /** What a public container group admits inbound: exactly its `ipAddress.ports`, from any source port. */
+  /**
+   * What a public container group admits inbound: exactly its `ipAddress.ports`, from any source port.
+   * Groups with the same port list share one decision (its detail is the port list, e.g. `80/TCP, 443/TCP`).
+   */
   publicPortsDecision(group: ContainerGroup): Decision {
-    let d = this.publicPorts.get(group.id);
+    const list = publicPortList(group);
+    const key = list.map((p) => `${p.port}/${p.protocol}`).join(', ') || 'none';
+    let d = this.publicPorts.get(key);
     if (!d) {
       const ports = (protocol: 'TCP' | 'UDP') =>
         IntervalSet.of(
           portDomain,
-          (group.ipAddress?.ports ?? [])
-            .filter((p) => p.protocol === protocol)
-            .map((p) => [p.port, p.port] as [number, number]),
+          list.filter((p) => p.protocol === protocol).map((p) => [p.port, p.port] as [number, number]),
         );
       const full = IntervalSet.full(portDomain);
       const allow = new TrafficSet(
@@ -95,10 +98,10 @@ export class PolicyEngine {
       );
       const denied = TrafficSet.all.subtract(allow);
       d = this.store.plain(allow, TrafficSet.none, [
-        { kind: 'public-ports', ref: -1, outcome: 'allow', traffic: allow, detail: group.id },
-        { kind: 'public-ports', ref: -1, outcome: 'deny', traffic: denied, detail: group.id },
+        { kind: 'public-ports', ref: -1, outcome: 'allow', traffic: allow, detail: key },
+        { kind: 'public-ports', ref: -1, outcome: 'deny', traffic: denied, detail: key },
       ]);
-      this.publicPorts.set(group.id, d);
+      this.publicPorts.set(key, d);
     }
     return d;
   }
@@ -218,4 +221,13 @@ function sameEnd(a: FlowEnd, b: FlowEnd, index: SnapshotIndex): boolean {
 /** Compiles a snapshot for evaluation (tables are built lazily, per side, on first use). */
 export function compilePolicy(snapshot: Snapshot, options: EngineOptions = {}): PolicyEngine {
   return new PolicyEngine(snapshot, options);
+}
+
+/** A public group's `ipAddress.ports`, deduplicated and sorted by protocol then port. */
+function publicPortList(group: ContainerGroup): { port: number; protocol: 'TCP' | 'UDP' }[] {
+  const seen = new Map<string, { port: number; protocol: 'TCP' | 'UDP' }>();
+  for (const p of group.ipAddress?.ports ?? []) seen.set(`${p.protocol}/${p.port}`, p);
+  return [...seen.values()].sort((a, b) =>
+    a.protocol !== b.protocol ? (a.protocol < b.protocol ? -1 : 1) : a.port - b.port,
+  );
 }

@@ -204,7 +204,7 @@ export class IntervalSet<T extends number | bigint> {
     return this.bounds.join(',');
   }
 
-  /** A 32-bit hash of the members, equal for equal sets (cached). */
+  /** A 30-bit hash of the members (a small integer, cheap as a map key), equal for equal sets (cached). */
   hash(): number {
     if (this.hashCache === undefined) {
       let h = 0x811c9dc5 ^ this.bounds.length;
@@ -216,7 +216,7 @@ export class IntervalSet<T extends number | bigint> {
         h = Math.imul(h ^ (x | 0), 0x01000193);
         h = Math.imul(h ^ ((x / 4294967296) | 0), 0x01000193);
       }
-      this.hashCache = h >>> 0;
+      this.hashCache = h & 0x3fffffff;
     }
     return this.hashCache;
   }

@@ -137,7 +137,7 @@ export class PortRegion {
     return true;
   }
 
-  /** A 32-bit hash, equal for equal regions (canonical form makes equal regions structurally equal). */
+  /** A 30-bit hash, equal for equal regions (canonical form makes equal regions structurally equal). */
   hash(): number {
     if (this.hashCache === undefined) {
       let h = 0x9747b28c ^ this.layers.length;
@@ -145,7 +145,7 @@ export class PortRegion {
         h = Math.imul(h ^ src.hash(), 0x5bd1e995);
         h = Math.imul(h ^ dst.hash(), 0x5bd1e995);
       }
-      this.hashCache = h >>> 0;
+      this.hashCache = h & 0x3fffffff;
     }
     return this.hashCache;
   }

@@ -242,7 +242,7 @@ export class SidePainter {
         sum = (sum + this.entryHash(e)) | 0;
       h = Math.imul(h ^ sum, 0x01000193);
     }
-    return h >>> 0;
+    return h & 0x3fffffff;
   }
 
   /** Whether two final-state vectors finish to equal decisions (leaves and deciders compared exactly). */
@@ -295,7 +295,7 @@ export class SidePainter {
         (d.outcome.length * 31 + d.kind.length + (d.maybe ? 7 : 0));
       if (entry.at >= 0)
         for (let k = 0; k < this.words; k++) h = Math.imul(h ^ this.deciderBits[entry.at + k]!, 0x01000193);
-      entry.hash = h >>> 0;
+      entry.hash = h & 0x3fffffff;
     }
     return entry.hash;
   }

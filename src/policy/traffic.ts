@@ -83,14 +83,14 @@ export class TrafficSet {
     );
   }
 
-  /** A 32-bit hash, equal for equal sets (cached). */
+  /** A 30-bit hash (a small integer, cheap as a map key), equal for equal sets (cached). */
   hash(): number {
     if (this.hashCache === undefined) {
       this.hashCache =
         (Math.imul(this.tcp.hash() ^ 0x27d4eb2d, 0x165667b1) ^
           Math.imul(this.udp.hash(), 0x9e3779b1) ^
-          (this.icmp ? 1 : 0)) >>>
-        0;
+          (this.icmp ? 1 : 0)) &
+        0x3fffffff;
     }
     return this.hashCache;
   }
