@@ -62,6 +62,7 @@ export class PolicyEngine {
         ipv4SetOf(subnet.addressPrefixes),
       );
       this.tables.set(key, table);
+      this.compiler.sideTableBuilt(subnet, direction);
     }
     return table;
   }

@@ -57,6 +57,8 @@ export class PolicyCompiler {
   readonly refs: RuleRef[] = [];
   private readonly refIndex = new Map<string, number>();
   private readonly nsgCache = new Map<string, CompiledRule[]>();
+  /** Per NSG cache key: how many side tables that use it are still to be built (see `sideTableBuilt`). */
+  private readonly pendingTables = new Map<string, number>();
   private readonly adminCache = new Map<string, CompiledRule[][]>();
   private readonly collectionsByVnet = new Map<string, string[]>();
 
@@ -75,6 +77,36 @@ export class PolicyCompiler {
         list.push(collection.id);
         this.collectionsByVnet.set(vnet, list);
       }
+    }
+    for (const subnet of index.snapshot.subnets) {
+      for (const direction of ['Inbound', 'Outbound'] as const) {
+        const key = this.nsgKey(subnet, direction);
+        if (key !== null) this.pendingTables.set(key, (this.pendingTables.get(key) ?? 0) + 1);
+      }
+    }
+  }
+
+  /** The cache key of a subnet side's compiled NSG rules (null without an NSG in the snapshot). */
+  private nsgKey(subnet: Subnet, direction: Direction): string | null {
+    if (subnet.networkSecurityGroupId === null) return null;
+    const group = this.index.networkSecurityGroups.get(subnet.networkSecurityGroupId);
+    if (!group) return null;
+    return `${group.id}|${subnet.virtualNetworkId}|${subnet.routeTableId ?? ''}|${direction}`;
+  }
+
+  /**
+   * Tells the compiler that a subnet side's table is built: once every table that shares a compiled
+   * NSG rule list is built, the list is dropped (on the largest estates compiled rules would otherwise
+   * outweigh the tables). Later requests (explanations) compile again.
+   */
+  sideTableBuilt(subnet: Subnet, direction: Direction): void {
+    const key = this.nsgKey(subnet, direction);
+    if (key === null) return;
+    const left = (this.pendingTables.get(key) ?? 0) - 1;
+    if (left > 0) this.pendingTables.set(key, left);
+    else {
+      this.pendingTables.delete(key);
+      this.nsgCache.delete(key);
     }
   }
 
@@ -98,7 +130,7 @@ export class PolicyCompiler {
       const group = this.index.networkSecurityGroups.get(subnet.networkSecurityGroupId);
       if (!group) nsg = { kind: 'dangling', nsgId: subnet.networkSecurityGroupId };
       else {
-        const key = `${group.id}|${ctxKey}|${direction}`;
+        const key = this.nsgKey(subnet, direction)!;
         let rules = this.nsgCache.get(key);
         if (!rules) {
           const ofDirection = (list: readonly SecurityRule[], isDefault: boolean) =>
