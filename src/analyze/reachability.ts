@@ -466,7 +466,11 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
   // 5. External groups: what addresses outside every subnet can reach, and be reached from, each class.
   const outside = inSubnets.complement().intervals();
   const externalByKey = new Map<string, number>();
+  // Piece sets are cached per remote map, so the same set object comes back often: skip its text key.
+  const externalBySet = new Map<Ipv4Set, number>();
   const externalGroup = (ranges: Ipv4Set): number => {
+    const known = externalBySet.get(ranges);
+    if (known !== undefined) return known;
     const key = ranges.key();
     let index = externalByKey.get(key);
     if (index === undefined) {
@@ -474,6 +478,7 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
       classes.push({ index, kind: 'external', subnet: null, group: null, ranges, outKey: -1, inKey: -1 });
       externalByKey.set(key, index);
     }
+    externalBySet.set(ranges, index);
     return index;
   };
   // For each remote map: its open pieces over the outside, grouped by decision.

@@ -367,31 +367,40 @@ export class SidePainter {
     return bits;
   }
 
+  /** The destination port intervals set in one (protocol, source atom) row of a bit set, merged. */
+  private row(bits: Uint32Array, p: number, s: number): [number, number][] {
+    const S = this.srcCuts.length;
+    const D = this.dstCuts.length;
+    const dst: [number, number][] = [];
+    let open = -1;
+    for (let d = 0; d <= D; d++) {
+      const c = (p * S + s) * D + d;
+      const on = d < D && (bits[c >>> 5]! & (1 << (c & 31))) !== 0;
+      if (on && open < 0) open = d;
+      else if (!on && open >= 0) {
+        dst.push([this.dstCuts[open]!, d < D ? this.dstCuts[d]! - 1 : PORT_MAX]);
+        open = -1;
+      }
+    }
+    return dst;
+  }
+
   /** The traffic set of a bit set (canonical, so equal sets compare equal); memoized per bit pattern. */
   private decode(bits: Uint32Array): TrafficSet {
     let h = 0x811c9dc5;
     for (let k = 0; k < bits.length; k++) h = Math.imul(h ^ bits[k]!, 0x01000193);
+    h &= 0x3fffffff;
     const bucket = this.converted.get(h);
     if (bucket) {
       for (const entry of bucket) if (sameBits(entry.bits, bits)) return entry.set;
     }
     const S = this.srcCuts.length;
-    const D = this.dstCuts.length;
     const regions = [0, 1].map((p) => {
+      if (S === 1) return PortRegion.of(FULL_PORTS_SET, IntervalSet.of(portDomain, this.row(bits, p, 0)));
       // Source atoms with the same destination row form one layer; a row is a list of merged intervals.
       const rows = new Map<string, { dst: [number, number][]; src: [number, number][] }>();
       for (let s = 0; s < S; s++) {
-        const dst: [number, number][] = [];
-        let open = -1;
-        for (let d = 0; d <= D; d++) {
-          const c = (p * S + s) * D + d;
-          const on = d < D && (bits[c >>> 5]! & (1 << (c & 31))) !== 0;
-          if (on && open < 0) open = d;
-          else if (!on && open >= 0) {
-            dst.push([this.dstCuts[open]!, d < D ? this.dstCuts[d]! - 1 : PORT_MAX]);
-            open = -1;
-          }
-        }
+        const dst = this.row(bits, p, s);
         if (dst.length === 0) continue;
         const rowKey = dst.join(';');
         const srcEnd = s + 1 < S ? this.srcCuts[s + 1]! - 1 : PORT_MAX;
@@ -418,6 +427,8 @@ export class SidePainter {
     return set;
   }
 }
+
+const FULL_PORTS_SET = IntervalSet.full(portDomain);
 
 function sameBits(a: Uint32Array, b: Uint32Array): boolean {
   for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
