@@ -235,7 +235,7 @@ export function sideEntries(
     );
 }
 
-function sideEntry(engine: PolicyEngine, side: 'source' | 'destination', d: Decider): SideEntry {
+export function sideEntry(engine: PolicyEngine, side: 'source' | 'destination', d: Decider): SideEntry {
   switch (d.kind) {
     case 'rule': {
       const ref = engine.compiler.refs[d.ref]!;
@@ -304,19 +304,43 @@ export function unknownLabels(
   inDeciders: readonly Decider[],
 ): string[] {
   const labels = new Set<string>();
-  const registry = engine.compiler.words.registry.all;
-  for (const d of [result.out, result.in]) for (const v of d.vars) labels.add(registry[v >> 1]!.label);
-  for (const deciders of [outDeciders, inDeciders]) {
-    for (const x of deciders) {
-      if (x.kind === 'dangling-nsg') labels.add(`NSG ${x.detail} (not in the snapshot)`);
-      if (x.kind === 'unknown-location') labels.add('a subnet that is not in the snapshot');
-      // A rule that may or may not have matched where the result is open.
-      if (x.kind === 'rule' && x.maybe && x.traffic.overlaps(result.unknown)) {
-        for (const u of engine.compiler.refs[x.ref]!.unknowns) labels.add(registry[u]!.label);
-      }
-    }
+  for (const [d, deciders] of [
+    [result.out, outDeciders],
+    [result.in, inDeciders],
+  ] as const) {
+    // A rule that may or may not have matched counts where the result is open.
+    addUnknownLabels(engine, labels, d, deciders, (x) => x.traffic.overlaps(result.unknown));
   }
   return [...labels].sort();
+}
+
+/** Labels of the unknown sets one side's decision depends on (anywhere in its traffic). */
+export function decisionUnknownLabels(
+  engine: PolicyEngine,
+  decision: Decision,
+  deciders: readonly Decider[],
+): string[] {
+  const labels = new Set<string>();
+  addUnknownLabels(engine, labels, decision, deciders, () => true);
+  return [...labels].sort();
+}
+
+function addUnknownLabels(
+  engine: PolicyEngine,
+  labels: Set<string>,
+  decision: Decision,
+  deciders: readonly Decider[],
+  maybeCounts: (rule: Decider) => boolean,
+): void {
+  const registry = engine.compiler.words.registry.all;
+  for (const v of decision.vars) labels.add(registry[v >> 1]!.label);
+  for (const x of deciders) {
+    if (x.kind === 'dangling-nsg') labels.add(`NSG ${x.detail} (not in the snapshot)`);
+    if (x.kind === 'unknown-location') labels.add('a subnet that is not in the snapshot');
+    if (x.kind === 'rule' && x.maybe && maybeCounts(x)) {
+      for (const u of engine.compiler.refs[x.ref]!.unknowns) labels.add(registry[u]!.label);
+    }
+  }
 }
 
 /** An address range as people write it: `10.0.0.4`, a CIDR when it is exactly one, else `first-last`. */

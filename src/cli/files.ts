@@ -104,6 +104,22 @@ export interface WriteOptions {
  * Writes text chunks to `target` atomically: a temp file beside it, then rename. Refuses to
  * replace an existing file without `force`, and never writes into a directory or through a symlink.
  */
+/** Joins many small chunks (a report line each) into pieces of about `size` characters, for fewer writes. */
+export function* batchChunks(chunks: Iterable<string>, size = 1 << 20): Generator<string> {
+  let pending: string[] = [];
+  let length = 0;
+  for (const chunk of chunks) {
+    pending.push(chunk);
+    length += chunk.length;
+    if (length >= size) {
+      yield pending.join('');
+      pending = [];
+      length = 0;
+    }
+  }
+  if (pending.length > 0) yield pending.join('');
+}
+
 export function writeOutputFile(target: string, chunks: Iterable<string>, options: WriteOptions): void {
   const dir = path.dirname(target);
   let existing: fs.Stats | null = null;
@@ -132,7 +148,7 @@ export function writeOutputFile(target: string, chunks: Iterable<string>, option
   let fd: number | null = null;
   try {
     fd = fs.openSync(temp, 'wx', 0o644);
-    for (const chunk of chunks) fs.writeSync(fd, chunk);
+    for (const chunk of batchChunks(chunks)) fs.writeSync(fd, chunk);
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = null;

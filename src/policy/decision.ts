@@ -49,6 +49,8 @@ export interface Decision {
    * use, at one address pair where the decision holds (tables keep only `rules`, which is much smaller).
    */
   readonly deciders: readonly Decider[];
+  /** The deciders, without keeping them when they were not kept yet (for one pass over many decisions). */
+  decidersOnce(): readonly Decider[];
   /** Allowed whatever the unknowns are. */
   sure: TrafficSet;
   /** Allowed under at least one assignment (or open). */
@@ -208,6 +210,10 @@ class StoredDecision implements Decision {
       this.explain = null;
     }
     return this.explained;
+  }
+
+  decidersOnce(): readonly Decider[] {
+    return this.explained ?? this.explain!();
   }
 }
 

@@ -1,12 +1,21 @@
 /**
- * The `analyze` report: endpoint groups, the distinct results (what is open and which rules open it)
- * and the open paths between groups, riskiest first in the text form. JSON is written one group,
- * result or path per line, as a stream, so large estates never need one big string.
+ * The `analyze` report: endpoint groups, the distinct traffic results and side decisions (which rules
+ * decided what on each side), and the open paths between groups, riskiest first in the text form. JSON
+ * is written one item per line, as a stream, so large estates never need one big string.
  */
 import { ClassLabeler, type ClassLabel } from '../analyze/endpoint-labels';
-import { formatRange, openingEntries, unknownLabels, type SideEntry } from '../analyze/explain';
+import {
+  decisionUnknownLabels,
+  formatRange,
+  openingEntries,
+  sideEntry,
+  unknownLabels,
+  type RuleInfo,
+  type SideEntry,
+} from '../analyze/explain';
 import { pathSources, pathTargets, type ClassKind, type Reachability } from '../analyze/reachability';
 import type { PairTraffic } from '../policy/decision';
+import { IntList } from '../policy/int-list';
 import { IntPairMap } from '../policy/int-pair-map';
 import type { TrafficSet } from '../policy/traffic';
 import type { PolicyEngine } from '../policy/engine';
@@ -33,16 +42,53 @@ export interface ResultJson {
   unknowns?: string[];
 }
 
+/** What a path lets through: allowed and unknown traffic (`t<n>`, shared by every path with the same). */
+export interface TrafficJson {
+  id: string;
+  allow: TrafficDescription;
+  unknown: TrafficDescription;
+}
+
+/** A rule that decides traffic somewhere in the report (`k<n>`), listed once. */
+export interface RuleJson extends RuleInfo {
+  id: string;
+  policy: 'avnm' | 'nsg';
+  /** The NSG, or the admin rule collection, holding the rule. */
+  nsg: string;
+}
+
+/** A rule (`rule` names it in `rules[]`) or other decider of one side, with the traffic it decided there. */
+export interface SideRuleJson {
+  policy: SideEntry['policy'];
+  rule: string | null;
+  outcome: SideEntry['outcome'];
+  traffic: TrafficDescription;
+  note?: string;
+}
+
+/**
+ * One side's decision (`o<n>`: the source's outbound side; `i<n>`: the destination's inbound side):
+ * every rule that decided some traffic on that side, allow or deny, shared by every path that uses it.
+ */
+export interface SideJson {
+  id: string;
+  side: 'source' | 'destination';
+  entries: SideRuleJson[];
+  unknowns?: string[];
+}
+
 export interface PathJson {
-  /** Every flow from any of these groups to any of the `to` groups has the path's result. */
+  /** Every flow from any of these groups to any of the `to` groups has the path's traffic and sides. */
   from: string[];
   to: string[];
-  result: string;
+  traffic: string;
+  source: string;
+  destination: string;
   risk: number;
 }
 
 export interface ReachabilityHeader {
-  schemaVersion: 1;
+  schemaVersion: 2;
   kind: 'aciseg.reachability';
   generator: { name: 'aciseg'; version: string };
   stats: {
@@ -51,7 +97,12 @@ export interface ReachabilityHeader {
     pairsEvaluated: number;
     openPairs: number;
     openPaths: number;
+    /** Distinct (source side, destination side) decision pairs among the paths. */
     distinctResults: number;
+    /** Distinct allowed/unknown traffic among the paths (`traffic[]`). */
+    trafficResults: number;
+    /** Side decisions the paths use (`sides[]`). */
+    sides: number;
     pairsWithUnknowns: number;
     /** Side tables with more correlated unknowns than the exact-enumeration budget (see README, Semantics). */
     approximatedTables: number;
@@ -93,14 +144,22 @@ export class ReachabilityView {
   readonly labels: ClassLabel[];
   /** (out, in) decision pair → result number (`r<n>`), in order of first use by a path. */
   private readonly resultIndex = new IntPairMap(1 << 16);
-  private readonly resultPairs: [number, number][] = [];
+  private readonly resultOut = new IntList();
+  private readonly resultIn = new IntList();
   /** For each result, the first path that has it (its endpoints stand for the result's rules). */
-  private readonly resultFirstPath: number[] = [];
+  private readonly resultFirstPath = new IntList();
   /** Path → result number. */
   private readonly pathResult: Int32Array;
+  /** Path → traffic number (`t<n>`), numbered in order of first use; and each number's traffic. */
+  private readonly pathTraffic: Int32Array;
+  private readonly trafficResults: PairTraffic[] = [];
+  private readonly riskOfTraffic: number[] = [];
+  /** Side decisions in order of first use: decision id, and whether it is a source (outbound) side. */
+  private readonly sideOrder: { decision: number; source: boolean }[] = [];
   readonly header: ReachabilityHeader;
   private readonly portRiskMemo = new Map<number, number>();
-  private readonly exactRisk = new Map<number, number>();
+  /** Risk of each path once computed, else -1. */
+  private readonly exactRisk: Int32Array;
 
   constructor(
     readonly engine: PolicyEngine,
@@ -110,6 +169,15 @@ export class ReachabilityView {
     this.labels = reach.classes.map((c) => labeler.label(c));
     const { paths } = reach;
     this.pathResult = new Int32Array(paths.count);
+    this.pathTraffic = new Int32Array(paths.count);
+    this.exactRisk = new Int32Array(paths.count).fill(-1);
+    // Traffic numbered by content (equal allow and unknown sets), not by the memo entry that computed it.
+    const trafficNumber = new IntPairMap(1 << 12);
+    const interner = engine.store.traffic;
+    const sideSeen = [
+      new Uint8Array(engine.store.decisions.length),
+      new Uint8Array(engine.store.decisions.length),
+    ];
     let withUnknowns = 0;
     const decisions = engine.store.decisions;
     for (let i = 0; i < paths.count; i++) {
@@ -117,27 +185,40 @@ export class ReachabilityView {
       const inb = paths.in.get(i);
       let r = this.resultIndex.get(out, inb);
       if (r < 0) {
-        r = this.resultPairs.length;
-        this.resultPairs.push([out, inb]);
+        r = this.resultOut.length;
+        this.resultOut.push(out);
+        this.resultIn.push(inb);
         this.resultFirstPath.push(i);
         this.resultIndex.set(out, inb, r);
       }
       this.pathResult[i] = r;
       const a = decisions[out]!;
       const b = decisions[inb]!;
-      // Only pairs where a side has open (unknown) traffic can have unknowns; decide those exactly.
-      if (
-        a.vars.length > 0 ||
-        b.vars.length > 0 ||
-        !a.leaves[0]!.unknown.isEmpty ||
-        !b.leaves[0]!.unknown.isEmpty
-      ) {
-        if (!engine.store.trafficBetween(a, b).unknown.isEmpty)
-          withUnknowns += pathTargets(paths, i).length * pathSources(paths, i).length;
+      const traffic = engine.store.trafficBetween(a, b);
+      const allowId = interner.id(traffic.allow);
+      const unknownId = interner.id(traffic.unknown);
+      let t = trafficNumber.get(allowId, unknownId);
+      if (t < 0) {
+        t = this.trafficResults.length;
+        this.trafficResults.push(traffic);
+        trafficNumber.set(allowId, unknownId, t);
       }
+      this.pathTraffic[i] = t;
+      for (const [decision, source] of [
+        [out, true],
+        [inb, false],
+      ] as const) {
+        const seen = sideSeen[source ? 0 : 1]!;
+        if (seen[decision] === 0) {
+          seen[decision] = 1;
+          this.sideOrder.push({ decision, source });
+        }
+      }
+      if (!traffic.unknown.isEmpty)
+        withUnknowns += pathTargets(paths, i).length * pathSources(paths, i).length;
     }
     this.header = {
-      schemaVersion: 1,
+      schemaVersion: 2,
       kind: 'aciseg.reachability',
       generator: { name: 'aciseg', version: VERSION },
       stats: {
@@ -146,7 +227,9 @@ export class ReachabilityView {
         pairsEvaluated: reach.stats.pairsEvaluated,
         openPairs: reach.stats.openPairs,
         openPaths: paths.count,
-        distinctResults: this.resultPairs.length,
+        distinctResults: this.resultOut.length,
+        trafficResults: this.trafficResults.length,
+        sides: this.sideOrder.length,
         pairsWithUnknowns: withUnknowns,
         approximatedTables: engine.approximatedTables.size,
       },
@@ -158,11 +241,16 @@ export class ReachabilityView {
   private endpointRisk(i: number): number {
     const { paths, classes } = this.reach;
     const sources = pathSources(paths, i);
-    let risk = 0;
-    if (Array.from(sources).some((f) => this.labels[f]!.internet)) risk += 100;
-    else if (Array.from(sources).some((f) => classes[f]!.kind === 'external')) risk += 20;
-    for (const t of pathTargets(paths, i)) {
-      if (this.labels[t]!.containerGroups.length > 0) {
+    let internet = false;
+    let external = false;
+    for (let k = 0; k < sources.length; k++) {
+      internet ||= this.labels[sources[k]!]!.internet;
+      external ||= classes[sources[k]!]!.kind === 'external';
+    }
+    let risk = internet ? 100 : external ? 20 : 0;
+    const targets = pathTargets(paths, i);
+    for (let k = 0; k < targets.length; k++) {
+      if (this.labels[targets[k]!]!.containerGroups.length > 0) {
         risk += 10;
         break;
       }
@@ -181,18 +269,78 @@ export class ReachabilityView {
 
   /** The risk score of path i. */
   risk(i: number): number {
-    let r = this.exactRisk.get(i);
-    if (r === undefined) {
-      const { paths } = this.reach;
-      const d = this.engine.store.decisions;
-      r = Math.max(
-        this.endpointRisk(i) +
-          trafficRisk(this.engine.store.trafficBetween(d[paths.out.get(i)]!, d[paths.in.get(i)]!)),
-        0,
-      );
-      this.exactRisk.set(i, r);
+    let r = this.exactRisk[i]!;
+    if (r < 0) {
+      const t = this.pathTraffic[i]!;
+      this.riskOfTraffic[t] ??= trafficRisk(this.trafficResults[t]!);
+      r = Math.max(this.endpointRisk(i) + this.riskOfTraffic[t], 0);
+      this.exactRisk[i] = r;
     }
     return r;
+  }
+
+  /** Traffic number n (`t<n>`): what is allowed, and what is unknown. */
+  traffic(n: number): TrafficJson {
+    const t = this.trafficResults[n]!;
+    return { id: `t${n}`, allow: describeTraffic(t.allow), unknown: describeTraffic(t.unknown) };
+  }
+
+  get trafficCount(): number {
+    return this.trafficResults.length;
+  }
+
+  get sideCount(): number {
+    return this.sideOrder.length;
+  }
+
+  /**
+   * Side number n in order of first use: every rule that decided traffic on it, with that traffic. The
+   * rules it names are added to `usedRules` (compiler rule refs, written as `k<ref>`).
+   */
+  side(n: number, usedRules: Set<number>): SideJson {
+    const { decision, source } = this.sideOrder[n]!;
+    const d = this.engine.store.decisions[decision]!;
+    const side = source ? 'source' : 'destination';
+    // A single pass over every side: compute the deciders without keeping them on the decision.
+    const deciders = d.decidersOnce();
+    const entries = deciders
+      .map((x) => {
+        const e = sideEntry(this.engine, side, x);
+        if (x.kind === 'rule') usedRules.add(x.ref);
+        const json: SideRuleJson = {
+          policy: e.policy,
+          rule: x.kind === 'rule' ? `k${x.ref}` : null,
+          outcome: e.outcome,
+          traffic: describeTraffic(x.traffic),
+        };
+        if (e.note !== undefined) json.note = e.note;
+        return { json, priority: e.rule?.priority ?? 0 };
+      })
+      .sort(
+        (a, b) =>
+          a.priority - b.priority ||
+          (a.json.policy < b.json.policy ? -1 : a.json.policy > b.json.policy ? 1 : 0) ||
+          (a.json.outcome < b.json.outcome ? -1 : a.json.outcome > b.json.outcome ? 1 : 0),
+      )
+      .map((x) => x.json);
+    const json: SideJson = { id: sideId(decision, source), side, entries };
+    const unknowns = decisionUnknownLabels(this.engine, d, deciders);
+    if (unknowns.length > 0) json.unknowns = unknowns;
+    return json;
+  }
+
+  /** Rule `k<ref>`: which rule it is. */
+  rule(ref: number): RuleJson {
+    const r = this.engine.compiler.refs[ref]!;
+    return {
+      id: `k${ref}`,
+      policy: r.layer === 'admin' ? 'avnm' : 'nsg',
+      nsg: r.ownerName,
+      name: r.name,
+      priority: r.priority,
+      access: r.access,
+      direction: r.direction,
+    };
   }
 
   group(index: number): EndpointGroupJson {
@@ -210,17 +358,18 @@ export class ReachabilityView {
 
   /** How many distinct results the paths use. */
   get resultCount(): number {
-    return this.resultPairs.length;
+    return this.resultOut.length;
   }
 
   /** Result number n (`r<n>`): what it opens, and the rules that open it on each side. */
   result(n: number): ResultJson {
-    const [outId, inId] = this.resultPairs[n]!;
+    const outId = this.resultOut.get(n);
+    const inId = this.resultIn.get(n);
     const { engine, reach } = this;
     const result = engine.store.meet(engine.store.decisions[outId]!, engine.store.decisions[inId]!);
     const open = result.allow.union(result.unknown);
     // The rules, recomputed at the first path's endpoints (every path with this result has the same ones).
-    const p = this.resultFirstPath[n]!;
+    const p = this.resultFirstPath.get(n);
     const from = reach.classes[pathSources(reach.paths, p)[0]!]!;
     const to = reach.classes[pathTargets(reach.paths, p)[0]!]!;
     const fromIp = from.ranges.first()!;
@@ -252,7 +401,9 @@ export class ReachabilityView {
     return {
       from: Array.from(pathSources(paths, i), (f) => `g${f}`),
       to: Array.from(pathTargets(paths, i), (t) => `g${t}`),
-      result: `r${this.pathResult[i]}`,
+      traffic: `t${this.pathTraffic[i]}`,
+      source: sideId(paths.out.get(i), true),
+      destination: sideId(paths.in.get(i), false),
       risk: this.risk(i),
     };
   }
@@ -333,19 +484,45 @@ export class ReachabilityView {
   }
 }
 
-/** The report as JSON text chunks, one group / result / path per line. */
-export function* serializeReachabilityJson(view: ReachabilityView): Generator<string> {
+/** Id of a side decision: `o<decision id>` for a source (outbound) side, `i<decision id>` for a destination. */
+function sideId(decision: number, source: boolean): string {
+  return `${source ? 'o' : 'i'}${decision}`;
+}
+
+/**
+ * The report as JSON text chunks, one group / traffic / side / path per line. Traffic and sides are
+ * listed once and referenced by paths, so the report grows with the paths, not paths × rules.
+ */
+export function* serializeReachabilityJson(
+  view: ReachabilityView,
+  progress: (message: string) => void = () => undefined,
+): Generator<string> {
   const head = JSON.stringify(view.header);
-  yield `${head.slice(0, -1)},\n"endpointGroups":[\n`;
-  const n = view.reach.classes.length;
-  for (let i = 0; i < n; i++) yield `${JSON.stringify(view.group(i))}${i < n - 1 ? ',' : ''}\n`;
-  yield '],\n"results":[\n';
-  const results = view.resultCount;
-  for (let i = 0; i < results; i++) yield `${JSON.stringify(view.result(i))}${i < results - 1 ? ',' : ''}\n`;
-  yield '],\n"paths":[\n';
-  const count = view.reach.paths.count;
-  for (let i = 0; i < count; i++) yield `${JSON.stringify(view.path(i))}${i < count - 1 ? ',' : ''}\n`;
-  yield ']}\n';
+  yield `${head.slice(0, -1)},\n`;
+  yield* jsonArray('endpointGroups', view.reach.classes.length, (i) => view.group(i));
+  yield ',\n';
+  yield* jsonArray('traffic', view.trafficCount, (i) => view.traffic(i));
+  yield ',\n';
+  const usedRules = new Set<number>();
+  yield* jsonArray('sides', view.sideCount, (i) => {
+    if (i > 0 && i % 10_000 === 0) progress(`report: ${i}/${view.sideCount} sides`);
+    return view.side(i, usedRules);
+  });
+  yield ',\n';
+  const refs = [...usedRules].sort((a, b) => a - b);
+  yield* jsonArray('rules', refs.length, (i) => view.rule(refs[i]!));
+  yield ',\n';
+  yield* jsonArray('paths', view.reach.paths.count, (i) => {
+    if (i > 0 && i % 500_000 === 0) progress(`report: ${i}/${view.reach.paths.count} paths`);
+    return view.path(i);
+  });
+  yield '}\n';
+}
+
+function* jsonArray(name: string, count: number, item: (i: number) => unknown): Generator<string> {
+  yield `"${name}":[\n`;
+  for (let i = 0; i < count; i++) yield `${JSON.stringify(item(i))}${i < count - 1 ? ',' : ''}\n`;
+  yield ']';
 }
 
 function sideText(entries: SideEntry[]): string {

@@ -8,7 +8,7 @@ import {
   serializeReachabilityJson,
 } from '../../render/reachability';
 import { loadEngine } from '../engine-input';
-import { writeOutputFile } from '../files';
+import { batchChunks, writeOutputFile } from '../files';
 import { parsePositiveInt } from '../options';
 import type { CommandRegistration } from '../program';
 
@@ -38,9 +38,10 @@ export const registerAnalyze: CommandRegistration = (program, ctx) => {
     .addHelpText(
       'after',
       `
-The JSON report (kind "aciseg.reachability") lists endpointGroups (sets of addresses that every policy
-treats alike, with the container groups in them), results (traffic allowed and unknown, and the rules
-that open it on each side) and paths (from one group to groups with the same result, with a risk score).
+The JSON report (kind "aciseg.reachability", schemaVersion 2) lists endpointGroups (sets of addresses
+that every policy treats alike, with the container groups in them), traffic (allowed and unknown),
+sides (the rules that decided traffic on one side) and paths (from groups to groups, with their
+traffic, their two sides and a risk score).
 
 Examples:
   aciseg analyze estate.json
@@ -58,10 +59,10 @@ Examples:
       const view = new ReachabilityView(engine, reach);
       const chunks =
         options.format === 'json'
-          ? serializeReachabilityJson(view)
+          ? serializeReachabilityJson(view, progress)
           : [renderReachabilityText(view, options.limit)];
       if (options.output)
         writeOutputFile(path.resolve(ctx.io.cwd, options.output), chunks, { force: options.force });
-      else for (const c of chunks) ctx.io.stdout(c);
+      else for (const c of batchChunks(chunks)) ctx.io.stdout(c);
     });
 };

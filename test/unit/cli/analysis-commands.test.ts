@@ -407,6 +407,78 @@ describe('bad input: exit 2 with a clear message', () => {
     expect(r.stderr).toMatch(/protocol must be tcp, udp, icmp or \*/);
   });
 
+  it('analyze JSON: every path names listed traffic and sides, and SSH from the Internet is traced to AllowVnetInBound', async () => {
+    const r = await run(['analyze', hub(), '--format', 'json', '-q'], ROOT);
+    expect(r.code).toBe(0);
+    interface Ports {
+      destinationPorts: string[];
+      sourcePorts: string[];
+    }
+    interface Traffic {
+      tcp: Ports[];
+      udp: Ports[];
+      icmp: boolean;
+    }
+    const report = JSON.parse(r.stdout) as {
+      schemaVersion: number;
+      stats: { openPaths: number; trafficResults: number; sides: number };
+      endpointGroups: { id: string; label: string; kind: string }[];
+      traffic: { id: string; allow: Traffic; unknown: Traffic }[];
+      sides: {
+        id: string;
+        side: string;
+        entries: { rule: string | null; outcome: string; traffic: Traffic }[];
+      }[];
+      rules: { id: string; name: string; nsg: string; priority: number }[];
+      paths: { from: string[]; to: string[]; traffic: string; source: string; destination: string }[];
+    };
+    expect(report.schemaVersion).toBe(2);
+    const traffic = new Map(report.traffic.map((t) => [t.id, t]));
+    const sides = new Map(report.sides.map((x) => [x.id, x]));
+    expect(report.paths).toHaveLength(report.stats.openPaths);
+    expect(traffic.size).toBe(report.stats.trafficResults);
+    expect(sides.size).toBe(report.stats.sides);
+    const used = new Set<string>();
+    for (const p of report.paths) {
+      expect(traffic.has(p.traffic)).toBe(true);
+      expect(sides.get(p.source)?.side).toBe('source');
+      expect(sides.get(p.destination)?.side).toBe('destination');
+      used.add(p.source).add(p.destination);
+    }
+    expect(used.size).toBe(sides.size);
+    const rules = new Map(report.rules.map((k) => [k.id, k]));
+    const named = new Set(
+      report.sides.flatMap((x) => x.entries.map((e) => e.rule).filter((k) => k !== null)),
+    );
+    expect([...named].sort()).toEqual([...rules.keys()].sort());
+    // Internet → the web subnet: tcp 22 passes, opened on the destination side by AllowVnetInBound
+    // (the 0.0.0.0/0 UDR makes VirtualNetwork everything).
+    const label = new Map(report.endpointGroups.map((g) => [g.id, g.label]));
+    const ssh = report.paths.find(
+      (p) =>
+        p.from.some((g) => label.get(g)!.includes('Internet')) &&
+        p.to.some((g) => label.get(g) === 'vnet-app/snet-aci-web'),
+    )!;
+    expect(ssh).toBeDefined();
+    const covers22 = (d: string) => {
+      const range = /^(\d+)-(\d+)$/.exec(d);
+      return d === '*' || d === '22' || (range !== null && +range[1]! <= 22 && 22 <= +range[2]!);
+    };
+    const opens22 = (t: Traffic) => t.tcp.some((x) => x.destinationPorts.some(covers22));
+    expect(opens22(traffic.get(ssh.traffic)!.allow)).toBe(true);
+    const inbound = sides.get(ssh.destination)!;
+    expect(
+      inbound.entries.some(
+        (e) =>
+          e.rule !== null &&
+          rules.get(e.rule)!.name === 'AllowVnetInBound' &&
+          rules.get(e.rule)!.nsg === 'nsg-aci-web' &&
+          e.outcome === 'allow' &&
+          opens22(e.traffic),
+      ),
+    ).toBe(true);
+  });
+
   it('analyze refuses to overwrite an existing output without --force, and writes nothing half-done', async () => {
     const out = path.join(dir, 'existing.json');
     fs.writeFileSync(out, 'keep me');
