@@ -99,10 +99,6 @@ export interface ReachabilityHeader {
     openPaths: number;
     /** Distinct (source side, destination side) decision pairs among the paths. */
     distinctResults: number;
-    /** Distinct allowed/unknown traffic among the paths (`traffic[]`). */
-    trafficResults: number;
-    /** Side decisions the paths use (`sides[]`). */
-    sides: number;
     pairsWithUnknowns: number;
     /** Side tables with more correlated unknowns than the exact-enumeration budget (see README, Semantics). */
     approximatedTables: number;
@@ -139,6 +135,13 @@ export function trafficRisk(result: PairTraffic): number {
   return portRisk(result.allow.union(result.unknown)) - (result.allow.isEmpty ? 5 : 0);
 }
 
+/** The JSON report's numbering: each path's traffic number, the traffic, and the sides in order of first use. */
+interface JsonIndex {
+  pathTraffic: Int32Array;
+  traffic: PairTraffic[];
+  sides: { decision: number; source: boolean }[];
+}
+
 /** Everything the renderers need: labels, result ids in order of first use, risks on demand. */
 export class ReachabilityView {
   readonly labels: ClassLabel[];
@@ -150,12 +153,9 @@ export class ReachabilityView {
   private readonly resultFirstPath = new IntList();
   /** Path → result number. */
   private readonly pathResult: Int32Array;
-  /** Path → traffic number (`t<n>`), numbered in order of first use; and each number's traffic. */
-  private readonly pathTraffic: Int32Array;
-  private readonly trafficResults: PairTraffic[] = [];
-  private readonly riskOfTraffic: number[] = [];
-  /** Side decisions in order of first use: decision id, and whether it is a source (outbound) side. */
-  private readonly sideOrder: { decision: number; source: boolean }[] = [];
+  /** Traffic and side numbering for the JSON report, made on first use (the text report needs neither). */
+  private json: JsonIndex | null = null;
+  private readonly riskOfTraffic = new Map<PairTraffic, number>();
   readonly header: ReachabilityHeader;
   private readonly portRiskMemo = new Map<number, number>();
   /** Risk of each path once computed, else -1. */
@@ -169,15 +169,7 @@ export class ReachabilityView {
     this.labels = reach.classes.map((c) => labeler.label(c));
     const { paths } = reach;
     this.pathResult = new Int32Array(paths.count);
-    this.pathTraffic = new Int32Array(paths.count);
     this.exactRisk = new Int32Array(paths.count).fill(-1);
-    // Traffic numbered by content (equal allow and unknown sets), not by the memo entry that computed it.
-    const trafficNumber = new IntPairMap(1 << 12);
-    const interner = engine.store.traffic;
-    const sideSeen = [
-      new Uint8Array(engine.store.decisions.length),
-      new Uint8Array(engine.store.decisions.length),
-    ];
     let withUnknowns = 0;
     const decisions = engine.store.decisions;
     for (let i = 0; i < paths.count; i++) {
@@ -194,28 +186,16 @@ export class ReachabilityView {
       this.pathResult[i] = r;
       const a = decisions[out]!;
       const b = decisions[inb]!;
-      const traffic = engine.store.trafficBetween(a, b);
-      const allowId = interner.id(traffic.allow);
-      const unknownId = interner.id(traffic.unknown);
-      let t = trafficNumber.get(allowId, unknownId);
-      if (t < 0) {
-        t = this.trafficResults.length;
-        this.trafficResults.push(traffic);
-        trafficNumber.set(allowId, unknownId, t);
+      // Only pairs where a side has open (unknown) traffic can have unknowns; decide those exactly.
+      if (
+        a.vars.length > 0 ||
+        b.vars.length > 0 ||
+        !a.leaves[0]!.unknown.isEmpty ||
+        !b.leaves[0]!.unknown.isEmpty
+      ) {
+        if (!engine.store.trafficBetween(a, b).unknown.isEmpty)
+          withUnknowns += pathTargets(paths, i).length * pathSources(paths, i).length;
       }
-      this.pathTraffic[i] = t;
-      for (const [decision, source] of [
-        [out, true],
-        [inb, false],
-      ] as const) {
-        const seen = sideSeen[source ? 0 : 1]!;
-        if (seen[decision] === 0) {
-          seen[decision] = 1;
-          this.sideOrder.push({ decision, source });
-        }
-      }
-      if (!traffic.unknown.isEmpty)
-        withUnknowns += pathTargets(paths, i).length * pathSources(paths, i).length;
     }
     this.header = {
       schemaVersion: 2,
@@ -228,13 +208,61 @@ export class ReachabilityView {
         openPairs: reach.stats.openPairs,
         openPaths: paths.count,
         distinctResults: this.resultOut.length,
-        trafficResults: this.trafficResults.length,
-        sides: this.sideOrder.length,
         pairsWithUnknowns: withUnknowns,
         approximatedTables: engine.approximatedTables.size,
       },
       assumptions: ASSUMPTIONS,
     };
+  }
+
+  /** The header of the JSON report: the common one with the traffic and side counts. */
+  jsonHeader(): ReachabilityHeader & { stats: { trafficResults: number; sides: number } } {
+    const index = this.jsonIndex();
+    return {
+      ...this.header,
+      stats: { ...this.header.stats, trafficResults: index.traffic.length, sides: index.sides.length },
+    };
+  }
+
+  /** Numbers the paths' traffic (by content) and side decisions, in order of first use. */
+  private jsonIndex(): JsonIndex {
+    if (this.json) return this.json;
+    const { engine } = this;
+    const { paths } = this.reach;
+    const decisions = engine.store.decisions;
+    const index: JsonIndex = { pathTraffic: new Int32Array(paths.count), traffic: [], sides: [] };
+    const byObject = new Map<PairTraffic, number>();
+    const byContent = new IntPairMap(1 << 12);
+    const seen = [new Uint8Array(decisions.length), new Uint8Array(decisions.length)];
+    for (let i = 0; i < paths.count; i++) {
+      const out = paths.out.get(i);
+      const inb = paths.in.get(i);
+      const traffic = engine.store.trafficBetween(decisions[out]!, decisions[inb]!);
+      let t = byObject.get(traffic);
+      if (t === undefined) {
+        // Equal allowed and unknown sets share a number, whichever memo entry computed them.
+        const allowId = engine.store.traffic.id(traffic.allow);
+        const unknownId = engine.store.traffic.id(traffic.unknown);
+        t = byContent.get(allowId, unknownId);
+        if (t < 0) {
+          t = index.traffic.length;
+          index.traffic.push(traffic);
+          byContent.set(allowId, unknownId, t);
+        }
+        byObject.set(traffic, t);
+      }
+      index.pathTraffic[i] = t;
+      if (seen[0]![out] === 0) {
+        seen[0]![out] = 1;
+        index.sides.push({ decision: out, source: true });
+      }
+      if (seen[1]![inb] === 0) {
+        seen[1]![inb] = 1;
+        index.sides.push({ decision: inb, source: false });
+      }
+    }
+    this.json = index;
+    return index;
   }
 
   /** Risk from where a path starts and ends: any Internet source 100 (else any external 20), container groups among the targets 10. */
@@ -271,9 +299,15 @@ export class ReachabilityView {
   risk(i: number): number {
     let r = this.exactRisk[i]!;
     if (r < 0) {
-      const t = this.pathTraffic[i]!;
-      this.riskOfTraffic[t] ??= trafficRisk(this.trafficResults[t]!);
-      r = Math.max(this.endpointRisk(i) + this.riskOfTraffic[t], 0);
+      const { paths } = this.reach;
+      const d = this.engine.store.decisions;
+      const traffic = this.engine.store.trafficBetween(d[paths.out.get(i)]!, d[paths.in.get(i)]!);
+      let tr = this.riskOfTraffic.get(traffic);
+      if (tr === undefined) {
+        tr = trafficRisk(traffic);
+        this.riskOfTraffic.set(traffic, tr);
+      }
+      r = Math.max(this.endpointRisk(i) + tr, 0);
       this.exactRisk[i] = r;
     }
     return r;
@@ -281,16 +315,16 @@ export class ReachabilityView {
 
   /** Traffic number n (`t<n>`): what is allowed, and what is unknown. */
   traffic(n: number): TrafficJson {
-    const t = this.trafficResults[n]!;
+    const t = this.jsonIndex().traffic[n]!;
     return { id: `t${n}`, allow: describeTraffic(t.allow), unknown: describeTraffic(t.unknown) };
   }
 
   get trafficCount(): number {
-    return this.trafficResults.length;
+    return this.jsonIndex().traffic.length;
   }
 
   get sideCount(): number {
-    return this.sideOrder.length;
+    return this.jsonIndex().sides.length;
   }
 
   /**
@@ -298,7 +332,7 @@ export class ReachabilityView {
    * rules it names are added to `usedRules` (compiler rule refs, written as `k<ref>`).
    */
   side(n: number, usedRules: Set<number>): SideJson {
-    const { decision, source } = this.sideOrder[n]!;
+    const { decision, source } = this.jsonIndex().sides[n]!;
     const d = this.engine.store.decisions[decision]!;
     const side = source ? 'source' : 'destination';
     // A single pass over every side: compute the deciders without keeping them on the decision.
@@ -396,12 +430,22 @@ export class ReachabilityView {
     return this.pathResult[i]!;
   }
 
+  /** Path i's groups and risk (what the text report needs). */
+  pathEnds(i: number): { from: string[]; to: string[]; risk: number } {
+    const { paths } = this.reach;
+    return {
+      from: Array.from(pathSources(paths, i), (f) => `g${f}`),
+      to: Array.from(pathTargets(paths, i), (t) => `g${t}`),
+      risk: this.risk(i),
+    };
+  }
+
   path(i: number): PathJson {
     const { paths } = this.reach;
     return {
       from: Array.from(pathSources(paths, i), (f) => `g${f}`),
       to: Array.from(pathTargets(paths, i), (t) => `g${t}`),
-      traffic: `t${this.pathTraffic[i]}`,
+      traffic: `t${this.jsonIndex().pathTraffic[i]}`,
       source: sideId(paths.out.get(i), true),
       destination: sideId(paths.in.get(i), false),
       risk: this.risk(i),
@@ -497,7 +541,7 @@ export function* serializeReachabilityJson(
   view: ReachabilityView,
   progress: (message: string) => void = () => undefined,
 ): Generator<string> {
-  const head = JSON.stringify(view.header);
+  const head = JSON.stringify(view.jsonHeader());
   yield `${head.slice(0, -1)},\n`;
   yield* jsonArray('endpointGroups', view.reach.classes.length, (i) => view.group(i));
   yield ',\n';
@@ -551,7 +595,7 @@ export function renderReachabilityText(view: ReachabilityView, limit: number): s
   const top = view.riskiest(limit);
   lines.push('', `Riskiest open paths (${top.length} of ${s.openPaths}):`);
   top.forEach((pi, n) => {
-    const p = view.path(pi);
+    const p = view.pathEnds(pi);
     const r = view.result(view.resultOf(pi));
     lines.push(
       `${String(n + 1).padStart(3)}. [risk ${p.risk}] ${view.groupsText(p.from)} → ${view.groupsText(p.to)}`,
