@@ -453,7 +453,12 @@ export class DecisionStore {
     let t = this.trafficMeet.get(out.traffic, inbound.traffic);
     if (t < 0) {
       t = this.pairTraffic.length;
-      this.pairTraffic.push(meetTraffic(out, inbound));
+      // Canonical sets: millions of pairs meet to far fewer distinct results, which are then shared.
+      const met = meetTraffic(out, inbound);
+      this.pairTraffic.push({
+        allow: this.traffic.canonical(met.allow),
+        unknown: this.traffic.canonical(met.unknown),
+      });
       this.trafficMeet.set(out.traffic, inbound.traffic, t);
     }
     return this.pairTraffic[t]!;
