@@ -4,9 +4,14 @@
  * all-pairs reachability and the brute-force oracle. Prints one JSON line. Uses the compiled engine
  * in dist/ (run `npm run build` first; `npm run bench` does).
  */
-import { generateEstatePages, PRESETS, type PresetName } from '../support/synthetic-estate';
+import {
+  generateEstatePages,
+  mulberry32,
+  PRESETS,
+  SERVICE_TAGS,
+  type PresetName,
+} from '../support/synthetic-estate';
 import { oracleVerdict } from '../oracle/evaluate-flow';
-import { mulberry32 } from '../support/synthetic-estate';
 import type { Flow, FlowEnd } from '../../src/policy/flow';
 import type { ServiceTags } from '../../src/policy/service-tags';
 
@@ -159,21 +164,9 @@ process.stdout.write(
 
 /** Four public /20s per service tag the generator uses, from a fixed seed. */
 function syntheticServiceTags(): ServiceTags {
-  const names = [
-    'Storage',
-    'Sql',
-    'AzureMonitor',
-    'AzureCloud',
-    'AzureActiveDirectory',
-    'AzureKeyVault',
-    'Storage.WestEurope',
-    'Sql.WestEurope',
-    'EventHub',
-    'AzureContainerRegistry',
-  ];
   const r = mulberry32(11);
   const tags = new Map<string, string[]>();
-  for (const name of names) {
+  for (const name of SERVICE_TAGS) {
     tags.set(
       name.toLowerCase(),
       Array.from(

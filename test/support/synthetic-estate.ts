@@ -354,7 +354,8 @@ function range(from: number, to: number): number[] {
   return out;
 }
 
-const SERVICE_TAGS = [
+/** The service tags (besides the three contextual ones) that generated rules may name. */
+export const SERVICE_TAGS = [
   'Storage',
   'Sql',
   'AzureMonitor',
