@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCli } from '../src/cli/program';
+import { runCapture } from './support/cli';
 import { parseSnapshotText } from '../src/model/snapshot-codec';
 
 const shapes = path.join(__dirname, 'fixtures/import/shapes');
@@ -15,12 +15,7 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: dir });
-  return { code, stdout, stderr };
-}
+const run = (...argv: string[]) => runCapture(argv, dir);
 
 function write(name: string, content: string | object): string {
   const file = path.join(dir, name);

@@ -18,6 +18,7 @@ import { IPV4_MAX, IntervalSet, ipv4Domain, type Ipv4Set } from '../policy/inter
 import { runIndex, type Runs, type SideTable } from '../policy/side-table';
 import { IntList } from '../policy/int-list';
 import { IntPairMap } from '../policy/int-pair-map';
+import { lastAtOrBelow } from '../policy/sorted-search';
 
 export type ClassKind = 'subnet' | 'external' | 'publicContainerGroup';
 
@@ -111,8 +112,8 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
   const sigB = new Uint32Array(atoms.length + 1);
   allRemote.forEach((runs, m) => {
     for (let i = 0; i < runs.starts.length; i++) {
-      const a = atomIndex(atoms, runs.starts[i]!);
-      const b = i + 1 < runs.starts.length ? atomIndex(atoms, runs.starts[i + 1]!) : atoms.length;
+      const a = lastAtOrBelow(atoms, runs.starts[i]!);
+      const b = i + 1 < runs.starts.length ? lastAtOrBelow(atoms, runs.starts[i + 1]!) : atoms.length;
       const h1 = mix(m, runs.values[i]!, 0x9e3779b9);
       const h2 = mix(m, runs.values[i]!, 0x85ebca6b);
       sigA[a] = sigA[a]! ^ h1;
@@ -136,7 +137,7 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
     const out = outTables[si]!.local;
     const inb = inTables[si]!.local;
     for (const [lo, hi] of space.intervals()) {
-      for (let a = atomIndex(atoms, lo); a < atoms.length && atoms[a]! <= hi; a++) {
+      for (let a = lastAtOrBelow(atoms, lo); a < atoms.length && atoms[a]! <= hi; a++) {
         const outKey = out.values[runIndex(out, atoms[a]!)]!;
         const inKey = inb.values[runIndex(inb, atoms[a]!)]!;
         const key = `${si}|${outKey}|${inKey}|${sigA[a]}|${sigB[a]}`;
@@ -566,17 +567,6 @@ export function pathTargets(paths: Paths, i: number): Int32Array {
 /** A container group with a public IP (and no subnet): its own endpoint class. */
 export function isPublicGroup(g: ContainerGroup): boolean {
   return g.ipAddress?.type === 'Public' && g.ipAddress.ip !== null && parseIpv4(g.ipAddress.ip) !== null;
-}
-
-function atomIndex(atoms: Float64Array, address: number): number {
-  let lo = 0;
-  let hi = atoms.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (atoms[mid]! <= address) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /** A 32-bit mix of (map index, decision id, seed): murmur3's finalizer over a combined word. */

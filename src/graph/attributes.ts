@@ -5,7 +5,7 @@
  */
 import type { MultiDirectedGraph } from 'graphology';
 import type { Diagnostic } from '../diagnostics';
-import type { ContainerPort } from '../model/snapshot';
+import type { ContainerPort, PeeringFlags } from '../model/snapshot';
 
 /** The node key of the Internet. */
 export const INTERNET_NODE = 'external:internet';
@@ -33,19 +33,12 @@ export type SecuresEdgeAttributes = { kind: 'secures' };
 export type RoutesEdgeAttributes = { kind: 'routes' };
 
 /** Local VNet → remote VNet, one edge per peering resource (each direction is its own peering). */
+/** `remoteAddressPrefixes`: the prefixes the peering reports as peered; null when the input had none. */
 export type PeersEdgeAttributes = {
   kind: 'peers';
   peeringId: string;
   name: string;
-  peeringState: string | null;
-  peeringSyncLevel: string | null;
-  /** The prefixes the peering reports as peered; null when the input had none. */
-  remoteAddressPrefixes: string[] | null;
-  allowVirtualNetworkAccess: boolean;
-  allowForwardedTraffic: boolean;
-  allowGatewayTransit: boolean;
-  useRemoteGateways: boolean;
-};
+} & PeeringFlags;
 
 /** Internet → public container group, with the ports it exposes (sorted by protocol, then port). */
 export type ExposesEdgeAttributes = { kind: 'exposes'; ports: ContainerPort[] };

@@ -79,48 +79,28 @@ export function buildTopology(snapshot: Snapshot): Topology {
   const vnetNames = new Map<string, string>();
   for (const vnet of snapshot.virtualNetworks) vnetNames.set(vnet.id, vnet.name);
 
+  /** Adds every resource of one snapshot list, labelled by name unless `label` says otherwise. */
+  const addAll = <T extends { id: string; name: string }>(
+    list: readonly T[],
+    path: string,
+    kind: NodeKind,
+    label: (r: T) => string = (r) => r.name,
+  ): boolean[] =>
+    list.map((r, i) =>
+      addResource(jsonPath(path, i), r.id, { kind, name: r.name, label: label(r), placeholder: false }),
+    );
   // 1. Every resource the snapshot holds, before any reference is resolved, so a reference to a
   //    resource listed later never makes a placeholder.
-  snapshot.virtualNetworks.forEach((v, i) =>
-    addResource(jsonPath('$.virtualNetworks', i), v.id, {
-      kind: 'virtualNetwork',
-      name: v.name,
-      label: v.name,
-      placeholder: false,
-    }),
+  addAll(snapshot.virtualNetworks, '$.virtualNetworks', 'virtualNetwork');
+  const subnetOk = addAll(
+    snapshot.subnets,
+    '$.subnets',
+    'subnet',
+    (s) => `${vnetNames.get(s.virtualNetworkId) ?? subnetLabelFromId(s.id).split('/')[0]}/${s.name}`,
   );
-  const subnetOk = snapshot.subnets.map((s, i) =>
-    addResource(jsonPath('$.subnets', i), s.id, {
-      kind: 'subnet',
-      name: s.name,
-      label: `${vnetNames.get(s.virtualNetworkId) ?? subnetLabelFromId(s.id).split('/')[0]}/${s.name}`,
-      placeholder: false,
-    }),
-  );
-  snapshot.networkSecurityGroups.forEach((n, i) =>
-    addResource(jsonPath('$.networkSecurityGroups', i), n.id, {
-      kind: 'networkSecurityGroup',
-      name: n.name,
-      label: n.name,
-      placeholder: false,
-    }),
-  );
-  snapshot.routeTables.forEach((r, i) =>
-    addResource(jsonPath('$.routeTables', i), r.id, {
-      kind: 'routeTable',
-      name: r.name,
-      label: r.name,
-      placeholder: false,
-    }),
-  );
-  const groupOk = snapshot.containerGroups.map((g, i) =>
-    addResource(jsonPath('$.containerGroups', i), g.id, {
-      kind: 'containerGroup',
-      name: g.name,
-      label: g.name,
-      placeholder: false,
-    }),
-  );
+  addAll(snapshot.networkSecurityGroups, '$.networkSecurityGroups', 'networkSecurityGroup');
+  addAll(snapshot.routeTables, '$.routeTables', 'routeTable');
+  const groupOk = addAll(snapshot.containerGroups, '$.containerGroups', 'containerGroup');
 
   /**
    * Resolves a reference to a node of `kind`: an absent target becomes a placeholder (with a

@@ -106,6 +106,17 @@ export const VirtualNetworkPeering = z
   })
   .strict();
 export type VirtualNetworkPeering = z.infer<typeof VirtualNetworkPeering>;
+/** A peering's state and flags, as the topology and the summary show them. */
+export type PeeringFlags = Pick<
+  VirtualNetworkPeering,
+  | 'peeringState'
+  | 'peeringSyncLevel'
+  | 'remoteAddressPrefixes'
+  | 'allowVirtualNetworkAccess'
+  | 'allowForwardedTraffic'
+  | 'allowGatewayTransit'
+  | 'useRemoteGateways'
+>;
 
 export const Route = z
   .object({

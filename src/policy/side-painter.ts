@@ -13,6 +13,7 @@ import type { Decider, DeciderIdentity } from './decision';
 import { IntervalSet, PORT_MAX, portDomain, type PortSet } from './interval-set';
 import { PortRegion } from './port-region';
 import type { CompiledRule, NsgLayer } from './side-policy';
+import { lastAtOrBelow } from './sorted-search';
 import { TrafficSet } from './traffic';
 
 export type Match = 'T' | 'M';
@@ -31,13 +32,7 @@ function portCuts(sets: Iterable<PortSet>): number[] {
 
 function atomRange(cuts: number[], lo: number, hi: number): [number, number] {
   // Cuts include every set edge, so lo is a cut and hi + 1 is a cut (or the end).
-  let a = 0;
-  let b = cuts.length - 1;
-  while (a < b) {
-    const mid = (a + b + 1) >> 1;
-    if (cuts[mid]! <= lo) a = mid;
-    else b = mid - 1;
-  }
+  const a = lastAtOrBelow(cuts, lo);
   let e = a;
   while (e + 1 < cuts.length && cuts[e + 1]! <= hi) e++;
   return [a, e];

@@ -11,6 +11,7 @@ import type { DecisionStore, Decider } from './decision';
 import { SidePainter, type Match } from './side-painter';
 import { IPV4_MAX, type Ipv4Set } from './interval-set';
 import { IntPairMap } from './int-pair-map';
+import { lastAtOrBelow } from './sorted-search';
 import type { CompiledRule, SidePolicy } from './side-policy';
 import { DST, FALSE, SRC, TRUE, membershipKey, variable, type Membership, type Role } from './unknowns';
 
@@ -33,15 +34,7 @@ export interface Runs {
 
 /** Index of the run containing `address`. */
 export function runIndex(runs: Runs, address: number): number {
-  const { starts } = runs;
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= address) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return lastAtOrBelow(runs.starts, address);
 }
 
 export interface SideTable {

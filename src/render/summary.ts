@@ -11,6 +11,7 @@ import type {
   ContainerGroup,
   ContainerPort,
   NetworkSecurityGroup,
+  PeeringFlags,
   Route,
   RouteTable,
   Snapshot,
@@ -89,17 +90,10 @@ export interface VirtualNetworkEntry {
   subnets: SubnetEntry[];
 }
 
-export interface PeeringEntry {
+export interface PeeringEntry extends PeeringFlags {
   id: string;
   name: string;
   remote: { id: string; name: string; missing: boolean } | null;
-  peeringState: string | null;
-  peeringSyncLevel: string | null;
-  remoteAddressPrefixes: string[] | null;
-  allowVirtualNetworkAccess: boolean;
-  allowForwardedTraffic: boolean;
-  allowGatewayTransit: boolean;
-  useRemoteGateways: boolean;
 }
 
 export interface SubnetEntry {

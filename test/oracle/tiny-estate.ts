@@ -4,8 +4,6 @@
  * build something the importer would never produce.
  */
 import {
-  Snapshot,
-  SCHEMA_VERSION,
   type ContainerGroup,
   type ContainerPort,
   type Direction,
@@ -16,11 +14,13 @@ import {
   type SecurityAdminRule,
   type SecurityAdminRuleCollection,
   type SecurityRule,
+  type Snapshot,
   type Subnet,
   type VirtualNetwork,
   type VirtualNetworkPeering,
 } from '../../src/model/snapshot';
 import { parsePrefix } from '../../src/policy/address';
+import { makeSnapshot } from '../support/builders';
 import type { Flow, FlowEnd, FlowProtocol } from '../../src/policy/flow';
 
 const SUBSCRIPTION = '00000000-0000-0000-0000-000000000001';
@@ -61,24 +61,7 @@ type Arrays = Omit<Snapshot, 'schemaVersion' | 'generator' | 'source'>;
 
 /** A schema-valid snapshot from the given resource arrays (missing arrays are empty). */
 export function snapshotOf(parts: Partial<Arrays>): Snapshot {
-  return Snapshot.parse({
-    schemaVersion: SCHEMA_VERSION,
-    generator: { name: 'aciseg', version: '0.0.0-test' },
-    source: { kind: 'import', collectedAt: null },
-    virtualNetworks: [],
-    subnets: [],
-    virtualNetworkPeerings: [],
-    networkSecurityGroups: [],
-    routeTables: [],
-    applicationSecurityGroups: [],
-    containerGroups: [],
-    networkGroups: [],
-    securityAdminRuleCollections: [],
-    securityAdminRules: [],
-    skippedResourceTypes: [],
-    diagnostics: [],
-    ...parts,
-  });
+  return makeSnapshot(parts);
 }
 
 /** A VNet named `name` with the given address space. */

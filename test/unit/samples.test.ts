@@ -7,10 +7,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readSnapshotFile } from '../../src/cli/files';
-import type { CliIo } from '../../src/cli/io';
-import { runCli } from '../../src/cli/program';
 import { buildTopology } from '../../src/graph/build';
 import { renderSummary } from '../../src/render/summary';
+import { runCapture } from '../support/cli';
 import { expectGolden } from '../support/golden';
 import { hubSpokeSnapshot } from '../support/sample-snapshots';
 import { estateCounts, PRESETS, writeEstate } from '../support/synthetic-estate';
@@ -23,13 +22,7 @@ const sampleNames = fs
   .map((e) => e.name)
   .sort();
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: REPO };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
+const run = (argv: string[]) => runCapture(argv, REPO);
 
 /** Every plain environment variable value in a sample's container groups (they must not reach a snapshot). */
 function environmentValues(dir: string): string[] {

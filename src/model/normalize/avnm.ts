@@ -101,8 +101,8 @@ export function normalizeAdminRule(
       jsonPath(pp, 'priority'),
     );
   }
-  const direction = requiredEnum(rd, p, pp, 'direction', DIRECTIONS);
-  const access = requiredEnum(rd, p, pp, 'access', ACCESS);
+  const direction = rd.requiredEnum(p, 'direction', pp, DIRECTIONS);
+  const access = rd.requiredEnum(p, 'access', pp, ACCESS);
   const protocolText = rd.requiredText(p, 'protocol', pp, 'protocol');
   const protocol = canonicalProtocol(protocolText);
   if (protocol === null) {
@@ -124,25 +124,6 @@ export function normalizeAdminRule(
     sourcePortRanges: portRanges(rd, p, pp, 'sourcePortRanges'),
     destinationPortRanges: portRanges(rd, p, pp, 'destinationPortRanges'),
   };
-}
-
-function requiredEnum<T extends string>(
-  rd: Reader,
-  p: JsonObject,
-  pp: string,
-  key: string,
-  allowed: readonly T[],
-): T {
-  const text = rd.requiredText(p, key, pp, key);
-  const value = canonicalEnum(text, allowed);
-  if (value === null) {
-    rd.fatal(
-      'INVALID_VALUE',
-      `${key} ${JSON.stringify(text)} is not one of ${allowed.join(', ')}`,
-      jsonPath(pp, key),
-    );
-  }
-  return value;
 }
 
 /** `[{ addressPrefix, addressPrefixType }]`; an empty list means any address (`*`). */

@@ -5,6 +5,7 @@
  */
 import { diagnostic, jsonPath, type Diagnostic, type DiagnosticCode } from '../../diagnostics';
 import { isObject, type JsonObject } from './raw';
+import { canonicalEnum } from './values';
 
 /** Collects diagnostics and counts the fatal ones. */
 export class DiagnosticLog {
@@ -92,6 +93,20 @@ export class Reader {
     const v = this.text(obj, key, base);
     if (v === null) this.fatal('MISSING_FIELD', `${what} is missing`, jsonPath(base, key));
     return v;
+  }
+
+  /** A required string that must be one of `allowed` (compared case-insensitively; returned canonical). */
+  requiredEnum<T extends string>(obj: JsonObject, key: string, base: string, allowed: readonly T[]): T {
+    const text = this.requiredText(obj, key, base, key);
+    const value = canonicalEnum(text, allowed);
+    if (value === null) {
+      this.fatal(
+        'INVALID_VALUE',
+        `${key} ${JSON.stringify(text)} is not one of ${allowed.join(', ')}`,
+        jsonPath(base, key),
+      );
+    }
+    return value;
   }
 
   /** An informational string (location, description…): anything but a literal string reads as null. */

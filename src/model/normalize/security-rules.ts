@@ -7,7 +7,7 @@ import type { Direction, SecurityRule } from '../snapshot';
 import { exactSize, mergedPortRanges, mergedPrefixes } from './fields';
 import type { JsonObject } from './raw';
 import { describeType, type Reader } from './reader';
-import { canonicalEnum, canonicalProtocol } from './values';
+import { canonicalProtocol } from './values';
 
 export type RuleKind = 'custom' | 'default';
 
@@ -26,8 +26,8 @@ export function normalizeSecurityRule(
   const name = nameFromIdentity ?? rd.requiredText(rule, 'name', path, 'rule name');
   const [p, pp] = rd.props(rule, path);
   const priority = rulePriority(rd, p, pp, kind);
-  const direction = enumField(rd, p, pp, 'direction', DIRECTIONS);
-  const access = enumField(rd, p, pp, 'access', ACCESS);
+  const direction = rd.requiredEnum(p, 'direction', pp, DIRECTIONS);
+  const access = rd.requiredEnum(p, 'access', pp, ACCESS);
   const protocolText = rd.requiredText(p, 'protocol', pp, 'protocol');
   const protocol = canonicalProtocol(protocolText);
   if (protocol === null) {
@@ -107,25 +107,6 @@ function rulePriority(rd: Reader, p: JsonObject, pp: string, kind: RuleKind): nu
     );
   }
   return v;
-}
-
-function enumField<T extends string>(
-  rd: Reader,
-  p: JsonObject,
-  pp: string,
-  key: string,
-  allowed: readonly T[],
-): T {
-  const text = rd.requiredText(p, key, pp, key);
-  const value = canonicalEnum(text, allowed);
-  if (value === null) {
-    rd.fatal(
-      'INVALID_VALUE',
-      `${key} ${JSON.stringify(text)} is not one of ${allowed.join(', ')}`,
-      jsonPath(pp, key),
-    );
-  }
-  return value;
 }
 
 function requiredPorts(rd: Reader, p: JsonObject, pp: string, singular: string, plural: string): string[] {

@@ -5,9 +5,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCli } from '../../../src/cli/program';
 import { snapshotToString } from '../../../src/model/snapshot-codec';
 import type { Snapshot } from '../../../src/model/snapshot';
+import { runCapture } from '../../support/cli';
 import { expectGolden } from '../../support/golden';
 import {
   makeContainerGroup,
@@ -21,18 +21,7 @@ import {
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(argv: string[], cwd: string): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd });
-  return { code, stdout, stderr };
-}
+const run = runCapture;
 
 let dir: string;
 const hub = () => path.join(dir, 'hub-spoke.json');

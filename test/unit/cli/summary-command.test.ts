@@ -2,26 +2,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeSnapshotFile } from '../../../src/cli/files';
-import type { CliIo } from '../../../src/cli/io';
-import { runCli } from '../../../src/cli/program';
 import { buildTopology } from '../../../src/graph/build';
 import { renderSummary, type SummaryData } from '../../../src/render/summary';
 import { armId, makeSnapshot, makeSubnet, makeVnet } from '../../support/builders';
+import { runCapture } from '../../support/cli';
 import { hubSpokeSnapshot } from '../../support/sample-snapshots';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(argv: string[], cwd: string): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
+const run = runCapture;
 
 describe('aciseg summary', () => {
   let dir: string;
