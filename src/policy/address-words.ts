@@ -83,12 +83,13 @@ export class AddressWords {
   /** Resolves one address-prefix word of a rule in a subnet's context. */
   resolve(word: string, ctx: SubnetAddressContext): SymbolicAddressSet {
     if (word === '*') return SymbolicAddressSet.all;
+    // CIDRs and addresses are most words, seen again and again: the cache first (it holds no contextual word).
+    const cached = this.literals.get(word);
+    if (cached) return cached;
     const lower = word.toLowerCase();
     if (lower === 'virtualnetwork') return ctx.virtualNetwork;
     if (lower === 'internet') return ctx.internet;
     if (lower === 'azureloadbalancer') return SymbolicAddressSet.of(HOST_ONLY);
-    const cached = this.literals.get(word);
-    if (cached) return cached;
     const prefix = parsePrefix(word);
     if (prefix === null) return this.serviceTag(word);
     const set =

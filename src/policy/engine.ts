@@ -8,7 +8,7 @@ import { parseIpv4, parsePrefix } from './address';
 import { AddressWords, ipv4SetOf } from './address-words';
 import { DecisionStore, type Decider, type Decision, type PairResult } from './decision';
 import type { Flow, FlowEnd, FlowVerdict } from './flow';
-import { IntervalSet, portDomain } from './interval-set';
+import { IntervalSet, ipv4Domain, portDomain } from './interval-set';
 import { PortRegion } from './port-region';
 import type { ServiceTags } from './service-tags';
 import { PolicyCompiler } from './side-policy';
@@ -158,10 +158,20 @@ export class PolicyEngine {
 function sharedVariables(index: SnapshotIndex, words: AddressWords): Set<number> {
   const shared = new Set<number>();
   const special = new Set(['*', 'virtualnetwork', 'internet', 'azureloadbalancer']);
-  const collect = (subnet: Subnet, role: Role, tags: readonly string[], asgIds: readonly string[]) => {
-    const addresses = ipv4SetOf(subnet.addressPrefixes);
+  // Whether a word names a service tag (not a CIDR or a contextual word), per distinct word.
+  const tagWords = new Map<string, boolean>();
+  const isTag = (word: string) => {
+    let tag = tagWords.get(word);
+    if (tag === undefined) {
+      tag = !special.has(word.toLowerCase()) && parsePrefix(word) === null;
+      tagWords.set(word, tag);
+    }
+    return tag;
+  };
+  let addresses = IntervalSet.empty(ipv4Domain);
+  const collect = (role: Role, tags: readonly string[], asgIds: readonly string[]) => {
     for (const word of tags) {
-      if (special.has(word.toLowerCase()) || parsePrefix(word) !== null) continue;
+      if (!isTag(word)) continue;
       for (const part of words.serviceTag(word).parts) {
         if (part.kind === 'in' && part.where.overlaps(addresses)) shared.add(variable(part.unknown, role));
       }
@@ -181,19 +191,20 @@ function sharedVariables(index: SnapshotIndex, words: AddressWords): Set<number>
     }
   }
   for (const subnet of index.snapshot.subnets) {
+    addresses = ipv4SetOf(subnet.addressPrefixes);
     const nsg = subnet.networkSecurityGroupId
       ? index.networkSecurityGroups.get(subnet.networkSecurityGroupId)
       : undefined;
     for (const r of [...(nsg?.securityRules ?? []), ...(nsg?.defaultSecurityRules ?? [])]) {
       if (r.direction === 'Outbound')
-        collect(subnet, SRC, r.sourceAddressPrefixes, r.sourceApplicationSecurityGroupIds);
-      else collect(subnet, DST, r.destinationAddressPrefixes, r.destinationApplicationSecurityGroupIds);
+        collect(SRC, r.sourceAddressPrefixes, r.sourceApplicationSecurityGroupIds);
+      else collect(DST, r.destinationAddressPrefixes, r.destinationApplicationSecurityGroupIds);
     }
     for (const r of adminByVnet.get(subnet.virtualNetworkId) ?? []) {
       const tags = (list: typeof r.sources) =>
         list.filter((a) => a.addressPrefixType === 'ServiceTag').map((a) => a.addressPrefix);
-      if (r.direction === 'Outbound') collect(subnet, SRC, tags(r.sources), []);
-      else collect(subnet, DST, tags(r.destinations), []);
+      if (r.direction === 'Outbound') collect(SRC, tags(r.sources), []);
+      else collect(DST, tags(r.destinations), []);
     }
   }
   return shared;
