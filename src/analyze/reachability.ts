@@ -39,19 +39,22 @@ export interface EndpointClass {
  * Open paths in compact form: path i goes from each of its source classes (`pathSources`) to each
  * of its target classes (`pathTargets`), all with the result of meeting decisions `out[i]` and
  * `in[i]` (see `DecisionStore.trafficBetween`). Only pairs that allow something, or leave something
- * unknown, are kept.
+ * unknown, are kept. Class lists are stored once and shared: a block's classes with one local key
+ * are the sources or targets of thousands of paths.
  */
 export interface Paths {
   count: number;
-  /** First source class of each path (see `pathSources` for all of them). */
-  from: IntList;
-  fromStart: IntList;
-  fromList: IntList;
+  /** Class lists: list l is `members` from `listStart[l]` to `listStart[l + 1]`. */
+  members: IntList;
+  listStart: IntList;
+  /** Per path: the list of its source classes. */
+  sources: IntList;
+  /** Per path: its target lists (their classes, in order, are its targets), from `targetStart[i]`. */
+  targetStart: IntList;
+  targetLists: IntList;
   /** The source side's outbound decision and the destination side's inbound decision (decision ids). */
   out: IntList;
   in: IntList;
-  targetStart: IntList;
-  targets: IntList;
 }
 
 export interface Reachability {
@@ -211,22 +214,27 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
   };
   const paths: Paths = {
     count: 0,
-    from: new IntList(),
-    fromStart: new IntList(),
-    fromList: new IntList(1 << 12),
+    members: new IntList(1 << 16),
+    listStart: new IntList(),
+    sources: new IntList(),
+    targetStart: new IntList(),
+    targetLists: new IntList(),
     out: new IntList(),
     in: new IntList(),
-    targetStart: new IntList(),
-    targets: new IntList(1 << 16),
   };
-  const addPath = (from: ArrayLike<number>, out: number, inbound: number, targets: ArrayLike<number>) => {
-    paths.fromStart.push(paths.fromList.length);
-    for (let i = 0; i < from.length; i++) paths.fromList.push(from[i]!);
-    paths.from.push(from[0]!);
+  paths.listStart.push(0);
+  /** Stores a class list; returns its id. */
+  const listOf = (members: ArrayLike<number>): number => {
+    for (let i = 0; i < members.length; i++) paths.members.push(members[i]!);
+    paths.listStart.push(paths.members.length);
+    return paths.listStart.length - 2;
+  };
+  /** Starts path i (its target lists follow through `paths.targetLists`). */
+  const startPath = (sourceList: number, out: number, inbound: number) => {
+    paths.sources.push(sourceList);
     paths.out.push(out);
     paths.in.push(inbound);
-    paths.targetStart.push(paths.targets.length);
-    for (let i = 0; i < targets.length; i++) paths.targets.push(targets[i]!);
+    paths.targetStart.push(paths.targetLists.length);
     paths.count++;
   };
 
@@ -333,6 +341,11 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
   let entryChunks = new Int32Array(entryCap);
   let entryLastChunk = new Int32Array(entryCap);
   const entryFromGroup: number[][] = [];
+  /** List ids of the current source block's source groups, by group id (see `groupId`). */
+  const sourceLists = new Map<number, number>();
+  /** List ids of every block's classes with one inbound key: the targets of most rectangles. */
+  const inKeyLists = new Map<number[], number>();
+  for (const b of blocks) for (const k of b.inKeys) inKeyLists.set(k.members, listOf(k.members));
   let entries = 0;
   const chunkRefs: number[][] = [];
   let chunkNext = new Int32Array(4096);
@@ -410,20 +423,21 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
   /** Writes the current block's entries as paths, in the order they were first seen. */
   const flush = () => {
     for (let e = 0; e < entries; e++) {
-      const from = entryFromGroup[e]!;
-      paths.fromStart.push(paths.fromList.length);
-      for (const f of from) paths.fromList.push(f);
-      paths.from.push(from[0]!);
-      paths.out.push(entryOut[e]!);
-      paths.in.push(entryIn[e]!);
-      paths.targetStart.push(paths.targets.length);
-      for (let c = entryChunks[e]!; c >= 0; c = chunkNext[c]!)
-        for (const t of chunkRefs[c]!) paths.targets.push(t);
-      paths.count++;
+      let sources = sourceLists.get(entryFrom[e]!);
+      if (sources === undefined) {
+        sources = listOf(entryFromGroup[e]!);
+        sourceLists.set(entryFrom[e]!, sources);
+      }
+      startPath(sources, entryOut[e]!, entryIn[e]!);
+      for (let c = entryChunks[e]!; c >= 0; c = chunkNext[c]!) {
+        const targets = chunkRefs[c]!;
+        paths.targetLists.push(inKeyLists.get(targets) ?? listOf(targets));
+      }
     }
     entries = 0;
     entryFromGroup.length = 0;
     chunkRefs.length = 0;
+    sourceLists.clear();
     pendingIndex.clear();
   };
   blocks.forEach((src, blockNo) => {
@@ -533,7 +547,8 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
       addExternal(false, ranges, c, d, engine.noPolicy.id);
   }
   for (const e of [...external.values()].sort((x, y) => x.from - y.from || x.out - y.out || x.in - y.in)) {
-    addPath([e.from], e.out, e.in, e.targets);
+    startPath(listOf([e.from]), e.out, e.in);
+    paths.targetLists.push(listOf(e.targets));
   }
   const t4 = now();
   progress(`${paths.count} open paths, ${classes.length - internalCount} external groups`);
@@ -554,14 +569,27 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
 
 /** Source classes of path i (a view into the shared storage). */
 export function pathSources(paths: Paths, i: number): Int32Array {
-  const end = i + 1 < paths.count ? paths.fromStart.get(i + 1) : paths.fromList.length;
-  return paths.fromList.slice(paths.fromStart.get(i), end);
+  return listMembers(paths, paths.sources.get(i));
 }
 
-/** Targets of path i (a view into the shared storage). */
+/** Targets of path i (a view into the shared storage when it has one target list). */
 export function pathTargets(paths: Paths, i: number): Int32Array {
-  const end = i + 1 < paths.count ? paths.targetStart.get(i + 1) : paths.targets.length;
-  return paths.targets.slice(paths.targetStart.get(i), end);
+  const from = paths.targetStart.get(i);
+  const to = i + 1 < paths.count ? paths.targetStart.get(i + 1) : paths.targetLists.length;
+  if (to - from === 1) return listMembers(paths, paths.targetLists.get(from));
+  const lists = [];
+  for (let k = from; k < to; k++) lists.push(listMembers(paths, paths.targetLists.get(k)).slice());
+  const out = new Int32Array(lists.reduce((n, l) => n + l.length, 0));
+  let at = 0;
+  for (const l of lists) {
+    out.set(l, at);
+    at += l.length;
+  }
+  return out;
+}
+
+function listMembers(paths: Paths, list: number): Int32Array {
+  return paths.members.slice(paths.listStart.get(list), paths.listStart.get(list + 1));
 }
 
 /** A container group with a public IP (and no subnet): its own endpoint class. */

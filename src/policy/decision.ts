@@ -237,9 +237,11 @@ export class DecisionStore {
   /**
    * Per decision id, how its `possible` traffic looks, for quick open/closed tests in bulk: 0 = nothing,
    * 1 = everything, 2 = TCP/UDP destination ports for any source port (bounds in `portBounds`),
-   * 3 = depends on unknown variables, 4 = other port shapes.
+   * 4 = other port shapes.
    */
   private shape = new Uint8Array(1024);
+  /** Per decision id: its variables folded into 32 bits (decisions whose masks are disjoint share none). */
+  private varMask = new Int32Array(1024);
   private icmp = new Uint8Array(1024);
   private tcpAt = new Int32Array(1024);
   private udpAt = new Int32Array(1024);
@@ -344,14 +346,17 @@ export class DecisionStore {
         return b;
       };
       this.shape = grow8(this.shape);
+      this.varMask = grow32(this.varMask);
       this.icmp = grow8(this.icmp);
       this.tcpAt = grow32(this.tcpAt);
       this.udpAt = grow32(this.udpAt);
     }
     const p = d.possible;
     this.icmp[id] = p.icmp ? 1 : 0;
-    if (d.vars.length > 0) this.shape[id] = 3;
-    else if (p.isEmpty) this.shape[id] = 0;
+    let mask = 0;
+    for (const v of d.vars) mask |= 1 << (v & 31);
+    this.varMask[id] = mask;
+    if (p.isEmpty) this.shape[id] = 0;
     else if (p.isAll) this.shape[id] = 1;
     else {
       const simple = (r: typeof p.tcp) => r.isEmpty || (r.layers.length === 1 && r.layers[0]![0].isFull);
@@ -375,14 +380,16 @@ export class DecisionStore {
   }
 
   /**
-   * Whether traffic may pass between an outbound and an inbound decision (by id). Exact: decisions
-   * with unknown variables or unusual port shapes go through the full meet.
+   * Whether traffic may pass between an outbound and an inbound decision (by id). Exact: decisions that
+   * may share an unknown variable go through the full meet; otherwise some assignment lets traffic
+   * pass iff their `possible` sets overlap (checked on bounds, or on the regions for unusual shapes).
    */
   mayPass(outId: number, inId: number): boolean {
     const a = this.shape[outId]!;
     const b = this.shape[inId]!;
     if (a === 0 || b === 0) return false;
-    if (a === 3 || b === 3) return this.mayPassWithUnknowns(this.decisions[outId]!, this.decisions[inId]!);
+    if ((this.varMask[outId]! & this.varMask[inId]!) !== 0)
+      return this.mayPassWithUnknowns(this.decisions[outId]!, this.decisions[inId]!);
     if (a === 1 || b === 1) return true;
     if (this.icmp[outId] === 1 && this.icmp[inId] === 1) return true;
     if (a === 4 || b === 4) return this.mayPassIrregular(this.decisions[outId]!, this.decisions[inId]!);
