@@ -77,6 +77,8 @@ export class SidePainter {
     rules: readonly CompiledRule[],
     private readonly nsg: NsgLayer,
     private readonly withTraffic: boolean,
+    /** Maps a decoded traffic set to a shared instance (a store's), once per distinct bit pattern. */
+    private readonly canonical: (set: TrafficSet) => TrafficSet = (set) => set,
   ) {
     const srcSets: PortSet[] = [];
     const dstSets: PortSet[] = [];
@@ -411,10 +413,12 @@ export class SidePainter {
       }
       return region;
     });
-    const set = new TrafficSet(
-      regions[0]!,
-      regions[1]!,
-      (bits[this.icmpBit >>> 5]! & (1 << (this.icmpBit & 31))) !== 0,
+    const set = this.canonical(
+      new TrafficSet(
+        regions[0]!,
+        regions[1]!,
+        (bits[this.icmpBit >>> 5]! & (1 << (this.icmpBit & 31))) !== 0,
+      ),
     );
     const entry = { bits: bits.slice(), set };
     if (bucket) bucket.push(entry);
