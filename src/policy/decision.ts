@@ -242,6 +242,8 @@ export class DecisionStore {
   private shape = new Uint8Array(1024);
   /** Per decision id: its variables folded into 32 bits (decisions whose masks are disjoint share none). */
   private varMask = new Int32Array(1024);
+  /** Per decision id: bit 0 / bit 1 set when its possible TCP / UDP region pairs ports by source port. */
+  private layered = new Uint8Array(1024);
   private icmp = new Uint8Array(1024);
   private tcpAt = new Int32Array(1024);
   private udpAt = new Int32Array(1024);
@@ -347,6 +349,7 @@ export class DecisionStore {
       };
       this.shape = grow8(this.shape);
       this.varMask = grow32(this.varMask);
+      this.layered = grow8(this.layered);
       this.icmp = grow8(this.icmp);
       this.tcpAt = grow32(this.tcpAt);
       this.udpAt = grow32(this.udpAt);
@@ -360,22 +363,21 @@ export class DecisionStore {
     else if (p.isAll) this.shape[id] = 1;
     else {
       const simple = (r: typeof p.tcp) => r.isEmpty || (r.layers.length === 1 && r.layers[0]![0].isFull);
-      if (!simple(p.tcp) || !simple(p.udp)) this.shape[id] = 4;
-      else {
-        this.shape[id] = 2;
-        const store = (r: typeof p.tcp): number => {
-          const at = this.portBounds.length;
-          const iv = r.isEmpty ? [] : r.layers[0]![1].intervals();
-          this.portBounds.push(iv.length);
-          for (const [lo, hi] of iv) {
-            this.portBounds.push(lo);
-            this.portBounds.push(hi);
-          }
-          return at;
-        };
-        this.tcpAt[id] = store(p.tcp);
-        this.udpAt[id] = store(p.udp);
-      }
+      this.layered[id] = (simple(p.tcp) ? 0 : 1) | (simple(p.udp) ? 0 : 2);
+      this.shape[id] = this.layered[id] === 0 ? 2 : 4;
+      // Destination ports paired with some source port: the whole set for a simple region.
+      const store = (r: typeof p.tcp): number => {
+        const at = this.portBounds.length;
+        const iv = r.destinationPorts().intervals();
+        this.portBounds.push(iv.length);
+        for (const [lo, hi] of iv) {
+          this.portBounds.push(lo);
+          this.portBounds.push(hi);
+        }
+        return at;
+      };
+      this.tcpAt[id] = store(p.tcp);
+      this.udpAt[id] = store(p.udp);
     }
   }
 
@@ -392,11 +394,19 @@ export class DecisionStore {
       return this.mayPassWithUnknowns(this.decisions[outId]!, this.decisions[inId]!);
     if (a === 1 || b === 1) return true;
     if (this.icmp[outId] === 1 && this.icmp[inId] === 1) return true;
-    if (a === 4 || b === 4) return this.mayPassIrregular(this.decisions[outId]!, this.decisions[inId]!);
-    return (
-      this.boundsOverlap(this.tcpAt[outId]!, this.tcpAt[inId]!) ||
-      this.boundsOverlap(this.udpAt[outId]!, this.udpAt[inId]!)
-    );
+    // Per protocol, where one side pairs its destination ports with every source port, the regions
+    // overlap iff their destination ports do; only two layered regions need the full test.
+    const bothLayered = this.layered[outId]! & this.layered[inId]!;
+    let full = false;
+    if (this.boundsOverlap(this.tcpAt[outId]!, this.tcpAt[inId]!)) {
+      if ((bothLayered & 1) === 0) return true;
+      full = true;
+    }
+    if (this.boundsOverlap(this.udpAt[outId]!, this.udpAt[inId]!)) {
+      if ((bothLayered & 2) === 0) return true;
+      full = true;
+    }
+    return full && this.mayPassIrregular(this.decisions[outId]!, this.decisions[inId]!);
   }
 
   /**
@@ -417,7 +427,7 @@ export class DecisionStore {
     return open === 1;
   }
 
-  /** `mayPass` for decisions with layered port shapes: an overlap test, memoized on their traffic ids. */
+  /** `mayPass` for two layered port shapes: an overlap test, memoized on their traffic ids. */
   private mayPassIrregular(out: Decision, inbound: Decision): boolean {
     let open = this.openMemo.get(out.traffic, inbound.traffic);
     if (open < 0) {

@@ -19,6 +19,14 @@ const region = fc.oneof(
   { arbitrary: fc.constant(PortRegion.empty), weight: 3 },
   { arbitrary: fc.constant(PortRegion.full), weight: 1 },
   { arbitrary: fc.tuple(ports, ports).map(([s, d]) => PortRegion.of(s, d)), weight: 2 },
+  // Destination ports for any source port (the bounds fast path), and two rectangles (layered).
+  { arbitrary: ports.map((d) => PortRegion.of(IntervalSet.full(portDomain), d)), weight: 2 },
+  {
+    arbitrary: fc
+      .tuple(ports, ports, ports, ports)
+      .map(([s1, d1, s2, d2]) => PortRegion.of(s1, d1).union(PortRegion.of(s2, d2))),
+    weight: 2,
+  },
 );
 const traffic = fc
   .tuple(
