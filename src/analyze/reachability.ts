@@ -17,6 +17,7 @@ import { ipv4SetOf } from '../policy/address-words';
 import { IPV4_MAX, IntervalSet, ipv4Domain, type Ipv4Set } from '../policy/interval-set';
 import { runIndex, type Runs, type SideTable } from '../policy/side-table';
 import { IntList } from '../policy/int-list';
+import { HashPool } from '../policy/hash-pool';
 import { IntPairMap } from '../policy/int-pair-map';
 import { lastAtOrBelow } from '../policy/sorted-search';
 
@@ -480,18 +481,19 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
 
   // 5. External groups: what addresses outside every subnet can reach, and be reached from, each class.
   const outside = inSubnets.complement().intervals();
-  const externalByKey = new Map<string, number>();
-  // Piece sets are cached per remote map, so the same set object comes back often: skip its text key.
+  // Equal address sets are one group: pooled by hash and equality. Piece sets are cached per remote
+  // map, so the same set object comes back often: its group is remembered by identity too.
+  const externalSets = new HashPool<Ipv4Set>();
   const externalBySet = new Map<Ipv4Set, number>();
   const externalGroup = (ranges: Ipv4Set): number => {
     const known = externalBySet.get(ranges);
     if (known !== undefined) return known;
-    const key = ranges.key();
-    let index = externalByKey.get(key);
+    const pooled = externalSets.intern(ranges);
+    let index = externalBySet.get(pooled);
     if (index === undefined) {
       index = classes.length;
       classes.push({ index, kind: 'external', subnet: null, group: null, ranges, outKey: -1, inKey: -1 });
-      externalByKey.set(key, index);
+      externalBySet.set(pooled, index);
     }
     externalBySet.set(ranges, index);
     return index;

@@ -53,6 +53,17 @@ export class IntervalSet<T extends number | bigint> {
     return new IntervalSet(domain, out);
   }
 
+  /**
+   * A set from flat bounds that are already canonical: sorted, disjoint, with a gap between intervals
+   * (e.g. runs read off a bit row). Not checked; for hot paths that produce such bounds themselves.
+   */
+  static fromCanonicalBounds<T extends number | bigint>(
+    domain: IntegerDomain<T>,
+    bounds: T[],
+  ): IntervalSet<T> {
+    return new IntervalSet(domain, bounds);
+  }
+
   get isEmpty(): boolean {
     return this.bounds.length === 0;
   }

@@ -364,18 +364,21 @@ export class SidePainter {
     return bits;
   }
 
-  /** The destination port intervals set in one (protocol, source atom) row of a bit set, merged. */
-  private row(bits: Uint32Array, p: number, s: number): [number, number][] {
+  /**
+   * The destination ports set in one (protocol, source atom) row of a bit set, as canonical flat bounds
+   * [lo, hi, …] (runs of set cells; a clear cell separates two runs, so they never touch).
+   */
+  private row(bits: Uint32Array, p: number, s: number): number[] {
     const S = this.srcCuts.length;
     const D = this.dstCuts.length;
-    const dst: [number, number][] = [];
+    const dst: number[] = [];
     let open = -1;
     for (let d = 0; d <= D; d++) {
       const c = (p * S + s) * D + d;
       const on = d < D && (bits[c >>> 5]! & (1 << (c & 31))) !== 0;
       if (on && open < 0) open = d;
       else if (!on && open >= 0) {
-        dst.push([this.dstCuts[open]!, d < D ? this.dstCuts[d]! - 1 : PORT_MAX]);
+        dst.push(this.dstCuts[open]!, d < D ? this.dstCuts[d]! - 1 : PORT_MAX);
         open = -1;
       }
     }
@@ -393,9 +396,13 @@ export class SidePainter {
     }
     const S = this.srcCuts.length;
     const regions = [0, 1].map((p) => {
-      if (S === 1) return PortRegion.of(FULL_PORTS_SET, IntervalSet.of(portDomain, this.row(bits, p, 0)));
+      if (S === 1)
+        return PortRegion.of(
+          FULL_PORTS_SET,
+          IntervalSet.fromCanonicalBounds(portDomain, this.row(bits, p, 0)),
+        );
       // Source atoms with the same destination row form one layer; a row is a list of merged intervals.
-      const rows = new Map<string, { dst: [number, number][]; src: [number, number][] }>();
+      const rows = new Map<string, { dst: number[]; src: [number, number][] }>();
       for (let s = 0; s < S; s++) {
         const dst = this.row(bits, p, s);
         if (dst.length === 0) continue;
@@ -408,7 +415,7 @@ export class SidePainter {
       let region = PortRegion.empty;
       for (const { dst, src } of rows.values()) {
         region = region.union(
-          PortRegion.of(IntervalSet.of(portDomain, src), IntervalSet.of(portDomain, dst)),
+          PortRegion.of(IntervalSet.of(portDomain, src), IntervalSet.fromCanonicalBounds(portDomain, dst)),
         );
       }
       return region;
