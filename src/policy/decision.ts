@@ -313,11 +313,21 @@ export class DecisionStore {
       traffic = known ?? this.contentCount++;
       if (known === undefined) this.contentIds.set(contentKey, traffic);
     }
+    // Leaves hold canonical sets and repeat a lot across assignments: fold each distinct one once.
     let sure = l[0]!.allow;
     let possible = l[0]!.allow.union(l[0]!.unknown);
+    const folded = new Map<TrafficSet, TrafficSet[]>([[l[0]!.allow, [l[0]!.unknown]]]);
     for (let i = 1; i < l.length; i++) {
-      sure = sure.intersect(l[i]!.allow);
-      possible = possible.union(l[i]!.allow).union(l[i]!.unknown);
+      const { allow, unknown } = l[i]!;
+      const unknowns = folded.get(allow);
+      if (unknowns?.includes(unknown)) continue;
+      if (unknowns) unknowns.push(unknown);
+      else {
+        folded.set(allow, [unknown]);
+        sure = sure.intersect(allow);
+        possible = possible.union(allow);
+      }
+      possible = possible.union(unknown);
     }
     const decision = new StoredDecision(
       this.decisions.length,

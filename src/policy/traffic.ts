@@ -55,7 +55,7 @@ export class TrafficSet {
   }
 
   union(o: TrafficSet): TrafficSet {
-    if (o.isEmpty) return this;
+    if (o === this || o.isEmpty) return this;
     if (this.isEmpty) return o;
     return new TrafficSet(this.tcp.union(o.tcp), this.udp.union(o.udp), this.icmp || o.icmp);
   }
@@ -66,7 +66,8 @@ export class TrafficSet {
   }
 
   intersect(o: TrafficSet): TrafficSet {
-    if (o.isAll) return this;
+    if (o === this || o.isAll || this.isEmpty) return this;
+    if (o.isEmpty) return o;
     if (this.isAll) return o;
     return new TrafficSet(this.tcp.intersect(o.tcp), this.udp.intersect(o.udp), this.icmp && o.icmp);
   }
