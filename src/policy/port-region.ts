@@ -163,6 +163,13 @@ export class PortRegion {
     return this.keyCache;
   }
 
+  /** A region from layers already in canonical form (disjoint sources, distinct destinations, by first source). */
+  static fromCanonicalLayers(layers: readonly Layer[]): PortRegion {
+    if (layers.length === 0) return PortRegion.empty;
+    if (layers.length === 1 && layers[0]![0].isFull && layers[0]![1].isFull) return PortRegion.full;
+    return new PortRegion(layers);
+  }
+
   /** The common source set when both regions are one layer over the same source ports (the usual case). */
   private sameSingleSource(other: PortRegion): PortSet | null {
     if (this.layers.length !== 1 || other.layers.length !== 1) return null;

@@ -134,9 +134,12 @@ export class SidePainter {
       if (any === 0) continue;
       if (!changed) {
         changed = true;
-        canAllow.set(pool.subarray(base + w, base + 2 * w));
-        canDeny.set(pool.subarray(base + 2 * w, base + 3 * w));
-        canPass.set(pool.subarray(base + 3 * w, base + 4 * w));
+        // Word loops, not subarray views: a view is an object, and this runs millions of times.
+        for (let k = 0; k < w; k++) {
+          canAllow[k] = pool[base + w + k]!;
+          canDeny[k] = pool[base + 2 * w + k]!;
+          canPass[k] = pool[base + 3 * w + k]!;
+        }
         taken.fill(0);
       }
       const rule = rules[i]!;
@@ -165,8 +168,10 @@ export class SidePainter {
       toNsg[k] = x;
       any |= x;
     }
-    canAllow.set(this.pool.subarray(base + w, base + 2 * w));
-    canDeny.set(this.pool.subarray(base + 2 * w, base + 3 * w));
+    for (let k = 0; k < w; k++) {
+      canAllow[k] = this.pool[base + w + k]!;
+      canDeny[k] = this.pool[base + 2 * w + k]!;
+    }
     let head = this.deciderHead[from]!;
     const zero = this.tmp[3]!.fill(0);
     if (this.nsg.kind === 'rules' || any === 0) return this.push(1, toNsg, canAllow, canDeny, zero, head);
@@ -401,24 +406,29 @@ export class SidePainter {
           FULL_PORTS_SET,
           IntervalSet.fromCanonicalBounds(portDomain, this.row(bits, p, 0)),
         );
-      // Source atoms with the same destination row form one layer; a row is a list of merged intervals.
-      const rows = new Map<string, { dst: number[]; src: [number, number][] }>();
+      // Source atoms with the same destination row form one layer (PortRegion's canonical form: disjoint
+      // sources, distinct destinations, ordered by first source port), built directly.
+      const rows = new Map<string, { dst: number[]; src: number[] }>();
       for (let s = 0; s < S; s++) {
         const dst = this.row(bits, p, s);
         if (dst.length === 0) continue;
-        const rowKey = dst.join(';');
-        const srcEnd = s + 1 < S ? this.srcCuts[s + 1]! - 1 : PORT_MAX;
+        const rowKey = dst.join(',');
+        const lo = this.srcCuts[s]!;
+        const hi = s + 1 < S ? this.srcCuts[s + 1]! - 1 : PORT_MAX;
         const row = rows.get(rowKey);
-        if (row) row.src.push([this.srcCuts[s]!, srcEnd]);
-        else rows.set(rowKey, { dst, src: [[this.srcCuts[s]!, srcEnd]] });
+        if (!row) rows.set(rowKey, { dst, src: [lo, hi] });
+        else if (row.src[row.src.length - 1] === lo - 1) row.src[row.src.length - 1] = hi;
+        else row.src.push(lo, hi);
       }
-      let region = PortRegion.empty;
-      for (const { dst, src } of rows.values()) {
-        region = region.union(
-          PortRegion.of(IntervalSet.of(portDomain, src), IntervalSet.fromCanonicalBounds(portDomain, dst)),
-        );
-      }
-      return region;
+      const layers = [...rows.values()].map(
+        ({ dst, src }) =>
+          [
+            IntervalSet.fromCanonicalBounds(portDomain, src),
+            IntervalSet.fromCanonicalBounds(portDomain, dst),
+          ] as const,
+      );
+      layers.sort((a, b) => a[0].first()! - b[0].first()!);
+      return PortRegion.fromCanonicalLayers(layers);
     });
     const set = this.canonical(
       new TrafficSet(
