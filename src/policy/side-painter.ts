@@ -192,10 +192,10 @@ export class SidePainter {
   /** The certain and open traffic of each of several final states (one per assignment of the enumerated unknowns). */
   finish(ids: readonly number[]): { allow: TrafficSet; unknown: TrafficSet }[] {
     const w = this.words;
+    // Scratch words: decode copies a pattern only when it is new.
+    const [allow, unknown] = this.tmp as [Uint32Array, Uint32Array];
     const leaves = ids.map((id) => {
       const base = id * 4 * w;
-      const allow = new Uint32Array(w);
-      const unknown = new Uint32Array(w);
       for (let k = 0; k < w; k++) {
         const a = this.pool[base + w + k]!;
         const d = this.pool[base + 2 * w + k]!;

@@ -188,12 +188,7 @@ export class SideTableBuilder {
     explain: PointExplainer,
   ): { runs: Runs; approximated: boolean } {
     const { remoteSegments, painter } = context;
-    const cuts = new Set<number>([0]);
-    rules.forEach((_, i) => {
-      if (localVector[i] === FALSE) return;
-      for (const s of remoteSegments[i]!) addCut(cuts, s.lo, s.hi);
-    });
-    const starts = [...cuts].sort((a, b) => a - b);
+    const starts = remoteCuts(rules, localVector, remoteSegments);
     const n = starts.length;
     const { ruleSegments, tracked, approximated } = this.conditions(
       rules,
@@ -207,11 +202,26 @@ export class SideTableBuilder {
     const finals = this.paint(steps, ruleSegments, n, tracked, context);
 
     // One decision per distinct vector of final states; the table's local keys share equal ones.
-    const decisionMemo = new Map<string | number, number>();
+    // Vectors are told apart by hash, then compared with the first segment that had that hash.
+    const decisionMemo = new Map<number, number[]>();
     const values = new Int32Array(n);
+    const F = finals.length;
+    const sameVector = (a: number, b: number) => {
+      for (let j = 0; j < F; j++) if (finals[j]![a] !== finals[j]![b]) return false;
+      return true;
+    };
     for (let k = 0; k < n; k++) {
-      const key = finals.length === 1 ? finals[0]![k]! : finals.map((f) => f[k]).join(',');
-      let id = decisionMemo.get(key);
+      let key = finals[0]![k]!;
+      if (F > 1) {
+        for (let j = 1; j < F; j++) key = Math.imul(key ^ finals[j]![k]!, 0x01000193);
+        key &= 0x3fffffff;
+      }
+      // [segment, decision, segment, decision, …] seen with this key (one pair unless hashes collide).
+      const seen = decisionMemo.get(key);
+      let id: number | undefined;
+      if (seen)
+        for (let x = 0; x < seen.length && id === undefined; x += 2)
+          if (sameVector(seen[x]!, k)) id = seen[x + 1];
       if (id === undefined) {
         const ids = finals.map((f) => f[k]!);
         const hash = painter.contentHash(ids);
@@ -223,7 +233,8 @@ export class SideTableBuilder {
           candidates.push({ vars: trackedKey, ids, decision: id });
           context.decisions.set(hash, candidates);
         }
-        decisionMemo.set(key, id);
+        if (seen) seen.push(k, id);
+        else decisionMemo.set(key, [k, id]);
       }
       values[k] = id;
     }
@@ -287,13 +298,13 @@ export class SideTableBuilder {
       if (lm !== FALSE) {
         const local = toLiteralSet(lm, localRole);
         for (const seg of remoteSegments[i]!) {
-          const cond: NonNullable<Condition> = [local, toLiteralSet(seg.membership, remoteRole)];
           const lo = indexOf(starts, seg.lo);
           const hi = seg.hi === IPV4_MAX ? n - 1 : indexOf(starts, seg.hi + 1) - 1;
-          if (local === true && cond[1] === true) {
-            list.push({ lo, hi, cond, always: true });
+          if (local === true && seg.membership === TRUE) {
+            list.push({ lo, hi, cond: ALWAYS, always: true });
             continue;
           }
+          const cond: NonNullable<Condition> = [local, toLiteralSet(seg.membership, remoteRole)];
           // Count occurrences per rule (a variable twice in one condition is correlated with itself too).
           for (const v of variablesOf(cond)) {
             const perRule = uses.get(v) ?? new Map<number, number>();
@@ -496,6 +507,37 @@ function evaluateCondition(c: NonNullable<Condition>, value: (v: number) => bool
     if (member === null) result = null;
   }
   return result;
+}
+
+/** A condition that holds at every address pair. */
+const ALWAYS: NonNullable<Condition> = [true, true];
+
+/**
+ * The remote cuts of one local key: address 0 and every edge of the remote segments of the rules
+ * that may apply to it, sorted and distinct (in a typed array: this runs for every local key).
+ */
+function remoteCuts(
+  rules: readonly CompiledRule[],
+  localVector: readonly Membership[],
+  remoteSegments: readonly MembershipSegment[][],
+): number[] {
+  let size = 1;
+  rules.forEach((_, i) => {
+    if (localVector[i] !== FALSE) size += 2 * remoteSegments[i]!.length;
+  });
+  const buf = new Float64Array(size);
+  let m = 1;
+  rules.forEach((_, i) => {
+    if (localVector[i] === FALSE) return;
+    for (const seg of remoteSegments[i]!) {
+      buf[m++] = seg.lo;
+      if (seg.hi < IPV4_MAX) buf[m++] = seg.hi + 1;
+    }
+  });
+  const sorted = buf.subarray(0, m).sort();
+  const starts: number[] = [];
+  for (let i = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) starts.push(sorted[i]!);
+  return starts;
 }
 
 function addCut(cuts: Set<number>, lo: number, hi: number): void {
