@@ -55,6 +55,8 @@ export class SymbolicAddressSet {
   /** Membership of one address: TRUE, FALSE, or a formula over unknown sets. */
   membership(ip: number): Membership {
     if (this.sure.has(ip)) return TRUE;
+    // Most sets are plain CIDRs: no formula to build (this runs for every rule at every local slice).
+    if (this.parts.length === 0) return FALSE;
     return this.formulaAt((p) => p.where.has(ip));
   }
 
@@ -62,7 +64,15 @@ export class SymbolicAddressSet {
    * The address space cut into stretches of constant membership, ascending, leaving out stretches
    * that are certainly not members. Adjacent stretches with equal membership are merged.
    */
-  segments(): MembershipSegment[] {
+  segments(): readonly MembershipSegment[] {
+    // Sets are immutable and shared (a CIDR word, a context's VirtualNetwork): cut them once.
+    this.segmentCache ??= this.cut();
+    return this.segmentCache;
+  }
+
+  private segmentCache: readonly MembershipSegment[] | undefined;
+
+  private cut(): MembershipSegment[] {
     if (this.parts.length === 0)
       return this.sure.intervals().map(([lo, hi]) => ({ lo, hi, membership: TRUE }));
     const cuts = new Set<number>();

@@ -283,7 +283,7 @@ export class SideTableBuilder {
   private conditions(
     rules: CompiledRule[],
     localVector: Membership[],
-    remoteSegments: MembershipSegment[][],
+    remoteSegments: (readonly MembershipSegment[])[],
     starts: number[],
     localRole: Role,
     remoteRole: Role,
@@ -440,7 +440,7 @@ interface RuleSegment {
 
 /** What the local keys of one table share while their remote runs are painted. */
 interface PaintContext {
-  remoteSegments: MembershipSegment[][];
+  remoteSegments: (readonly MembershipSegment[])[];
   painter: SidePainter;
   transitions: IntPairMap;
   groupTransitions: Map<string, number>;
@@ -519,7 +519,7 @@ const ALWAYS: NonNullable<Condition> = [true, true];
 function remoteCuts(
   rules: readonly CompiledRule[],
   localVector: readonly Membership[],
-  remoteSegments: readonly MembershipSegment[][],
+  remoteSegments: readonly (readonly MembershipSegment[])[],
 ): number[] {
   let size = 1;
   rules.forEach((_, i) => {
