@@ -41,15 +41,17 @@ export class IntervalSet<T extends number | bigint> {
     domain: IntegerDomain<T>,
     intervals: Iterable<Interval<T>>,
   ): IntervalSet<T> {
-    const list = [...intervals];
-    for (const [lo, hi] of list) {
+    // Index loops, not destructuring for-of: this class serves numbers and bigints, and the generic
+    // iterator path allocates on every step.
+    const list = Array.isArray(intervals) ? (intervals as Interval<T>[]).slice() : [...intervals];
+    for (let i = 0; i < list.length; i++) {
+      const lo = list[i]![0];
+      const hi = list[i]![1];
       if (lo > hi || lo < domain.min || hi > domain.max) throw new RangeError(`invalid interval ${lo}-${hi}`);
     }
-    list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    if (list.length > 1) list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     const out: T[] = [];
-    for (const [lo, hi] of list) {
-      IntervalSet.pushMerged(domain, out, lo, hi);
-    }
+    for (let i = 0; i < list.length; i++) IntervalSet.pushMerged(domain, out, list[i]![0], list[i]![1]);
     return new IntervalSet(domain, out);
   }
 
@@ -219,7 +221,9 @@ export class IntervalSet<T extends number | bigint> {
   hash(): number {
     if (this.hashCache === undefined) {
       let h = 0x811c9dc5 ^ this.bounds.length;
-      for (const b of this.bounds) {
+      const bounds = this.bounds;
+      for (let i = 0; i < bounds.length; i++) {
+        const b = bounds[i] as T;
         const x =
           typeof b === 'number'
             ? b

@@ -19,15 +19,22 @@ import { TrafficSet } from './traffic';
 export type Match = 'T' | 'M';
 
 /** Cuts of the port axis: atom i is [cuts[i], cuts[i+1] - 1] (the last one ends at 65535). */
-function portCuts(sets: Iterable<PortSet>): number[] {
-  const cuts = new Set<number>([0]);
+function portCuts(sets: readonly PortSet[]): number[] {
+  // Edges in a typed array, sorted and deduplicated: no set of boxed numbers (this runs for every table).
+  let size = 1;
+  for (const set of sets) size += 2 * set.intervalCount;
+  const buf = new Int32Array(size);
+  let m = 1;
   for (const set of sets) {
     for (const [lo, hi] of set.intervals()) {
-      cuts.add(lo);
-      if (hi < PORT_MAX) cuts.add(hi + 1);
+      buf[m++] = lo;
+      if (hi < PORT_MAX) buf[m++] = hi + 1;
     }
   }
-  return [...cuts].sort((a, b) => a - b);
+  const sorted = buf.subarray(0, m).sort();
+  const cuts: number[] = [];
+  for (let i = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) cuts.push(sorted[i]!);
+  return cuts;
 }
 
 function atomRange(cuts: number[], lo: number, hi: number): [number, number] {
