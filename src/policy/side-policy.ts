@@ -55,7 +55,8 @@ export interface SidePolicy {
 export class PolicyCompiler {
   readonly words: AddressWords;
   readonly refs: RuleRef[] = [];
-  private readonly refIndex = new Map<string, number>();
+  /** Ref number of each snapshot rule compiled so far (by object: ids are long strings). */
+  private readonly refIndex = new Map<object, number>();
   private readonly nsgCache = new Map<string, CompiledRule[]>();
   /** Per NSG cache key: how many side tables that use it are still to be built (see `sideTableBuilt`). */
   private readonly pendingTables = new Map<string, number>();
@@ -142,7 +143,8 @@ export class PolicyCompiler {
           all.sort((a, b) => a.r.priority - b.r.priority);
           rules = all.map(({ r, isDefault }) =>
             this.compile(
-              {
+              r,
+              () => ({
                 id: `${group.id}/${isDefault ? 'defaultsecurityrules' : 'securityrules'}/${r.name.toLowerCase()}`,
                 layer: 'nsg',
                 name: r.name,
@@ -153,7 +155,7 @@ export class PolicyCompiler {
                 ownerName: group.name,
                 isDefault,
                 unknowns: [],
-              },
+              }),
               r.access === 'Allow' ? 'allow' : 'deny',
               r.protocol,
               r.sourcePortRanges,
@@ -188,7 +190,8 @@ export class PolicyCompiler {
         rules.push({
           priority: r.priority,
           rule: this.compile(
-            {
+            r,
+            () => ({
               id: r.id,
               layer: 'admin',
               name: r.name,
@@ -199,7 +202,7 @@ export class PolicyCompiler {
               ownerName: collection.name,
               isDefault: false,
               unknowns: [],
-            },
+            }),
             r.access === 'Deny' ? 'deny' : r.access === 'AlwaysAllow' ? 'allow' : 'pass',
             r.protocol,
             r.sourcePortRanges.length > 0 ? r.sourcePortRanges : ['*'],
@@ -238,7 +241,9 @@ export class PolicyCompiler {
   }
 
   private compile(
-    ref: RuleRef,
+    /** The snapshot rule (its identity is the ref's); `ref` describes it, made on first sight only. */
+    rule: object,
+    ref: () => RuleRef,
     action: RuleAction,
     protocol: Protocol,
     srcPorts: readonly string[],
@@ -246,19 +251,23 @@ export class PolicyCompiler {
     src: SymbolicAddressSet,
     dst: SymbolicAddressSet,
   ): CompiledRule {
-    let refNo = this.refIndex.get(ref.id);
+    let refNo = this.refIndex.get(rule);
     if (refNo === undefined) {
       refNo = this.refs.length;
-      this.refs.push(ref);
-      this.refIndex.set(ref.id, refNo);
+      this.refs.push(ref());
+      this.refIndex.set(rule, refNo);
     }
     // The same rule compiled in another subnet's context may depend on other unknowns: keep them all.
     const known = this.refs[refNo]!.unknowns;
-    for (const part of [...src.parts, ...dst.parts]) {
-      for (const u of part.kind === 'in' ? [part.unknown] : part.unknowns)
-        if (!known.includes(u)) known.push(u);
+    const before = known.length;
+    for (const parts of [src.parts, dst.parts]) {
+      for (const part of parts) {
+        if (part.kind === 'in') {
+          if (!known.includes(part.unknown)) known.push(part.unknown);
+        } else for (const u of part.unknowns) if (!known.includes(u)) known.push(u);
+      }
     }
-    known.sort((a, b) => a - b);
+    if (known.length > before) known.sort((a, b) => a - b);
     return {
       ref: refNo,
       action,
