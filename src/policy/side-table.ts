@@ -353,10 +353,16 @@ export class SideTableBuilder {
       let ruleNo = 0;
       steps.forEach((step, stepNo) => {
         if (step.enterNsg) {
+          let lastFrom = -1;
+          let lastTo = -1;
           for (let k = 0; k < n; k++) {
             const from = stateIds[k]!;
-            const to = transitions.get(stepNo * 4, from);
-            stateIds[k] = to >= 0 ? to : remember(stepNo * 4, from, painter.enterNsgLayer(from));
+            if (from !== lastFrom) {
+              lastFrom = from;
+              const to = transitions.get(stepNo * 4, from);
+              lastTo = to >= 0 ? to : remember(stepNo * 4, from, painter.enterNsgLayer(from));
+            }
+            stateIds[k] = lastTo;
           }
           return;
         }
@@ -366,10 +372,17 @@ export class SideTableBuilder {
             if (v === false) continue;
             const match: Match[] = [v === true ? 'T' : 'M'];
             const step4 = stepNo * 4 + (v === true ? 1 : 2);
+            // Neighbouring cells are mostly in the same state: reuse the last transition.
+            let lastFrom = -1;
+            let lastTo = -1;
             for (let k = seg.lo; k <= seg.hi; k++) {
               const from = stateIds[k]!;
-              const to = transitions.get(step4, from);
-              stateIds[k] = to >= 0 ? to : remember(step4, from, painter.step(from, step.rules, match));
+              if (from !== lastFrom) {
+                lastFrom = from;
+                const to = transitions.get(step4, from);
+                lastTo = to >= 0 ? to : remember(step4, from, painter.step(from, step.rules, match));
+              }
+              stateIds[k] = lastTo;
             }
           }
           return;
