@@ -344,11 +344,12 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
   const entryFromGroup: number[][] = [];
   /** List ids of the current source block's source groups, by group id (see `groupId`). */
   const sourceLists = new Map<number, number>();
-  /** List ids of every block's classes with one inbound key: the targets of most rectangles. */
-  const inKeyLists = new Map<number[], number>();
-  for (const b of blocks) for (const k of b.inKeys) inKeyLists.set(k.members, listOf(k.members));
+  // Every block's classes with one inbound key are stored as a list once: the targets of most rectangles.
+  const inKeyLists = blocks.map((b) => b.inKeys.map((k) => listOf(k.members)));
   let entries = 0;
-  const chunkRefs: number[][] = [];
+  /** Per recorded rectangle: the list id of its targets. */
+  let chunkList = new Int32Array(4096);
+  let chunks = 0;
   let chunkNext = new Int32Array(4096);
   const grow = (a: Int32Array, size: number) => {
     const b = new Int32Array(size);
@@ -361,12 +362,17 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
     for (let i = 1; i < members.length; i++) if (values[members[i]!] !== first) return false;
     return true;
   };
+  /**
+   * A rectangle of pairs with decisions dOut and dIn; `targetList` is the list id of `toGroup` when it
+   * is stored already (a block's classes with one inbound key), -1 to store it if the rectangle is open.
+   */
   const emit = (
     fromId: number,
     fromGroup: number[],
     dOut: number,
     dIn: number,
     toGroup: number[],
+    targetList: number,
     self: boolean,
   ) => {
     evaluated += fromGroup.length * toGroup.length;
@@ -377,22 +383,32 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
       const loners = fromGroup.filter((c) => targetSet.has(c) && classes[c]!.ranges.size() === 1);
       if (loners.length > 0) {
         const rest = fromGroup.filter((c) => !loners.includes(c));
-        if (rest.length > 0) record(groupId(rest), rest, dOut, dIn, toGroup);
+        if (rest.length > 0) record(groupId(rest), rest, dOut, dIn, toGroup, targetList);
         for (const c of loners) {
           const targets = toGroup.filter((t) => t !== c);
-          if (targets.length > 0) record(groupId([c]), [c], dOut, dIn, targets);
+          if (targets.length > 0) record(groupId([c]), [c], dOut, dIn, targets, -1);
         }
         return;
       }
     }
-    record(fromId, fromGroup, dOut, dIn, toGroup);
+    record(fromId, fromGroup, dOut, dIn, toGroup, targetList);
   };
   /** Adds an open rectangle to the current source block's entries, merging targets per (source group, decisions). */
-  const record = (fromId: number, fromGroup: number[], dOut: number, dIn: number, targets: number[]) => {
+  const record = (
+    fromId: number,
+    fromGroup: number[],
+    dOut: number,
+    dIn: number,
+    targets: number[],
+    targetList: number,
+  ) => {
     openPairs += fromGroup.length * targets.length;
-    const chunk = chunkRefs.length;
-    chunkRefs.push(targets);
-    if (chunk >= chunkNext.length) chunkNext = grow(chunkNext, chunkNext.length * 2);
+    const chunk = chunks++;
+    if (chunk >= chunkNext.length) {
+      chunkNext = grow(chunkNext, chunkNext.length * 2);
+      chunkList = grow(chunkList, chunkNext.length);
+    }
+    chunkList[chunk] = targetList >= 0 ? targetList : listOf(targets);
     chunkNext[chunk] = -1;
     let at = pendingIndex.get(dOut, dIn);
     const head = at;
@@ -430,14 +446,11 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
         sourceLists.set(entryFrom[e]!, sources);
       }
       startPath(sources, entryOut[e]!, entryIn[e]!);
-      for (let c = entryChunks[e]!; c >= 0; c = chunkNext[c]!) {
-        const targets = chunkRefs[c]!;
-        paths.targetLists.push(inKeyLists.get(targets) ?? listOf(targets));
-      }
+      for (let c = entryChunks[e]!; c >= 0; c = chunkNext[c]!) paths.targetLists.push(chunkList[c]!);
     }
     entries = 0;
     entryFromGroup.length = 0;
-    chunkRefs.length = 0;
+    chunks = 0;
     sourceLists.clear();
     pendingIndex.clear();
   };
@@ -460,12 +473,13 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
           ) {
             const dIn = inCol === null ? dstConst : inCol[srcMembers[0]!]!;
             const dOut = outCol === null ? engine.noPolicy.id : outCol[dstMembers[0]!]!;
-            emit(ok, srcMembers, dOut, dIn, dstMembers, src === dst);
+            emit(ok, srcMembers, dOut, dIn, dstMembers, inKeyLists[bi]![ik]!, src === dst);
             continue;
           }
           for (const [dIn, fromId, fromGroup] of splitBy(srcMembers, inCol, dstConst, ok)) {
             for (const [dOut, , toGroup] of splitBy(dstMembers, outCol, engine.noPolicy.id, -1)) {
-              emit(fromId, fromGroup, dOut, dIn, toGroup, src === dst);
+              const whole = toGroup.length === dstMembers.length;
+              emit(fromId, fromGroup, dOut, dIn, toGroup, whole ? inKeyLists[bi]![ik]! : -1, src === dst);
             }
           }
         }
@@ -519,7 +533,11 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
     }
     return byDecision;
   };
-  const external = new Map<string, { from: number; out: number; in: number; targets: number[] }>();
+  const external: { from: number; out: number; in: number; targets: number[] }[] = [];
+  // One side of every external pair has no policy: entries are keyed by (source, the other decision),
+  // apart for outside sources (inbound decisions) and outside targets (outbound decisions).
+  const fromOutside = new IntPairMap(1 << 14);
+  const toOutside = new IntPairMap(1 << 14);
   /** Records an open pair between a class and a set of outside addresses (the group is made only when open). */
   const addExternal = (
     outsideIsSource: boolean,
@@ -531,11 +549,16 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
     if (!engine.store.mayPass(out, inbound)) return;
     openPairs++;
     const group = externalGroup(ranges);
-    const [from, target] = outsideIsSource ? [group, c] : [c, group];
-    const key = `${from}|${out}|${inbound}`;
-    const entry = external.get(key);
-    if (entry) entry.targets.push(target);
-    else external.set(key, { from, out, in: inbound, targets: [target] });
+    const from = outsideIsSource ? group : c;
+    const target = outsideIsSource ? c : group;
+    const keys = outsideIsSource ? fromOutside : toOutside;
+    const decision = outsideIsSource ? inbound : out;
+    const at = keys.get(from, decision);
+    if (at >= 0) external[at]!.targets.push(target);
+    else {
+      keys.set(from, decision, external.length);
+      external.push({ from, out, in: inbound, targets: [target] });
+    }
   };
   const everythingOutside = IntervalSet.of(ipv4Domain, outside);
   for (let c = 0; c < internalCount; c++) {
@@ -548,7 +571,7 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
     for (const [d, ranges] of outsidePieces(outRuns(cls)))
       addExternal(false, ranges, c, d, engine.noPolicy.id);
   }
-  for (const e of [...external.values()].sort((x, y) => x.from - y.from || x.out - y.out || x.in - y.in)) {
+  for (const e of external.sort((x, y) => x.from - y.from || x.out - y.out || x.in - y.in)) {
     startPath(listOf([e.from]), e.out, e.in);
     paths.targetLists.push(listOf(e.targets));
   }
