@@ -198,16 +198,18 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
   /** The decision of a remote map at every class's representative address. */
   // Class representatives in address order, so a column is one merge walk over the runs.
   const byAddress = Int32Array.from(reps.map((_, i) => i).sort((a, b) => reps[a]! - reps[b]!));
+  // The representatives' addresses in that order, unboxed (addresses above 2^31 are not small integers).
+  const sortedReps = Float64Array.from(byAddress, (c) => reps[c]!);
   const column = (runs: Runs): Int32Array => {
     let col = columnCache.get(runs);
     if (!col) {
       col = new Int32Array(internalCount);
+      const { starts, values } = runs;
       let r = 0;
       for (let k = 0; k < internalCount; k++) {
-        const c = byAddress[k]!;
-        const address = reps[c]!;
-        while (r + 1 < runs.starts.length && runs.starts[r + 1]! <= address) r++;
-        col[c] = runs.values[r]!;
+        const address = sortedReps[k]!;
+        while (r + 1 < starts.length && starts[r + 1]! <= address) r++;
+        col[byAddress[k]!] = values[r]!;
       }
       columnCache.set(runs, col);
     }
