@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 /** The aciseg executable: the only place that exits the process. */
 import { processIo } from './io';
 import { runCli } from './program';

@@ -5,18 +5,25 @@
  * BENCH_PRESETS=small,typical,heavy chooses presets (default: small,typical,heavy).
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 const presets = (process.env.BENCH_PRESETS ?? 'small,typical,heavy').split(',').map((p) => p.trim());
 // A 4 GB heap for every preset: about Node's default on a large machine, and the heavy preset's target.
 const memory: Record<string, number> = { small: 4096, typical: 4096, heavy: 4096 };
 const rows: Record<string, number | string | null>[] = [];
+// The engine runs with the V8 flags the aciseg command gives itself (the first line of its script).
+const cliFlags = (readFileSync(path.join(__dirname, '../../dist/cli/main.js'), 'utf8').split('\n')[0] ?? '')
+  .split(/\s+/)
+  .filter((word) => word.startsWith('--'));
+
 for (const preset of presets) {
   process.stderr.write(`bench: ${preset} …\n`);
   const run = spawnSync(
     process.execPath,
     [
       `--max-old-space-size=${memory[preset] ?? 4096}`,
+      ...cliFlags,
       '-r',
       require.resolve('tsx/cjs'),
       path.join(__dirname, 'measure.ts'),
