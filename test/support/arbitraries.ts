@@ -12,6 +12,7 @@
 import fc from 'fast-check';
 import { formatIpv4, parsePrefix } from '../../src/policy/address';
 import type { Flow, FlowEnd, FlowProtocol } from '../../src/policy/flow';
+import { IntervalSet, portDomain, type PortSet } from '../../src/policy/interval-set';
 import type { ServiceTags } from '../../src/policy/service-tags';
 import type {
   ContainerPort,
@@ -720,4 +721,22 @@ function endIp(snapshot: Snapshot, end: FlowEnd): string | null {
 /** A random flow whose ends and addresses come from the estate (its subnets, groups, neighbours). */
 export function arbFlowFor(snapshot: Snapshot): fc.Arbitrary<Flow> {
   return arbFlowPlan().map((plan) => flowFromPlan(snapshot, plan));
+}
+
+/** A port, often an edge case (0, 65535, well-known ports). */
+export const arbPort: fc.Arbitrary<number> = fc.oneof(
+  fc.constantFrom(0, 1, 22, 80, 443, 1024, 65535),
+  fc.integer({ min: 0, max: 65535 }),
+);
+
+/** A port set of one to `maxIntervals` random intervals (overlapping or not). */
+export function arbPortSet(maxIntervals = 3): fc.Arbitrary<PortSet> {
+  return fc
+    .array(
+      fc
+        .tuple(arbPort, arbPort)
+        .map(([a, b]) => (a <= b ? ([a, b] as [number, number]) : ([b, a] as [number, number]))),
+      { minLength: 1, maxLength: maxIntervals },
+    )
+    .map((l) => IntervalSet.of(portDomain, l));
 }

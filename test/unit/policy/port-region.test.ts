@@ -2,16 +2,10 @@ import fc from 'fast-check';
 import { IntervalSet, portDomain } from '../../../src/policy/interval-set';
 import { PortRegion } from '../../../src/policy/port-region';
 import { TrafficSet } from '../../../src/policy/traffic';
+import { arbPort, arbPortSet } from '../../support/arbitraries';
 
-const port = fc.oneof(fc.constantFrom(0, 1, 22, 80, 443, 1024, 65535), fc.integer({ min: 0, max: 65535 }));
-const ports = fc
-  .array(
-    fc
-      .tuple(port, port)
-      .map(([a, b]) => (a <= b ? ([a, b] as [number, number]) : ([b, a] as [number, number]))),
-    { minLength: 1, maxLength: 3 },
-  )
-  .map((l) => IntervalSet.of(portDomain, l));
+const port = arbPort;
+const ports = arbPortSet(3);
 const rect = fc.tuple(ports, ports);
 const region = fc
   .array(rect, { maxLength: 4 })

@@ -10,16 +10,9 @@ import { PortRegion } from '../../../src/policy/port-region';
 import { SidePainter } from '../../../src/policy/side-painter';
 import type { CompiledRule } from '../../../src/policy/side-policy';
 import { TrafficSet } from '../../../src/policy/traffic';
+import { arbPortSet } from '../../support/arbitraries';
 
-const port = fc.oneof(fc.constantFrom(0, 22, 80, 443, 1024, 65535), fc.integer({ min: 0, max: 65535 }));
-const ports = fc
-  .array(
-    fc
-      .tuple(port, port)
-      .map(([a, b]) => (a <= b ? ([a, b] as [number, number]) : ([b, a] as [number, number]))),
-    { minLength: 1, maxLength: 2 },
-  )
-  .map((l) => IntervalSet.of(portDomain, l));
+const ports = arbPortSet(2);
 // Source ports restricted or not: restricted ones give the painter several source atoms.
 const srcPorts = fc.oneof(fc.constant(IntervalSet.full(portDomain)), ports);
 const region = fc
