@@ -19,7 +19,7 @@ import { runIndex, type Runs, type SideTable } from '../policy/side-table';
 import { IntList } from '../policy/int-list';
 import { HashPool } from '../policy/hash-pool';
 import { IntPairMap } from '../policy/int-pair-map';
-import { lastAtOrBelow } from '../policy/sorted-search';
+import { lastAtOrBelow, sortedDistinct } from '../policy/sorted-search';
 
 export type ClassKind = 'subnet' | 'external' | 'publicContainerGroup';
 
@@ -99,16 +99,26 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
   const t1 = now();
 
   // 1. Atoms: every run boundary of every remote map, every local slice boundary, every subnet edge.
-  const cutSet = new Set<number>([0]);
   const allRemote: Runs[] = [];
+  let cutCount = 1;
   for (const t of [...outTables, ...inTables]) {
     for (const r of t.remote) {
       allRemote.push(r);
-      for (const s of r.starts) cutSet.add(s);
+      cutCount += r.starts.length;
     }
-    for (const s of t.local.starts) cutSet.add(s);
+    cutCount += t.local.starts.length;
   }
-  const atoms = Float64Array.from([...cutSet].sort((a, b) => a - b));
+  const cuts = new Float64Array(cutCount); // cuts[0] = 0: the axis start
+  let filled = 1;
+  for (const t of [...outTables, ...inTables]) {
+    for (const r of t.remote) {
+      cuts.set(r.starts, filled);
+      filled += r.starts.length;
+    }
+    cuts.set(t.local.starts, filled);
+    filled += t.local.starts.length;
+  }
+  const atoms = Float64Array.from(sortedDistinct(cuts, filled));
   const atomEnd = (i: number) => (i + 1 < atoms.length ? atoms[i + 1]! - 1 : IPV4_MAX);
 
   // 2. Remote signature of every atom: XOR of a hash of (map, decision) over all maps, via prefix-XOR of differences.

@@ -13,14 +13,13 @@ import type { Decider, DeciderIdentity } from './decision';
 import { IntervalSet, PORT_MAX, portDomain, type PortSet } from './interval-set';
 import { PortRegion } from './port-region';
 import type { CompiledRule, NsgLayer } from './side-policy';
-import { lastAtOrBelow } from './sorted-search';
+import { lastAtOrBelow, sortedDistinct } from './sorted-search';
 import { TrafficSet } from './traffic';
 
 export type Match = 'T' | 'M';
 
 /** Cuts of the port axis: atom i is [cuts[i], cuts[i+1] - 1] (the last one ends at 65535). */
 function portCuts(sets: readonly PortSet[]): number[] {
-  // Edges in a typed array, sorted and deduplicated: no set of boxed numbers (this runs for every table).
   let size = 1;
   for (const set of sets) size += 2 * set.intervalCount;
   const buf = new Int32Array(size);
@@ -31,10 +30,7 @@ function portCuts(sets: readonly PortSet[]): number[] {
       if (hi < PORT_MAX) buf[m++] = hi + 1;
     }
   }
-  const sorted = buf.subarray(0, m).sort();
-  const cuts: number[] = [];
-  for (let i = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) cuts.push(sorted[i]!);
-  return cuts;
+  return sortedDistinct(buf, m);
 }
 
 function atomRange(cuts: number[], lo: number, hi: number): [number, number] {

@@ -11,7 +11,7 @@ import type { DecisionStore, Decider } from './decision';
 import { SidePainter, type Match } from './side-painter';
 import { IPV4_MAX, type Ipv4Set } from './interval-set';
 import { IntPairMap } from './int-pair-map';
-import { lastAtOrBelow } from './sorted-search';
+import { lastAtOrBelow, sortedDistinct } from './sorted-search';
 import type { CompiledRule, SidePolicy } from './side-policy';
 import { DST, FALSE, SRC, TRUE, membershipKey, variable, type Membership, type Role } from './unknowns';
 
@@ -525,10 +525,7 @@ function evaluateCondition(c: NonNullable<Condition>, value: (v: number) => bool
 /** A condition that holds at every address pair. */
 const ALWAYS: NonNullable<Condition> = [true, true];
 
-/**
- * The remote cuts of one local key: address 0 and every edge of the remote segments of the rules
- * that may apply to it, sorted and distinct (in a typed array: this runs for every local key).
- */
+/** The remote cuts of one local key: address 0 and every edge of the remote segments of the rules that may apply to it. */
 function remoteCuts(
   rules: readonly CompiledRule[],
   localVector: readonly Membership[],
@@ -547,10 +544,7 @@ function remoteCuts(
       if (seg.hi < IPV4_MAX) buf[m++] = seg.hi + 1;
     }
   });
-  const sorted = buf.subarray(0, m).sort();
-  const starts: number[] = [];
-  for (let i = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) starts.push(sorted[i]!);
-  return starts;
+  return sortedDistinct(buf, m);
 }
 
 function addCut(cuts: Set<number>, lo: number, hi: number): void {

@@ -1,4 +1,4 @@
-/** Binary search over ascending numbers. */
+/** Ascending numbers: binary search, and sorting cut points. */
 
 /**
  * The index of the last entry of `sorted` (ascending) that is at most `x`; 0 when none is (callers
@@ -13,4 +13,15 @@ export function lastAtOrBelow(sorted: ArrayLike<number>, x: number): number {
     else hi = mid - 1;
   }
   return lo;
+}
+
+/**
+ * The distinct values among the first `count` entries of `values`, ascending (sorts `values` in
+ * place). Cut points go through a typed array: no set or sort of boxed numbers for every table.
+ */
+export function sortedDistinct(values: Float64Array | Int32Array, count: number): number[] {
+  const sorted = values.subarray(0, count).sort();
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]!);
+  return out;
 }
