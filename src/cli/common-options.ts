@@ -9,7 +9,7 @@ import { formatsOf, type CommandName } from '../render/registry';
 /** The help text of each shared option (test/unit/cli/common-options.test.ts holds every command to it). */
 export const COMMON_HELP = {
   format: 'report format',
-  output: 'write the result to <file> atomically instead of stdout (import: the snapshot, required)',
+  output: 'write the result to <file> (atomically) instead of stdout',
   force: 'replace <file> if it exists',
   serviceTags:
     'ServiceTags_Public JSON (or the Service Tag Discovery API response) that resolves service tags such as Storage.WestEurope',

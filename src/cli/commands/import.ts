@@ -29,8 +29,9 @@ export const registerImport: CommandRegistration = (program, ctx) => {
   addOptions(command, [...outputOptions(true), formatOption('import'), ...verbosityOptions()])
     .addHelpText(
       'after',
-      '\n--format prints the summary of the snapshot to stdout, as `aciseg summary` does (none by default).\n' +
-        'Warnings are stored in the snapshot whether or not --quiet hides them.\n' +
+      '\nThe result of import is the snapshot, so -o is required; --format prints the summary of the snapshot\n' +
+        'to stdout, as `aciseg summary` does (none by default). Warnings are stored in the snapshot\n' +
+        'whether or not --quiet hides them.\n' +
         '\nExamples:\n  aciseg import exports/ -o estate.snapshot.json\n' +
         '  aciseg import samples/hub-spoke -o hub-spoke.snapshot.json --format text\n' +
         '  az network nsg list -o json > nsgs.json && aciseg import nsgs.json vnets.json -o estate.snapshot.json\n',
