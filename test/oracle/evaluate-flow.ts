@@ -1,6 +1,6 @@
 /**
  * The brute-force oracle: evaluates ONE concrete flow by walking the snapshot's rules exactly as the
- * flow semantics specification (/work/briefs/semantics.md, quoted as "§n" below) says. It is written
+ * flow semantics specification (docs/semantics.md, quoted as "§n" below) says. It is written
  * independently of the optimized engine in src/policy so that the two can be compared: no interval
  * sets, no precompilation, no caching across calls. Obviously correct beats fast.
  *

@@ -146,7 +146,7 @@ export function rule(spec: RuleSpec): SecurityRule {
   };
 }
 
-/** The six default rules exactly as the API returns them (azure-semantics.md §1.3). */
+/** The six default rules exactly as the API returns them (docs/semantics.md §2). */
 export function defaultRules(): SecurityRule[] {
   const d = (
     name: string,
