@@ -24,7 +24,11 @@ let tmp: string;
 let app: string;
 
 function run(cmd: string, args: string[], cwd: string): string {
-  const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    npm_config_update_notifier: 'false',
+    npm_config_fund: 'false',
+  };
   delete env.NODE_PATH; // the scratch project must find aciseg and its dependencies on its own
   delete env.NODE_OPTIONS;
   return execFileSync(cmd, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
