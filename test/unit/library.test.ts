@@ -94,6 +94,19 @@ describe('library API', () => {
     );
   });
 
+  it('has every function the Library section of README names', () => {
+    const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8');
+    const section = readme.split(/^## Library$/m)[1]?.split(/^## /m)[0] ?? '';
+    const table = section
+      .split('\n')
+      .filter((l) => l.startsWith('| `'))
+      .join('\n');
+    const named = [...table.matchAll(/`(\w+)\(/g)].map((m) => m[1] as string);
+    expect(named.length).toBeGreaterThan(15);
+    const exports = aciseg as unknown as Record<string, unknown>;
+    expect(named.filter((n) => typeof exports[n] !== 'function')).toEqual([]);
+  });
+
   it('reads protocol and ports the way the commands and intent files write them', () => {
     const q = { from: 'Internet', to: 'vnet-app/snet-aci-web' };
     expect(aciseg.explain(engine, { ...q, protocol: 'TCP', ports: '22' }).verdict).toBe(
