@@ -1,6 +1,6 @@
 /**
  * Intent files (YAML or JSON): `require` lists flows that must stay allowed, `forbid` flows that must
- * stay denied. `checkIntent` evaluates every entry with `explain` (DESIGN.md "Intent file").
+ * stay denied. `checkIntent` evaluates every entry with `explain` (docs/semantics.md §9).
  */
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
