@@ -1,11 +1,20 @@
 /** `aciseg check`: evaluates an intent file; exit code 1 when any entry fails. */
 import * as path from 'node:path';
 import { Option } from 'commander';
-import { checkIntent, IntentError, parseIntent } from '../../analyze/intent';
+import {
+  checkIntent,
+  inFileOrder,
+  IntentError,
+  isCalendarDate,
+  parseIntent,
+  type CheckReport,
+} from '../../analyze/intent';
 import { ExitCode, UsageError } from '../../errors';
 import { checkReportJson, renderCheckText } from '../../render/check';
+import { printable } from '../../render/summary';
 import { loadEngine } from '../engine-input';
 import { failWith, readTextFile } from '../files';
+import type { Diagnostic } from '../../diagnostics';
 import type { CommandRegistration } from '../program';
 
 interface CheckOptions {
@@ -13,6 +22,7 @@ interface CheckOptions {
   format: 'text' | 'json';
   serviceTags?: string;
   today?: string;
+  allowEmpty?: boolean;
 }
 
 /** Registers `check`. */
@@ -30,6 +40,7 @@ export const registerCheck: CommandRegistration = (program, ctx) => {
         'date (YYYY-MM-DD) that decides which entries have expired; default: today',
       ).argParser((v) => v),
     )
+    .option('--allow-empty', 'accept an intent file with no entries (otherwise an input error)')
     .addHelpText(
       'after',
       `
@@ -48,8 +59,10 @@ Intent file:
       protocol: tcp
       ports: "22"
 
-An expired entry (expires before today) is reported but no longer fails the check.
-Exit codes: 0 all entries pass, 1 an entry fails, 2 bad input.
+An expired entry (expires before today) is reported and counted apart but no longer fails the
+check. An intent file with no entries is an error unless --allow-empty is given. Every bad entry
+is reported (file, JSON path, code), not only the first.
+Exit codes: 0 all entries in force pass, 1 an entry fails, 2 bad input.
 
 Examples:
   aciseg check estate.json --intent intent.yaml
@@ -58,25 +71,30 @@ Examples:
     )
     .action((snapshotFile: string, options: CheckOptions) => {
       const today = options.today ?? new Date().toISOString().slice(0, 10);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(today))
-        throw new UsageError('--today must be a date written YYYY-MM-DD');
+      if (!isCalendarDate(today))
+        throw new UsageError(`--today must be a real date written YYYY-MM-DD, not ${JSON.stringify(today)}`);
       const parsed = parseIntent(
         readTextFile(path.resolve(ctx.io.cwd, options.intent), options.intent),
         options.intent,
+        { allowEmpty: options.allowEmpty ?? false },
       );
-      if (!parsed.ok) failWith(parsed.diagnostics);
+      // Entries with no problem of their own still get their endpoints checked, so every bad
+      // entry is reported at once.
+      const problems: Diagnostic[] = parsed.ok ? [] : [...parsed.diagnostics];
+      if (problems.length > 0 && parsed.entries.length === 0) failWith(problems);
       const engine = loadEngine(snapshotFile, { serviceTags: options.serviceTags }, ctx.io);
-      let report;
+      let report: CheckReport | null = null;
       try {
         report = checkIntent(engine, parsed.entries, today, options.intent);
       } catch (e) {
-        if (e instanceof IntentError) failWith(e.diagnostics);
-        throw e;
+        if (!(e instanceof IntentError)) throw e;
+        problems.push(...e.diagnostics);
       }
+      if (problems.length > 0 || report === null) failWith(inFileOrder(problems));
       for (const r of report.results) {
         if (r.expired)
           ctx.io.stderr(
-            `warning: intent entry ${r.name} expired on ${parsed.entries.find((e) => e.name === r.name)?.expires}; it no longer gates\n`,
+            `${printable(`warning: intent entry ${r.name} expired on ${r.expires}; it no longer gates`)}\n`,
           );
       }
       ctx.io.stdout(
