@@ -2,7 +2,7 @@
  * Intent files (YAML or JSON): `require` lists flows that must stay allowed, `forbid` flows that must
  * stay denied. `checkIntent` evaluates every entry with `explain` (DESIGN.md "Intent file").
  */
-import { parseDocument } from 'yaml';
+import { Parser, parseDocument, type CST } from 'yaml';
 import { z } from 'zod';
 import { diagnostic, jsonPath, type Diagnostic } from '../diagnostics';
 import { zodIssuesToDiagnostics } from '../model/snapshot-codec';
@@ -140,6 +140,10 @@ function readYaml(
     diagnostics: [diagnostic('NOT_JSON', message, file, null)],
   });
   try {
+    // Composing a deep document recurses, and a deep stack can abort Node outright (V8 fails to
+    // compile a regular expression there): measure the nesting first, without recursion.
+    if (nestingDepth(text) > MAX_NESTING)
+      return fail(`nested more than ${MAX_NESTING} levels deep (a resource limit; an intent file needs 4)`);
     // Known tags (!!binary, !!set, !!omap, !!timestamp) stay unresolved: an intent file is plain data.
     const doc = parseDocument(text, {
       uniqueKeys: true,
@@ -149,24 +153,20 @@ function readYaml(
     });
     const problems = [...doc.errors, ...doc.warnings];
     if (problems.length > 0) {
-      return {
-        ok: false,
-        diagnostics: problems.map((e) => {
-          const where = e.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
-          return diagnostic(
-            'NOT_JSON',
-            `not valid YAML or JSON${where}: ${e.message.split('\n')[0]}`,
-            file,
-            null,
-          );
-        }),
-      };
+      const messages = problems.map((e) => {
+        const where = e.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
+        return `not valid YAML or JSON${where}: ${e.message.split('\n')[0]}`;
+      });
+      const shown = messages.slice(0, MAX_SYNTAX_ERRORS);
+      if (messages.length > shown.length)
+        shown.push(`${messages.length - shown.length} more YAML problems not shown`);
+      return { ok: false, diagnostics: shown.map((m) => diagnostic('NOT_JSON', m, file, null)) };
     }
     return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown };
   } catch (e) {
-    if (e instanceof ReferenceError && /alias/i.test(e.message))
+    if (e instanceof ReferenceError && /Excessive alias count/.test(e.message))
       return fail(
-        `too many YAML alias expansions (more than ${MAX_ALIAS_COUNT}, a resource limit against alias bombs): ${e.message}`,
+        `too many YAML alias expansions (more than ${MAX_ALIAS_COUNT}, a resource limit against alias bombs)`,
       );
     if (e instanceof RangeError) return fail('the YAML is nested too deeply to read (a resource limit)');
     if (e instanceof Error) return fail(`cannot read the YAML: ${e.message.split('\n')[0]}`);
@@ -176,6 +176,26 @@ function readYaml(
 
 /** At most this many alias expansions (the yaml package's measure) before reading stops. */
 const MAX_ALIAS_COUNT = 100;
+/** Deepest nesting of collections read. */
+const MAX_NESTING = 64;
+/** YAML syntax problems listed (a broken file can have one per character). */
+const MAX_SYNTAX_ERRORS = 20;
+
+/** The deepest nesting of collections in the YAML's syntax tree, walked with an explicit stack. */
+function nestingDepth(text: string): number {
+  let deepest = 0;
+  const stack: [CST.Token | undefined, number][] = [];
+  for (const token of new Parser().parse(text)) stack.push([token, 0]);
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [token, depth] = top;
+    if (token === undefined) continue;
+    deepest = Math.max(deepest, depth);
+    if (token.type === 'document') stack.push([token.value, depth + 1]);
+    else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection')
+      for (const item of token.items) stack.push([item.key ?? undefined, depth + 1], [item.value, depth + 1]);
+  }
+  return deepest;
+}
 
 /** One entry, checked on its own; its problems are appended to `problems` and null returned. */
 function readEntry(
