@@ -202,6 +202,26 @@ describe('parseIntent never throws', () => {
       }
   });
 
+  it('anchors and aliases within the limit are read as their values', () => {
+    const r = parseIntent(
+      [
+        'require:',
+        '  - {name: out, from: &web web, to: Internet, protocol: tcp, ports: &https "443"}',
+        'forbid:',
+        '  - {name: in, from: Internet, to: *web, protocol: tcp, ports: *https}',
+        '',
+      ].join('\n'),
+      FILE,
+    );
+    expect(r).toMatchObject({
+      ok: true,
+      entries: [
+        { name: 'out', from: 'web', portsText: '443' },
+        { name: 'in', to: 'web', portsText: '443' },
+      ],
+    });
+  });
+
   it('nesting up to the limit is read', () => {
     const value = JSON.stringify({ require: [{ name: JSON.parse(`${'['.repeat(60)}${']'.repeat(60)}`) }] });
     const r = parseIntent(value, FILE);
