@@ -81,7 +81,10 @@ export function isCalendarDate(text: string): boolean {
   return day <= days;
 }
 
-/** Parses intent text (YAML, which includes JSON); every problem comes back with its JSON path. */
+/**
+ * Parses intent text (YAML, which includes JSON); every problem of every entry comes back with its
+ * JSON path. A file with no entries is an error unless `allowEmpty`.
+ */
 export function parseIntent(text: string, file: string, options: IntentParseOptions = {}): IntentParse {
   const read = readYaml(text, file);
   if (!read.ok) return { ok: false, diagnostics: read.diagnostics, entries: [] };
@@ -127,9 +130,8 @@ export function parseIntent(text: string, file: string, options: IntentParseOpti
 }
 
 /**
- * YAML text to plain data. Syntax errors, YAML warnings (an unresolved tag such as `!!js/function`),
- * a top level that is not a mapping and the yaml package's resource limits (alias expansion, nesting
- * depth) are all input errors naming the file.
+ * YAML text to plain data. Syntax errors, YAML warnings (an unresolved tag such as `!!js/function`)
+ * and resource limits (alias expansion, nesting depth) are input errors naming the file.
  */
 function readYaml(
   text: string,
