@@ -9,7 +9,7 @@ import { zodIssuesToDiagnostics } from '../model/snapshot-codec';
 import { IntervalSet, portDomain, type PortSet } from '../policy/interval-set';
 import type { PolicyEngine } from '../policy/engine';
 import { parsePortRange } from '../policy/ports';
-import { EndpointError, resolveEndpoint } from './endpoints';
+import { EndpointError, resolveEndpointOrThrow } from './endpoints';
 import { explain, type Explanation, type QueryProtocol, type Verdict } from './explain';
 
 const PROTOCOLS: Record<string, QueryProtocol> = { tcp: 'Tcp', udp: 'Udp', icmp: 'Icmp', '*': '*', any: '*' };
@@ -183,12 +183,14 @@ export function checkIntent(
   const results: CheckResult[] = entries.map((e) => {
     let explanation: Explanation;
     try {
-      const from = resolveEndpoint(engine.index, e.from);
-      const to = resolveEndpoint(engine.index, e.to);
+      const from = resolveEndpointOrThrow(engine.index, e.from);
+      const to = resolveEndpointOrThrow(engine.index, e.to);
       explanation = explain(engine, from, to, e.protocol, e.ports);
     } catch (err) {
       if (err instanceof EndpointError)
-        throw new IntentError([diagnostic('INVALID_VALUE', `${e.name}: ${err.message}`, file, e.path)]);
+        throw new IntentError([
+          diagnostic(err.diagnostic?.code ?? 'INVALID_VALUE', `${e.name}: ${err.message}`, file, e.path),
+        ]);
       throw err;
     }
     const expired = e.expires !== null && e.expires < today;

@@ -2,7 +2,7 @@
 import { Option } from 'commander';
 import { EndpointError, resolveEndpoint } from '../../analyze/endpoints';
 import { explain, type QueryProtocol } from '../../analyze/explain';
-import { UsageError } from '../../errors';
+import { InputError, UsageError } from '../../errors';
 import { IntervalSet, portDomain } from '../../policy/interval-set';
 import { renderExplanationText } from '../../render/explain';
 import { loadEngine } from '../engine-input';
@@ -59,15 +59,26 @@ Examples:
       if (protocol !== 'Icmp' && options.port === undefined)
         throw new UsageError('--port is required unless --protocol icmp');
       const engine = loadEngine(snapshotFile, { serviceTags: options.serviceTags }, ctx.io);
+      const from = resolveEndpoint(engine.index, options.from);
+      const to = resolveEndpoint(engine.index, options.to);
+      if (!from.ok || !to.ok) {
+        const bad = (
+          [
+            ['--from', from],
+            ['--to', to],
+          ] as const
+        ).flatMap(([flag, r]) =>
+          r.ok ? [] : [{ ...r.diagnostic, message: `${flag}: ${r.diagnostic.message}` }],
+        );
+        throw new InputError(bad.map((d) => d.message).join('\n'), bad);
+      }
       let result;
       try {
-        const from = resolveEndpoint(engine.index, options.from);
-        const to = resolveEndpoint(engine.index, options.to);
         const ports =
           protocol === 'Icmp' || options.port === undefined
             ? null
             : IntervalSet.range(portDomain, options.port, options.port);
-        result = explain(engine, from, to, protocol, ports);
+        result = explain(engine, from.endpoint, to.endpoint, protocol, ports);
       } catch (e) {
         if (e instanceof EndpointError) throw new UsageError(e.message);
         throw e;
