@@ -28,7 +28,7 @@ export const registerExplain: CommandRegistration = (program, ctx) => {
     .argument('<snapshot>', 'snapshot file written by aciseg import')
     .requiredOption(
       '--from <endpoint>',
-      'source: resource ID, container group name, vnet/subnet, IPv4 address or CIDR, or a tag (Internet, VirtualNetwork, AzureLoadBalancer, *)',
+      'source: a tag (Internet, VirtualNetwork, AzureLoadBalancer, *), resource ID, container group (name or cg:<name>), vnet/subnet, IPv4 address or CIDR',
     )
     .requiredOption('--to <endpoint>', 'destination, in the same forms as --from')
     .option('--port <n>', 'destination port (required unless --protocol icmp)', parsePortOption)
