@@ -42,6 +42,8 @@ export const diagnosticCodes = {
   UNKNOWN_VALUE: 'warning',
   CONFLICTING_FIELDS: 'warning',
   INCOMPLETE_LIST: 'warning',
+  // Live collection
+  SUBSCRIPTION_UNREADABLE: 'warning',
 } as const satisfies Record<string, Severity>;
 
 export type DiagnosticCode = keyof typeof diagnosticCodes;
