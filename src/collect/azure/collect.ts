@@ -48,10 +48,17 @@ export interface CollectResult {
 }
 
 export async function collectAzure(request: CollectRequest): Promise<CollectResult> {
+  // One failure ends the run: stop the requests still under way instead of leaving them behind.
+  const stop = new AbortController();
+  const forward = (): void => stop.abort();
+  request.signal.addEventListener('abort', forward);
   try {
-    return await collect(request);
+    return await collect({ ...request, signal: stop.signal });
   } catch (e) {
+    stop.abort();
     throw explain(e, request);
+  } finally {
+    request.signal.removeEventListener('abort', forward);
   }
 }
 
