@@ -111,6 +111,11 @@ export class FakeArm {
     );
   }
 
+  /** Changes what the subscriptions list returns (undefined: the subscriptions of the resources). */
+  setSubscriptions(ids: string[] | undefined): void {
+    this.options.subscriptions = ids;
+  }
+
   async start(): Promise<string> {
     this.server = https.createServer(
       { key: fs.readFileSync(this.cert.keyFile), cert: fs.readFileSync(this.cert.certFile) },
