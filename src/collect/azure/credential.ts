@@ -23,7 +23,8 @@ export class AuthenticationFailure extends EnvironmentError {}
 const DEFAULT_CHAIN =
   'DefaultAzureCredential tried, in order: environment variables (AZURE_TENANT_ID, AZURE_CLIENT_ID with ' +
   'AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH), workload identity (AZURE_FEDERATED_TOKEN_FILE), ' +
-  'managed identity, Azure CLI (az login), Azure PowerShell, Azure Developer CLI';
+  'managed identity, Visual Studio Code, Azure CLI (az login), Azure PowerShell, Azure Developer CLI ' +
+  '(AZURE_TOKEN_CREDENTIALS=dev, prod or one credential name narrows this)';
 
 const WHAT_TO_DO =
   'On a laptop: run `az login` (with `--tenant` if needed). In CI: sign in first (GitHub Actions: azure/login ' +
@@ -36,10 +37,17 @@ export function chooseCredential(env: NodeJS.ProcessEnv, target: AzureTarget): C
   if (token !== undefined && token !== '') {
     return { credential: staticTokenCredential(token), source: TOKEN_VARIABLE };
   }
-  return {
-    credential: explainingFailures(new DefaultAzureCredential({ authorityHost: target.authorityHost })),
-    source: 'DefaultAzureCredential',
-  };
+  let chain: DefaultAzureCredential;
+  try {
+    chain = new DefaultAzureCredential({ authorityHost: target.authorityHost });
+  } catch (e) {
+    // e.g. an AZURE_TOKEN_CREDENTIALS value it does not know
+    throw new AuthenticationFailure(
+      `cannot set up DefaultAzureCredential: ${firstLine((e as Error).message)}`,
+    );
+  }
+  const narrowed = env['AZURE_TOKEN_CREDENTIALS']?.trim();
+  return { credential: explainingFailures(chain, narrowed || undefined), source: 'DefaultAzureCredential' };
 }
 
 /** A credential that hands out one fixed token, valid until its JWT `exp` (or for an hour when unreadable). */
@@ -62,26 +70,30 @@ function jwtExpiry(token: string): number | null {
 }
 
 /** Wraps a credential so that failing to get a token becomes an AuthenticationFailure people can act on. */
-function explainingFailures(inner: TokenCredential): TokenCredential {
+function explainingFailures(inner: TokenCredential, narrowedTo?: string): TokenCredential {
   return {
     getToken: async (scopes, options) => {
       try {
         return await inner.getToken(scopes, options);
       } catch (e) {
-        throw signInFailure(e);
+        throw signInFailure(e, narrowedTo);
       }
     },
   };
 }
 
 /** The message for a DefaultAzureCredential failure: the chain tried, each source's reason, what to do. */
-export function signInFailure(error: unknown): AuthenticationFailure {
+export function signInFailure(error: unknown, narrowedTo?: string): AuthenticationFailure {
   const reasons = (error as { errors?: unknown[] }).errors;
   const lines = Array.isArray(reasons)
     ? reasons.map((r) => `  - ${firstLine(r instanceof Error ? `${r.name}: ${r.message}` : String(r))}`)
     : [`  - ${firstLine(error instanceof Error ? error.message : String(error))}`];
+  const tried =
+    narrowedTo === undefined
+      ? DEFAULT_CHAIN
+      : `DefaultAzureCredential tried what AZURE_TOKEN_CREDENTIALS=${narrowedTo} leaves of its chain`;
   return new AuthenticationFailure(
-    `could not get an Azure access token. ${DEFAULT_CHAIN}; none gave a token:\n${lines.join('\n')}\n${WHAT_TO_DO}`,
+    `could not get an Azure access token. ${tried}; none gave a token:\n${lines.join('\n')}\n${WHAT_TO_DO}`,
   );
 }
 

@@ -51,14 +51,16 @@ describe('collect --engine resource-graph', () => {
 
   test('429 then success, and 500 then success, on a Resource Graph page', async () => {
     h.fake.faults.push({
-      match: (m, p) => m === 'POST' && p.toLowerCase().includes('resourcegraph') && graphBodies(h).length === 2,
+      match: (m, p) =>
+        m === 'POST' && p.toLowerCase().includes('resourcegraph') && graphBodies(h).length === 2,
       times: 1,
       status: 429,
       headers: { 'retry-after': '1', 'x-ms-user-quota-remaining': '0' },
       body: { error: { code: 'RateLimiting' } },
     });
     h.fake.faults.push({
-      match: (m, p) => m === 'POST' && p.toLowerCase().includes('resourcegraph') && graphBodies(h).length === 4,
+      match: (m, p) =>
+        m === 'POST' && p.toLowerCase().includes('resourcegraph') && graphBodies(h).length === 4,
       times: 1,
       status: 500,
       body: { error: { code: 'InternalServerError' } },
