@@ -100,3 +100,22 @@ export async function importAsFile(
 export function filesIn(dir: string): string[] {
   return fs.readdirSync(dir).sort();
 }
+
+/**
+ * `../shared/external` beside the checkout; from a git worktree, beside its main checkout (the
+ * `.git` file names it). Null when absent (a fresh clone without shared data).
+ */
+export function sharedExternal(): string | null {
+  const root = path.resolve(__dirname, '../../..');
+  const candidates = [path.resolve(root, '../shared/external')];
+  try {
+    const gitdir = /^gitdir: (.*)$/m.exec(fs.readFileSync(path.join(root, '.git'), 'utf8'))?.[1];
+    if (gitdir !== undefined) {
+      const main = path.dirname(gitdir.replace(/[\\/]worktrees[\\/][^\\/]+[\\/]?$/, ''));
+      candidates.push(path.resolve(main, '../shared/external'));
+    }
+  } catch {
+    // .git is a directory (a normal clone): the first candidate is the one
+  }
+  return candidates.find((c) => fs.existsSync(c)) ?? null;
+}
