@@ -21,8 +21,8 @@ import type { CommandRegistration } from '../program';
 import { describeCounts } from './import';
 
 interface CollectOptions {
-  subscription: string[];
-  resourceGroup: string[];
+  subscription?: string[];
+  resourceGroup?: string[];
   engine?: EngineName;
   cloud: CloudName;
   armEndpoint?: string;
@@ -42,7 +42,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RESOURCE_GROUP = /^[\p{L}\p{N}_\-.()]{1,90}$/u;
 
 function repeatable(check: (v: string) => string) {
-  return (value: string, previous: string[]): string[] => [...previous, check(value)];
+  return (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), check(value)];
 }
 
 function subscriptionId(value: string): string {
@@ -83,7 +83,6 @@ export const registerCollect: CommandRegistration = (program, ctx) => {
       '--subscription <id>',
       'subscription to read (repeatable; default: every one the identity can read)',
       repeatable(subscriptionId),
-      [],
     )
     .option(
       '--resource-group <name>',
@@ -174,8 +173,8 @@ Examples:
           target: azure,
           credential: chooseCredential(process.env, azure),
           transport: { ca, retry: { ...DEFAULT_RETRY, maxRetries: options.maxRetries }, onAttempt },
-          subscriptions: options.subscription,
-          resourceGroups: options.resourceGroup,
+          subscriptions: options.subscription ?? [],
+          resourceGroups: options.resourceGroup ?? [],
           engine: options.engine,
           concurrency: options.concurrency,
           signal: controller.signal,
