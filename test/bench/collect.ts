@@ -143,7 +143,7 @@ async function main(): Promise<void> {
         '/usr/bin/time',
         [
           '-f',
-          'BENCH %e s %M KB',
+          'BENCH %e s %M KB %U %S',
           process.execPath,
           'dist/cli/main.js',
           'collect',
@@ -156,7 +156,7 @@ async function main(): Promise<void> {
         ],
         { ...process.env, ACISEG_ACCESS_TOKEN: TOKEN, NODE_EXTRA_CA_CERTS: cert.certFile },
       );
-      const m = /BENCH ([\d.]+) s (\d+) KB/.exec(result.stderr);
+      const m = /BENCH ([\d.]+) s (\d+) KB ([\d.]+) ([\d.]+)/.exec(result.stderr);
       if (result.code !== 0 || m === null)
         throw new Error(`${engine} failed (${result.code}): ${result.stderr.slice(-2000)}`);
       const snapshot = JSON.parse(fs.readFileSync(out, 'utf8')) as Record<string, unknown[]>;
@@ -164,6 +164,7 @@ async function main(): Promise<void> {
         JSON.stringify({
           engine,
           seconds: Number(m[1]),
+          cpuSeconds: Math.round((Number(m[3]) + Number(m[4])) * 10) / 10,
           peakMb: Math.round(Number(m[2]) / 1024),
           requests: fake.requests.length,
           snapshotMb: Math.round(fs.statSync(out).size / 1e5) / 10,

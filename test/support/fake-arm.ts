@@ -80,13 +80,18 @@ export interface FakeArmOptions {
 }
 
 const GRAPH_PATH = '/providers/microsoft.resourcegraph/resources';
+/** A top-level resource ID, lower-cased: subscription, resource group, provider/type. */
+const TOP_LEVEL = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/([^/]+\/[^/]+)\/[^/]+$/;
 
 export class FakeArm {
   readonly requests: RecordedRequest[] = [];
   readonly faults: Fault[] = [];
   private server: https.Server | null = null;
   private byParent = new Map<string, Json[]>();
+  /** Top-level resources by `sub|type` and `sub|rg|type` (lower-cased), in ID order. */
+  private byScope = new Map<string, Json[]>();
   private sorted: Json[] = [];
+  private graphCache: { key: string; rows: Json[] } | null = null;
   endpoint = '';
 
   constructor(
@@ -109,6 +114,18 @@ export class FakeArm {
     this.sorted = [...resources].sort((a, b) =>
       compare(String(a['id']).toLowerCase(), String(b['id']).toLowerCase()),
     );
+    this.byScope = new Map();
+    this.graphCache = null;
+    for (const r of this.sorted) {
+      const m = TOP_LEVEL.exec(String(r['id']).toLowerCase());
+      if (m === null) continue;
+      const [, sub, rg, type] = m;
+      for (const key of [`${sub}|${type}`, `${sub}|${rg}|${type}`]) {
+        const list = this.byScope.get(key) ?? [];
+        list.push(r);
+        this.byScope.set(key, list);
+      }
+    }
   }
 
   /** Changes what the subscriptions list returns (undefined: the subscriptions of the resources). */
@@ -213,13 +230,7 @@ export class FakeArm {
     let items: Json[];
     if (wide !== null) {
       const [, sub, rg, type] = wide;
-      items = this.sorted.filter((r) => {
-        const m =
-          /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/([^/]+\/[^/]+)\/[^/]+$/.exec(
-            String(r['id']).toLowerCase(),
-          );
-        return m !== null && m[1] === sub && m[3] === type && (rg === undefined || m[2] === rg);
-      });
+      items = this.byScope.get(rg === undefined ? `${sub}|${type}` : `${sub}|${rg}|${type}`) ?? [];
     } else {
       if (!/^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\//.test(lower)) return notFound(lower);
       items = this.byParent.get(lower) ?? [];
@@ -252,19 +263,23 @@ export class FakeArm {
     const groups = [...(/resourceGroup in~ \(([^)]*)\)/.exec(query)?.[1] ?? '').matchAll(/'([^']*)'/g)].map(
       (m) => (m[1] as string).toLowerCase(),
     );
-    const rows = this.sorted
-      .filter((r) => {
-        const id = String(r['id']).toLowerCase();
-        const m =
-          /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/([^/]+\/[^/]+)\/[^/]+$/.exec(id);
-        return (
-          m !== null &&
-          subs.has(m[1] as string) &&
-          types.includes(m[3] as string) &&
-          (groups.length === 0 || groups.includes(m[2] as string))
-        );
-      })
-      .map(graphRow);
+    // Pages of one query ask for the same rows: compute them once.
+    const key = JSON.stringify([[...subs], types, groups]);
+    if (this.graphCache?.key !== key) {
+      const picked = this.sorted
+        .filter((r) => {
+          const m = TOP_LEVEL.exec(String(r['id']).toLowerCase());
+          return (
+            m !== null &&
+            subs.has(m[1] as string) &&
+            types.includes(m[3] as string) &&
+            (groups.length === 0 || groups.includes(m[2] as string))
+          );
+        })
+        .map(graphRow);
+      this.graphCache = { key, rows: picked };
+    }
+    const rows = this.graphCache.rows;
     const options = (request['options'] as Json | undefined) ?? {};
     const top = this.options.graphPageSize ?? Number(options['$top'] ?? 100);
     const start = Number(options['$skipToken'] ?? 0);

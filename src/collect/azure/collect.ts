@@ -99,6 +99,7 @@ async function collect(request: CollectRequest): Promise<CollectResult> {
   const refused = new Set(failures.map((f) => f.subscriptionId));
   const keep = (r: JsonObject): boolean => !refused.has(subscriptionOf(r['id']) ?? '');
   const resources = output.resources.filter(keep).map((value) => ({ key: sortKey(value), value }));
+  output.resources.length = 0; // only `resources` holds them now, so each can go once normalized
   resources.sort((a, b) => compare(a.key, b.key));
 
   const builder = new SnapshotBuilder();
