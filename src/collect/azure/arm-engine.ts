@@ -23,6 +23,12 @@ import { armClientOptions } from './pipeline';
 
 type Pages = AsyncIterableIterator<unknown[]>;
 
+/** The network operations that list over a subscription (`listAll`) or a resource group (`list`). */
+interface Lists {
+  listAll(options: { abortSignal: AbortSignal }): { byPage(): Pages };
+  list(resourceGroup: string, options: { abortSignal: AbortSignal }): { byPage(): Pages };
+}
+
 interface ListCall {
   /** For progress lines, plural. */
   what: string;
@@ -58,52 +64,20 @@ async function collectSubscription(
   const network = new NetworkManagementClient(input.credential, subscriptionId, options);
   const aci = new ContainerInstanceManagementClient(input.credential, subscriptionId, options);
   const o = { abortSignal: input.signal };
-  const byGroup =
-    <T>(all: () => T, one: (rg: string) => T) =>
-    (rg: string | null) =>
-      rg === null ? all() : one(rg);
+  const listed = (what: string, ops: Lists): ListCall => ({
+    what,
+    pages: (rg) => (rg === null ? ops.listAll(o) : ops.list(rg, o)).byPage(),
+  });
   const calls: ListCall[] = [
-    {
-      what: 'virtual network',
-      pages: byGroup(
-        () => network.virtualNetworks.listAll(o).byPage(),
-        (rg) => network.virtualNetworks.list(rg, o).byPage(),
-      ),
-    },
-    {
-      what: 'network security group',
-      pages: byGroup(
-        () => network.networkSecurityGroups.listAll(o).byPage(),
-        (rg) => network.networkSecurityGroups.list(rg, o).byPage(),
-      ),
-    },
-    {
-      what: 'route table',
-      pages: byGroup(
-        () => network.routeTables.listAll(o).byPage(),
-        (rg) => network.routeTables.list(rg, o).byPage(),
-      ),
-    },
-    {
-      what: 'application security group',
-      pages: byGroup(
-        () => network.applicationSecurityGroups.listAll(o).byPage(),
-        (rg) => network.applicationSecurityGroups.list(rg, o).byPage(),
-      ),
-    },
-    {
-      what: 'network profile',
-      pages: byGroup(
-        () => network.networkProfiles.listAll(o).byPage(),
-        (rg) => network.networkProfiles.list(rg, o).byPage(),
-      ),
-    },
+    listed('virtual network', network.virtualNetworks),
+    listed('network security group', network.networkSecurityGroups),
+    listed('route table', network.routeTables),
+    listed('application security group', network.applicationSecurityGroups),
+    listed('network profile', network.networkProfiles),
     {
       what: 'container group',
-      pages: byGroup(
-        () => aci.containerGroups.list(o).byPage(),
-        (rg) => aci.containerGroups.listByResourceGroup(rg, o).byPage(),
-      ),
+      pages: (rg) =>
+        (rg === null ? aci.containerGroups.list(o) : aci.containerGroups.listByResourceGroup(rg, o)).byPage(),
     },
   ];
   const groups: (string | null)[] = input.resourceGroups.length === 0 ? [null] : [...input.resourceGroups];
