@@ -86,6 +86,9 @@ const TOP_LEVEL = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers
 export class FakeArm {
   readonly requests: RecordedRequest[] = [];
   readonly faults: Fault[] = [];
+  /** Requests being answered now, and the most at once since the last reset. */
+  inFlight = 0;
+  maxInFlight = 0;
   private server: https.Server | null = null;
   private byParent = new Map<string, Json[]>();
   /** Top-level resources by `sub|type` and `sub|rg|type` (lower-cased), in ID order. */
@@ -141,7 +144,10 @@ export class FakeArm {
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
+          this.inFlight++;
+          this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
           const answer = (): void => {
+            this.inFlight--;
             const { status, headers, body } = this.answer(
               req.method ?? 'GET',
               req.url ?? '/',

@@ -43,6 +43,30 @@ describe('collect in its own process', () => {
     expect(filesIn(h.dir)).toContain('spawned.json');
   });
 
+  test('--concurrency bounds how many subscriptions are read at once', async () => {
+    h.fake.maxInFlight = 0;
+    const many = Array.from(
+      { length: 6 },
+      (_, i) => `00000000-0000-0000-0003-${String(i).padStart(12, '0')}`,
+    );
+    const out = path.join(h.dir, 'bounded.json');
+    const run = runAciseg(h, [
+      'collect',
+      '--arm-endpoint',
+      h.fake.endpoint,
+      '--engine',
+      'arm',
+      '--concurrency',
+      '3',
+      ...many.flatMap((s) => ['--subscription', s]),
+      '-o',
+      out,
+    ]);
+    expect(await run.done).toBe(0);
+    // Within a subscription the lists are read one after another, so requests at once = subscriptions at once.
+    expect(h.fake.maxInFlight).toBe(3);
+  });
+
   test('Ctrl-C during collection: exit 3, and no output or temp file is left', async () => {
     const before = filesIn(h.dir);
     const out = path.join(h.dir, 'interrupted.json');
