@@ -87,6 +87,8 @@ export class FakeArm {
   readonly requests: RecordedRequest[] = [];
   readonly faults: Fault[] = [];
   /** Requests being answered now, and the most at once since the last reset. */
+  /** Subscriptions Resource Graph leaves out silently (as it does for those the identity cannot read). */
+  readonly invisible = new Set<string>();
   inFlight = 0;
   maxInFlight = 0;
   private server: https.Server | null = null;
@@ -263,6 +265,13 @@ export class FakeArm {
       ((request['subscriptions'] as string[] | undefined) ?? []).map((s) => s.toLowerCase()),
     );
     const query = String(request['query'] ?? '');
+    if (query.startsWith('resourcecontainers')) {
+      const shown = [...subs].filter((s) => !this.invisible.has(s)).sort(compare);
+      return this.graphPage(
+        request,
+        shown.map((s) => ({ id: `/subscriptions/${s}`, subscriptionId: s })),
+      );
+    }
     const types = [...(/type in~ \(([^)]*)\)/.exec(query)?.[1] ?? '').matchAll(/'([^']*)'/g)].map(
       (m) => m[1],
     );
@@ -285,7 +294,10 @@ export class FakeArm {
         .map(graphRow);
       this.graphCache = { key, rows: picked };
     }
-    const rows = this.graphCache.rows;
+    return this.graphPage(request, this.graphCache.rows);
+  }
+
+  private graphPage(request: Json, rows: readonly Json[]): { status: number; body: unknown } {
     const options = (request['options'] as Json | undefined) ?? {};
     const top = this.options.graphPageSize ?? Number(options['$top'] ?? 100);
     const start = Number(options['$skipToken'] ?? 0);

@@ -192,7 +192,7 @@ Examples:
       if (options.strict && failures.length > 0) {
         throw new EnvironmentError(
           `--strict: Azure refused ${failures.length === 1 ? 'a subscription' : `${failures.length} subscriptions`} ` +
-            `(${failures.map((f) => `${f.subscriptionId}: HTTP ${f.status} ${f.reason}`).join('; ')}); nothing was written`,
+            `(${failures.map((f) => `${f.subscriptionId}: ${f.reason}`).join('; ')}); nothing was written`,
         );
       }
       if (!options.quiet)

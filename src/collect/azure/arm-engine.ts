@@ -12,6 +12,7 @@ import {
   isSubscriptionRefusal,
   isUnregisteredProvider,
   plural,
+  refusal,
   requestFailure,
   type EngineInput,
   type EngineOutput,
@@ -46,7 +47,7 @@ export async function collectWithArm(input: EngineInput): Promise<EngineOutput> 
       const f = requestFailure(e);
       if (f === null || !isSubscriptionRefusal(f)) throw e;
       // Part of a subscription is worse than none: a missing NSG reads as "no NSG = allow".
-      failures.push({ subscriptionId, status: f.status as number, reason: f.code ?? f.message });
+      failures.push(refusal(subscriptionId, f));
       input.events.progress(`${subscriptionId}: skipped (HTTP ${f.status} ${f.code ?? ''})`.trimEnd());
       return;
     }

@@ -114,7 +114,7 @@ async function collect(request: CollectRequest): Promise<CollectResult> {
     builder.report(
       diagnostic(
         'SUBSCRIPTION_UNREADABLE',
-        `subscription ${f.subscriptionId} was not collected: Azure answered HTTP ${f.status} (${f.reason}); ` +
+        `subscription ${f.subscriptionId} was not collected: ${f.reason}; ` +
           'the snapshot holds none of its resources (grant Reader on it, or leave it out with --subscription)',
         `/subscriptions/${f.subscriptionId}`,
         null,

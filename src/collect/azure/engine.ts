@@ -28,8 +28,16 @@ export interface EngineInput {
 /** A subscription left out of the snapshot because Azure refused to show (some of) it. */
 export interface SubscriptionFailure {
   subscriptionId: string;
-  status: number;
+  /** Why, as a phrase: "Azure answered HTTP 403 (AuthorizationFailed)". */
   reason: string;
+}
+
+/** The failure record for a refused request. */
+export function refusal(subscriptionId: string, f: RequestFailure): SubscriptionFailure {
+  return {
+    subscriptionId,
+    reason: `Azure answered HTTP ${f.status} (${f.code ?? f.message.split('\n', 1)[0]})`,
+  };
 }
 
 export interface EngineOutput {

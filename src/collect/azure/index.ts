@@ -10,4 +10,9 @@ export {
 } from './credential';
 export type { CollectEvents, EngineName, SubscriptionFailure } from './engine';
 export { DEFAULT_RETRY, type AttemptRecord, type RetrySettings, type TransportSettings } from './pipeline';
-export { SUBSCRIPTIONS_PER_QUERY, ROWS_PER_PAGE, graphQuery } from './resource-graph-engine';
+export {
+  SUBSCRIPTIONS_PER_QUERY,
+  ROWS_PER_PAGE,
+  VISIBLE_SUBSCRIPTIONS,
+  graphQuery,
+} from './resource-graph-engine';

@@ -13,6 +13,7 @@ import { isObject } from '../../model/normalize/raw';
 import {
   isSubscriptionRefusal,
   plural,
+  refusal,
   requestFailure,
   subscriptionOf,
   type EngineInput,
@@ -29,6 +30,11 @@ export const SUBSCRIPTIONS_PER_QUERY = 1000;
 export const ROWS_PER_PAGE = 1000;
 
 const NETWORK_MANAGER = 'microsoft.network/networkmanagers';
+
+/** Which of the requested subscriptions Resource Graph shows (it silently drops unreadable ones). */
+export const VISIBLE_SUBSCRIPTIONS =
+  "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project id, subscriptionId | order by id asc";
+const INVISIBLE = 'Resource Graph does not show it (no read access to it, or no such subscription)';
 
 /** The resource types read from the `resources` table (network managers only to find their children). */
 export const GRAPH_TYPES = [
@@ -62,14 +68,16 @@ export async function collectWithResourceGraph(input: EngineInput): Promise<Engi
 
   const runBatch = async (batch: readonly string[]): Promise<void> => {
     const got: JsonObject[] = [];
+    const shown: JsonObject[] = [];
     try {
-      await queryAllPages(client, query, batch, got, input);
+      await queryAllPages(client, VISIBLE_SUBSCRIPTIONS, batch, shown, input, null);
+      await queryAllPages(client, query, batch, got, input, 'Resource Graph');
     } catch (e) {
       const f = requestFailure(e);
       if (f === null || !isSubscriptionRefusal(f)) throw e;
       if (batch.length === 1) {
         const subscriptionId = batch[0] as string;
-        failures.push({ subscriptionId, status: f.status as number, reason: f.code ?? f.message });
+        failures.push(refusal(subscriptionId, f));
         input.events.progress(`${subscriptionId}: skipped (HTTP ${f.status} ${f.code ?? ''})`.trimEnd());
         return;
       }
@@ -81,7 +89,14 @@ export async function collectWithResourceGraph(input: EngineInput): Promise<Engi
       await runBatch(batch.slice(half));
       return;
     }
-    for (const r of got) rows.push(r);
+    // Resource Graph leaves out what the identity cannot read without saying so: name those subscriptions.
+    const visible = new Set(shown.map((r) => String(r['subscriptionId']).toLowerCase()));
+    for (const subscriptionId of batch) {
+      if (visible.has(subscriptionId)) continue;
+      failures.push({ subscriptionId, reason: INVISIBLE });
+      input.events.progress(`${subscriptionId}: skipped (not visible to Resource Graph)`);
+    }
+    for (const r of got) if (visible.has(subscriptionOf(r['id']) ?? '')) rows.push(r);
   };
   for (let i = 0; i < input.subscriptions.length; i += SUBSCRIPTIONS_PER_QUERY)
     await runBatch(input.subscriptions.slice(i, i + SUBSCRIPTIONS_PER_QUERY));
@@ -103,6 +118,8 @@ async function queryAllPages(
   subscriptions: readonly string[],
   into: JsonObject[],
   input: EngineInput,
+  /** Progress label, or null for no progress lines. */
+  label: string | null,
 ): Promise<void> {
   let skipToken: string | undefined;
   let pages = 0;
@@ -123,10 +140,11 @@ async function queryAllPages(
     skipToken = response.skipToken === '' ? undefined : response.skipToken;
     if (skipToken === undefined && String(response.resultTruncated) === 'true')
       throw new EnvironmentError('Resource Graph truncated the result without a $skipToken to continue from');
-    input.events.progress(
-      `Resource Graph: ${plural(subscriptions.length, 'subscription')}, page ${pages}: ${plural(into.length, 'row')} so far` +
-        (skipToken ? '' : ` (of ${response.totalRecords})`),
-    );
+    if (label !== null)
+      input.events.progress(
+        `${label}: ${plural(subscriptions.length, 'subscription')}, page ${pages}: ${plural(into.length, 'row')} so far` +
+          (skipToken ? '' : ` (of ${response.totalRecords})`),
+      );
   } while (skipToken !== undefined);
 }
 
@@ -147,7 +165,7 @@ async function walkManagers(
     } catch (e) {
       const f = requestFailure(e);
       if (f === null || !isSubscriptionRefusal(f)) throw e;
-      failures.push({ subscriptionId, status: f.status as number, reason: f.code ?? f.message });
+      failures.push(refusal(subscriptionId, f));
       return;
     }
     for (const r of found) resources.push(r);

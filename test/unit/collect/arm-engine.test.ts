@@ -134,7 +134,7 @@ describe('collect --engine arm', () => {
     const strict = await h.collect([...subs, '--engine', 'arm', '--strict', '-o', 'strict.json']);
     expect(strict.code).toBe(3);
     expect(strict.stderr).toContain(
-      `--strict: Azure refused a subscription (${SUB_B}: HTTP 403 AuthorizationFailed)`,
+      `--strict: Azure refused a subscription (${SUB_B}: Azure answered HTTP 403 (AuthorizationFailed))`,
     );
     expect(filesIn(h.dir)).toEqual(before);
   });

@@ -1,7 +1,7 @@
 /** `aciseg collect --engine resource-graph`: $skipToken pages, batches, refusals, and the same snapshot as ARM. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { graphQuery, SUBSCRIPTIONS_PER_QUERY } from '../../../src/collect/azure';
+import { graphQuery, SUBSCRIPTIONS_PER_QUERY, VISIBLE_SUBSCRIPTIONS } from '../../../src/collect/azure';
 import type { Json } from '../../support/fake-arm';
 import { body, fixtureEstate, header, startHarness, SUB_A, SUB_B, type Harness } from './helpers';
 
@@ -9,8 +9,12 @@ const estate = fixtureEstate();
 const subs = ['--subscription', SUB_A, '--subscription', SUB_B];
 const GRAPH = '/providers/Microsoft.ResourceGraph/resources';
 
-function graphBodies(h: Harness): Json[] {
-  return h.fake.requestsTo(GRAPH).map((r) => r.body as Json);
+/** The bodies of the resource queries sent (`all`: also the subscription-visibility queries). */
+function graphBodies(h: Harness, all = false): Json[] {
+  return h.fake
+    .requestsTo(GRAPH)
+    .map((r) => r.body as Json)
+    .filter((b) => all || String(b['query']).startsWith('resources '));
 }
 
 describe('collect --engine resource-graph', () => {
@@ -107,15 +111,32 @@ describe('collect --engine resource-graph', () => {
       'Resource Graph refused a batch of 2 subscriptions (HTTP 403); splitting it to find which',
     );
     expect(run.stderr).toContain(`warning: /subscriptions/${SUB_B}: subscription ${SUB_B} was not collected`);
-    expect(graphBodies(h).map((b) => b['subscriptions'])).toEqual([
-      [SUB_A, SUB_B],
+    expect(graphBodies(h, true).map((b) => b['subscriptions'])).toEqual([
+      [SUB_A, SUB_B], // which are visible: refused
+      [SUB_A], // visible
       [SUB_A], // sub A alone: 8 rows in 3 pages
       [SUB_A],
       [SUB_A],
-      [SUB_B],
+      [SUB_B], // refused
     ]);
     const snapshot = JSON.parse(fs.readFileSync(path.join(h.dir, 'graph-partial.json'), 'utf8'));
     expect(snapshot.virtualNetworks.map((v: { name: string }) => v.name)).toEqual(['vnet-hub', 'vnet-app']);
+  });
+
+  test('a subscription Resource Graph silently leaves out is named, not taken for an empty one', async () => {
+    h.fake.invisible.add(SUB_B);
+    try {
+      const run = await h.collect([...subs, '--engine', 'resource-graph', '-o', 'graph-invisible.json']);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain(
+        `warning: /subscriptions/${SUB_B}: subscription ${SUB_B} was not collected: Resource Graph does not show it (no read access to it, or no such subscription)`,
+      );
+      const snapshot = JSON.parse(fs.readFileSync(path.join(h.dir, 'graph-invisible.json'), 'utf8'));
+      expect(snapshot.networkSecurityGroups.map((n: { name: string }) => n.name)).toEqual(['nsg-aci']);
+      expect(graphBodies(h, true)[0]?.['query']).toBe(VISIBLE_SUBSCRIPTIONS);
+    } finally {
+      h.fake.invisible.clear();
+    }
   });
 
   test('a rejected token (401) is exit 3 with the message, and nothing is written', async () => {
@@ -126,7 +147,7 @@ describe('collect --engine resource-graph', () => {
     expect(run.stderr).toContain('Azure rejected the access token (HTTP 401');
     expect(run.stderr).toContain('ACISEG_ACCESS_TOKEN');
     expect(fs.existsSync(path.join(h.dir, 'graph-denied.json'))).toBe(false);
-    expect(graphBodies(h)).toHaveLength(1);
+    expect(graphBodies(h, true)).toHaveLength(1);
   });
 
   test('subscriptions are sent at most 1,000 per query', async () => {
