@@ -115,7 +115,7 @@ async function collect(request: CollectRequest): Promise<CollectResult> {
       diagnostic(
         'SUBSCRIPTION_UNREADABLE',
         `subscription ${f.subscriptionId} was not collected: ${f.reason}; ` +
-          'the snapshot holds none of its resources (grant Reader on it, or leave it out with --subscription)',
+          'the snapshot holds none of its resources (grant Reader on it, or name only the others with --subscription)',
         `/subscriptions/${f.subscriptionId}`,
         null,
       ),
