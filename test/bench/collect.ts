@@ -5,6 +5,7 @@
  *   npm run build && npx tsx test/bench/collect.ts [subscriptions=500] [engines=resource-graph,arm]
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -159,7 +160,8 @@ async function main(): Promise<void> {
       const m = /BENCH ([\d.]+) s (\d+) KB ([\d.]+) ([\d.]+)/.exec(result.stderr);
       if (result.code !== 0 || m === null)
         throw new Error(`${engine} failed (${result.code}): ${result.stderr.slice(-2000)}`);
-      const snapshot = JSON.parse(fs.readFileSync(out, 'utf8')) as Record<string, unknown[]>;
+      const text = fs.readFileSync(out, 'utf8');
+      const snapshot = JSON.parse(text) as Record<string, unknown[]>;
       console.log(
         JSON.stringify({
           engine,
@@ -168,6 +170,11 @@ async function main(): Promise<void> {
           peakMb: Math.round(Number(m[2]) / 1024),
           requests: fake.requests.length,
           snapshotMb: Math.round(fs.statSync(out).size / 1e5) / 10,
+          // Of everything after the header (which holds collectedAt): equal hashes = the same snapshot.
+          bodySha256: createHash('sha256')
+            .update(text.slice(text.indexOf('\n') + 1))
+            .digest('hex')
+            .slice(0, 16),
           virtualNetworks: snapshot['virtualNetworks']?.length,
           networkSecurityGroups: snapshot['networkSecurityGroups']?.length,
           containerGroups: snapshot['containerGroups']?.length,

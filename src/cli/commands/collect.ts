@@ -1,4 +1,5 @@
 /** `aciseg collect`: a live Azure estate (ARM or Resource Graph) → a normalized snapshot file. */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
 import {
@@ -141,6 +142,9 @@ Examples:
     )
     .action(async (options: CollectOptions) => {
       const target = path.resolve(ctx.io.cwd, options.output);
+      // Fail before a (possibly long) collection when the output cannot be written anyway.
+      if (!options.force && fs.existsSync(target))
+        throw new InputError(`output file ${options.output} already exists (use --force to replace it)`);
       const showProgress =
         !options.quiet &&
         (options.progress === true || options.verbose === true || process.stderr.isTTY === true);

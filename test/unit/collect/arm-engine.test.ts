@@ -199,6 +199,17 @@ describe('collect --engine arm', () => {
     expect(JSON.stringify(h.fake.requests)).toContain(TOKEN);
   });
 
+  test('an existing output without --force is exit 2 before any request', async () => {
+    fs.writeFileSync(path.join(h.dir, 'exists.json'), 'keep me');
+    const run = await h.collect([...subs, '-o', 'exists.json']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('output file exists.json already exists (use --force to replace it)');
+    expect(h.fake.requests).toEqual([]);
+    expect(fs.readFileSync(path.join(h.dir, 'exists.json'), 'utf8')).toBe('keep me');
+    expect((await h.collect([...subs, '--force', '-o', 'exists.json'])).code).toBe(0);
+    expect(fs.readFileSync(path.join(h.dir, 'exists.json'), 'utf8')).toContain('"kind":"collect"');
+  });
+
   test('bad flags are usage errors (exit 2) before any request', async () => {
     for (const args of [
       ['--subscription', 'not-a-guid', '-o', 'x.json'],
