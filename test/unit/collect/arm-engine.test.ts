@@ -130,6 +130,15 @@ describe('collect --engine arm', () => {
 
     h.fake.faults.length = 0;
     h.fake.faults.push(refuse());
+    const quiet = await h.collect([...subs, '--engine', 'arm', '-q', '-o', 'partial-quiet.json']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).not.toContain('warning:');
+    expect(fs.readFileSync(path.join(h.dir, 'partial-quiet.json'), 'utf8')).toContain(
+      'SUBSCRIPTION_UNREADABLE',
+    );
+
+    h.fake.faults.length = 0;
+    h.fake.faults.push(refuse());
     const before = filesIn(h.dir);
     const strict = await h.collect([...subs, '--engine', 'arm', '--strict', '-o', 'strict.json']);
     expect(strict.code).toBe(3);
