@@ -51,6 +51,8 @@ export const diagnosticCodes = {
   ENDPOINT_AMBIGUOUS: 'fatal',
   /** The endpoint cannot be analysed: IPv6, a CIDR with host bits set, a group without a usable address. */
   ENDPOINT_INVALID: 'fatal',
+  // Live collection
+  SUBSCRIPTION_UNREADABLE: 'warning',
 } as const satisfies Record<string, Severity>;
 
 export type DiagnosticCode = keyof typeof diagnosticCodes;
