@@ -5,7 +5,7 @@
 import type { Command, Option } from 'commander';
 import { COMMON_HELP } from '../../../src/cli/common-options';
 import { createProgram } from '../../../src/cli/program';
-import { formatsOf, registeredCommands, type CommandName } from '../../../src/render/registry';
+import { formatsOf, registeredCommands } from '../../../src/render/registry';
 
 const program = createProgram({
   io: { stdout: () => undefined, stderr: () => undefined, cwd: '/' },
