@@ -42,6 +42,10 @@ export const diagnosticCodes = {
   UNKNOWN_VALUE: 'warning',
   CONFLICTING_FIELDS: 'warning',
   INCOMPLETE_LIST: 'warning',
+  // Input that would otherwise be read silently one way or another
+  DUPLICATE_KEY: 'fatal',
+  UNKNOWN_SERVICE_TAG: 'warning',
+  SKIPPED_FILE: 'warning',
 } as const satisfies Record<string, Severity>;
 
 export type DiagnosticCode = keyof typeof diagnosticCodes;

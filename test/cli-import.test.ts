@@ -178,6 +178,18 @@ describe('aciseg import', () => {
           '[DUPLICATE_PRIORITY]',
         ],
       ],
+      [
+        'one key twice in one object (JSON.parse would keep the last silently)',
+        'twice.json',
+        JSON.stringify(nsgWith({ access: 'Deny' })).replace(
+          '"access":"Deny"',
+          '"access":"Deny","access":"Allow"',
+        ),
+        [
+          'error: twice.json: $.properties.securityRules[0].properties.access: the key "access" appears twice in one object',
+          '[DUPLICATE_KEY]',
+        ],
+      ],
     ];
     it.each(cases)('%s', async (_what, name, content, expected) => {
       write(name, content);

@@ -1,4 +1,6 @@
-import { locateJsonError, parseJsonDocument } from '../../../src/collect/files/json';
+import { parseJsonDocument } from '../../../src/collect/files/json';
+import * as fc from 'fast-check';
+import { findDuplicateKey, locateJsonError, parseJsonText } from '../../../src/json-text';
 
 function message(text: string): string {
   const r = parseJsonDocument(text, 'in.json');
@@ -74,6 +76,82 @@ describe('parsing input JSON', () => {
     for (const s of bad) {
       expect(() => JSON.parse(s)).toThrow();
       expect(locateJsonError(s)).not.toBeNull();
+    }
+  });
+});
+
+describe('duplicate keys', () => {
+  const dup = (text: string) => findDuplicateKey(text);
+
+  it('finds a key repeated in one object, with the JSON path of the second and both positions', () => {
+    const text = '{"value": [\n {"properties": {"access": "Deny",\n  "access": "Allow"}}]}';
+    expect(dup(text)).toEqual({
+      key: 'access',
+      firstOffset: text.indexOf('"access"'),
+      offset: text.lastIndexOf('"access"'),
+      path: '$.value[0].properties.access',
+    });
+    const r = parseJsonDocument(text, 'in.json');
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.diagnostic).toMatchObject({
+        code: 'DUPLICATE_KEY',
+        file: 'in.json',
+        path: '$.value[0].properties.access',
+      });
+      expect(r.diagnostic.message).toContain('line 2, column 18 and line 3, column 3');
+    }
+  });
+
+  it('counts array elements and keys that need quoting in the path', () => {
+    expect(dup('[1, "a,b", {"x": [{}, {"a b": {"k": 1, "k": 2}}]}]')?.path).toBe('$[2].x[1]["a b"].k');
+  });
+
+  it('compares keys after unescaping, and is not fooled by quotes and brackets inside strings', () => {
+    expect(dup('{"a\\u0062": 1, "ab": 2}')?.key).toBe('ab');
+    expect(dup('{"k": "\\"}", "v": "{\\"k\\": 1}", "w": "\\\\"}')).toBeNull();
+    expect(dup('{"q": "a\\"", "q": 1}')?.path).toBe('$.q');
+  });
+
+  it('keeps the keys of each object apart (the same key in sibling and nested objects is fine)', () => {
+    expect(dup('{"a": {"a": 1, "b": {"a": 2}}, "b": [{"a": 1}, {"a": 1}], "c": {"b": 1}}')).toBeNull();
+    expect(dup('{"a": {"x": 1}, "b": 2, "a": 3}')?.path).toBe('$.a');
+  });
+
+  it('finds a duplicate among many keys (where a set replaces the linear search)', () => {
+    const keys = Array.from({ length: 200 }, (_, i) => `"k${i}": ${i}`);
+    expect(dup(`{${keys.join(',')}}`)).toBeNull();
+    expect(dup(`{${keys.join(',')}, "k150": 0}`)?.path).toBe('$.k150');
+  });
+
+  it('never reports JSON.stringify output (which cannot repeat a key), and always finds a key added twice', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(dup(JSON.stringify(value))).toBeNull();
+      }),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue(), { minKeys: 1 }), (obj) => {
+        const text = JSON.stringify(obj);
+        const first = JSON.stringify(Object.keys(obj)[0]);
+        const found = dup(`{${first}: null, ${text.slice(1)}`);
+        expect(found?.key).toBe(JSON.parse(first));
+      }),
+    );
+  });
+
+  it('is off unless asked for (service tags files, for example)', () => {
+    expect(parseJsonText('{"a": 1, "a": 2}', 'f')).toEqual({ ok: true, value: { a: 2 } });
+  });
+});
+
+describe('UTF-16 input', () => {
+  it('says UTF-16 and how to convert when the text has a NUL beside each character', () => {
+    const r = parseJsonDocument('{\u0000"\u0000a\u0000"\u0000', 'ps.json');
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.diagnostic.message).toContain('UTF-16');
+      expect(r.diagnostic.message).toContain('iconv -f UTF-16 -t UTF-8');
     }
   });
 });
