@@ -241,6 +241,21 @@ describe('aciseg import', () => {
     expect(fs.existsSync(path.join(dir, 'b.json'))).toBe(false);
   });
 
+  it.each([
+    ['UTF-16 LE', 'le'],
+    ['UTF-16 BE', 'be'],
+  ])('refuses %s with a byte-order mark, saying UTF-16 and how to convert', async (_what, order) => {
+    const le = Buffer.from(`\uFEFF${JSON.stringify(nsgWith({}))}`, 'utf16le');
+    fs.writeFileSync(path.join(dir, 'ps.json'), order === 'le' ? le : le.swap16());
+    const r = await run('import', 'ps.json', '-o', 'out.json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error: ps.json: the file is UTF-16 text');
+    expect(r.stderr).toContain("'Get-Content in.json | Set-Content -Encoding utf8 out.json'");
+    expect(r.stderr).toContain("'iconv -f UTF-16 -t UTF-8 in.json > out.json'");
+    expect(r.stderr).toContain('[NOT_UTF8]');
+    expect(fs.existsSync(path.join(dir, 'out.json'))).toBe(false);
+  });
+
   it('refuses to replace an existing output without --force, and replaces it with --force', async () => {
     write('in.json', nsgWith({}));
     fs.writeFileSync(path.join(dir, 'out.json'), 'precious');

@@ -8,6 +8,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { diagnostic, type Diagnostic } from '../../diagnostics';
 import { InputError } from '../../errors';
 import { readTextFile } from '../../cli/files';
+import { utf16Message } from '../../json-text';
 import { compareFileNames, Importer, type ImportOutcome } from './import-documents';
 
 export interface InputFile {
@@ -142,8 +143,28 @@ export function readInputFile(input: InputFile): { text: string } | { diagnostic
     }
     return { text: readTextFile(input.absolute, input.file) };
   } catch (e) {
-    if (e instanceof InputError) return { diagnostics: e.diagnostics };
+    if (e instanceof InputError) {
+      const utf16 = e.diagnostics.some((d) => d.code === 'NOT_UTF8')
+        ? utf16Message(firstBytes(input.absolute))
+        : null;
+      return { diagnostics: utf16 === null ? e.diagnostics : [diagnostic('NOT_UTF8', utf16, input.file)] };
+    }
     return { diagnostics: [diagnostic('FILE_UNREADABLE', `cannot read: ${errorCode(e)}`, input.file)] };
+  }
+}
+
+/** The first two bytes of a file (for its byte-order mark); empty when unreadable. */
+function firstBytes(file: string): Uint8Array {
+  const bytes = new Uint8Array(2);
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      return bytes.subarray(0, fs.readSync(fd, bytes, 0, 2, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return bytes.subarray(0, 0);
   }
 }
 
