@@ -92,6 +92,25 @@ describe('aciseg import', () => {
     );
   });
 
+  it('warns once per file and tag about a word that is no published service tag, with its path', async () => {
+    write(
+      'in/a.json',
+      nsgWith(
+        { sourceAddressPrefix: 'NotARealTag' },
+        { sourceAddressPrefix: 'Storage.WestEurope' },
+        { destinationAddressPrefix: 'notarealtag' },
+      ),
+    );
+    const r = await run('import', 'in', '-o', 'out.json');
+    expect(r.code).toBe(0);
+    const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning'));
+    expect(warnings).toEqual([
+      `warning: ${path.join('in', 'a.json')}: $.properties.securityRules[0].properties.sourceAddressPrefix: "NotARealTag" is not a service tag name Azure publishes (nor a regional form of one); it is kept as an unresolved tag, so verdicts that depend on it are unknown. Check the spelling (later uses in this file are not reported again) [UNKNOWN_SERVICE_TAG]`,
+    ]);
+    const parsed = parseSnapshotText(fs.readFileSync(path.join(dir, 'out.json'), 'utf8'), 'out.json');
+    expect(parsed.ok && parsed.snapshot.diagnostics.map((d) => d.code)).toEqual(['UNKNOWN_SERVICE_TAG']);
+  });
+
   it('searches directories recursively for *.json only, and reads named files whatever their extension', async () => {
     write('d/a/one.json', nsgWith({}));
     write('d/notes.txt', 'not json at all');
@@ -188,6 +207,16 @@ describe('aciseg import', () => {
         [
           'error: twice.json: $.properties.securityRules[0].properties.access: the key "access" appears twice in one object',
           '[DUPLICATE_KEY]',
+        ],
+      ],
+      [
+        'the address prefix "Any" (Azure refuses it; the portal\'s "Any" is "*")',
+        'any.json',
+        nsgWith({ sourceAddressPrefix: 'Any' }),
+        [
+          'error: any.json: $.properties.securityRules[0].properties.sourceAddressPrefix: "Any" is not an address prefix Azure accepts',
+          'write "*"',
+          '[INVALID_PREFIX]',
         ],
       ],
     ];
