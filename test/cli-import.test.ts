@@ -285,6 +285,109 @@ describe('aciseg import', () => {
     expect(fs.existsSync(path.join(dir, 'out.json'))).toBe(false);
   });
 
+  describe('an input with no resource aciseg models is an error unless --allow-empty', () => {
+    it('an empty list: exit 2 naming the file, no output; --allow-empty writes the empty snapshot', async () => {
+      write('none.json', '[]');
+      const r = await run('import', 'none.json', '-o', 'out.json');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        'error: none.json: $: the input holds no resources, so the snapshot would be empty; check the export, or pass --allow-empty to write an empty snapshot [EMPTY_INPUT]\n',
+      );
+      expect(fs.existsSync(path.join(dir, 'out.json'))).toBe(false);
+      const allowed = await run('import', 'none.json', '-o', 'out.json', '--allow-empty');
+      expect(allowed.code).toBe(0);
+      expect(allowed.stderr).toContain('wrote out.json: 0 virtual networks');
+    });
+
+    it('only resource types aciseg does not model', async () => {
+      write('in/nic.json', {
+        value: [
+          {
+            id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/nic',
+            type: 'Microsoft.Network/networkInterfaces',
+          },
+        ],
+      });
+      write('in/empty-page.json', { value: [] });
+      const r = await run('import', 'in', '-o', 'out.json');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        'error: the input holds no resource aciseg models (1 of other types skipped), so the snapshot would be empty',
+      );
+      expect(r.stderr).toContain('[EMPTY_INPUT]');
+    });
+  });
+
+  describe('files in a directory that are recognisably not resources', () => {
+    const others: [string, string | object, string][] = [
+      [
+        'flow.json',
+        { records: [{ time: '2024-01-01T00:00:00Z', properties: { Version: 2, flows: [] } }] },
+        'an NSG/VNet flow log',
+      ],
+      ['ServiceTags_Public.json', { changeNumber: 1, cloud: 'Public', values: [] }, 'a service tags file'],
+      [
+        'routes.json',
+        {
+          value: [
+            { source: 'Default', state: 'Active', addressPrefix: ['10.0.0.0/16'], nextHopType: 'VnetLocal' },
+          ],
+        },
+        'effective routes',
+      ],
+      [
+        'effective-nsg.json',
+        { value: [{ networkSecurityGroup: { id: nsgId }, effectiveSecurityRules: [] }] },
+        'effective security rules',
+      ],
+    ];
+    function writeEstate(): void {
+      write('exports/nsg.json', nsgWith({}));
+      for (const [name, content] of others) write(`exports/${name}`, content);
+    }
+
+    it('are skipped with one warning each saying what they are, an earlier snapshot included', async () => {
+      writeEstate();
+      expect((await run('import', 'exports', '-o', 'exports/estate.snapshot.json')).code).toBe(0);
+      const r = await run('import', 'exports', '-o', 'exports/estate.snapshot.json', '--force');
+      expect(r.code).toBe(0);
+      const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning'));
+      const expected = [
+        ...others.map(([name, , what]) => [name, what]),
+        ['estate.snapshot.json', 'an aciseg snapshot'],
+      ];
+      expect(warnings).toHaveLength(expected.length);
+      for (const [name, what] of expected) {
+        const line = warnings.find((l) =>
+          l.startsWith(`warning: ${path.join('exports', name as string)}: $: `),
+        );
+        expect(line).toContain(`skipped: this looks like ${what}`);
+        expect(line).toContain('[SKIPPED_FILE]');
+      }
+      expect(r.stderr).toContain('1 NSG (1 rule)');
+    });
+
+    it('--strict refuses them (exit 2, one error each, no output)', async () => {
+      writeEstate();
+      const r = await run('import', 'exports', '-o', 'out.json', '--strict');
+      expect(r.code).toBe(2);
+      const errors = r.stderr.trim().split('\n');
+      expect(errors).toHaveLength(others.length);
+      for (const line of errors)
+        expect(line).toMatch(/^error: .*: \$: this looks like .*\[UNRECOGNISED_SHAPE\]$/);
+      expect(fs.existsSync(path.join(dir, 'out.json'))).toBe(false);
+    });
+
+    it('a file named explicitly stays strict', async () => {
+      writeEstate();
+      const r = await run('import', 'exports/nsg.json', 'exports/flow.json', '-o', 'out.json');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `error: ${path.join('exports', 'flow.json')}: $: this looks like an NSG/VNet flow log; flow logs are read by --flows (analyze, plan, report), not import [UNRECOGNISED_SHAPE]\n`,
+      );
+    });
+  });
+
   it('refuses to replace an existing output without --force, and replaces it with --force', async () => {
     write('in.json', nsgWith({}));
     fs.writeFileSync(path.join(dir, 'out.json'), 'precious');

@@ -16,6 +16,8 @@ interface ImportOptions {
   force?: boolean;
   quiet?: boolean;
   format: 'none' | 'text' | 'json';
+  allowEmpty?: boolean;
+  strict?: boolean;
 }
 
 /** Registers `import`: reads the inputs, writes the snapshot atomically, reports on stderr. */
@@ -29,6 +31,11 @@ export const registerImport: CommandRegistration = (program, ctx) => {
     .requiredOption('-o, --output <file>', 'snapshot file to write')
     .option('--force', 'replace the output file if it exists')
     .option('-q, --quiet', 'do not print warnings (they are still stored in the snapshot)')
+    .option('--allow-empty', 'write the snapshot even when the input holds no resource aciseg models')
+    .option(
+      '--strict',
+      'refuse files found in a directory that are not resources (flow logs, snapshots, …) instead of skipping them',
+    )
     .addOption(
       new Option(
         '--format <format>',
@@ -49,7 +56,10 @@ export const registerImport: CommandRegistration = (program, ctx) => {
       if (!options.force && exists(target)) {
         throw new InputError(`output file ${options.output} already exists (use --force to replace it)`);
       }
-      const outcome = importPaths(paths, ctx.io.cwd);
+      const outcome = importPaths(paths, ctx.io.cwd, {
+        allowEmpty: options.allowEmpty === true,
+        strict: options.strict === true,
+      });
       if (outcome.snapshot === undefined) failWith(outcome.diagnostics);
       if (!options.quiet) {
         for (const d of outcome.diagnostics)
