@@ -312,7 +312,7 @@ describe('aciseg import', () => {
       const r = await run('import', 'in', '-o', 'out.json');
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(
-        'error: the input holds no resource aciseg models (1 of other types skipped), so the snapshot would be empty',
+        'error: none of the 1 resources in the input is one aciseg models and can read (see the warnings), so the snapshot would be empty',
       );
       expect(r.stderr).toContain('[EMPTY_INPUT]');
     });

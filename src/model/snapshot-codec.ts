@@ -4,9 +4,10 @@
  * Pure: the CLI does the file I/O.
  */
 import type { z } from 'zod';
-import { diagnostic, diagnosticCodes, jsonPath, type Diagnostic, type DiagnosticCode } from '../diagnostics';
+import { diagnostic, jsonPath, type Diagnostic } from '../diagnostics';
 import { jsonSyntaxDiagnostic, locateJsonError, parseJsonText, stripBom } from '../json-text';
 import { RESOURCE_ARRAYS, SCHEMA_VERSION, Snapshot } from './snapshot';
+import { snapshotValueProblems } from './snapshot-values';
 
 type ResourceArrayName = (typeof RESOURCE_ARRAYS)[number];
 
@@ -56,8 +57,18 @@ export function validateSnapshot(json: unknown, file: string): SnapshotParse {
     }
   }
   const result = Snapshot.safeParse(json);
-  if (result.success) return { ok: true, snapshot: result.data };
-  return { ok: false, diagnostics: zodIssuesToDiagnostics(result.error.issues, file, '$') };
+  if (!result.success)
+    return { ok: false, diagnostics: zodIssuesToDiagnostics(result.error.issues, file, '$') };
+  const problems = snapshotValueProblems(result.data);
+  if (problems.length === 0) return { ok: true, snapshot: result.data };
+  return {
+    ok: false,
+    diagnostics: problems.map((p) => {
+      let path = '$';
+      for (const step of p.path) path = jsonPath(path, step);
+      return diagnostic(p.code, p.message, file, path);
+    }),
+  };
 }
 
 /** Parses snapshot text held in one string. */
@@ -128,13 +139,6 @@ function whereOnLine(json: string): string {
   return found === null ? '' : ` at column ${found.offset + 1}: ${found.reason}`;
 }
 
-/** The diagnostic code a schema check names (`params.diagnostic`), else INVALID_VALUE. */
-function issueCode(issue: z.core.$ZodIssue): DiagnosticCode {
-  const named =
-    issue.code === 'custom' ? (issue.params as { diagnostic?: unknown } | undefined)?.diagnostic : undefined;
-  return typeof named === 'string' && named in diagnosticCodes ? (named as DiagnosticCode) : 'INVALID_VALUE';
-}
-
 /** Turns zod issues into diagnostics, each with its JSON path. */
 export function zodIssuesToDiagnostics(
   issues: readonly z.core.$ZodIssue[],
@@ -145,7 +149,7 @@ export function zodIssuesToDiagnostics(
   const out = issues.slice(0, limit).map((issue) => {
     let path = root;
     for (const step of issue.path) path = jsonPath(path, typeof step === 'number' ? step : String(step));
-    return diagnostic(issueCode(issue), issue.message, file, path);
+    return diagnostic('INVALID_VALUE', issue.message, file, path);
   });
   if (issues.length > limit) {
     out.push(diagnostic('INVALID_VALUE', `${issues.length - limit} more problems not shown`, file, null));

@@ -12,116 +12,20 @@
  * - No secret is stored: container environment variables keep their names only.
  */
 import { z } from 'zod';
-import type { DiagnosticCode } from '../diagnostics';
-import { parsePrefix } from '../policy/address';
-import { parsePortRange } from '../policy/ports';
-import { classifyPrefix } from './normalize/values';
 
 export const SCHEMA_VERSION = 1;
 
-/**
- * A snapshot accepts exactly the values `import` writes, so a hand-edited file with a value the
- * importer refuses stops with its JSON path (exit 2) instead of failing deep in the engine. Checks
- * JSON Schema cannot express are refinements; `params.diagnostic` names the diagnostic code.
- */
-const because = (message: string, code: DiagnosticCode) => ({ message, params: { diagnostic: code } });
-
 const resourceId = z.string().min(1).describe('Lower-cased ARM resource ID.');
-
-/** The canonical form `import` writes for a prefix-or-tag value, or why the value is refused. */
-function prefixProblem(text: string, addressOnly: boolean): string | null {
-  const outcome = classifyPrefix(text);
-  if (!outcome.ok) return outcome.message;
-  if (addressOnly && !outcome.isAddress) return `${JSON.stringify(text)} is not an IP address or CIDR prefix`;
-  if (outcome.value !== text)
-    return `${JSON.stringify(text)} is not in canonical form (write ${JSON.stringify(outcome.value)})`;
-  return null;
-}
-
-function prefixSchema(addressOnly: boolean) {
-  return z
-    .string()
-    .min(1)
-    .superRefine((text, ctx) => {
-      const problem = prefixProblem(text, addressOnly);
-      if (problem !== null)
-        ctx.addIssue({ code: 'custom', ...because(problem, 'INVALID_PREFIX'), input: text });
-    });
-}
-const prefix = prefixSchema(false).describe('Canonical CIDR (IPv4 or IPv6), a service tag, or *.');
-const cidr = prefixSchema(true).describe('Canonical CIDR (IPv4 or IPv6).');
-
+// What JSON Schema cannot say about values (canonical prefixes, low ≤ high, unique priorities) is
+// checked by snapshotValueProblems (snapshot-values.ts) when a snapshot is read.
+const prefix = z.string().min(1).describe('Canonical CIDR (IPv4 or IPv6), a service tag, or *.');
+const cidr = z.string().min(1).describe('Canonical CIDR (IPv4 or IPv6).');
 const PORT = '(0|[1-9]\\d{0,3}|[1-5]\\d{4}|6[0-4]\\d{3}|65[0-4]\\d{2}|655[0-2]\\d|6553[0-5])';
-const portRange = z
-  .string()
-  .superRefine((text, ctx) => {
-    if (parsePortRange(text) !== null) return;
-    const message = `${JSON.stringify(text)} is not a valid port range (expected *, a port 0-65535, or low-high with low ≤ high)`;
-    ctx.addIssue({ code: 'custom', ...because(message, 'INVALID_PORT'), input: text });
-  })
-  // The pattern is for other JSON Schema readers (it cannot say low ≤ high; the check above does).
-  .meta({
-    pattern: `^(\\*|${PORT}(-${PORT})?)$`,
-    description: '*, a port 0-65535, or an inclusive range low-high with low ≤ high.',
-  });
-
-/** An IP address as `import` writes it (canonical, no prefix length). */
-const ipAddress = z.string().refine(
-  (text) => {
-    const parsed = text.includes('/') ? null : parsePrefix(text);
-    return parsed !== null && parsed.canonical.slice(0, parsed.canonical.indexOf('/')) === text;
-  },
-  because('not a canonical IP address', 'INVALID_PREFIX'),
-);
-
-/** Two rules of one list with one priority in one direction: Azure forbids it, and their order would be a guess. */
-function checkUniquePriorities(
-  rules: readonly { name: string; priority: number; direction: string }[],
-  key: string,
-  ctx: z.RefinementCtx,
-  scope: (rule: { direction: string }) => string = (r) => r.direction,
-): void {
-  const seen = new Map<string, string>();
-  rules.forEach((rule, i) => {
-    const k = `${scope(rule)}\n${rule.priority}`;
-    const first = seen.get(k);
-    if (first === undefined) {
-      seen.set(k, rule.name);
-      return;
-    }
-    ctx.addIssue({
-      code: 'custom',
-      ...because(
-        `rules ${JSON.stringify(first)} and ${JSON.stringify(rule.name)} both have ${rule.direction} priority ${rule.priority}`,
-        'DUPLICATE_PRIORITY',
-      ),
-      path: [key, i, 'priority'],
-      input: rule.priority,
-    });
-  });
-}
-
-/** Custom rules take 100–4096, default rules 65000–65500 (as `import` checks). */
-function checkPriorityRange(
-  rules: readonly { priority: number }[],
-  key: string,
-  lo: number,
-  hi: number,
-  ctx: z.RefinementCtx,
-): void {
-  rules.forEach((rule, i) => {
-    if (rule.priority >= lo && rule.priority <= hi) return;
-    ctx.addIssue({
-      code: 'custom',
-      ...because(
-        `priority ${rule.priority} is not valid here: these rules need ${lo} to ${hi}`,
-        'INVALID_PRIORITY',
-      ),
-      path: [key, i, 'priority'],
-      input: rule.priority,
-    });
-  });
-}
+// The pattern is for JSON Schema readers; aciseg checks ports in snapshotValueProblems (as INVALID_PORT).
+const portRange = z.string().meta({
+  pattern: `^(\\*|${PORT}(-${PORT})?)$`,
+  description: '*, a port 0-65535, or an inclusive range low-high with low ≤ high.',
+});
 
 const resourceBase = {
   id: resourceId,
@@ -163,13 +67,7 @@ export const NetworkSecurityGroup = z
     /** The six default rules (from the input, or synthesized when it had none), same order. */
     defaultSecurityRules: z.array(SecurityRule),
   })
-  .strict()
-  .superRefine((nsg, ctx) => {
-    checkPriorityRange(nsg.securityRules, 'securityRules', 100, 4096, ctx);
-    checkPriorityRange(nsg.defaultSecurityRules, 'defaultSecurityRules', 65000, 65500, ctx);
-    checkUniquePriorities(nsg.securityRules, 'securityRules', ctx);
-    checkUniquePriorities(nsg.defaultSecurityRules, 'defaultSecurityRules', ctx);
-  });
+  .strict();
 export type NetworkSecurityGroup = z.infer<typeof NetworkSecurityGroup>;
 
 export const VirtualNetwork = z
@@ -283,7 +181,7 @@ export const ContainerGroup = z
       .object({
         type: z.enum(['Public', 'Private']).nullable(),
         /** Canonical address text, or null when the group has none yet. */
-        ip: ipAddress.nullable(),
+        ip: z.string().nullable(),
         ports: z.array(ContainerPort),
         dnsNameLabel: z.string().nullable(),
         fqdn: z.string().nullable(),
@@ -380,13 +278,7 @@ export const Snapshot = z
     /** Warnings raised while building the snapshot (fatal problems never produce a snapshot). */
     diagnostics: z.array(Diagnostic),
   })
-  .strict()
-  .superRefine((snapshot, ctx) =>
-    checkUniquePriorities(snapshot.securityAdminRules, 'securityAdminRules', ctx, (r) => {
-      const rule = r as SecurityAdminRule;
-      return `${rule.ruleCollectionId}\n${rule.direction}`;
-    }),
-  );
+  .strict();
 export type Snapshot = z.infer<typeof Snapshot>;
 
 /** The resource arrays of a snapshot, in file order; each is one line per element in the file. */

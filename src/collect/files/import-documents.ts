@@ -78,11 +78,10 @@ export class Importer {
     if (outcome.snapshot === undefined || this.options.allowEmpty || holdsResources(outcome.snapshot))
       return outcome;
     // An empty snapshot makes every later verdict vacuous ("nothing is reachable"): say so instead.
-    const skipped = outcome.snapshot.skippedResourceTypes.reduce((n, t) => n + t.count, 0);
     const found =
       this.resources === 0
         ? 'the input holds no resources'
-        : `the input holds no resource aciseg models (${skipped} of other types skipped)`;
+        : `none of the ${this.resources} resources in the input is one aciseg models and can read (see the warnings)`;
     return {
       diagnostics: [
         ...outcome.diagnostics,

@@ -65,6 +65,8 @@ export interface OtherFile {
 /** What a whole document is when it is recognisably not resources (something else Azure or aciseg writes); null otherwise. */
 export function describeNonResource(node: unknown, depth = 0): OtherFile | null {
   if (!isObject(node)) return Array.isArray(node) ? describeComputedList(node) : null;
+  // A resource is a resource, whatever else it holds (the Service Tag Discovery API answer has an id and a type).
+  if (isResourceLike(node)) return null;
   const example = restExampleBody(node);
   if (example !== undefined)
     return example === null || depth > 0 ? null : describeNonResource(example.body, 1);
@@ -94,7 +96,7 @@ export function describeNonResource(node: unknown, depth = 0): OtherFile | null 
     };
   }
   const value = node['value'];
-  return Array.isArray(value) && !isResourceLike(node) ? describeComputedList(value) : null;
+  return Array.isArray(value) ? describeComputedList(value) : null;
 }
 
 /** Effective rules and effective routes: computed views of a NIC, lists whose elements are not resources. */
