@@ -348,6 +348,7 @@ export function findDuplicateKey(text: string): DuplicateKey | null {
       frameKey.pop();
       frameSet.pop();
       if (base >= 0) keyCount = base;
+      expectKey = false; // `{}` leaves it set; a value follows a closed container, never a key
     } else if (c === 44) {
       const top = frameBase.length - 1;
       if ((frameBase[top] as number) >= 0) expectKey = true;

@@ -116,6 +116,10 @@ describe('duplicate keys', () => {
   it('keeps the keys of each object apart (the same key in sibling and nested objects is fine)', () => {
     expect(dup('{"a": {"a": 1, "b": {"a": 2}}, "b": [{"a": 1}, {"a": 1}], "c": {"b": 1}}')).toBeNull();
     expect(dup('{"a": {"x": 1}, "b": 2, "a": 3}')?.path).toBe('$.a');
+    // An empty object is followed by a value, not a key.
+    expect(dup('[{}, "x", {}, "x"]')).toBeNull();
+    expect(dup('{"a": {}, "b": [{}, "b", {}, "b"], "c": {}}')).toBeNull();
+    expect(dup('{"a": [{}], "a": 1}')?.path).toBe('$.a');
   });
 
   it('finds a duplicate among many keys (where a set replaces the linear search)', () => {
@@ -137,6 +141,58 @@ describe('duplicate keys', () => {
         const found = dup(`{${first}: null, ${text.slice(1)}`);
         expect(found?.key).toBe(JSON.parse(first));
       }),
+    );
+  });
+
+  it('agrees with a reference on generated documents with repeated keys and empty containers', () => {
+    type Node = { obj: [number, Node][] } | { arr: Node[] } | { str: string };
+    // Key spellings: raw JSON text and the key it means ("\\u0061" is "a").
+    const KEYS: [string, string][] = [
+      ['a', 'a'],
+      ['b', 'b'],
+      ['\\u0061', 'a'],
+      ['a b', 'a b'],
+    ];
+    const { node } = fc.letrec<{ node: Node }>((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        fc.record({ str: fc.constantFrom('', 'x', '{"a":1}', 'q\\"', ',]') }),
+        fc.record({ arr: fc.array(tie('node'), { maxLength: 4 }) }),
+        fc.record({ obj: fc.array(fc.tuple(fc.nat(KEYS.length - 1), tie('node')), { maxLength: 4 }) }),
+      ),
+    }));
+    const render = (n: Node): string =>
+      'str' in n
+        ? JSON.stringify(n.str)
+        : 'arr' in n
+          ? `[${n.arr.map(render).join(', ')}]`
+          : `{${n.obj.map(([k, v]) => `"${KEYS[k]![0]}": ${render(v)}`).join(', ')}}`;
+    // The first repeated key in document order (a key is seen before its value), as a path.
+    const reference = (n: Node, path: string): string | null => {
+      if ('str' in n) return null;
+      if ('arr' in n) {
+        for (let i = 0; i < n.arr.length; i++) {
+          const found = reference(n.arr[i]!, `${path}[${i}]`);
+          if (found !== null) return found;
+        }
+        return null;
+      }
+      const seen = new Set<string>();
+      for (const [k, v] of n.obj) {
+        const key = KEYS[k]![1];
+        const at = /^[A-Za-z_$][\\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+        if (seen.has(key)) return at;
+        seen.add(key);
+        const found = reference(v, at);
+        if (found !== null) return found;
+      }
+      return null;
+    };
+    fc.assert(
+      fc.property(node, (n) => {
+        expect(dup(render(n))?.path ?? null).toBe(reference(n, '$'));
+      }),
+      { numRuns: 2000 },
     );
   });
 
