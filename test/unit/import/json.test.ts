@@ -156,7 +156,7 @@ describe('duplicate keys', () => {
     const { node } = fc.letrec<{ node: Node }>((tie) => ({
       node: fc.oneof(
         { depthSize: 'small' },
-        fc.record({ str: fc.constantFrom('', 'x', '{"a":1}', 'q\\"', ',]') }),
+        fc.record({ str: fc.constantFrom('a', 'b', '', '{"a":1}', 'q\\"', ',]') }),
         fc.record({ arr: fc.array(tie('node'), { maxLength: 4 }) }),
         fc.record({ obj: fc.array(fc.tuple(fc.nat(KEYS.length - 1), tie('node')), { maxLength: 4 }) }),
       ),
@@ -192,7 +192,7 @@ describe('duplicate keys', () => {
       fc.property(node, (n) => {
         expect(dup(render(n))?.path ?? null).toBe(reference(n, '$'));
       }),
-      { numRuns: 2000 },
+      { numRuns: 5000 },
     );
   });
 
