@@ -378,6 +378,15 @@ describe('aciseg import', () => {
       expect(fs.existsSync(path.join(dir, 'out.json'))).toBe(false);
     });
 
+    it('a directory of nothing but such files is EMPTY_INPUT, saying they were skipped', async () => {
+      for (const [name, content] of others) write(`logs/${name}`, content);
+      const r = await run('import', 'logs', '-o', 'out.json');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `error: the input holds no resources (${others.length} files were skipped as not resources), so the snapshot would be empty; check the export, or pass --allow-empty to write an empty snapshot [EMPTY_INPUT]\n`,
+      );
+    });
+
     it('a file named explicitly stays strict', async () => {
       writeEstate();
       const r = await run('import', 'exports/nsg.json', 'exports/flow.json', '-o', 'out.json');

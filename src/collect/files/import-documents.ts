@@ -78,10 +78,14 @@ export class Importer {
     if (outcome.snapshot === undefined || this.options.allowEmpty || holdsResources(outcome.snapshot))
       return outcome;
     // An empty snapshot makes every later verdict vacuous ("nothing is reachable"): say so instead.
+    const skippedFiles = outcome.diagnostics.filter((d) => d.code === 'SKIPPED_FILE').length;
     const found =
-      this.resources === 0
+      (this.resources === 0
         ? 'the input holds no resources'
-        : `none of the ${this.resources} resources in the input is one aciseg models and can read (see the warnings)`;
+        : `none of the ${this.resources} resources in the input is one aciseg models and can read (see the warnings)`) +
+      (skippedFiles > 0
+        ? ` (${skippedFiles} file${skippedFiles === 1 ? ' was' : 's were'} skipped as not resources)`
+        : '');
     return {
       diagnostics: [
         ...outcome.diagnostics,
