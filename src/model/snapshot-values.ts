@@ -31,6 +31,10 @@ export function snapshotValueProblems(snapshot: Snapshot, limit = 20): ValueProb
       if (problem !== null) add('INVALID_PREFIX', problem, [...at, i]);
     }
   };
+  const single = (text: string, kind: PrefixKind, at: (string | number)[]) => {
+    const problem = prefixProblem(text, kind);
+    if (problem !== null) add('INVALID_PREFIX', problem, at);
+  };
   const ports = (list: readonly string[], at: (string | number)[]) => {
     for (let i = 0; i < list.length; i++) {
       const text = list[i] as string;
@@ -71,7 +75,7 @@ export function snapshotValueProblems(snapshot: Snapshot, limit = 20): ValueProb
   });
   snapshot.routeTables.forEach((t, i) =>
     t.routes.forEach((r, k) =>
-      prefixes([r.addressPrefix], 'any', ['routeTables', i, 'routes', k, 'addressPrefix']),
+      single(r.addressPrefix, 'any', ['routeTables', i, 'routes', k, 'addressPrefix']),
     ),
   );
   snapshot.containerGroups.forEach((g, i) => {
@@ -89,7 +93,7 @@ export function snapshotValueProblems(snapshot: Snapshot, limit = 20): ValueProb
     const at = ['securityAdminRules', i];
     for (const side of ['sources', 'destinations'] as const) {
       r[side].forEach((a, k) =>
-        prefixes([a.addressPrefix], a.addressPrefixType === 'IPPrefix' ? 'ip-prefix' : 'tag', [
+        single(a.addressPrefix, a.addressPrefixType === 'IPPrefix' ? 'ip-prefix' : 'tag', [
           ...at,
           side,
           k,
