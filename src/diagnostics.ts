@@ -53,6 +53,10 @@ export const diagnosticCodes = {
   ENDPOINT_INVALID: 'fatal',
   // Live collection
   SUBSCRIPTION_UNREADABLE: 'warning',
+  // Input that would otherwise be read silently one way or another
+  DUPLICATE_KEY: 'fatal',
+  UNKNOWN_SERVICE_TAG: 'warning',
+  SKIPPED_FILE: 'warning',
 } as const satisfies Record<string, Severity>;
 
 export type DiagnosticCode = keyof typeof diagnosticCodes;

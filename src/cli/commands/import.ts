@@ -16,6 +16,8 @@ import type { CommandRegistration } from '../program';
 interface ImportOptions extends OutputOptions, VerbosityOptions {
   output: string;
   format: string;
+  allowEmpty?: boolean;
+  strict?: boolean;
 }
 
 /** Registers `import`: reads the inputs, writes the snapshot atomically, reports on stderr. */
@@ -25,7 +27,12 @@ export const registerImport: CommandRegistration = (program, ctx) => {
     .description(
       'Read exported Azure JSON (ARM REST, az CLI, Resource Graph, SDK objects, ARM templates) into a snapshot.',
     )
-    .argument('[paths...]', 'JSON files, or directories searched recursively for *.json');
+    .argument('[paths...]', 'JSON files, or directories searched recursively for *.json')
+    .option('--allow-empty', 'write the snapshot even when the input holds no resource aciseg models')
+    .option(
+      '--strict',
+      'refuse files found in a directory that are not resources (flow logs, snapshots, …) instead of skipping them',
+    );
   addOptions(command, [...outputOptions(true), formatOption('import'), ...verbosityOptions()])
     .addHelpText(
       'after',
@@ -41,7 +48,12 @@ export const registerImport: CommandRegistration = (program, ctx) => {
       const render = rendererFor('import', options.format);
       // Fails before the (possibly long) import when the output cannot be written anyway.
       const output = openOutput(ctx.io, options);
-      const outcome = log.phase('read inputs', () => importPaths(paths, ctx.io.cwd));
+      const outcome = log.phase('read inputs', () =>
+        importPaths(paths, ctx.io.cwd, {
+          allowEmpty: options.allowEmpty === true,
+          strict: options.strict === true,
+        }),
+      );
       if (outcome.snapshot === undefined) failWith(outcome.diagnostics);
       const snapshot = outcome.snapshot;
       for (const d of outcome.diagnostics) if (d.severity === 'warning') log.warn(formatDiagnostic(d));

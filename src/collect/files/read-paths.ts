@@ -8,12 +8,15 @@ import { constants as bufferConstants } from 'node:buffer';
 import { diagnostic, type Diagnostic } from '../../diagnostics';
 import { InputError } from '../../errors';
 import { readTextFile } from '../../cli/files';
-import { compareFileNames, Importer, type ImportOutcome } from './import-documents';
+import { utf16Message } from '../../json-text';
+import { compareFileNames, Importer, type ImportOptions, type ImportOutcome } from './import-documents';
 
 export interface InputFile {
   /** As the user named it, or joined to the directory they named. */
   file: string;
   absolute: string;
+  /** Found while walking a directory (not named): a file that is not resources is skipped, not refused. */
+  inDirectory: boolean;
 }
 
 /** Expands `paths` (resolved against `cwd`) into the input files, sorted by name, with problems as diagnostics. */
@@ -24,11 +27,11 @@ export function listInputFiles(
   const diagnostics: Diagnostic[] = [];
   const files: InputFile[] = [];
   const seen = new Set<string>();
-  const add = (file: string, absolute: string): void => {
+  const add = (file: string, absolute: string, inDirectory: boolean): void => {
     const key = realpath(absolute);
     if (seen.has(key)) return;
     seen.add(key);
-    files.push({ file, absolute });
+    files.push({ file, absolute, inDirectory });
   };
   if (paths.length === 0) {
     diagnostics.push(
@@ -52,7 +55,7 @@ export function listInputFiles(
           diagnostic('EMPTY_INPUT', 'the directory holds no .json file (it is searched recursively)', named),
         );
       }
-      for (const f of found) add(f.file, f.absolute);
+      for (const f of found) add(f.file, f.absolute, true);
     } else if (/\.bicep(param)?$/i.test(named)) {
       diagnostics.push(
         diagnostic(
@@ -63,7 +66,7 @@ export function listInputFiles(
       );
     } else {
       // Files named explicitly are read whatever their extension (az output is often saved as .txt or without one).
-      add(named, absolute);
+      add(named, absolute, false);
     }
   }
   files.sort((a, b) => compareFileNames(a.file, b.file));
@@ -104,7 +107,7 @@ function walkDirectory(
       visited.add(real);
       walkDirectory(absolute, display, out, visited, diagnostics);
     } else if (isFile && /\.json$/i.test(entry.name)) {
-      out.push({ file: display, absolute });
+      out.push({ file: display, absolute, inDirectory: true });
     }
   }
 }
@@ -142,19 +145,43 @@ export function readInputFile(input: InputFile): { text: string } | { diagnostic
     }
     return { text: readTextFile(input.absolute, input.file) };
   } catch (e) {
-    if (e instanceof InputError) return { diagnostics: e.diagnostics };
+    if (e instanceof InputError) {
+      const utf16 = e.diagnostics.some((d) => d.code === 'NOT_UTF8')
+        ? utf16Message(firstBytes(input.absolute))
+        : null;
+      return { diagnostics: utf16 === null ? e.diagnostics : [diagnostic('NOT_UTF8', utf16, input.file)] };
+    }
     return { diagnostics: [diagnostic('FILE_UNREADABLE', `cannot read: ${errorCode(e)}`, input.file)] };
   }
 }
 
+/** The first two bytes of a file (for its byte-order mark); empty when unreadable. */
+function firstBytes(file: string): Uint8Array {
+  const bytes = new Uint8Array(2);
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      return bytes.subarray(0, fs.readSync(fd, bytes, 0, 2, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return bytes.subarray(0, 0);
+  }
+}
+
 /** Reads and imports the named files and directories (the file-system part of `aciseg import`). */
-export function importPaths(paths: readonly string[], cwd: string): ImportOutcome {
+export function importPaths(
+  paths: readonly string[],
+  cwd: string,
+  options: ImportOptions = {},
+): ImportOutcome {
   const { files, diagnostics } = listInputFiles(paths, cwd);
-  const importer = new Importer();
+  const importer = new Importer(options);
   for (const d of diagnostics) importer.report(d);
   for (const input of files) {
     const read = readInputFile(input);
-    if ('text' in read) importer.addDocument(input.file, read.text);
+    if ('text' in read) importer.addDocument(input.file, read.text, input.inDirectory);
     else for (const d of read.diagnostics) importer.report(d);
   }
   return importer.finish();

@@ -162,6 +162,11 @@ describe('oracle refusals', () => {
       networkSecurityGroups: [nsg('n', rules)],
     });
   const toS = flow(end.external('20.0.0.1'), end.subnet('a', 's', '10.1.1.4'), 'Tcp', 443);
+  /** The estate with `rules` put in after validation (for values the schema refuses). */
+  const withRules = (s: Snapshot, rules: ReturnType<typeof rule>[]): Snapshot => {
+    s.networkSecurityGroups[0]!.securityRules = rules;
+    return s;
+  };
 
   it(`refuses a flow that depends on more than ${MAX_UNKNOWN_VARIABLES} unknown memberships`, () => {
     const rules = Array.from({ length: MAX_UNKNOWN_VARIABLES + 1 }, (_, i) =>
@@ -183,7 +188,11 @@ describe('oracle refusals', () => {
       rule({ priority: 100, direction: 'Inbound', access: 'Allow' }),
       rule({ name: 'twin', priority: 100, direction: 'Inbound', access: 'Deny' }),
     ];
-    expect(() => oracleVerdict(estate(rules), toS)).toThrow(/two Inbound rules at priority 100/);
+    // The snapshot schema refuses this estate too; the oracle's own guard is checked past it.
+    expect(() => estate(rules)).toThrow(/DUPLICATE_PRIORITY/);
+    expect(() => oracleVerdict(withRules(estate([]), rules), toS)).toThrow(
+      /two Inbound rules at priority 100/,
+    );
   });
 
   it('refuses an IPv6 flow address', () => {
@@ -198,6 +207,7 @@ describe('oracle refusals', () => {
 
   it('refuses a malformed prefix instead of reading it as a service tag', () => {
     const rules = [rule({ priority: 100, direction: 'Inbound', access: 'Allow', src: ['10.0.0.300/24'] })];
-    expect(() => oracleVerdict(estate(rules), toS)).toThrow(/invalid address prefix/);
+    expect(() => estate(rules)).toThrow(/INVALID_PREFIX/);
+    expect(() => oracleVerdict(withRules(estate([]), rules), toS)).toThrow(/invalid address prefix/);
   });
 });
