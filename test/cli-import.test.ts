@@ -118,7 +118,7 @@ describe('aciseg import', () => {
     const missing = await run('import', 'nope.json', '-o', 'out.json');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(
-      'error: nope.json: cannot read: no such file or directory [FILE_UNREADABLE]\n',
+      'error: nope.json: cannot read file: no such file or directory (ENOENT) [FILE_UNREADABLE]\n',
     );
   });
 

@@ -8,7 +8,7 @@ import {
   serializeReachabilityJson,
 } from '../../render/reachability';
 import { loadEngine } from '../engine-input';
-import { batchChunks, writeOutputFile } from '../files';
+import { batchChunks, checkOutputTarget, resolveInput, STDIN, writeOutputFile } from '../files';
 import { parsePositiveInt } from '../options';
 import type { CommandRegistration } from '../program';
 
@@ -48,7 +48,12 @@ Examples:
   aciseg analyze estate.json --format json -o reachability.json
 `,
     )
-    .action((snapshotFile: string, options: AnalyzeOptions) => {
+    .action(async (snapshotFile: string, options: AnalyzeOptions) => {
+      const output = options.output === undefined ? null : path.resolve(ctx.io.cwd, options.output);
+      const inputs = [snapshotFile, options.serviceTags ?? STDIN].map((f) => resolveInput(ctx.io.cwd, f));
+      const writeOptions = { force: options.force, inputs, name: options.output };
+      // Fail before the (possibly long) analysis when the output cannot be written anyway.
+      if (output) checkOutputTarget(output, writeOptions);
       const progress = options.quiet ? () => undefined : (m: string) => ctx.io.stderr(`${m}\n`);
       const engine = loadEngine(
         snapshotFile,
@@ -61,8 +66,7 @@ Examples:
         options.format === 'json'
           ? serializeReachabilityJson(view, progress)
           : [renderReachabilityText(view, options.limit)];
-      if (options.output)
-        writeOutputFile(path.resolve(ctx.io.cwd, options.output), chunks, { force: options.force });
+      if (output) await writeOutputFile(output, chunks, writeOptions);
       else for (const c of batchChunks(chunks)) ctx.io.stdout(c);
     });
 };

@@ -4,6 +4,7 @@ import { Option } from 'commander';
 import { checkIntent, IntentError, parseIntent } from '../../analyze/intent';
 import { ExitCode, UsageError } from '../../errors';
 import { checkReportJson, renderCheckText } from '../../render/check';
+import { printable } from '../../util/escape';
 import { loadEngine } from '../engine-input';
 import { failWith, readTextFile } from '../files';
 import type { CommandRegistration } from '../program';
@@ -76,7 +77,7 @@ Examples:
       for (const r of report.results) {
         if (r.expired)
           ctx.io.stderr(
-            `warning: intent entry ${r.name} expired on ${parsed.entries.find((e) => e.name === r.name)?.expires}; it no longer gates\n`,
+            `${printable(`warning: intent entry ${r.name} expired on ${parsed.entries.find((e) => e.name === r.name)?.expires}; it no longer gates`)}\n`,
           );
       }
       ctx.io.stdout(

@@ -1,14 +1,13 @@
 /** `aciseg import <file|dir>... -o <snapshot.json>`: exported Azure JSON → a normalized snapshot file. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import { buildTopology } from '../../graph/build';
 import { renderSummary, renderSummaryJson } from '../../render/summary';
-import { importPaths } from '../../collect/files';
+import { importPaths, listInputFiles } from '../../collect/files';
 import { formatDiagnostic } from '../../diagnostics';
-import { InputError } from '../../errors';
 import type { Snapshot } from '../../model/snapshot';
-import { failWith, writeSnapshotFile } from '../files';
+import { printable } from '../../util/escape';
+import { checkOutputTarget, failWith, writeSnapshotFile } from '../files';
 import type { CommandRegistration } from '../program';
 
 interface ImportOptions {
@@ -43,20 +42,20 @@ export const registerImport: CommandRegistration = (program, ctx) => {
         '  aciseg import samples/hub-spoke -o hub-spoke.snapshot.json --format text\n' +
         '  az network nsg list -o json > nsgs.json && aciseg import nsgs.json vnets.json -o estate.snapshot.json\n',
     )
-    .action((paths: string[], options: ImportOptions, _cmd: Command) => {
+    .action(async (paths: string[], options: ImportOptions, _cmd: Command) => {
       const target = path.resolve(ctx.io.cwd, options.output);
+      const inputs = listInputFiles(paths, ctx.io.cwd).files.map((f) => f.absolute);
+      const writeOptions = { force: options.force === true, inputs, name: options.output };
       // Fail before the (possibly long) import when the output cannot be written anyway.
-      if (!options.force && exists(target)) {
-        throw new InputError(`output file ${options.output} already exists (use --force to replace it)`);
-      }
+      checkOutputTarget(target, writeOptions);
       const outcome = importPaths(paths, ctx.io.cwd);
       if (outcome.snapshot === undefined) failWith(outcome.diagnostics);
       if (!options.quiet) {
         for (const d of outcome.diagnostics)
           if (d.severity === 'warning') ctx.io.stderr(`${formatDiagnostic(d)}\n`);
       }
-      writeSnapshotFile(target, outcome.snapshot, { force: options.force === true });
-      ctx.io.stderr(`wrote ${options.output}: ${describeCounts(outcome.snapshot)}\n`);
+      await writeSnapshotFile(target, outcome.snapshot, writeOptions);
+      ctx.io.stderr(`wrote ${printable(options.output)}: ${describeCounts(outcome.snapshot)}\n`);
       if (options.format !== 'none') {
         const topology = buildTopology(outcome.snapshot);
         if (!options.quiet)
@@ -70,15 +69,6 @@ export const registerImport: CommandRegistration = (program, ctx) => {
       }
     });
 };
-
-function exists(file: string): boolean {
-  try {
-    fs.lstatSync(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function count(n: number, singular: string, plural = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : plural}`;

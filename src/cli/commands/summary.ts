@@ -1,10 +1,9 @@
 /** `aciseg summary <snapshot>`: what a snapshot holds and how it hangs together, for people or as JSON. */
-import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { formatDiagnostic } from '../../diagnostics';
 import { buildTopology } from '../../graph/build';
 import { renderSummary, renderSummaryJson } from '../../render/summary';
-import { readSnapshotFile } from '../files';
+import { readSnapshotFile, resolveInput } from '../files';
 import type { CommandRegistration } from '../program';
 
 export const SUMMARY_FORMATS = ['text', 'json'] as const;
@@ -24,7 +23,7 @@ export const registerSummary: CommandRegistration = (program, ctx) => {
       '\nExamples:\n  aciseg summary hub-spoke.snapshot.json\n  aciseg summary hub-spoke.snapshot.json --format json > summary.json\n',
     )
     .action((file: string, options: { format: SummaryFormat }, _cmd: Command) => {
-      const snapshot = readSnapshotFile(path.resolve(ctx.io.cwd, file), file);
+      const snapshot = readSnapshotFile(resolveInput(ctx.io.cwd, file), file);
       const topology = buildTopology(snapshot);
       // The paths point into the snapshot file, so name it in the warning.
       for (const d of topology.diagnostics) ctx.io.stderr(`${formatDiagnostic({ ...d, file })}\n`);

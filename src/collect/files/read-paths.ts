@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { constants as bufferConstants } from 'node:buffer';
 import { diagnostic, type Diagnostic } from '../../diagnostics';
 import { InputError } from '../../errors';
-import { readTextFile } from '../../cli/files';
+import { notRegularInput, readTextFile, STDIN } from '../../cli/files';
+import { cannotRead } from '../../util/fs-errors';
 import { compareFileNames, Importer, type ImportOutcome } from './import-documents';
 
 export interface InputFile {
@@ -16,7 +17,10 @@ export interface InputFile {
   absolute: string;
 }
 
-/** Expands `paths` (resolved against `cwd`) into the input files, sorted by name, with problems as diagnostics. */
+/**
+ * Expands `paths` (resolved against `cwd`) into the input files, sorted by name, with problems as
+ * diagnostics. `-` is standard input; any other input must be a regular file or a directory.
+ */
 export function listInputFiles(
   paths: readonly string[],
   cwd: string,
@@ -25,7 +29,7 @@ export function listInputFiles(
   const files: InputFile[] = [];
   const seen = new Set<string>();
   const add = (file: string, absolute: string): void => {
-    const key = realpath(absolute);
+    const key = absolute === STDIN ? STDIN : realpath(absolute);
     if (seen.has(key)) return;
     seen.add(key);
     files.push({ file, absolute });
@@ -36,15 +40,22 @@ export function listInputFiles(
     );
   }
   for (const named of paths) {
+    if (named === STDIN) {
+      add(STDIN, STDIN);
+      continue;
+    }
     const absolute = path.resolve(cwd, named);
     let stat: fs.Stats;
     try {
       stat = fs.statSync(absolute);
     } catch (e) {
-      diagnostics.push(diagnostic('FILE_UNREADABLE', `cannot read: ${errorCode(e)}`, named));
+      diagnostics.push(diagnostic('FILE_UNREADABLE', cannotRead(e), named));
       continue;
     }
-    if (stat.isDirectory()) {
+    if (!stat.isDirectory() && !stat.isFile()) {
+      // A FIFO would block the import forever, a device never ends: only `-` reads a stream.
+      diagnostics.push(diagnostic('FILE_UNREADABLE', notRegularInput(stat), named));
+    } else if (stat.isDirectory()) {
       const found: InputFile[] = [];
       walkDirectory(absolute, named, found, new Set([realpath(absolute)]), diagnostics);
       if (found.length === 0) {
@@ -81,7 +92,7 @@ function walkDirectory(
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch (e) {
-    diagnostics.push(diagnostic('FILE_UNREADABLE', `cannot read directory: ${errorCode(e)}`, shown));
+    diagnostics.push(diagnostic('FILE_UNREADABLE', cannotRead(e, 'directory'), shown));
     return;
   }
   for (const entry of entries) {
@@ -117,16 +128,10 @@ function realpath(p: string): string {
   }
 }
 
-function errorCode(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file or directory';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  return code ?? (e instanceof Error ? e.message : String(e));
-}
-
 /** Reads one input file; size, read and UTF-8 problems come back as diagnostics. */
 export function readInputFile(input: InputFile): { text: string } | { diagnostics: readonly Diagnostic[] } {
   try {
+    if (input.absolute === STDIN) return { text: readTextFile(STDIN, input.file) };
     const size = fs.statSync(input.absolute).size;
     // One JSON document must fit in one V8 string (about 512 MB); bigger exports must be split.
     if (size > bufferConstants.MAX_STRING_LENGTH) {
@@ -143,7 +148,7 @@ export function readInputFile(input: InputFile): { text: string } | { diagnostic
     return { text: readTextFile(input.absolute, input.file) };
   } catch (e) {
     if (e instanceof InputError) return { diagnostics: e.diagnostics };
-    return { diagnostics: [diagnostic('FILE_UNREADABLE', `cannot read: ${errorCode(e)}`, input.file)] };
+    return { diagnostics: [diagnostic('FILE_UNREADABLE', cannotRead(e), input.file)] };
   }
 }
 
