@@ -24,7 +24,10 @@ export const registerImport: CommandRegistration = (program, ctx) => {
     .description(
       'Read exported Azure JSON (ARM REST, az CLI, Resource Graph, SDK objects, ARM templates) into a snapshot.',
     )
-    .argument('[paths...]', 'JSON files, or directories searched recursively for *.json')
+    .argument(
+      '[paths...]',
+      'JSON files, or directories searched recursively for *.json (- reads standard input)',
+    )
     .requiredOption('-o, --output <file>', 'snapshot file to write')
     .option('--force', 'replace the output file if it exists')
     .option('-q, --quiet', 'do not print warnings (they are still stored in the snapshot)')
