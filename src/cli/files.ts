@@ -41,22 +41,37 @@ export function failWith(diagnostics: readonly Diagnostic[]): never {
 }
 
 /**
- * Opens an input that must be a regular file. The open does not block (a FIFO would wait forever for
- * a writer), and the check is made on the opened descriptor, so nothing can swap the file in between.
+ * Opens an input that must be a regular file. A device, FIFO or socket is refused before it is
+ * opened; the open itself does not block (a FIFO swapped in would wait forever for a writer), and
+ * the opened descriptor is checked again, so what is read is what was checked.
  */
 function openRegularFile(file: string, displayName: string): { fd: number; size: number } {
+  const refuse = (stat: fs.Stats): never =>
+    failWith([diagnostic('FILE_UNREADABLE', notRegularInput(stat), displayName)]);
   let fd: number;
   try {
+    const named = fs.statSync(file);
+    if (!named.isFile()) refuse(named);
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     failWith([diagnostic('FILE_UNREADABLE', cannotRead(e), displayName)]);
   }
   const stat = fs.fstatSync(fd);
   if (!stat.isFile()) {
     fs.closeSync(fd);
-    failWith([diagnostic('FILE_UNREADABLE', notRegularInput(stat), displayName)]);
+    refuse(stat);
   }
   return { fd, size: stat.size };
+}
+
+/** Reads an open regular file to its end; a read error is FILE_UNREADABLE naming it. */
+function readAll(fd: number, displayName: string): Buffer {
+  try {
+    return fs.readFileSync(fd);
+  } catch (e) {
+    failWith([diagnostic('FILE_UNREADABLE', cannotRead(e), displayName)]);
+  }
 }
 
 /** The message for an input that is a FIFO, device, socket or directory. */
@@ -68,15 +83,11 @@ export function notRegularInput(stat: fs.Stats): string {
 export function readTextFile(file: string, displayName = file): string {
   if (file === STDIN) return decodeUtf8(Buffer.concat([...readChunks(0, displayName)]), displayName);
   const { fd } = openRegularFile(file, displayName);
-  let buf: Buffer;
   try {
-    buf = fs.readFileSync(fd);
-  } catch (e) {
-    failWith([diagnostic('FILE_UNREADABLE', cannotRead(e), displayName)]);
+    return decodeUtf8(readAll(fd, displayName), displayName);
   } finally {
     fs.closeSync(fd);
   }
-  return decodeUtf8(buf, displayName);
 }
 
 /** Decodes UTF-8 strictly: invalid byte sequences are an input error, not replacement characters. */
@@ -108,10 +119,8 @@ export function readSnapshotFile(
 function parseSnapshotAt(file: string, displayName: string, limit: number): SnapshotParse {
   const { fd, size } = openRegularFile(file, displayName);
   try {
-    if (size <= limit) {
-      const text = decodeUtf8(Buffer.concat([...readChunks(fd, displayName)]), displayName);
-      return parseSnapshotText(text, displayName);
-    }
+    if (size <= limit)
+      return parseSnapshotText(decodeUtf8(readAll(fd, displayName), displayName), displayName);
     return parseSnapshotLines(linesOf(readChunks(fd, displayName), displayName), displayName);
   } finally {
     fs.closeSync(fd);
