@@ -26,7 +26,7 @@ const { computeReachability } =
   require('../../dist/analyze/reachability') as typeof import('../../src/analyze/reachability');
 const { serializeSnapshot } =
   require('../../dist/model/snapshot-codec') as typeof import('../../src/model/snapshot-codec');
-const { batchChunks, readSnapshotFile, WHOLE_FILE_LIMIT } =
+const { batchChunks, readSnapshotFile, wholeFileLimit } =
   require('../../dist/cli/files') as typeof import('../../src/cli/files');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -86,7 +86,7 @@ function snapshotRoundTrip() {
       throw new Error('the snapshot did not read back whole');
     return {
       snapshotMb: bytes / 1e6,
-      snapshotReadMode: bytes > WHOLE_FILE_LIMIT ? 'lines' : 'whole',
+      snapshotReadMode: bytes > wholeFileLimit() ? 'lines' : 'whole',
       snapshotWriteMs,
       snapshotReadMs,
       snapshotRoundTripMs: snapshotWriteMs + snapshotReadMs,
