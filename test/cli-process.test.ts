@@ -176,7 +176,7 @@ describe('signals', () => {
     ['SIGTERM', 143],
   ] as const)(
     '%s while the output is written removes the temp file and ends the process by the signal (shell: %i)',
-    async (signal) => {
+    async (signal, _shellCode) => {
       await bigSnapshot();
       const r = await interruptWrite(signal);
       expect(r.sawTemp).toBe(true);

@@ -1,6 +1,6 @@
 /**
  * Endpoint sets: what `--from` / `--to` and intent-file `from` / `to` name, resolved against a
- * snapshot in DESIGN.md's order: a resource ID; a container group name; a subnet as `vnet/subnet`;
+ * snapshot in the order of docs/semantics.md §9: a resource ID; a container group name; a subnet as `vnet/subnet`;
  * an IPv4 address or CIDR; a tag (`Internet`, `VirtualNetwork`, `AzureLoadBalancer`, `*`).
  * The result is a list of located address ranges, because where an address sits decides its policy.
  */

@@ -138,7 +138,7 @@ export class PolicyEngine {
 
   /**
    * The verdict for one concrete flow. A flow from an address to itself (same location, same
-   * address) is not a network flow (DESIGN.md decision 6) and is rejected.
+   * address) is not a network flow (docs/semantics.md decision 6) and is rejected.
    */
   evaluateFlow(flow: Flow): FlowVerdict {
     if (sameEnd(flow.src, flow.dst, this.index))

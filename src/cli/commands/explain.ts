@@ -4,23 +4,32 @@ import { EndpointError, resolveEndpoint } from '../../analyze/endpoints';
 import { explain, type QueryProtocol } from '../../analyze/explain';
 import { UsageError } from '../../errors';
 import { IntervalSet, portDomain } from '../../policy/interval-set';
-import { renderExplanationText } from '../../render/explain';
+import { rendererFor } from '../../render/registry';
+import {
+  addOptions,
+  formatOption,
+  outputOptions,
+  serviceTagsOption,
+  verbosityOptions,
+} from '../common-options';
 import { loadEngine } from '../engine-input';
+import { createLog, type VerbosityOptions } from '../log';
 import { parsePortOption, parseProtocolOption } from '../options';
+import { openOutput, type OutputOptions } from '../output';
 import type { CommandRegistration } from '../program';
 
-interface ExplainOptions {
+interface ExplainOptions extends OutputOptions, VerbosityOptions {
   from: string;
   to: string;
   port?: number;
   protocol: QueryProtocol;
-  format: 'text' | 'json';
+  format: string;
   serviceTags?: string;
 }
 
 /** Registers `explain`. */
 export const registerExplain: CommandRegistration = (program, ctx) => {
-  program
+  const command = program
     .command('explain')
     .description(
       'Explain whether Azure policy (admin rules, then NSGs) allows traffic from one endpoint to another.',
@@ -36,12 +45,13 @@ export const registerExplain: CommandRegistration = (program, ctx) => {
       new Option('--protocol <protocol>', 'tcp, udp, icmp or * (all three)')
         .argParser(parseProtocolOption)
         .default('Tcp' as QueryProtocol, 'tcp'),
-    )
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option(
-      '--service-tags <file>',
-      'ServiceTags_Public JSON to resolve service tags such as Storage.WestEurope',
-    )
+    );
+  addOptions(command, [
+    formatOption('explain'),
+    ...outputOptions(),
+    serviceTagsOption(),
+    ...verbosityOptions(),
+  ])
     .addHelpText(
       'after',
       `
@@ -54,11 +64,19 @@ Examples:
   aciseg explain estate.json --from 10.1.1.4 --to 10.1.2.0/24 --protocol icmp
 `,
     )
-    .action((snapshotFile: string, options: ExplainOptions) => {
+    .action(async (snapshotFile: string, options: ExplainOptions) => {
+      const log = createLog(ctx.io, options);
+      const render = rendererFor('explain', options.format);
       const protocol = options.protocol;
       if (protocol !== 'Icmp' && options.port === undefined)
         throw new UsageError('--port is required unless --protocol icmp');
-      const engine = loadEngine(snapshotFile, { serviceTags: options.serviceTags }, ctx.io);
+      const output = openOutput(ctx.io, options, [
+        snapshotFile,
+        ...(options.serviceTags === undefined ? [] : [options.serviceTags]),
+      ]);
+      const engine = log.phase('read snapshot and compile policy', () =>
+        loadEngine(snapshotFile, { serviceTags: options.serviceTags, quiet: log.quiet }, ctx.io),
+      );
       let result;
       try {
         const from = resolveEndpoint(engine.index, options.from);
@@ -72,8 +90,7 @@ Examples:
         if (e instanceof EndpointError) throw new UsageError(e.message);
         throw e;
       }
-      ctx.io.stdout(
-        options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderExplanationText(result),
-      );
+      const explanation = result;
+      await log.phase('write', () => output.emit(render(explanation)));
     });
 };

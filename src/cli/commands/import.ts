@@ -1,25 +1,27 @@
 /** `aciseg import <file|dir>... -o <snapshot.json>`: exported Azure JSON → a normalized snapshot file. */
-import * as path from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { buildTopology } from '../../graph/build';
-import { renderSummary, renderSummaryJson } from '../../render/summary';
+import type { Topology } from '../../graph/attributes';
 import { importPaths, listInputFiles } from '../../collect/files';
 import { formatDiagnostic } from '../../diagnostics';
 import type { Snapshot } from '../../model/snapshot';
+import { serializeSnapshot } from '../../model/snapshot-codec';
+import { rendererFor } from '../../render/registry';
+import { addOptions, formatOption, outputOptions, verbosityOptions } from '../common-options';
 import { printable } from '../../util/escape';
-import { checkOutputTarget, failWith, writeSnapshotFile } from '../files';
+import { failWith } from '../files';
+import { createLog, type VerbosityOptions } from '../log';
+import { openOutput, writeStdout, type OutputOptions } from '../output';
 import type { CommandRegistration } from '../program';
 
-interface ImportOptions {
+interface ImportOptions extends OutputOptions, VerbosityOptions {
   output: string;
-  force?: boolean;
-  quiet?: boolean;
-  format: 'none' | 'text' | 'json';
+  format: string;
 }
 
 /** Registers `import`: reads the inputs, writes the snapshot atomically, reports on stderr. */
 export const registerImport: CommandRegistration = (program, ctx) => {
-  program
+  const command = program
     .command('import')
     .description(
       'Read exported Azure JSON (ARM REST, az CLI, Resource Graph, SDK objects, ARM templates) into a snapshot.',
@@ -27,49 +29,37 @@ export const registerImport: CommandRegistration = (program, ctx) => {
     .argument(
       '[paths...]',
       'JSON files, or directories searched recursively for *.json (- reads standard input)',
-    )
-    .requiredOption('-o, --output <file>', 'snapshot file to write')
-    .option('--force', 'replace the output file if it exists')
-    .option('-q, --quiet', 'do not print warnings (they are still stored in the snapshot)')
-    .addOption(
-      new Option(
-        '--format <format>',
-        'also print the summary of the snapshot to stdout (as `aciseg summary` does)',
-      )
-        .choices(['none', 'text', 'json'])
-        .default('none'),
-    )
+    );
+  addOptions(command, [...outputOptions(true), formatOption('import'), ...verbosityOptions()])
     .addHelpText(
       'after',
-      '\nExamples:\n  aciseg import exports/ -o estate.snapshot.json\n' +
+      '\nThe result of import is the snapshot, so -o is required; --format prints the summary of the snapshot\n' +
+        'to stdout, as `aciseg summary` does (none by default). Warnings are stored in the snapshot\n' +
+        'whether or not --quiet hides them.\n' +
+        '\nExamples:\n  aciseg import exports/ -o estate.snapshot.json\n' +
         '  aciseg import samples/hub-spoke -o hub-spoke.snapshot.json --format text\n' +
         '  az network nsg list -o json > nsgs.json && aciseg import nsgs.json vnets.json -o estate.snapshot.json\n',
     )
     .action(async (paths: string[], options: ImportOptions, _cmd: Command) => {
-      const target = path.resolve(ctx.io.cwd, options.output);
+      const log = createLog(ctx.io, options);
+      const render = rendererFor('import', options.format);
+      // Fails before the (possibly long) import when the output cannot be written anyway.
       const inputs = listInputFiles(paths, ctx.io.cwd).files.map((f) => f.absolute);
-      const writeOptions = { force: options.force === true, inputs, name: options.output };
-      // Fail before the (possibly long) import when the output cannot be written anyway.
-      checkOutputTarget(target, writeOptions);
-      const outcome = importPaths(paths, ctx.io.cwd);
+      const output = openOutput(ctx.io, options, inputs);
+      const outcome = log.phase('read inputs', () => importPaths(paths, ctx.io.cwd));
       if (outcome.snapshot === undefined) failWith(outcome.diagnostics);
-      if (!options.quiet) {
-        for (const d of outcome.diagnostics)
-          if (d.severity === 'warning') ctx.io.stderr(`${formatDiagnostic(d)}\n`);
-      }
-      await writeSnapshotFile(target, outcome.snapshot, writeOptions);
-      ctx.io.stderr(`wrote ${printable(options.output)}: ${describeCounts(outcome.snapshot)}\n`);
-      if (options.format !== 'none') {
-        const topology = buildTopology(outcome.snapshot);
-        if (!options.quiet)
-          for (const d of topology.diagnostics)
-            ctx.io.stderr(`${formatDiagnostic({ ...d, file: options.output })}\n`);
-        ctx.io.stdout(
-          options.format === 'json'
-            ? renderSummaryJson(outcome.snapshot, topology)
-            : renderSummary(outcome.snapshot, topology),
-        );
-      }
+      const snapshot = outcome.snapshot;
+      for (const d of outcome.diagnostics) if (d.severity === 'warning') log.warn(formatDiagnostic(d));
+      await log.phase('write snapshot', () => output.emit(serializeSnapshot(snapshot)));
+      log.progress(`wrote ${printable(options.output)}: ${describeCounts(snapshot)}`);
+      let topology: Topology | undefined;
+      const topologyOnce = (): Topology => {
+        if (topology) return topology;
+        topology = buildTopology(snapshot);
+        for (const d of topology.diagnostics) log.warn(formatDiagnostic({ ...d, file: options.output }));
+        return topology;
+      };
+      log.phase('summary', () => writeStdout(ctx.io, render({ snapshot, topology: topologyOnce })));
     });
 };
 

@@ -290,7 +290,7 @@ export class SnapshotBuilder {
     const [p, pp] = rd.props(raw.value, raw.path);
     const securityRules = this.rules(rd, p, pp, 'securityRules', 'custom');
     let defaultSecurityRules = this.rules(rd, p, pp, 'defaultSecurityRules', 'default');
-    // Resource Graph rows, SDK objects and templates may lack the defaults; Azure always has them (decision 1).
+    // Resource Graph rows, SDK objects and templates may lack the defaults; Azure always has them (docs/semantics.md decision 1).
     if (defaultSecurityRules.length === 0) defaultSecurityRules = DEFAULT_SECURITY_RULES.slice();
     securityRules.sort(compareRules);
     defaultSecurityRules.sort(compareRules);
