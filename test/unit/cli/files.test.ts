@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
+  linesOf,
   readSnapshotFile,
   wholeFileLimit,
   WHOLE_FILE_LIMIT,
@@ -120,6 +121,26 @@ describe('large snapshots (line mode)', () => {
       const parsed = parseSnapshotLines(text.split('\n'), 's.json');
       expect(parsed.ok && parsed.snapshot).toEqual(snapshot);
     }
+  });
+
+  it('splits lines on bytes whatever the chunk boundaries: characters cut in two, lines longer than a chunk', () => {
+    const text = 'é€😀\n{"a":"ü"},\n\nx'.repeat(3);
+    const bytes = Buffer.from(text, 'utf8');
+    for (const size of [1, 2, 3, 5, 7, bytes.length]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      expect([...linesOf(chunks, 'f.json')]).toEqual(text.split('\n'));
+    }
+    expect([...linesOf([Buffer.from('a\nb\n')], 'f.json')]).toEqual(['a', 'b']);
+  });
+
+  it('refuses invalid UTF-8 in line mode as NOT_UTF8 naming the file', () => {
+    const bad = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n')]);
+    expect(() => [...linesOf([bad], 'big.json')]).toThrow(
+      'error: big.json: file is not valid UTF-8 text [NOT_UTF8]',
+    );
+    // A character cut off at the very end of the file.
+    expect(() => [...linesOf([Buffer.from([0x61, 0x0a, 0xe2, 0x82])], 'big.json')]).toThrow('[NOT_UTF8]');
   });
 
   it('takes the limit from ACISEG_WHOLE_FILE_LIMIT, else 256 MiB', () => {
