@@ -8,7 +8,7 @@
  * `UsageError`. The snapshot's JSON Schema is shipped as `aciseg/snapshot.schema.json`.
  */
 import * as path from 'node:path';
-import { resolveEndpoint as resolveIn, type EndpointSet } from './analyze/endpoints';
+import { resolveEndpointOrThrow as resolveIn, type EndpointSet } from './analyze/endpoints';
 import { explain as explainSets, type Explanation, type QueryProtocol } from './analyze/explain';
 import { checkIntent, type CheckReport, type IntentEntry } from './analyze/intent';
 import { computeReachability, type Reachability, type ReachabilityOptions } from './analyze/reachability';

@@ -9,7 +9,7 @@ import { zodIssuesToDiagnostics } from '../model/snapshot-codec';
 import { IntervalSet, portDomain, type PortSet } from '../policy/interval-set';
 import type { PolicyEngine } from '../policy/engine';
 import { parsePortRange } from '../policy/ports';
-import { EndpointError, resolveEndpoint, type EndpointSet } from './endpoints';
+import { EndpointError, resolveEndpoint, type EndpointResolution } from './endpoints';
 import { explain, type Explanation, type QueryProtocol, type Verdict } from './explain';
 
 const PROTOCOLS: Record<string, QueryProtocol> = { tcp: 'Tcp', udp: 'Udp', icmp: 'Icmp', '*': '*', any: '*' };
@@ -351,30 +351,24 @@ function explainEntry(
   }
 }
 
-/**
- * One endpoint of an entry, or the diagnostic (with the field's JSON path) saying why it names
- * nothing or several things. The only place that turns an EndpointError into a diagnostic.
- */
+/** One endpoint of an entry, or its coded diagnostic (ENDPOINT_NOT_FOUND, …) at the field's JSON path. */
 function entryEndpoint(
   engine: PolicyEngine,
   entry: IntentEntry,
   field: 'from' | 'to',
   file: string,
-): { ok: true; endpoint: EndpointSet } | { ok: false; diagnostic: Diagnostic } {
-  try {
-    return { ok: true, endpoint: resolveEndpoint(engine.index, entry[field]) };
-  } catch (err) {
-    if (!(err instanceof EndpointError)) throw err;
-    return {
-      ok: false,
-      diagnostic: diagnostic(
-        'INVALID_VALUE',
-        `${JSON.stringify(entry.name)}: ${err.message}`,
-        file,
-        jsonPath(entry.path, field),
-      ),
-    };
-  }
+): EndpointResolution {
+  const r = resolveEndpoint(engine.index, entry[field]);
+  if (r.ok) return r;
+  return {
+    ok: false,
+    diagnostic: {
+      ...r.diagnostic,
+      message: `${JSON.stringify(entry.name)}: ${r.diagnostic.message}`,
+      file,
+      path: jsonPath(entry.path, field),
+    },
+  };
 }
 
 /**

@@ -107,6 +107,11 @@ function evaluateLeaf(leaf: Leaf): Set<Outcome> {
 
 /** §1: the possible outcomes of one side under the leaf's assignment. */
 function sideOutcomes(leaf: Leaf, end: FlowEnd, direction: Direction): Set<Outcome> {
+  // docs/semantics.md decision 4: "a public container group's ipAddress.ip is that group wherever it appears"
+  // — an end given by an address that a public group holds is that group.
+  const holder = end.kind === 'publicContainerGroup' ? null : publicGroupHolding(leaf.snapshot, end.ip);
+  if (holder !== null)
+    return sideOutcomes(leaf, { kind: 'publicContainerGroup', containerGroupId: holder }, direction);
   // "external: no policy on this side: allow."
   if (end.kind === 'external') return new Set(['allow']);
   if (end.kind === 'publicContainerGroup') {
@@ -402,6 +407,24 @@ function endAddress(snapshot: Snapshot, end: FlowEnd): number {
   if (end.kind === 'publicContainerGroup')
     return ipv4(publicGroup(snapshot, end.containerGroupId).ipAddress?.ip ?? '');
   return ipv4(end.ip);
+}
+
+/**
+ * The public container group whose `ipAddress.ip` is this address, or null. Public: type `Public`, or
+ * no type on a group with neither subnet nor network profile. Should two hold it, the smallest ID.
+ */
+function publicGroupHolding(snapshot: Snapshot, ip: string): string | null {
+  const holders = snapshot.containerGroups
+    .filter((g) => {
+      const a = g.ipAddress;
+      if (a === null || a.ip === null || oracleIpv4(a.ip) === null) return false;
+      const isPublicGroup =
+        a.type === 'Public' || (a.type === null && g.subnetIds.length === 0 && g.networkProfileId === null);
+      return isPublicGroup && oracleIpv4(a.ip) === oracleIpv4(ip);
+    })
+    .map((g) => g.id)
+    .sort();
+  return holders[0] ?? null;
 }
 
 function publicGroup(snapshot: Snapshot, id: string): Snapshot['containerGroups'][number] {

@@ -16,7 +16,7 @@ describe('library API', () => {
   const docs = fs
     .readdirSync(sample)
     .filter((f) => f.endsWith('.json'))
-    .map((f) => ({ file: f, text: fs.readFileSync(path.join(sample, f), 'utf8') }));
+    .map((f) => ({ file: path.join(sample, f), text: fs.readFileSync(path.join(sample, f), 'utf8') }));
   const outcome = aciseg.importDocuments(docs);
   const snapshot = outcome.snapshot!;
   const engine = aciseg.compile(snapshot);

@@ -2,7 +2,7 @@
 import { Option } from 'commander';
 import { EndpointError, resolveEndpoint } from '../../analyze/endpoints';
 import { explain, type QueryProtocol } from '../../analyze/explain';
-import { UsageError } from '../../errors';
+import { InputError, UsageError } from '../../errors';
 import { IntervalSet, portDomain } from '../../policy/interval-set';
 import { rendererFor } from '../../render/registry';
 import {
@@ -37,7 +37,7 @@ export const registerExplain: CommandRegistration = (program, ctx) => {
     .argument('<snapshot>', 'snapshot file written by aciseg import')
     .requiredOption(
       '--from <endpoint>',
-      'source: resource ID, container group name, vnet/subnet, IPv4 address or CIDR, or a tag (Internet, VirtualNetwork, AzureLoadBalancer, *)',
+      'source: a tag (Internet, VirtualNetwork, AzureLoadBalancer, *), resource ID, container group (name or cg:<name>), vnet/subnet, IPv4 address or CIDR',
     )
     .requiredOption('--to <endpoint>', 'destination, in the same forms as --from')
     .option('--port <n>', 'destination port (required unless --protocol icmp)', parsePortOption)
@@ -77,15 +77,26 @@ Examples:
       const engine = log.phase('read snapshot and compile policy', () =>
         loadEngine(snapshotFile, { serviceTags: options.serviceTags, quiet: log.quiet }, ctx.io),
       );
+      const from = resolveEndpoint(engine.index, options.from);
+      const to = resolveEndpoint(engine.index, options.to);
+      if (!from.ok || !to.ok) {
+        const bad = (
+          [
+            ['--from', from],
+            ['--to', to],
+          ] as const
+        ).flatMap(([flag, r]) =>
+          r.ok ? [] : [{ ...r.diagnostic, message: `${flag}: ${r.diagnostic.message}` }],
+        );
+        throw new InputError(bad.map((d) => d.message).join('\n'), bad);
+      }
       let result;
       try {
-        const from = resolveEndpoint(engine.index, options.from);
-        const to = resolveEndpoint(engine.index, options.to);
         const ports =
           protocol === 'Icmp' || options.port === undefined
             ? null
             : IntervalSet.range(portDomain, options.port, options.port);
-        result = explain(engine, from, to, protocol, ports);
+        result = explain(engine, from.endpoint, to.endpoint, protocol, ports);
       } catch (e) {
         if (e instanceof EndpointError) throw new UsageError(e.message);
         throw e;

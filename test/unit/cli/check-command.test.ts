@@ -328,12 +328,13 @@ describe('every bad entry is reported', () => {
     const expected: [string, RegExp][] = [
       ['$.require[0]', /Unrecognized key: "protocl" \[INVALID_VALUE\]/],
       ['$.require[1].ports', /invalid ports "90-80".*\[INVALID_PORT\]/],
-      ['$.forbid[0].to', /"nowhere": "no-such-group" matches no container group.*\[INVALID_VALUE\]/],
+      ['$.forbid[0].to', /"nowhere": "no-such-group" matches no container group.*\[ENDPOINT_NOT_FOUND\]/],
       ['$.forbid[1].name', /entry name "fine" is also used at \$\.require\[2\] \[INVALID_VALUE\]/],
       ['$.forbid[2].from', /"which-twin": "twin" is ambiguous/],
     ];
     for (const [where, message] of expected)
       expect(errors.some((e) => e.startsWith(`error: ${intent}: ${where}: `) && message.test(e))).toBe(true);
+    expect(r.stderr).toContain('[ENDPOINT_AMBIGUOUS]');
     // Five bad entries, reported in the order of the file; the good one is not mentioned.
     const entries = errors.map((e) => /: (\$\.(require|forbid)\[\d+\])/.exec(e)![1]);
     expect([...new Set(entries)]).toEqual([
