@@ -2,6 +2,8 @@
  * Diagnostics are data: every problem found in the input carries the file, the JSON path inside it,
  * a stable code (tests assert codes, not prose) and a message for people.
  */
+import { printable } from './util/escape';
+
 export type Severity = 'fatal' | 'warning';
 
 export interface Diagnostic {
@@ -71,11 +73,14 @@ export function diagnostic(
   return { severity: diagnosticCodes[code], code, message, file, path };
 }
 
-/** Formats a diagnostic as one line for stderr: `file: $.path: message [CODE]`. */
+/**
+ * Formats a diagnostic as one line for stderr: `file: $.path: message [CODE]`. File names, paths and
+ * messages quote the input, so they are escaped: a hostile name cannot forge lines or reach the terminal raw.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = [d.file, d.path].filter((p): p is string => p !== null && p !== '').join(': ');
   const level = d.severity === 'fatal' ? 'error' : 'warning';
-  return `${level}: ${where ? `${where}: ` : ''}${d.message} [${d.code}]`;
+  return printable(`${level}: ${where ? `${where}: ` : ''}${d.message} [${d.code}]`);
 }
 
 /** Appends one JSONPath step: an array index or an object key (bracket-quoted when not an identifier). */

@@ -137,7 +137,7 @@ describe('aciseg import', () => {
     const missing = await run('import', 'nope.json', '-o', 'out.json');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(
-      'error: nope.json: cannot read: no such file or directory [FILE_UNREADABLE]\n',
+      'error: nope.json: cannot read file: no such file or directory (ENOENT) [FILE_UNREADABLE]\n',
     );
   });
 
@@ -345,6 +345,14 @@ describe('aciseg import', () => {
       write('exports/nsg.json', nsgWith({}));
       for (const [name, content] of others) write(`exports/${name}`, content);
     }
+
+    it('a resource file found in the directory is an input: -o naming it is refused, --force or not', async () => {
+      writeEstate();
+      const before = fs.readFileSync(path.join(dir, 'exports/nsg.json'), 'utf8');
+      const r = await run('import', 'exports', '-o', 'exports/nsg.json', '--force');
+      expect(r.code).toBe(2);
+      expect(fs.readFileSync(path.join(dir, 'exports/nsg.json'), 'utf8')).toBe(before);
+    });
 
     it('are skipped with one warning each saying what they are, an earlier snapshot included', async () => {
       writeEstate();

@@ -111,13 +111,14 @@ export function parseSnapshotLines(lines: Iterable<string>, file: string): Snaps
         if (!line.startsWith('{') || !line.endsWith(',')) return layoutError('unexpected header');
         Object.assign(parsed, JSON.parse(`${line.slice(0, -1)}}`));
       } else if (current === null) {
-        const m = /^"(\w+)":\[(\]?)(,|\})$/.exec(line);
+        // `"name":[` opens a non-empty array; `"name":[],` or `"name":[]}` is an empty one.
+        const m = /^"(\w+)":\[(?:\](,|\}))?$/.exec(line);
         if (!m) return layoutError('expected the start of a resource array');
         current = [];
         parsed[m[1] as string] = current;
-        if (m[2] === ']') {
+        if (m[2] !== undefined) {
           current = null;
-          if (m[3] === '}') done = true;
+          if (m[2] === '}') done = true;
         }
       } else if (line === '],' || line === ']}') {
         current = null;

@@ -78,13 +78,17 @@ Examples:
   aciseg check estate.json --intent intent.yaml --format json
 `,
     )
-    .action((snapshotFile: string, options: CheckOptions) => {
+    .action(async (snapshotFile: string, options: CheckOptions) => {
       const log = createLog(ctx.io, options);
       const render = rendererFor('check', options.format);
       const today = options.today ?? new Date().toISOString().slice(0, 10);
       if (!isCalendarDate(today))
         throw new UsageError(`--today must be a real date written YYYY-MM-DD, not ${JSON.stringify(today)}`);
-      const output = openOutput(ctx.io, options);
+      const output = openOutput(ctx.io, options, [
+        snapshotFile,
+        options.intent,
+        ...(options.serviceTags === undefined ? [] : [options.serviceTags]),
+      ]);
       const parsed = parseIntent(
         readTextFile(path.resolve(ctx.io.cwd, options.intent), options.intent),
         options.intent,
@@ -111,7 +115,7 @@ Examples:
           log.warn(printable(`warning: intent entry ${r.name} expired on ${r.expires}; it no longer gates`));
       }
       const checked = report;
-      log.phase('write', () => output.emit(render(checked)));
+      await log.phase('write', () => output.emit(render(checked)));
       if (report.failed > 0) ctx.setExitCode(ExitCode.findings);
     });
 };

@@ -1,5 +1,4 @@
 /** `aciseg collect`: a live Azure estate (ARM or Resource Graph) → a normalized snapshot file. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
 import {
@@ -16,8 +15,10 @@ import {
   type EngineName,
 } from '../../collect/azure';
 import { formatDiagnostic } from '../../diagnostics';
-import { EnvironmentError, InputError } from '../../errors';
-import { failWith, readTextFile, writeSnapshotFile } from '../files';
+import { EnvironmentError } from '../../errors';
+import { failWith, readTextFile } from '../files';
+import { openOutput } from '../output';
+import { serializeSnapshot } from '../../model/snapshot-codec';
 import type { CommandRegistration } from '../program';
 import { describeCounts } from './import';
 import { addOptions, outputOptions, verbosityOptions } from '../common-options';
@@ -137,10 +138,8 @@ Examples:
 `,
     )
     .action(async (options: CollectOptions) => {
-      const target = path.resolve(ctx.io.cwd, options.output);
-      // Fail before a (possibly long) collection when the output cannot be written anyway.
-      if (!options.force && fs.existsSync(target))
-        throw new InputError(`output file ${options.output} already exists (use --force to replace it)`);
+      // Fails before a (possibly long) collection when the output cannot be written anyway.
+      const output = openOutput(ctx.io, options, options.caFile === undefined ? [] : [options.caFile]);
       const showProgress =
         !options.quiet &&
         (options.progress === true || options.verbose === true || process.stderr.isTTY === true);
@@ -198,12 +197,7 @@ Examples:
       if (!options.quiet)
         for (const d of outcome.diagnostics)
           if (d.severity === 'warning') ctx.io.stderr(`${formatDiagnostic(d)}\n`);
-      try {
-        writeSnapshotFile(target, outcome.snapshot, { force: options.force === true });
-      } catch (e) {
-        if (e instanceof InputError || e instanceof EnvironmentError) throw e;
-        throw new EnvironmentError(`cannot write ${options.output}: ${(e as Error).message}`);
-      }
+      await output.emit(serializeSnapshot(outcome.snapshot));
       ctx.io.stderr(
         `wrote ${options.output}: ${describeCounts(outcome.snapshot)} (${result.subscriptions} subscriptions, ${result.engine} engine` +
           (failures.length > 0 ? `, ${failures.length} not collected` : '') +

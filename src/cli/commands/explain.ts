@@ -64,13 +64,16 @@ Examples:
   aciseg explain estate.json --from 10.1.1.4 --to 10.1.2.0/24 --protocol icmp
 `,
     )
-    .action((snapshotFile: string, options: ExplainOptions) => {
+    .action(async (snapshotFile: string, options: ExplainOptions) => {
       const log = createLog(ctx.io, options);
       const render = rendererFor('explain', options.format);
       const protocol = options.protocol;
       if (protocol !== 'Icmp' && options.port === undefined)
         throw new UsageError('--port is required unless --protocol icmp');
-      const output = openOutput(ctx.io, options);
+      const output = openOutput(ctx.io, options, [
+        snapshotFile,
+        ...(options.serviceTags === undefined ? [] : [options.serviceTags]),
+      ]);
       const engine = log.phase('read snapshot and compile policy', () =>
         loadEngine(snapshotFile, { serviceTags: options.serviceTags, quiet: log.quiet }, ctx.io),
       );
@@ -99,6 +102,6 @@ Examples:
         throw e;
       }
       const explanation = result;
-      log.phase('write', () => output.emit(render(explanation)));
+      await log.phase('write', () => output.emit(render(explanation)));
     });
 };

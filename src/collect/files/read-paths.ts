@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import { constants as bufferConstants } from 'node:buffer';
 import { diagnostic, type Diagnostic } from '../../diagnostics';
 import { InputError } from '../../errors';
-import { readTextFile } from '../../cli/files';
-import { utf16Message } from '../../json-text';
+import { notRegularInput, readTextFile, STDIN } from '../../cli/files';
+import { cannotRead } from '../../util/fs-errors';
 import { compareFileNames, Importer, type ImportOptions, type ImportOutcome } from './import-documents';
 
 export interface InputFile {
@@ -19,7 +19,10 @@ export interface InputFile {
   inDirectory: boolean;
 }
 
-/** Expands `paths` (resolved against `cwd`) into the input files, sorted by name, with problems as diagnostics. */
+/**
+ * Expands `paths` (resolved against `cwd`) into the input files, sorted by name, with problems as
+ * diagnostics. `-` is standard input; any other input must be a regular file or a directory.
+ */
 export function listInputFiles(
   paths: readonly string[],
   cwd: string,
@@ -28,7 +31,7 @@ export function listInputFiles(
   const files: InputFile[] = [];
   const seen = new Set<string>();
   const add = (file: string, absolute: string, inDirectory: boolean): void => {
-    const key = realpath(absolute);
+    const key = absolute === STDIN ? STDIN : realpath(absolute);
     if (seen.has(key)) return;
     seen.add(key);
     files.push({ file, absolute, inDirectory });
@@ -39,15 +42,22 @@ export function listInputFiles(
     );
   }
   for (const named of paths) {
+    if (named === STDIN) {
+      add(STDIN, STDIN, false);
+      continue;
+    }
     const absolute = path.resolve(cwd, named);
     let stat: fs.Stats;
     try {
       stat = fs.statSync(absolute);
     } catch (e) {
-      diagnostics.push(diagnostic('FILE_UNREADABLE', `cannot read: ${errorCode(e)}`, named));
+      diagnostics.push(diagnostic('FILE_UNREADABLE', cannotRead(e), named));
       continue;
     }
-    if (stat.isDirectory()) {
+    if (!stat.isDirectory() && !stat.isFile()) {
+      // A FIFO would block the import forever, a device never ends: only `-` reads a stream.
+      diagnostics.push(diagnostic('FILE_UNREADABLE', notRegularInput(stat), named));
+    } else if (stat.isDirectory()) {
       const found: InputFile[] = [];
       walkDirectory(absolute, named, found, new Set([realpath(absolute)]), diagnostics);
       if (found.length === 0) {
@@ -84,7 +94,7 @@ function walkDirectory(
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch (e) {
-    diagnostics.push(diagnostic('FILE_UNREADABLE', `cannot read directory: ${errorCode(e)}`, shown));
+    diagnostics.push(diagnostic('FILE_UNREADABLE', cannotRead(e, 'directory'), shown));
     return;
   }
   for (const entry of entries) {
@@ -120,16 +130,10 @@ function realpath(p: string): string {
   }
 }
 
-function errorCode(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file or directory';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  return code ?? (e instanceof Error ? e.message : String(e));
-}
-
 /** Reads one input file; size, read and UTF-8 problems come back as diagnostics. */
 export function readInputFile(input: InputFile): { text: string } | { diagnostics: readonly Diagnostic[] } {
   try {
+    if (input.absolute === STDIN) return { text: readTextFile(STDIN, input.file) };
     const size = fs.statSync(input.absolute).size;
     // One JSON document must fit in one V8 string (about 512 MB); bigger exports must be split.
     if (size > bufferConstants.MAX_STRING_LENGTH) {
@@ -145,28 +149,8 @@ export function readInputFile(input: InputFile): { text: string } | { diagnostic
     }
     return { text: readTextFile(input.absolute, input.file) };
   } catch (e) {
-    if (e instanceof InputError) {
-      const utf16 = e.diagnostics.some((d) => d.code === 'NOT_UTF8')
-        ? utf16Message(firstBytes(input.absolute))
-        : null;
-      return { diagnostics: utf16 === null ? e.diagnostics : [diagnostic('NOT_UTF8', utf16, input.file)] };
-    }
-    return { diagnostics: [diagnostic('FILE_UNREADABLE', `cannot read: ${errorCode(e)}`, input.file)] };
-  }
-}
-
-/** The first two bytes of a file (for its byte-order mark); empty when unreadable. */
-function firstBytes(file: string): Uint8Array {
-  const bytes = new Uint8Array(2);
-  try {
-    const fd = fs.openSync(file, 'r');
-    try {
-      return bytes.subarray(0, fs.readSync(fd, bytes, 0, 2, 0));
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    return bytes.subarray(0, 0);
+    if (e instanceof InputError) return { diagnostics: e.diagnostics };
+    return { diagnostics: [diagnostic('FILE_UNREADABLE', cannotRead(e), input.file)] };
   }
 }
 
