@@ -160,7 +160,7 @@ function resource(r: ResourceDecl, ctx: Context): Json {
   for (const p of r.body) if (p.key !== 'name') result[p.key] = value(p.value, ctx);
   const deps = dependencies(r, ctx);
   if (deps.length > 0) result['dependsOn'] = deps.map((d) => `[${resourceId(ctx.resources.get(d)!, ctx)}]`);
-  if (r.comments !== undefined && r.comments.length > 0) result['comments'] = r.comments.join('\n');
+  if (r.comments !== undefined && r.comments.length > 0) result['comments'] = literal(r.comments.join('\n'));
   return result;
 }
 
@@ -282,6 +282,13 @@ function value(e: Expr, ctx: Context): Json {
     }
     case 'array':
       return e.items.map((i) => value(i.value, ctx));
+    case 'member': {
+      // `res.name` of a literal name is that literal, as bicep build writes it.
+      const target = e.object.kind === 'ref' ? ctx.resources.get(e.object.name) : undefined;
+      const name = target === undefined ? undefined : nameOf(target);
+      if (e.property === 'name' && name?.kind === 'string') return literal(name.value);
+      return `[${expr(e, ctx)}]`;
+    }
     default:
       return `[${expr(e, ctx)}]`;
   }

@@ -169,6 +169,7 @@ export function canonicalize(file: BicepFile): BicepFile {
     new Set(),
     'metadata',
   );
+  rejectCycles(symbols);
   let targetScopes = 0;
   const statements = file.statements.map((s): Statement => {
     const comments = commentLines(s.comments);
@@ -333,6 +334,58 @@ function expr(e: Expr, scope: Scope): Expr {
         whenFalse: expr(e.whenFalse, scope),
       };
   }
+}
+
+/** Throws when a symbol refers to itself, directly or through others (Bicep rejects such files too). */
+function rejectCycles(symbols: readonly Extract<Statement, { kind: SymbolKind }>[]): void {
+  const edges = new Map<string, string[]>();
+  for (const s of symbols) {
+    const refs: string[] = [];
+    const visit = (e: Expr): void => {
+      switch (e.kind) {
+        case 'ref':
+          refs.push(e.name);
+          return;
+        case 'member':
+          return visit(e.object);
+        case 'call':
+          return e.args.forEach(visit);
+        case 'object':
+          return e.properties.forEach((p) => visit(p.value));
+        case 'array':
+          return e.items.forEach((i) => visit(i.value));
+        case 'interp':
+          return e.parts.forEach((p) => typeof p !== 'string' && visit(p));
+        case 'ternary':
+          return [e.condition, e.whenTrue, e.whenFalse].forEach(visit);
+        default:
+          return;
+      }
+    };
+    if (s.kind === 'param') {
+      if (s.defaultValue !== undefined) visit(s.defaultValue);
+    } else if (s.kind === 'var') visit(s.value);
+    else {
+      if (s.scope !== undefined) visit(s.scope);
+      s.body.forEach((p) => visit(p.value));
+      refs.push(...(s.dependsOn ?? []));
+      if (s.kind === 'resource' && s.parent !== undefined) refs.push(s.parent);
+    }
+    edges.set(s.name, refs);
+  }
+  const done = new Set<string>();
+  const path: string[] = [];
+  const walk = (name: string): void => {
+    if (done.has(name)) return;
+    const at = path.indexOf(name);
+    if (at >= 0)
+      throw new SyntaxTreeError(`"${name}" refers to itself: ${[...path.slice(at), name].join(' → ')}`);
+    path.push(name);
+    for (const next of edges.get(name) ?? []) walk(next);
+    path.pop();
+    done.add(name);
+  };
+  for (const name of edges.keys()) walk(name);
 }
 
 /** True when `e` contains a non-empty object or array (printed over several lines). */

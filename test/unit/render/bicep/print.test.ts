@@ -251,6 +251,16 @@ describe('trees no printer can print', () => {
       /interpolation cannot hold/,
     ],
     ['a bad function name', file({ kind: 'var', name: 'v', value: call('a b') }), /is not a function name/],
+    [
+      'a symbol that refers to itself',
+      file({ kind: 'var', name: 'a', value: ref('b') }, { kind: 'var', name: 'b', value: arr(ref('a')) }),
+      /"a" refers to itself: a → b → a/,
+    ],
+    [
+      'a resource named after its own ID',
+      file(resource(props(['name', member(ref('r'), 'id')]))),
+      /"r" refers to itself: r → r/,
+    ],
   ])('refuses %s', (_, tree, message) => {
     expect(() => printBicep(tree)).toThrow(SyntaxTreeError);
     expect(() => printBicep(tree)).toThrow(message);
