@@ -15,6 +15,7 @@
  * equivalent, a resource used without `.id`/`.name`/`.properties`) throws ArmUnsupportedError.
  */
 import { canonicalize, isIdentifier } from '../bicep/names';
+import { children } from '../bicep/syntax';
 import type {
   BicepFile,
   Decorator,
@@ -212,25 +213,8 @@ function dependencies(r: ResourceDecl, ctx: Context): string[] {
   };
   if (r.parent !== undefined) add(r.parent);
   const visit = (e: Expr): void => {
-    switch (e.kind) {
-      case 'ref':
-        if (ctx.resources.has(e.name)) add(e.name);
-        return;
-      case 'member':
-        return visit(e.object);
-      case 'call':
-        return e.args.forEach(visit);
-      case 'object':
-        return e.properties.forEach((p) => visit(p.value));
-      case 'array':
-        return e.items.forEach((i) => visit(i.value));
-      case 'interp':
-        return e.parts.forEach((p) => typeof p !== 'string' && visit(p));
-      case 'ternary':
-        return [e.condition, e.whenTrue, e.whenFalse].forEach(visit);
-      default:
-        return;
-    }
+    if (e.kind === 'ref' && ctx.resources.has(e.name)) add(e.name);
+    children(e).forEach(visit);
   };
   r.body.forEach((p) => visit(p.value));
   (r.dependsOn ?? []).forEach(add);

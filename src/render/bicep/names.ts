@@ -10,6 +10,7 @@
  * Anything no printer could print throws a SyntaxTreeError naming the problem.
  */
 import {
+  children,
   SyntaxTreeError,
   type BicepFile,
   type Decorator,
@@ -342,25 +343,8 @@ function rejectCycles(symbols: readonly Extract<Statement, { kind: SymbolKind }>
   for (const s of symbols) {
     const refs: string[] = [];
     const visit = (e: Expr): void => {
-      switch (e.kind) {
-        case 'ref':
-          refs.push(e.name);
-          return;
-        case 'member':
-          return visit(e.object);
-        case 'call':
-          return e.args.forEach(visit);
-        case 'object':
-          return e.properties.forEach((p) => visit(p.value));
-        case 'array':
-          return e.items.forEach((i) => visit(i.value));
-        case 'interp':
-          return e.parts.forEach((p) => typeof p !== 'string' && visit(p));
-        case 'ternary':
-          return [e.condition, e.whenTrue, e.whenFalse].forEach(visit);
-        default:
-          return;
-      }
+      if (e.kind === 'ref') refs.push(e.name);
+      else children(e).forEach(visit);
     };
     if (s.kind === 'param') {
       if (s.defaultValue !== undefined) visit(s.defaultValue);
@@ -390,50 +374,16 @@ function rejectCycles(symbols: readonly Extract<Statement, { kind: SymbolKind }>
 
 /** True when `e` contains a non-empty object or array (printed over several lines). */
 function spansLines(e: Expr): boolean {
-  switch (e.kind) {
-    case 'object':
-      return e.properties.length > 0;
-    case 'array':
-      return e.items.length > 0;
-    case 'member':
-      return spansLines(e.object);
-    case 'call':
-      return e.args.some(spansLines);
-    case 'interp':
-      return e.parts.some((p) => typeof p !== 'string' && spansLines(p));
-    case 'ternary':
-      return spansLines(e.condition) || spansLines(e.whenTrue) || spansLines(e.whenFalse);
-    default:
-      return false;
-  }
+  if (e.kind === 'object') return e.properties.length > 0;
+  if (e.kind === 'array') return e.items.length > 0;
+  return children(e).some(spansLines);
 }
 
 /** Adds the unqualified names of every function and decorator used in `s` to `into`. */
 function collectFunctionNames(s: Statement, into: Set<string>): void {
   const visit = (e: Expr): void => {
-    switch (e.kind) {
-      case 'call':
-        if (!e.name.includes('.')) into.add(e.name);
-        e.args.forEach(visit);
-        return;
-      case 'object':
-        e.properties.forEach((p) => visit(p.value));
-        return;
-      case 'array':
-        e.items.forEach((i) => visit(i.value));
-        return;
-      case 'member':
-        visit(e.object);
-        return;
-      case 'interp':
-        e.parts.forEach((p) => typeof p !== 'string' && visit(p));
-        return;
-      case 'ternary':
-        [e.condition, e.whenTrue, e.whenFalse].forEach(visit);
-        return;
-      default:
-        return;
-    }
+    if (e.kind === 'call' && !e.name.includes('.')) into.add(e.name);
+    children(e).forEach(visit);
   };
   const decorate = (ds: readonly Decorator[]) =>
     ds.forEach((d) => {

@@ -173,6 +173,26 @@ export class SyntaxTreeError extends Error {
   override readonly name = 'SyntaxTreeError';
 }
 
+/** The expressions directly inside `e`, in print order (for walks over a tree). */
+export function children(e: Expr): readonly Expr[] {
+  switch (e.kind) {
+    case 'object':
+      return e.properties.map((p) => p.value);
+    case 'array':
+      return e.items.map((i) => i.value);
+    case 'member':
+      return [e.object];
+    case 'call':
+      return e.args;
+    case 'interp':
+      return e.parts.filter((p): p is Expr => typeof p !== 'string');
+    case 'ternary':
+      return [e.condition, e.whenTrue, e.whenFalse];
+    default:
+      return [];
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Constructors: short names so that trees read like the Bicep they print.
 // ---------------------------------------------------------------------------------------------
