@@ -198,7 +198,10 @@ class Parser {
     for (;;) {
       if (this.peek() === '.') {
         this.pos++;
+        const propertyAt = this.pos;
         const property = this.identifier();
+        if (property === 'true' || property === 'false' || property === 'null')
+          this.fail(`'.${property}' is a keyword; Bicep needs ['${property}']`, propertyAt);
         // `az.resourceGroup()`: a namespace-qualified call, not a member access.
         if (this.peek() === '(' && e.kind === 'ref') {
           e = { kind: 'call', name: `${e.name}.${property}`, args: this.args(depth) };

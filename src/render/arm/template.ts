@@ -14,7 +14,7 @@
  * What ARM cannot express (modules, `scope` on a declared resource, decorators with no ARM
  * equivalent, a resource used without `.id`/`.name`/`.properties`) throws ArmUnsupportedError.
  */
-import { canonicalize, isIdentifier } from '../bicep/names';
+import { canonicalize, needsQuotedKey } from '../bicep/names';
 import { children } from '../bicep/syntax';
 import type {
   BicepFile,
@@ -157,6 +157,12 @@ function resource(r: ResourceDecl, ctx: Context): Json {
     throw new ArmUnsupportedError(
       `resource "${r.name}" has a scope: ARM declares resources of another scope only through a nested deployment (a module)`,
     );
+  for (let at = r.parent; at !== undefined; at = ctx.resources.get(at)!.parent) {
+    if (ctx.resources.get(at)!.scope !== undefined)
+      throw new ArmUnsupportedError(
+        `resource "${r.name}" sits in "${at}", which has a scope: deploy it through a module in that scope`,
+      );
+  }
   const result: { [key: string]: Json } = { type: r.type, apiVersion: r.apiVersion, name: fullName(r, ctx) };
   for (const p of r.body) if (p.key !== 'name') result[p.key] = value(p.value, ctx);
   const deps = dependencies(r, ctx);
@@ -358,7 +364,7 @@ function memberExpr(e: Expr & { kind: 'member' }, ctx: Context): string {
 }
 
 function access(object: string, path: readonly string[]): string {
-  return path.reduce((o, p) => (isIdentifier(p) ? `${o}.${p}` : `${o}[${armString(p)}]`), object);
+  return path.reduce((o, p) => (needsQuotedKey(p) ? `${o}[${armString(p)}]` : `${o}.${p}`), object);
 }
 
 /** `resourceGroup` for `az.resourceGroup` (ARM functions have no namespaces). */

@@ -4,7 +4,7 @@
  * commas, a blank line between declarations and a final newline. Multi-line `'''` strings are never
  * used because they cannot escape anything.
  */
-import { canonicalize, isHiddenChar, needsQuotedKey, unicodeEscape, isIdentifier } from './names';
+import { canonicalize, isHiddenChar, needsQuotedKey, unicodeEscape } from './names';
 import type { BicepFile, Decorator, Expr, Property, Statement } from './syntax';
 
 const INDENT = '  ';
@@ -145,7 +145,7 @@ function expr(e: Expr, depth: number): string {
     case 'member': {
       const target = e.object.kind === 'ref' || e.object.kind === 'member' || e.object.kind === 'call';
       const object = target ? expr(e.object, depth) : `(${expr(e.object, depth)})`;
-      return isIdentifier(e.property) ? `${object}.${e.property}` : `${object}[${bicepString(e.property)}]`;
+      return needsQuotedKey(e.property) ? `${object}[${bicepString(e.property)}]` : `${object}.${e.property}`;
     }
     case 'call':
       return `${e.name}(${e.args.map((a) => expr(a, depth)).join(', ')})`;

@@ -39,6 +39,7 @@ const HOSTILE_PIECES = [
   '😀',
   'é',
   ' ',
+  'null',
 ];
 
 export const arbHostileText: fc.Arbitrary<string> = fc

@@ -153,6 +153,46 @@ describe('printArmTemplate', () => {
     expect(outputValue(tree, 'quoted')).toBe("[json(parameters('rg'))['a-b']]");
   });
 
+  it('prints a subnet of an existing VNet with its NSG (azure-semantics §6.2 option B)', () => {
+    const tree = file(
+      param('vnetName'),
+      param('routeTableId'),
+      resource('nsg', 'Microsoft.Network/networkSecurityGroups'),
+      resource('vnet', 'Microsoft.Network/virtualNetworks', {
+        existing: true,
+        body: props(['name', ref('vnetName')]),
+      }),
+      resource('subnet', 'Microsoft.Network/virtualNetworks/subnets', {
+        parent: 'vnet',
+        body: props(
+          ['name', str('snet-aci')],
+          [
+            'properties',
+            obj(
+              ['networkSecurityGroup', obj(['id', member(ref('nsg'), 'id')])],
+              [
+                'routeTable',
+                ternary(call('empty', ref('routeTableId')), nul, obj(['id', ref('routeTableId')])),
+              ],
+            ),
+          ],
+        ),
+      }),
+    );
+    const resources = armTemplate(tree)['resources'] as Record<string, unknown>[];
+    expect(resources[1]).toEqual({
+      type: 'Microsoft.Network/virtualNetworks/subnets',
+      apiVersion: '2024-07-01',
+      name: "[format('{0}/{1}', parameters('vnetName'), 'snet-aci')]",
+      properties: {
+        networkSecurityGroup: { id: "[resourceId('Microsoft.Network/networkSecurityGroups', 'nsg')]" },
+        routeTable:
+          "[if(empty(parameters('routeTableId')), null(), createObject('id', parameters('routeTableId')))]",
+      },
+      dependsOn: ["[resourceId('Microsoft.Network/networkSecurityGroups', 'nsg')]"],
+    });
+  });
+
   it('prints a child of a computed name with one format() over all segments', () => {
     const tree = file(
       param('n'),
@@ -194,6 +234,18 @@ describe('printArmTemplate', () => {
         resource('r', 'Microsoft.Storage/storageAccounts', { scope: call('resourceGroup', ref('rg')) }),
       ),
       /resource "r" has a scope/,
+    ],
+    [
+      'a declared child of a resource in another scope',
+      file(
+        param('rg'),
+        resource('vnet', 'Microsoft.Network/virtualNetworks', {
+          existing: true,
+          scope: call('resourceGroup', ref('rg')),
+        }),
+        resource('subnet', 'Microsoft.Network/virtualNetworks/subnets', { parent: 'vnet' }),
+      ),
+      /resource "subnet" sits in "vnet", which has a scope: deploy it through a module/,
     ],
     [
       'an existing resource with another kind of scope',

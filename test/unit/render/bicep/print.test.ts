@@ -100,6 +100,9 @@ describe('printBicep', () => {
       }),
     );
     expect(text).toContain("output o string = json(p)['a-b']\n");
+    expect(printBicep(file(param('p'), output('n', member(ref('p'), 'null', 'type'))))).toContain(
+      "output n string = p['null'].type\n",
+    );
     expect(text).toContain(
       'var v = (empty(p) ? null : {\n  id: p\n}) ? [] : (empty(p) ? null : {\n  id: p\n}).id\n',
     );
