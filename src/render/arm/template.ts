@@ -14,7 +14,8 @@
  * What ARM cannot express (modules, `scope` on a declared resource, decorators with no ARM
  * equivalent, a resource used without `.id`/`.name`/`.properties`) throws ArmUnsupportedError.
  */
-import { canonicalize, needsQuotedKey } from '../bicep/names';
+import { canonicalize } from '../bicep/canonical';
+import { needsQuotedKey } from '../bicep/names';
 import { children } from '../bicep/syntax';
 import type {
   BicepFile,

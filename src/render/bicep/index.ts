@@ -1,4 +1,5 @@
 /** The Bicep syntax tree and its printer (knows nothing about NSGs); ../arm prints the same tree as ARM JSON. */
 export * from './syntax';
 export { printBicep, bicepString, escapeBicepText } from './print';
-export { canonicalize, isIdentifier, toIdentifier } from './names';
+export { canonicalize } from './canonical';
+export { isIdentifier, toIdentifier } from './names';

@@ -4,7 +4,8 @@
  * commas, a blank line between declarations and a final newline. Multi-line `'''` strings are never
  * used because they cannot escape anything.
  */
-import { canonicalize, isHiddenChar, needsQuotedKey, unicodeEscape } from './names';
+import { canonicalize } from './canonical';
+import { isHiddenChar, needsQuotedKey, unicodeEscape } from './names';
 import type { BicepFile, Decorator, Expr, Property, Statement } from './syntax';
 
 const INDENT = '  ';

@@ -6,7 +6,7 @@
  * every string is escaped by the printer, never by the caller.
  *
  * Symbol names in the tree are the names the caller wants; the printers make them valid Bicep
- * identifiers and unique (names.ts), and rewrite every reference to match.
+ * identifiers and unique (names.ts, canonical.ts), and rewrite every reference to match.
  */
 
 /** An expression: a literal, an object or array, or a reference built from parts (never raw text). */

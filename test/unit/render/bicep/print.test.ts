@@ -1,6 +1,7 @@
 /** The Bicep printer: goldens, string escaping, comments, identifiers and the trees it refuses. */
 import { printBicep, bicepString } from '../../../../src/render/bicep/print';
-import { canonicalize, toIdentifier } from '../../../../src/render/bicep/names';
+import { canonicalize } from '../../../../src/render/bicep/canonical';
+import { toIdentifier } from '../../../../src/render/bicep/names';
 import {
   arr,
   call,

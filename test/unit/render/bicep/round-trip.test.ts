@@ -1,7 +1,8 @@
 /** Property: printed Bicep reads back (test/support/bicep-parse.ts) as the canonical tree, whatever the text in it. */
 import fc from 'fast-check';
 import { printBicep } from '../../../../src/render/bicep/print';
-import { canonicalize, isHiddenChar } from '../../../../src/render/bicep/names';
+import { canonicalize } from '../../../../src/render/bicep/canonical';
+import { isHiddenChar } from '../../../../src/render/bicep/names';
 import { parseBicep } from '../../../support/bicep-parse';
 import { arbBicepFile, arbHostileText } from './arbitrary-tree';
 
