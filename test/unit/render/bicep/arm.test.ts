@@ -153,7 +153,7 @@ describe('printArmTemplate', () => {
     expect(outputValue(tree, 'quoted')).toBe("[json(parameters('rg'))['a-b']]");
   });
 
-  it('prints a subnet of an existing VNet with its NSG (azure-semantics §6.2 option B)', () => {
+  it('prints a subnet of an existing VNet (parent: existing) with its NSG and an optional route table', () => {
     const tree = file(
       param('vnetName'),
       param('routeTableId'),
