@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './.eslint/layers.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '.demo/', '**/*.actual.*'] },
@@ -15,19 +16,10 @@ export default tseslint.config(
     },
   },
   {
-    // DESIGN.md: src/collect/azure is the only code that talks to Azure.
+    // The pipeline's layers (.eslint/layers.mjs): which stage of src/ may import which.
     files: ['src/**/*.ts'],
-    ignores: ['src/collect/azure/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['@azure/*', '@azure-rest/*'], message: 'Only src/collect/azure imports @azure/*.' },
-          ],
-        },
-      ],
-    },
+    plugins: { layers },
+    rules: { 'layers/imports': 'error' },
   },
   {
     files: ['**/*.js', '**/*.cjs'],

@@ -13,15 +13,15 @@ import { explain as explainSets, type Explanation, type QueryProtocol } from './
 import { checkIntent, type CheckReport, type IntentEntry } from './analyze/intent';
 import { computeReachability, type Reachability, type ReachabilityOptions } from './analyze/reachability';
 import { parseProtocolOption } from './cli/options';
-import { readSnapshotFile as readSnapshotAt } from './cli/files';
+import { readSnapshotFile as readSnapshotAt } from './collect/io/files';
 import { importPaths, type ImportOutcome } from './collect/files';
 import { UsageError } from './errors';
 import { buildTopology } from './graph/build';
 import type { Snapshot } from './model/snapshot';
 import { compilePolicy, type PolicyEngine } from './policy/engine';
-import type { PortSet } from './policy/interval-set';
-import { portSetOf } from './policy/ports';
-import type { ServiceTags } from './policy/service-tags';
+import type { PortSet } from './net/interval-set';
+import { portSetOf } from './net/ports';
+import type { ServiceTags } from './policy/words/service-tags';
 import { ReachabilityView, renderReachabilityText, serializeReachabilityJson } from './render/reachability';
 import { renderSummary, renderSummaryJson } from './render/summary';
 
@@ -41,7 +41,7 @@ export {
 } from './analyze/intent';
 export type { Reachability, ReachabilityOptions } from './analyze/reachability';
 export type { PolicyEngine } from './policy/engine';
-export { parseServiceTags, type ServiceTags } from './policy/service-tags';
+export { parseServiceTags, type ServiceTags } from './policy/words/service-tags';
 export { renderExplanationText as explanationText } from './render/explain';
 export { checkReportJson, renderCheckText as checkReportText } from './render/check';
 

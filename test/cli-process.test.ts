@@ -6,7 +6,7 @@ import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeSnapshotFile } from '../src/cli/files';
+import { writeSnapshotFile } from '../src/collect/io/files';
 import { Importer } from '../src/collect/files';
 import type { Snapshot } from '../src/model/snapshot';
 import { generateEstatePages } from './support/synthetic-estate';

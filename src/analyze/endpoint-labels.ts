@@ -5,10 +5,9 @@
  */
 import type { ContainerGroup } from '../model/snapshot';
 import type { SnapshotIndex } from '../model/snapshot-index';
-import { parseIpv4 } from '../policy/address';
-import { AZURE_HOST_IP, PUBLIC_IPV4, ipv4SetOf } from '../policy/address-words';
-import { IntervalSet, ipv4Domain, type Ipv4Set } from '../policy/interval-set';
-import { publicGroupsOf } from '../policy/public-groups';
+import { parseIpv4 } from '../net/address';
+import { AZURE_HOST_IP, ipv4SetOf, PUBLIC_IPV4, publicGroupsOf } from '../policy';
+import { IntervalSet, ipv4Domain, type Ipv4Set } from '../net/interval-set';
 import { formatRange } from './explain';
 import type { EndpointClass } from './reachability';
 

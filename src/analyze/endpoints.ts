@@ -9,10 +9,9 @@ import type { ContainerGroup, Subnet } from '../model/snapshot';
 import type { SnapshotIndex } from '../model/snapshot-index';
 import { diagnostic, type Diagnostic } from '../diagnostics';
 import { RESERVED_TAG_WORDS } from '../model/reserved-words';
-import { parseIpv4, parsePrefix } from '../policy/address';
-import { isPublicGroup, publicGroupsOf } from '../policy/public-groups';
-import { AZURE_HOST_IP, PUBLIC_IPV4, ipv4SetOf } from '../policy/address-words';
-import { IntervalSet, ipv4Domain, type Ipv4Set } from '../policy/interval-set';
+import { parseIpv4, parsePrefix } from '../net/address';
+import { AZURE_HOST_IP, ipv4SetOf, isPublicGroup, PUBLIC_IPV4, publicGroupsOf } from '../policy';
+import { IntervalSet, ipv4Domain, type Ipv4Set } from '../net/interval-set';
 
 /** A part of an endpoint set whose addresses share one location. */
 export type LocatedPart =

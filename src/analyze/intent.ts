@@ -6,9 +6,9 @@ import { Parser, parseDocument, type CST } from 'yaml';
 import { z } from 'zod';
 import { diagnostic, jsonPath, type Diagnostic } from '../diagnostics';
 import { zodIssuesToDiagnostics } from '../model/snapshot-codec';
-import { IntervalSet, portDomain, type PortSet } from '../policy/interval-set';
-import type { PolicyEngine } from '../policy/engine';
-import { parsePortRange } from '../policy/ports';
+import { IntervalSet, portDomain, type PortSet } from '../net/interval-set';
+import type { PolicyEngine } from '../policy';
+import { parsePortRange } from '../net/ports';
 import { EndpointError, resolveEndpoint, type EndpointResolution } from './endpoints';
 import { explain, type Explanation, type QueryProtocol, type Verdict } from './explain';
 

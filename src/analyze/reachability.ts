@@ -11,16 +11,13 @@
  * runs: external groups are the address sets those runs cut out, created as paths need them.
  */
 import type { ContainerGroup, Subnet } from '../model/snapshot';
-import { parseIpv4 } from '../policy/address';
-import type { PolicyEngine } from '../policy/engine';
-import { publicGroupsOf } from '../policy/public-groups';
-import { ipv4SetOf } from '../policy/address-words';
-import { IPV4_MAX, IntervalSet, ipv4Domain, type Ipv4Set } from '../policy/interval-set';
-import { runIndex, type Runs, type SideTable } from '../policy/side-table';
-import { IntList } from '../policy/int-list';
-import { HashPool } from '../policy/hash-pool';
-import { IntPairMap } from '../policy/int-pair-map';
-import { lastAtOrBelow, sortedDistinct } from '../policy/sorted-search';
+import { parseIpv4 } from '../net/address';
+import { ipv4SetOf, type PolicyEngine, publicGroupsOf, runIndex, type Runs, type SideTable } from '../policy';
+import { IPV4_MAX, IntervalSet, ipv4Domain, type Ipv4Set } from '../net/interval-set';
+import { IntList } from '../util/int-list';
+import { HashPool } from '../util/hash-pool';
+import { IntPairMap } from '../util/int-pair-map';
+import { lastAtOrBelow, sortedDistinct } from '../util/sorted-search';
 
 export type ClassKind = 'subnet' | 'external' | 'publicContainerGroup';
 

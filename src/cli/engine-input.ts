@@ -1,9 +1,8 @@
 /** Reading what the analysis commands share: the snapshot and an optional service tags file. */
 import { formatDiagnostic } from '../diagnostics';
-import { compilePolicy, type PolicyEngine } from '../policy/engine';
-import { parseServiceTags, type ServiceTags } from '../policy/service-tags';
+import { compilePolicy, parseServiceTags, type PolicyEngine, type ServiceTags } from '../policy';
 import { jsonSyntaxDiagnostic, stripBom } from '../model/snapshot-codec';
-import { failWith, readSnapshotFile, readTextFile, resolveInput } from './files';
+import { failWith, readSnapshotFile, readTextFile, resolveInput } from '../collect/io/files';
 import type { CliIo } from './io';
 import * as path from 'node:path';
 

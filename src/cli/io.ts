@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { EnvironmentError } from '../errors';
 import { describeFsError } from '../util/fs-errors';
-import { pause } from './files';
+import { pause } from '../collect/io/files';
 
 /** What a command may touch of the outside world; tests pass their own. */
 export interface CliIo {

@@ -4,7 +4,13 @@
  */
 import * as path from 'node:path';
 import type { Chunks } from '../render/registry';
-import { batchChunks, checkOutputTarget, resolveInput, writeOutputFile, type WriteOptions } from './files';
+import {
+  batchChunks,
+  checkOutputTarget,
+  resolveInput,
+  writeOutputFile,
+  type WriteOptions,
+} from '../collect/io/files';
 import type { CliIo } from './io';
 
 export interface OutputOptions {

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { diagnostic, jsonPath, type Diagnostic } from '../diagnostics';
-import { jsonSyntaxDiagnostic, locateJsonError, parseJsonText, stripBom } from '../json-text';
+import { jsonSyntaxDiagnostic, locateJsonError, parseJsonText, stripBom } from '../util/json-text';
 import { RESOURCE_ARRAYS, SCHEMA_VERSION, Snapshot } from './snapshot';
 import { snapshotValueProblems } from './snapshot-values';
 

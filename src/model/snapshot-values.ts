@@ -6,8 +6,8 @@
  * a refinement per string costs about 2.5 times a plain string check on large estates.
  */
 import type { DiagnosticCode } from '../diagnostics';
-import { parsePrefix } from '../policy/address';
-import { parsePortRange } from '../policy/ports';
+import { parsePrefix } from '../net/address';
+import { parsePortRange } from '../net/ports';
 import { classifyPrefix } from './normalize/values';
 import type { SecurityAdminRule, SecurityRule, Snapshot } from './snapshot';
 

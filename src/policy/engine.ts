@@ -4,18 +4,18 @@
  */
 import type { ContainerGroup, Direction, SecurityAdminRule, Snapshot, Subnet } from '../model/snapshot';
 import { indexSnapshot, type SnapshotIndex } from '../model/snapshot-index';
-import { parseIpv4, parsePrefix } from './address';
-import { AddressWords, ipv4SetOf } from './address-words';
-import { DecisionStore, type Decider, type Decision, type PairResult } from './decision';
+import { parseIpv4, parsePrefix } from '../net/address';
+import { AddressWords, ipv4SetOf } from './words/address-words';
+import { DecisionStore, type Decider, type Decision, type PairResult } from './compile/decision';
 import type { Flow, FlowEnd, FlowVerdict } from './flow';
-import { IntervalSet, ipv4Domain, portDomain } from './interval-set';
-import { PortRegion } from './port-region';
-import type { ServiceTags } from './service-tags';
-import { publicGroupsOf } from './public-groups';
-import { PolicyCompiler } from './side-policy';
-import { SideTableBuilder, runIndex, type SideTable } from './side-table';
-import { TrafficSet } from './traffic';
-import { DST, SRC, variable, type Role } from './unknowns';
+import { IntervalSet, ipv4Domain, portDomain } from '../net/interval-set';
+import { PortRegion } from './sets/port-region';
+import type { ServiceTags } from './words/service-tags';
+import { publicGroupsOf } from './words/public-groups';
+import { PolicyCompiler } from './compile/side-policy';
+import { SideTableBuilder, runIndex, type SideTable } from './compile/side-table';
+import { TrafficSet } from './sets/traffic';
+import { DST, SRC, variable, type Role } from './sets/unknowns';
 
 export interface EngineOptions {
   /** Resolves service tags other than VirtualNetwork / Internet / AzureLoadBalancer; without it they are unknown. */

@@ -17,7 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { oracleVerdict } from '../oracle/evaluate-flow';
 import type { Flow, FlowEnd } from '../../src/policy/flow';
-import type { ServiceTags } from '../../src/policy/service-tags';
+import type { ServiceTags } from '../../src/policy/words/service-tags';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { Importer } = require('../../dist/collect/files') as typeof import('../../src/collect/files');
@@ -27,7 +27,7 @@ const { computeReachability } =
 const { serializeSnapshot } =
   require('../../dist/model/snapshot-codec') as typeof import('../../src/model/snapshot-codec');
 const { batchChunks, readSnapshotFile, wholeFileLimit } =
-  require('../../dist/cli/files') as typeof import('../../src/cli/files');
+  require('../../dist/collect/io/files') as typeof import('../../src/collect/io/files');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const preset = process.argv[2] as PresetName;

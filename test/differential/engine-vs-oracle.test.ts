@@ -11,7 +11,7 @@ import { snapshotToString } from '../../src/model/snapshot-codec';
 import type { Snapshot } from '../../src/model/snapshot';
 import { compilePolicy } from '../../src/policy/engine';
 import type { Flow, FlowVerdict } from '../../src/policy/flow';
-import type { ServiceTags } from '../../src/policy/service-tags';
+import type { ServiceTags } from '../../src/policy/words/service-tags';
 import { oracleVerdict } from '../oracle/evaluate-flow';
 import { SEMANTICS_CASES } from '../oracle/semantics-cases';
 import { arbEstate, arbFlowPlan, arbServiceTags, flowFromPlan } from '../support/arbitraries';

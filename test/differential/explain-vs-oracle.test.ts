@@ -10,11 +10,11 @@ import { locate, type EndpointSet } from '../../src/analyze/endpoints';
 import type { SnapshotIndex } from '../../src/model/snapshot-index';
 import type { Snapshot } from '../../src/model/snapshot';
 import { snapshotToString } from '../../src/model/snapshot-codec';
-import { formatIpv4, parsePrefix } from '../../src/policy/address';
+import { formatIpv4, parsePrefix } from '../../src/net/address';
 import { compilePolicy } from '../../src/policy/engine';
 import type { Flow, FlowEnd, FlowProtocol, FlowVerdict } from '../../src/policy/flow';
-import { IntervalSet, ipv4Domain, portDomain } from '../../src/policy/interval-set';
-import { parsePortRange } from '../../src/policy/ports';
+import { IntervalSet, ipv4Domain, portDomain } from '../../src/net/interval-set';
+import { parsePortRange } from '../../src/net/ports';
 import { oracleVerdict } from '../oracle/evaluate-flow';
 import { arbEstate, arbServiceTags } from '../support/arbitraries';
 

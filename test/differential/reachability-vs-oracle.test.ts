@@ -12,7 +12,7 @@ import {
   type Reachability,
 } from '../../src/analyze/reachability';
 import { snapshotToString } from '../../src/model/snapshot-codec';
-import { parseIpv4 } from '../../src/policy/address';
+import { parseIpv4 } from '../../src/net/address';
 import { compilePolicy, type PolicyEngine } from '../../src/policy/engine';
 import type { Flow, FlowEnd, FlowVerdict } from '../../src/policy/flow';
 import { oracleVerdict } from '../oracle/evaluate-flow';

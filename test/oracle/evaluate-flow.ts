@@ -12,7 +12,7 @@
  * of outcomes over the leaves is the exact set of outcomes over all assignments.
  */
 import type { Flow, FlowEnd, FlowProtocol, FlowVerdict } from '../../src/policy/flow';
-import type { ServiceTags } from '../../src/policy/service-tags';
+import type { ServiceTags } from '../../src/policy/words/service-tags';
 import type {
   Direction,
   Protocol,

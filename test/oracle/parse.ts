@@ -1,6 +1,6 @@
 /**
  * The oracle's own readers of address and port text, a few lines each and independent of the
- * engine's parsers (src/policy/address, src/policy/ports), so that a bug there cannot hide on both
+ * engine's parsers (src/net/address, src/net/ports), so that a bug there cannot hide on both
  * sides of the differential tests. They read what a validated snapshot holds: IPv4 is parsed,
  * IPv6 only recognised (flows are IPv4, so an IPv6 prefix never contains a flow end).
  */

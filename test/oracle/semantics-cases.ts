@@ -9,7 +9,7 @@
  */
 import type { SecurityRule, Snapshot } from '../../src/model/snapshot';
 import type { Flow, FlowVerdict } from '../../src/policy/flow';
-import type { ServiceTags } from '../../src/policy/service-tags';
+import type { ServiceTags } from '../../src/policy/words/service-tags';
 import {
   ACI_DELEGATION,
   adminCollection,

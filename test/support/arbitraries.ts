@@ -10,10 +10,10 @@
  * shrink independently of their estate.
  */
 import fc from 'fast-check';
-import { formatIpv4, parsePrefix } from '../../src/policy/address';
+import { formatIpv4, parsePrefix } from '../../src/net/address';
 import type { Flow, FlowEnd, FlowProtocol } from '../../src/policy/flow';
-import { IntervalSet, portDomain, type PortSet } from '../../src/policy/interval-set';
-import type { ServiceTags } from '../../src/policy/service-tags';
+import { IntervalSet, portDomain, type PortSet } from '../../src/net/interval-set';
+import type { ServiceTags } from '../../src/policy/words/service-tags';
 import type {
   ContainerPort,
   Protocol,

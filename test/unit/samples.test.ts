@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readSnapshotFile } from '../../src/cli/files';
+import { readSnapshotFile } from '../../src/collect/io/files';
 import { buildTopology } from '../../src/graph/build';
 import { renderSummary } from '../../src/render/summary';
 import { runCapture } from '../support/cli';

@@ -21,7 +21,7 @@ import {
   verbosityOptions,
 } from '../common-options';
 import { loadEngine } from '../engine-input';
-import { failWith, readTextFile } from '../files';
+import { failWith, readTextFile } from '../../collect/io/files';
 import { createLog, type VerbosityOptions } from '../log';
 import { openOutput, type OutputOptions } from '../output';
 import type { CommandRegistration } from '../program';

@@ -16,7 +16,7 @@ import {
 } from '../../collect/azure';
 import { formatDiagnostic } from '../../diagnostics';
 import { EnvironmentError } from '../../errors';
-import { failWith, readTextFile } from '../files';
+import { failWith, readTextFile } from '../../collect/io/files';
 import { openOutput } from '../output';
 import { serializeSnapshot } from '../../model/snapshot-codec';
 import type { CommandRegistration } from '../program';

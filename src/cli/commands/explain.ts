@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import { EndpointError, resolveEndpoint } from '../../analyze/endpoints';
 import { explain, type QueryProtocol } from '../../analyze/explain';
 import { InputError, UsageError } from '../../errors';
-import { IntervalSet, portDomain } from '../../policy/interval-set';
+import { IntervalSet, portDomain } from '../../net/interval-set';
 import { rendererFor } from '../../render/registry';
 import {
   addOptions,

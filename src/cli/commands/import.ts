@@ -9,7 +9,7 @@ import { serializeSnapshot } from '../../model/snapshot-codec';
 import { rendererFor } from '../../render/registry';
 import { addOptions, formatOption, outputOptions, verbosityOptions } from '../common-options';
 import { printable } from '../../util/escape';
-import { failWith } from '../files';
+import { failWith } from '../../collect/io/files';
 import { createLog, type VerbosityOptions } from '../log';
 import { openOutput, writeStdout, type OutputOptions } from '../output';
 import type { CommandRegistration } from '../program';

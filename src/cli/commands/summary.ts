@@ -4,7 +4,7 @@ import { formatDiagnostic } from '../../diagnostics';
 import { buildTopology } from '../../graph/build';
 import { rendererFor } from '../../render/registry';
 import { addOptions, formatOption, outputOptions, verbosityOptions } from '../common-options';
-import { readSnapshotFile, resolveInput } from '../files';
+import { readSnapshotFile, resolveInput } from '../../collect/io/files';
 import { createLog, type VerbosityOptions } from '../log';
 import { openOutput, type OutputOptions } from '../output';
 import type { CommandRegistration } from '../program';

@@ -1,8 +1,8 @@
 /**
- * Parsing input files as JSON, through the one JSON reader (src/json-text.ts). Inputs are strict
+ * Parsing input files as JSON, through the one JSON reader (src/util/json-text.ts). Inputs are strict
  * about duplicate keys: `"access": "Deny", "access": "Allow"` would otherwise import as Allow.
  */
-import { parseJsonText, type JsonTextParse } from '../../json-text';
+import { parseJsonText, type JsonTextParse } from '../../util/json-text';
 
 export type JsonParse = JsonTextParse;
 

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { constants as bufferConstants } from 'node:buffer';
 import { diagnostic, type Diagnostic } from '../../diagnostics';
 import { InputError } from '../../errors';
-import { notRegularInput, readTextFile, STDIN } from '../../cli/files';
+import { notRegularInput, readTextFile, STDIN } from '../io/files';
 import { cannotRead } from '../../util/fs-errors';
 import { compareFileNames, Importer, type ImportOptions, type ImportOutcome } from './import-documents';
 

@@ -4,9 +4,9 @@
  * because large estates repeat the same values across hundreds of thousands of rules (the cache is
  * a pure memo: same text, same answer).
  */
-import { parsePrefix } from '../../policy/address';
-import { PORT_MAX } from '../../policy/interval-set';
-import { formatPortRange, parsePortRange } from '../../policy/ports';
+import { parsePrefix } from '../../net/address';
+import { PORT_MAX } from '../../net/interval-set';
+import { formatPortRange, parsePortRange } from '../../net/ports';
 import type { Protocol } from '../snapshot';
 import { isKnownServiceTag } from '../service-tag-names';
 

@@ -8,10 +8,10 @@ import { resolveEndpoint, type EndpointSet } from '../../../src/analyze/endpoint
 import { explain } from '../../../src/analyze/explain';
 import { computeReachability, pathSources, pathTargets } from '../../../src/analyze/reachability';
 import { compilePolicy } from '../../../src/policy/engine';
-import { IntervalSet, ipv4Domain, portDomain, type Ipv4Set } from '../../../src/policy/interval-set';
-import { ipv4SetOf } from '../../../src/policy/address-words';
-import { parseIpv4 } from '../../../src/policy/address';
-import { publicGroupsOf } from '../../../src/policy/public-groups';
+import { IntervalSet, ipv4Domain, portDomain, type Ipv4Set } from '../../../src/net/interval-set';
+import { ipv4SetOf } from '../../../src/policy/words/address-words';
+import { parseIpv4 } from '../../../src/net/address';
+import { publicGroupsOf } from '../../../src/policy/words/public-groups';
 import type { SnapshotIndex } from '../../../src/model/snapshot-index';
 import {
   ACI_DELEGATION,

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { snapshotToString } from '../../../src/model/snapshot-codec';
-import { parseIpv4, parsePrefix } from '../../../src/policy/address';
+import { parseIpv4, parsePrefix } from '../../../src/net/address';
 import { runCapture } from '../../support/cli';
 import {
   makeContainerGroup,

@@ -1,4 +1,4 @@
-/** Reading inputs and writing outputs (src/cli/files.ts): the paths refused, line mode, error wording. */
+/** Reading inputs and writing outputs (src/collect/io/files.ts): the paths refused, line mode, error wording. */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,7 +9,7 @@ import {
   wholeFileLimit,
   WHOLE_FILE_LIMIT,
   writeSnapshotFile,
-} from '../../../src/cli/files';
+} from '../../../src/collect/io/files';
 import { diagnostic } from '../../../src/diagnostics';
 import { parseSnapshotLines, snapshotToString } from '../../../src/model/snapshot-codec';
 import { describeFsError } from '../../../src/util/fs-errors';

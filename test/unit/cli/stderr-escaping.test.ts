@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeSnapshotFile } from '../../../src/cli/files';
+import { writeSnapshotFile } from '../../../src/collect/io/files';
 import { reportError } from '../../../src/cli/program';
 import {
   diagnostic,

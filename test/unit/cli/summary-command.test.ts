@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeSnapshotFile } from '../../../src/cli/files';
+import { writeSnapshotFile } from '../../../src/collect/io/files';
 import { buildTopology } from '../../../src/graph/build';
 import { renderSummary, type SummaryData } from '../../../src/render/summary';
 import { armId, makeSnapshot, makeSubnet, makeVnet } from '../../support/builders';

@@ -1,6 +1,6 @@
 import { parseJsonDocument } from '../../../src/collect/files/json';
 import * as fc from 'fast-check';
-import { findDuplicateKey, locateJsonError, parseJsonText } from '../../../src/json-text';
+import { findDuplicateKey, locateJsonError, parseJsonText } from '../../../src/util/json-text';
 
 function message(text: string): string {
   const r = parseJsonDocument(text, 'in.json');

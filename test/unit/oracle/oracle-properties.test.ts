@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import type { Snapshot } from '../../../src/model/snapshot';
 import type { Flow } from '../../../src/policy/flow';
-import type { ServiceTags } from '../../../src/policy/service-tags';
+import type { ServiceTags } from '../../../src/policy/words/service-tags';
 import { MAX_UNKNOWN_VARIABLES, oracleVerdict } from '../../oracle/evaluate-flow';
 import { arbEstate, arbFlowPlan, arbServiceTags, flowFromPlan } from '../../support/arbitraries';
 import { end, flow, ids, nsg, routeTable, rule, snapshotOf, subnet, vnet } from '../../oracle/tiny-estate';

@@ -6,8 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { parsePrefix } from '../../../src/policy/address';
-import { parsePortRange } from '../../../src/policy/ports';
+import { parsePrefix } from '../../../src/net/address';
+import { parsePortRange } from '../../../src/net/ports';
 import { oracleIpv4, oraclePortRange, oraclePrefix } from '../../oracle/parse';
 
 const SEED = Number(process.env.FC_SEED ?? 20260801);
@@ -41,7 +41,10 @@ describe('oracle parsers', () => {
   it('are the only address and port parsers the oracle uses', () => {
     for (const file of fs.readdirSync(path.join(__dirname, '../../oracle'))) {
       const text = fs.readFileSync(path.join(__dirname, '../../oracle', file), 'utf8');
-      expect({ file, imports: /src\/policy\/(address|ports)'/.test(text) }).toEqual({ file, imports: false });
+      expect({ file, imports: /src\/(policy|net)\/(address|ports)'/.test(text) }).toEqual({
+        file,
+        imports: false,
+      });
     }
   });
 

@@ -6,17 +6,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
-import { utf16Message } from '../json-text';
-import { diagnostic, formatDiagnostic, type Diagnostic } from '../diagnostics';
-import { EnvironmentError, InputError } from '../errors';
-import type { Snapshot } from '../model/snapshot';
+import { utf16Message } from '../../util/json-text';
+import { diagnostic, formatDiagnostic, type Diagnostic } from '../../diagnostics';
+import { EnvironmentError, InputError } from '../../errors';
+import type { Snapshot } from '../../model/snapshot';
 import {
   parseSnapshotLines,
   parseSnapshotText,
   serializeSnapshot,
   type SnapshotParse,
-} from '../model/snapshot-codec';
-import { cannotRead, describeFsError, fileKind } from '../util/fs-errors';
+} from '../../model/snapshot-codec';
+import { cannotRead, describeFsError, fileKind } from '../../util/fs-errors';
 
 /** Names standard input where a command reads a file (import's paths, the snapshot argument). */
 export const STDIN = '-';

@@ -2,10 +2,10 @@
  * Sets of traffic points (protocol, source port, destination port) for the three protocols flows use.
  * TCP and UDP carry port regions; ICMP has no ports, so it is simply in or out.
  */
-import type { Protocol } from '../model/snapshot';
+import type { Protocol } from '../../model/snapshot';
 import { PortRegion } from './port-region';
-import type { PortSet } from './interval-set';
-import type { FlowProtocol } from './flow';
+import type { PortSet } from '../../net/interval-set';
+import type { FlowProtocol } from '../flow';
 
 export class TrafficSet {
   private keyCache: string | undefined;

@@ -10,11 +10,11 @@
  * changes. Results are turned back into `TrafficSet`s only for final states.
  */
 import type { Decider, DeciderIdentity } from './decision';
-import { IntervalSet, PORT_MAX, portDomain, type PortSet } from './interval-set';
-import { PortRegion } from './port-region';
+import { IntervalSet, PORT_MAX, portDomain, type PortSet } from '../../net/interval-set';
+import { PortRegion } from '../sets/port-region';
 import type { CompiledRule, NsgLayer } from './side-policy';
-import { lastAtOrBelow, sortedDistinct } from './sorted-search';
-import { TrafficSet } from './traffic';
+import { lastAtOrBelow, sortedDistinct } from '../../util/sorted-search';
+import { TrafficSet } from '../sets/traffic';
 
 export type Match = 'T' | 'M';
 

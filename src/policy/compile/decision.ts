@@ -3,12 +3,12 @@
  * function of the unknown memberships it depends on. Decisions are hash-consed (equal content → the
  * same object and id), so comparing and memoizing them is cheap.
  */
-import { IntList } from './int-list';
-import { IntPairMap } from './int-pair-map';
-import { HashPool } from './hash-pool';
-import type { PortSet } from './interval-set';
-import type { PortRegion } from './port-region';
-import { TrafficSet } from './traffic';
+import { IntList } from '../../util/int-list';
+import { IntPairMap } from '../../util/int-pair-map';
+import { HashPool } from '../../util/hash-pool';
+import type { PortSet } from '../../net/interval-set';
+import type { PortRegion } from '../sets/port-region';
+import { TrafficSet } from '../sets/traffic';
 
 /** Why (part of) a decision is what it is. */
 export type DeciderKind =

@@ -1,6 +1,6 @@
 /** Cut points decide every slice boundary of the engine: sorting and searching them must be exact. */
 import fc from 'fast-check';
-import { lastAtOrBelow, sortedDistinct } from '../../../src/policy/sorted-search';
+import { lastAtOrBelow, sortedDistinct } from '../../../src/util/sorted-search';
 
 const values = fc.array(fc.integer({ min: 0, max: 0xffffffff }), { maxLength: 60 });
 

@@ -5,13 +5,13 @@
  * (from a service tags file, else unknown), and application security groups (always unknown: their
  * members are NICs, never container groups).
  */
-import type { Subnet } from '../model/snapshot';
-import { isAciSubnet, type SnapshotIndex } from '../model/snapshot-index';
-import { parsePrefix } from './address';
-import { SymbolicAddressSet, type MaybePart } from './address-sets';
-import { IntervalSet, ipv4Domain, type Ipv4Set } from './interval-set';
+import type { Subnet } from '../../model/snapshot';
+import { isAciSubnet, type SnapshotIndex } from '../../model/snapshot-index';
+import { parsePrefix } from '../../net/address';
+import { SymbolicAddressSet, type MaybePart } from '../sets/address-sets';
+import { IntervalSet, ipv4Domain, type Ipv4Set } from '../../net/interval-set';
 import type { ServiceTags } from './service-tags';
-import { UnknownRegistry, type UnknownKind } from './unknowns';
+import { UnknownRegistry, type UnknownKind } from '../sets/unknowns';
 
 /** 168.63.129.16: the Azure host address (health probes, DNS); part of VirtualNetwork and AzureLoadBalancer. */
 export const AZURE_HOST_IP = 0xa83f8110;

@@ -5,7 +5,7 @@
  * and never echoes file content (which may hold secrets). A second scanner, run only on text that
  * parsed, finds duplicate object keys, which `JSON.parse` resolves silently (the last one wins).
  */
-import { diagnostic, jsonPath, type Diagnostic } from './diagnostics';
+import { diagnostic, jsonPath, type Diagnostic } from '../diagnostics';
 
 export type JsonTextParse = { ok: true; value: unknown } | { ok: false; diagnostic: Diagnostic };
 

@@ -2,8 +2,8 @@
  * Service tags files: the weekly `ServiceTags_Public` JSON download and the Service Tag Discovery
  * API response (same `values[]` shape). Pure: the CLI reads the file.
  */
-import { diagnostic, jsonPath, type Diagnostic } from '../diagnostics';
-import { parsePrefix } from './address';
+import { diagnostic, jsonPath, type Diagnostic } from '../../diagnostics';
+import { parsePrefix } from '../../net/address';
 
 export interface ServiceTags {
   /** Top-level change number (number in the download, string in the API), as text; null when absent. */

@@ -4,7 +4,7 @@
  * [source-port set, destination-port set] with disjoint source sets and pairwise different destination
  * sets, ordered by their smallest source port — so equal regions have equal keys.
  */
-import { IntervalSet, PORT_MAX, portDomain, type PortSet } from './interval-set';
+import { IntervalSet, PORT_MAX, portDomain, type PortSet } from '../../net/interval-set';
 
 type Layer = readonly [src: PortSet, dst: PortSet];
 

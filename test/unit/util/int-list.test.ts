@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { IntList } from '../../../src/policy/int-list';
+import { IntList } from '../../../src/util/int-list';
 
 describe('IntList', () => {
   // 2.5 chunks of 2^20 entries: growth by doubling, then fixed chunks.

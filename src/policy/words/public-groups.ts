@@ -3,10 +3,10 @@
  * group wherever it appears — named, as an address, or inside a set — so every stage that locates an
  * address asks this table first.
  */
-import type { ContainerGroup } from '../model/snapshot';
-import type { SnapshotIndex } from '../model/snapshot-index';
-import { parseIpv4 } from './address';
-import { IntervalSet, ipv4Domain, type Ipv4Set } from './interval-set';
+import type { ContainerGroup } from '../../model/snapshot';
+import type { SnapshotIndex } from '../../model/snapshot-index';
+import { parseIpv4 } from '../../net/address';
+import { IntervalSet, ipv4Domain, type Ipv4Set } from '../../net/interval-set';
 
 /**
  * A container group with a public IPv4 address (no VNet): its own endpoint, with no NSG. An address

@@ -5,15 +5,15 @@
  * cover, sharing work between ranges in the same state; ranges whose rules depend on unknowns are
  * evaluated exactly by enumerating those unknowns.
  */
-import type { Direction } from '../model/snapshot';
-import type { MembershipSegment, SymbolicAddressSet } from './address-sets';
+import type { Direction } from '../../model/snapshot';
+import type { MembershipSegment, SymbolicAddressSet } from '../sets/address-sets';
 import type { DecisionStore, Decider } from './decision';
 import { SidePainter, type Match } from './side-painter';
-import { IPV4_MAX, type Ipv4Set } from './interval-set';
-import { IntPairMap } from './int-pair-map';
-import { lastAtOrBelow, sortedDistinct } from './sorted-search';
+import { IPV4_MAX, type Ipv4Set } from '../../net/interval-set';
+import { IntPairMap } from '../../util/int-pair-map';
+import { lastAtOrBelow, sortedDistinct } from '../../util/sorted-search';
 import type { CompiledRule, SidePolicy } from './side-policy';
-import { DST, FALSE, SRC, TRUE, membershipKey, variable, type Membership, type Role } from './unknowns';
+import { DST, FALSE, SRC, TRUE, membershipKey, variable, type Membership, type Role } from '../sets/unknowns';
 
 /** Never enumerate more than this many unknown memberships exactly per table (2^10 paintings). */
 export const MAX_TRACKED_VARIABLES = 10;

@@ -4,7 +4,7 @@
  * route tables that are not in the snapshot. Whether a given address belongs to one is a yes/no
  * unknown; the engine keeps those unknowns as variables so that verdicts stay exact.
  */
-import type { Ipv4Set } from './interval-set';
+import type { Ipv4Set } from '../../net/interval-set';
 
 export type UnknownKind = 'tag' | 'asg' | 'onprem' | 'peer' | 'routes' | 'vnet';
 

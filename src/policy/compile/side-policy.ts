@@ -3,12 +3,12 @@
  * security admin rules of its VNet (in priority order, equal priorities kept together) and then the
  * rules of its NSG (custom then default), each as traffic × source set × destination set.
  */
-import type { Direction, Protocol, SecurityRule, Subnet } from '../model/snapshot';
-import type { SnapshotIndex } from '../model/snapshot-index';
-import { SymbolicAddressSet } from './address-sets';
-import { AddressWords, type SubnetAddressContext } from './address-words';
-import { portSetOf } from './ports';
-import { TrafficSet } from './traffic';
+import type { Direction, Protocol, SecurityRule, Subnet } from '../../model/snapshot';
+import type { SnapshotIndex } from '../../model/snapshot-index';
+import { SymbolicAddressSet } from '../sets/address-sets';
+import { AddressWords, type SubnetAddressContext } from '../words/address-words';
+import { portSetOf } from '../../net/ports';
+import { TrafficSet } from '../sets/traffic';
 
 /** What a matching rule does: final allow, final deny, or (admin `Allow`) hand over to the NSG. */
 export type RuleAction = 'allow' | 'deny' | 'pass';

@@ -7,7 +7,7 @@ import {
   IPV4_MAX,
   IPV6_MAX,
   type IntegerDomain,
-} from '../../../src/policy/interval-set';
+} from '../../../src/net/interval-set';
 
 /** Random sets over a domain, biased towards the domain's edges so off-by-one bugs at 0 and max show. */
 function arbSet<T extends number | bigint>(

@@ -3,7 +3,7 @@
  * depends on unknown sets (see unknowns.ts). Used for rule fields after service-tag and
  * VirtualNetwork expansion.
  */
-import { IntervalSet, ipv4Domain, IPV4_MAX, type Ipv4Set } from './interval-set';
+import { IntervalSet, ipv4Domain, IPV4_MAX, type Ipv4Set } from '../../net/interval-set';
 import { FALSE, TRUE, type Membership } from './unknowns';
 
 /** Where membership is unknown: inside `where`, the address is a member iff it is in `inAny` of these unknown sets, or in `inNone` of those. */
