@@ -1,11 +1,12 @@
 /** Text and JSON for `check` results. */
 import type { CheckReport } from '../analyze/intent';
+import { enveloped } from './envelope';
 import { sideLine } from './explain';
 import { printable } from './summary';
 
 /** The JSON form: `{results: [{name, kind, verdict, pass, …}], passed, failed}`. */
 export function checkReportJson(report: CheckReport): unknown {
-  return {
+  return enveloped('aciseg.check', {
     results: report.results.map((r) => ({
       name: r.name,
       kind: r.kind,
@@ -23,7 +24,7 @@ export function checkReportJson(report: CheckReport): unknown {
     })),
     passed: report.passed,
     failed: report.failed,
-  };
+  });
 }
 
 /** One line per entry (PASS / FAIL / EXPIRED), the deciding rules of failures, then the totals. */

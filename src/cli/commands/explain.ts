@@ -4,6 +4,7 @@ import { EndpointError, resolveEndpoint } from '../../analyze/endpoints';
 import { explain, type QueryProtocol } from '../../analyze/explain';
 import { UsageError } from '../../errors';
 import { IntervalSet, portDomain } from '../../policy/interval-set';
+import { enveloped } from '../../render/envelope';
 import { renderExplanationText } from '../../render/explain';
 import { loadEngine } from '../engine-input';
 import { parsePortOption, parseProtocolOption } from '../options';
@@ -73,7 +74,9 @@ Examples:
         throw e;
       }
       ctx.io.stdout(
-        options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderExplanationText(result),
+        options.format === 'json'
+          ? `${JSON.stringify(enveloped('aciseg.explanation', result), null, 2)}\n`
+          : renderExplanationText(result),
       );
     });
 };

@@ -479,3 +479,49 @@ describe('bad input: exit 2 with a clear message', () => {
     expect(JSON.parse(fs.readFileSync(out, 'utf8')).kind).toBe('aciseg.reachability');
   });
 });
+
+describe('every JSON output starts with one envelope (kind, schemaVersion, generator)', () => {
+  const cases: [string, string[], string, number][] = [
+    ['analyze', ['analyze', 'SEG', '--format', 'json', '-q'], 'aciseg.reachability', 3],
+    ['summary', ['summary', 'SEG', '--format', 'json'], 'aciseg.summary', 1],
+    [
+      'explain',
+      ['explain', 'HUB', '--from', 'Internet', '--to', 'web-frontend', '--port', '22', '--format', 'json'],
+      'aciseg.explanation',
+      1,
+    ],
+    [
+      'check',
+      [
+        'check',
+        'SEG',
+        '--intent',
+        'samples/segmented/intent.yaml',
+        '--today',
+        '2026-11-26',
+        '--format',
+        'json',
+      ],
+      'aciseg.check',
+      1,
+    ],
+  ];
+  it.each(cases)('%s', async (_name, argv, kind, schemaVersion) => {
+    const r = await run(
+      argv.map((a) => (a === 'HUB' ? hub() : a === 'SEG' ? seg() : a)),
+      ROOT,
+    );
+    const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(Object.keys(doc).slice(0, 3)).toEqual(['kind', 'schemaVersion', 'generator']);
+    expect(doc).toMatchObject({ kind, schemaVersion, generator: { name: 'aciseg' } });
+  });
+
+  it('import --format json writes the summary envelope', async () => {
+    const out = path.join(dir, 'envelope-import.json');
+    const r = await run(
+      ['import', path.join(ROOT, 'samples', 'segmented'), '-o', out, '-q', '--format', 'json'],
+      ROOT,
+    );
+    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'aciseg.summary', schemaVersion: 1 });
+  });
+});
