@@ -192,6 +192,7 @@ export class ReachabilityView {
   private readonly resultFirstPath = new IntList();
   private readonly pathResult: Int32Array;
   private orderMemo: Order | null = null;
+  private groupMemo: { groupOrder: Int32Array; groupPos: Int32Array } | null = null;
   private numberingMemo: Numbering | null = null;
   private readonly riskOfTraffic = new Map<PairTraffic, number>();
   readonly stats: ReachabilityStats;
@@ -255,10 +256,10 @@ export class ReachabilityView {
     };
   }
 
-  /** The canonical order of groups and paths (made on first use). */
-  private order(): Order {
-    if (this.orderMemo) return this.orderMemo;
-    const { classes, paths } = this.reach;
+  /** Groups in canonical order, and each class's position (made on first use). */
+  private groupOrder(): { groupOrder: Int32Array; groupPos: Int32Array } {
+    if (this.groupMemo) return this.groupMemo;
+    const { classes } = this.reach;
     const internal = this.reach.stats.internalClasses;
     const external = Array.from({ length: classes.length - internal }, (_, k) => ({
       c: internal + k,
@@ -270,17 +271,21 @@ export class ReachabilityView {
     external.forEach((e, k) => (groupOrder[internal + k] = e.c));
     const groupPos = new Int32Array(classes.length);
     groupOrder.forEach((c, k) => (groupPos[c] = k));
+    this.groupMemo = { groupOrder, groupPos };
+    return this.groupMemo;
+  }
 
+  /** The canonical order of groups and paths (made on first use). */
+  private order(): Order {
+    if (this.orderMemo) return this.orderMemo;
+    const { classes, paths } = this.reach;
+    const { groupOrder, groupPos } = this.groupOrder();
     // Each open (source, target) pair is in exactly one path, so (first source, first target) is unique.
     const firstFrom = new Int32Array(paths.count);
     const firstTo = new Int32Array(paths.count);
     for (let i = 0; i < paths.count; i++) {
       firstFrom[i] = minPosition(paths, paths.sources.get(i), groupPos);
-      let to = classes.length;
-      const end = i + 1 < paths.count ? paths.targetStart.get(i + 1) : paths.targetLists.length;
-      for (let k = paths.targetStart.get(i); k < end; k++)
-        to = Math.min(to, minPosition(paths, paths.targetLists.get(k), groupPos));
-      firstTo[i] = to;
+      firstTo[i] = firstTarget(paths, i, groupPos);
     }
     // Two stable counting sorts (by target, then by source): linear, no comparator calls.
     const byTarget = countingSort(
@@ -351,7 +356,7 @@ export class ReachabilityView {
 
   /** Endpoint group at position n of the report. */
   group(n: number): EndpointGroupData {
-    const index = this.order().groupOrder[n]!;
+    const index = this.groupOrder().groupOrder[n]!;
     const c = this.reach.classes[index]!;
     const label = this.labels[index]!;
     const addresses = c.ranges.intervals().map(([lo, hi]) => formatRange(lo, hi));
@@ -537,20 +542,19 @@ export class ReachabilityView {
   }
 
   /**
-   * The `limit` riskiest paths (engine numbering; ties in the canonical path order). The bound of a
-   * path is its endpoint risk plus the smaller port risk of its two sides, since what passes is within both.
+   * The `limit` riskiest paths (engine numbering; ties in the canonical path order, found for the
+   * tied paths only). The bound of a path is its endpoint risk plus the smaller port risk of its two
+   * sides, since what passes is within both.
    */
   riskiest(limit: number): number[] {
     const { paths } = this.reach;
-    const order = this.order().pathOrder;
-    const bound = (k: number) => {
-      const i = order[k]!;
-      return (
-        this.endpointRisk(i) +
-        Math.min(this.decisionPortRisk(paths.out.get(i)), this.decisionPortRisk(paths.in.get(i)))
-      );
-    };
-    return riskiest(paths.count, limit, bound, (k) => this.risk(order[k]!)).map((k) => order[k]!);
+    const { groupPos } = this.groupOrder();
+    const bound = (i: number) =>
+      this.endpointRisk(i) +
+      Math.min(this.decisionPortRisk(paths.out.get(i)), this.decisionPortRisk(paths.in.get(i)));
+    const rank = (i: number) =>
+      minPosition(paths, paths.sources.get(i), groupPos) * groupPos.length + firstTarget(paths, i, groupPos);
+    return riskiest(paths.count, limit, bound, (i) => this.risk(i), rank);
   }
 
   /** Path i's source and target classes (engine numbering). */
@@ -627,6 +631,15 @@ function minPosition(paths: Paths, list: number, pos: Int32Array): number {
   const end = paths.listStart.get(list + 1);
   for (let k = paths.listStart.get(list); k < end; k++) min = Math.min(min, pos[paths.members.get(k)]!);
   return min;
+}
+
+/** The smallest position among path i's targets. */
+function firstTarget(paths: Paths, i: number, pos: Int32Array): number {
+  let to = pos.length;
+  const end = i + 1 < paths.count ? paths.targetStart.get(i + 1) : paths.targetLists.length;
+  for (let k = paths.targetStart.get(i); k < end; k++)
+    to = Math.min(to, minPosition(paths, paths.targetLists.get(k), pos));
+  return to;
 }
 
 /** `items` stably sorted by `keys[item]`, keys in [0, range). */

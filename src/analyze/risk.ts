@@ -49,14 +49,16 @@ export function sourceRisk(label: ClassLabel): number {
 }
 
 /**
- * The `limit` riskiest of `count` paths (ties: lower index first). Paths are visited by an upper bound
- * of their risk, and exact risks are computed only until no unvisited path can beat the current top.
+ * The `limit` riskiest of `count` paths (ties: lower `rank` first; ranks are distinct). Paths are
+ * visited by an upper bound of their risk, and exact risks are computed only until no unvisited path
+ * can beat the current top; ranks are computed only for paths that tie.
  */
 export function riskiest(
   count: number,
   limit: number,
   bound: (i: number) => number,
   risk: (i: number) => number,
+  rank: (i: number) => number,
 ): number[] {
   const buckets = new Map<number, number[]>();
   for (let i = 0; i < count; i++) {
@@ -65,7 +67,14 @@ export function riskiest(
     if (list) list.push(i);
     else buckets.set(b, [i]);
   }
-  const better = (a: number, b: number) => risk(a) > risk(b) || (risk(a) === risk(b) && a < b);
+  const ranks = new Map<number, number>();
+  const rankOf = (i: number) => {
+    let r = ranks.get(i);
+    if (r === undefined) ranks.set(i, (r = rank(i)));
+    return r;
+  };
+  const better = (a: number, b: number) =>
+    risk(a) > risk(b) || (risk(a) === risk(b) && rankOf(a) < rankOf(b));
   let top: number[] = [];
   for (const b of [...buckets.keys()].sort((x, y) => y - x)) {
     if (top.length >= limit && b < risk(top[top.length - 1]!)) break;
