@@ -46,12 +46,15 @@ export interface ClassLabel {
   outside?: boolean;
 }
 
-/** Address ranges as text, at most `limit` of them, with a count of the rest. */
+/** Address ranges as text, at most `limit` of them, with a count of the rest (only those shown are formatted). */
 export function rangesText(ranges: Ipv4Set, limit = 3): string {
-  const list = ranges.intervals().map(([lo, hi]) => formatRange(lo, hi));
-  return list.length <= limit
-    ? list.join(', ')
-    : `${list.slice(0, limit).join(', ')} … (+${list.length - limit} more ranges)`;
+  const count = ranges.intervalCount;
+  const shown: string[] = [];
+  for (const [lo, hi] of ranges.intervals()) {
+    if (shown.length === limit) break;
+    shown.push(formatRange(lo, hi));
+  }
+  return count <= limit ? shown.join(', ') : `${shown.join(', ')} … (+${count - limit} more ranges)`;
 }
 
 /** A named space outside every subnet (a VNet's unassigned space or a peered network). */
