@@ -15,6 +15,21 @@ export default tseslint.config(
     },
   },
   {
+    // DESIGN.md: src/collect/azure is the only code that talks to Azure.
+    files: ['src/**/*.ts'],
+    ignores: ['src/collect/azure/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@azure/*', '@azure-rest/*'], message: 'Only src/collect/azure imports @azure/*.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {
       globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly' },

@@ -42,6 +42,17 @@ export const diagnosticCodes = {
   UNKNOWN_VALUE: 'warning',
   CONFLICTING_FIELDS: 'warning',
   INCOMPLETE_LIST: 'warning',
+  /** A container group, subnet or VNet named like a tag (`internet`, `*`…): the word means the tag. */
+  RESERVED_NAME: 'warning',
+  // Endpoints (`--from` / `--to`, intent entries)
+  /** The endpoint names nothing in the snapshot. */
+  ENDPOINT_NOT_FOUND: 'fatal',
+  /** The endpoint names several things; the message lists their resource IDs. */
+  ENDPOINT_AMBIGUOUS: 'fatal',
+  /** The endpoint cannot be analysed: IPv6, a CIDR with host bits set, a group without a usable address. */
+  ENDPOINT_INVALID: 'fatal',
+  // Live collection
+  SUBSCRIPTION_UNREADABLE: 'warning',
 } as const satisfies Record<string, Severity>;
 
 export type DiagnosticCode = keyof typeof diagnosticCodes;

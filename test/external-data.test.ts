@@ -2,19 +2,24 @@
  * Real Azure data written by others (../shared/external, see its README.md and SOURCES.md files):
  * every JSON file there is imported on its own and its outcome is asserted exactly — what it holds,
  * what is skipped and why. The files are read in place, never copied. On a fresh clone without
- * ../shared the suite is skipped with a note.
+ * ../shared the suite is skipped with a note; with `CI` set it fails instead (test/support/external-data.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { importPaths, type ImportOutcome } from '../src/collect/files';
 import type { Snapshot } from '../src/model/snapshot';
+import { locateExternalData } from './support/external-data';
 
-const root = path.resolve(__dirname, '../../shared/external');
-const present = fs.existsSync(root);
-if (!present) {
-  console.warn(
-    `external-data tests skipped: ${root} is absent (it is shared reference data, not part of the repository)`,
-  );
+const data = locateExternalData();
+const root = data.root;
+const present = data.mode === 'run';
+if (data.mode === 'skip') console.warn(data.note);
+if (data.mode === 'fail') {
+  describe('external data (../shared/external)', () => {
+    it('is present (CI is set, so this suite may not skip)', () => {
+      throw new Error(data.note);
+    });
+  });
 }
 
 interface Counts {

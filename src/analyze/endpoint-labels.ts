@@ -10,6 +10,7 @@ import type { SnapshotIndex } from '../model/snapshot-index';
 import { parseIpv4 } from '../policy/address';
 import { AZURE_HOST_IP, PUBLIC_IPV4, ipv4SetOf } from '../policy/address-words';
 import { IntervalSet, ipv4Domain, type Ipv4Set } from '../policy/interval-set';
+import { publicGroupsOf } from '../policy/public-groups';
 import { formatRange } from './explain';
 import type { EndpointClass } from './reachability';
 
@@ -82,7 +83,7 @@ export class ClassLabeler {
   private readonly pieces: [number, number, number][] = [];
   /** Public container group addresses outside every subnet, ascending, with the groups' names. */
   private readonly publicIps: { ip: number; name: string; id: string }[] = [];
-  /** Every address outside the snapshot's subnets, and its Internet and private parts. */
+  /** Every address outside the snapshot's subnets and public container groups, and its Internet and private parts. */
   private readonly outside: Ipv4Set;
   private readonly internetSpace: Ipv4Set;
   private readonly privateSpace: Ipv4Set;
@@ -90,7 +91,8 @@ export class ClassLabeler {
   constructor(private readonly index: SnapshotIndex) {
     let subnets = IntervalSet.empty(ipv4Domain);
     for (const s of index.snapshot.subnets) subnets = subnets.union(ipv4SetOf(s.addressPrefixes));
-    this.outside = subnets.complement();
+    // Public container groups' addresses are their own classes, never outside ones (decision 4).
+    this.outside = subnets.union(publicGroupsOf(index).addresses).complement();
     for (const g of index.snapshot.containerGroups) {
       const ip = g.ipAddress?.ip ? parseIpv4(g.ipAddress.ip) : null;
       if (ip === null) continue;

@@ -2,7 +2,7 @@
  * `explain`: the verdict of Azure's policy for a query (from-set, to-set, protocol, port), like
  * Network Watcher's IP flow verify but offline and for sets. `allow` when every concrete flow (any
  * source port) is allowed, `deny` when none is, `partial` when some are, `unknown` when the answer
- * depends on something the snapshot does not resolve (DESIGN.md "Verdicts").
+ * depends on something the snapshot does not resolve (docs/semantics.md §0).
  */
 import { formatIpv4, ipv4RangeToCidrs } from '../policy/address';
 import type { Decider, Decision, PairResult } from '../policy/decision';

@@ -1,5 +1,5 @@
 /**
- * What the address words of NSG and admin rules mean for one subnet (DESIGN.md decisions 2, 3, 7):
+ * What the address words of NSG and admin rules mean for one subnet (docs/semantics.md decisions 2, 3, 7):
  * CIDRs, `*`, `AzureLoadBalancer`, the per-subnet `VirtualNetwork` tag (VNet space, peers, UDR
  * prefixes, the host address, on-premises space behind gateways), `Internet`, other service tags
  * (from a service tags file, else unknown), and application security groups (always unknown: their

@@ -11,6 +11,7 @@ import type { Flow, FlowEnd, FlowVerdict } from './flow';
 import { IntervalSet, ipv4Domain, portDomain } from './interval-set';
 import { PortRegion } from './port-region';
 import type { ServiceTags } from './service-tags';
+import { publicGroupsOf } from './public-groups';
 import { PolicyCompiler } from './side-policy';
 import { SideTableBuilder, runIndex, type SideTable } from './side-table';
 import { TrafficSet } from './traffic';
@@ -109,6 +110,11 @@ export class PolicyEngine {
 
   /** The decision of one side of a flow about the other end's address. */
   sideDecision(end: FlowEnd, direction: Direction, otherIp: number): Decision {
+    // A public container group's address is that group wherever it appears (docs/semantics.md decision 4).
+    if (end.kind !== 'publicContainerGroup') {
+      const owner = publicGroupsOf(this.index).byAddress.get(addressOf(end, this.index));
+      if (owner) return direction === 'Outbound' ? this.noPolicy : this.publicPortsDecision(owner);
+    }
     if (end.kind === 'external') return this.noPolicy;
     if (end.kind === 'publicContainerGroup') {
       if (direction === 'Outbound') return this.noPolicy;
@@ -138,7 +144,7 @@ export class PolicyEngine {
 
   /**
    * The verdict for one concrete flow. A flow from an address to itself (same location, same
-   * address) is not a network flow (DESIGN.md decision 6) and is rejected.
+   * address) is not a network flow (docs/semantics.md decision 6) and is rejected.
    */
   evaluateFlow(flow: Flow): FlowVerdict {
     if (sameEnd(flow.src, flow.dst, this.index))

@@ -1,5 +1,5 @@
 /**
- * Sets whose members the snapshot does not tell (DESIGN.md decision 7): unresolved service tags,
+ * Sets whose members the snapshot does not tell (docs/semantics.md decision 7): unresolved service tags,
  * application security groups, on-premises prefixes behind a gateway, address spaces of peerings or
  * route tables that are not in the snapshot. Whether a given address belongs to one is a yes/no
  * unknown; the engine keeps those unknowns as variables so that verdicts stay exact.

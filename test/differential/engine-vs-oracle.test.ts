@@ -1,5 +1,5 @@
 /**
- * Differential test (engine-and-reliability.md T4): the optimized engine and the independent
+ * Differential test: the optimized engine and the independent
  * brute-force oracle must give the same verdict on every flow of random estates (≥ 10,000 flows per
  * run by default), and the engine must pass the semantics table the oracle is held to.
  *

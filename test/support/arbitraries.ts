@@ -694,7 +694,7 @@ export function flowFromPlan(snapshot: Snapshot, plan: FlowPlan): Flow {
   // Two external ends meet no policy at all; make the destination a subnet to keep the flow useful.
   const dst: EndPlan =
     plan.src.kind === 'external' && plan.dst.kind === 'external' ? { ...plan.dst, kind: 'subnet' } : plan.dst;
-  // A flow from an address to itself is not a network flow (DESIGN.md decision 6): move the destination.
+  // A flow from an address to itself is not a network flow (docs/semantics.md decision 6): move the destination.
   const src = endFromPlan(snapshot, plan.src);
   let dstEnd = endFromPlan(snapshot, dst);
   for (let bump = 1; bump <= 8 && endIp(snapshot, dstEnd) === endIp(snapshot, src); bump++) {

@@ -1,40 +1,41 @@
 /** `aciseg analyze`: exact all-pairs reachability between endpoint groups, riskiest paths first. */
-import * as path from 'node:path';
-import { Option } from 'commander';
 import { computeReachability } from '../../analyze/reachability';
+import { ReachabilityView } from '../../render/reachability';
+import { rendererFor } from '../../render/registry';
 import {
-  ReachabilityView,
-  renderReachabilityText,
-  serializeReachabilityJson,
-} from '../../render/reachability';
+  addOptions,
+  formatOption,
+  outputOptions,
+  serviceTagsOption,
+  verbosityOptions,
+} from '../common-options';
 import { loadEngine } from '../engine-input';
-import { batchChunks, writeOutputFile } from '../files';
+import { createLog, type VerbosityOptions } from '../log';
 import { parsePositiveInt } from '../options';
+import { openOutput, type OutputOptions } from '../output';
 import type { CommandRegistration } from '../program';
 
-interface AnalyzeOptions {
-  format: 'text' | 'json';
-  output?: string;
-  force: boolean;
+interface AnalyzeOptions extends OutputOptions, VerbosityOptions {
+  format: string;
   serviceTags?: string;
   limit: number;
-  quiet: boolean;
 }
 
 /** Registers `analyze`. */
 export const registerAnalyze: CommandRegistration = (program, ctx) => {
-  program
+  const command = program
     .command('analyze')
     .description(
       'Compute every flow Azure policy allows between container groups, subnets, peered VNets and the Internet.',
     )
-    .argument('<snapshot>', 'snapshot file written by aciseg import')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .option('--force', 'replace an existing output file', false)
-    .option('--service-tags <file>', 'ServiceTags_Public JSON to resolve service tags')
-    .option('--limit <n>', 'text format: how many of the riskiest paths to list', parsePositiveInt, 25)
-    .option('-q, --quiet', 'no progress messages', false)
+    .argument('<snapshot>', 'snapshot file written by aciseg import');
+  addOptions(command, [formatOption('analyze'), ...outputOptions(), serviceTagsOption()]).option(
+    '--limit <n>',
+    'text format: how many of the riskiest paths to list',
+    parsePositiveInt,
+    25,
+  );
+  addOptions(command, verbosityOptions())
     .addHelpText(
       'after',
       `
@@ -49,20 +50,15 @@ Examples:
 `,
     )
     .action((snapshotFile: string, options: AnalyzeOptions) => {
-      const progress = options.quiet ? () => undefined : (m: string) => ctx.io.stderr(`${m}\n`);
-      const engine = loadEngine(
-        snapshotFile,
-        { serviceTags: options.serviceTags, quiet: options.quiet },
-        ctx.io,
+      const log = createLog(ctx.io, options);
+      const render = rendererFor('analyze', options.format);
+      const output = openOutput(ctx.io, options);
+      const progress = log.progress;
+      const engine = log.phase('read snapshot and compile policy', () =>
+        loadEngine(snapshotFile, { serviceTags: options.serviceTags, quiet: log.quiet }, ctx.io),
       );
-      const reach = computeReachability(engine, { progress });
+      const reach = log.phase('compute reachability', () => computeReachability(engine, { progress }));
       const view = new ReachabilityView(engine, reach);
-      const chunks =
-        options.format === 'json'
-          ? serializeReachabilityJson(view, progress)
-          : [renderReachabilityText(view, options.limit)];
-      if (options.output)
-        writeOutputFile(path.resolve(ctx.io.cwd, options.output), chunks, { force: options.force });
-      else for (const c of batchChunks(chunks)) ctx.io.stdout(c);
+      log.phase('write report', () => output.emit(render({ view, limit: options.limit, progress })));
     });
 };

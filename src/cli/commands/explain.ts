@@ -2,26 +2,34 @@
 import { Option } from 'commander';
 import { EndpointError, resolveEndpoint } from '../../analyze/endpoints';
 import { explain, type QueryProtocol } from '../../analyze/explain';
-import { UsageError } from '../../errors';
+import { InputError, UsageError } from '../../errors';
 import { IntervalSet, portDomain } from '../../policy/interval-set';
-import { enveloped } from '../../render/envelope';
-import { renderExplanationText } from '../../render/explain';
+import { rendererFor } from '../../render/registry';
+import {
+  addOptions,
+  formatOption,
+  outputOptions,
+  serviceTagsOption,
+  verbosityOptions,
+} from '../common-options';
 import { loadEngine } from '../engine-input';
+import { createLog, type VerbosityOptions } from '../log';
 import { parsePortOption, parseProtocolOption } from '../options';
+import { openOutput, type OutputOptions } from '../output';
 import type { CommandRegistration } from '../program';
 
-interface ExplainOptions {
+interface ExplainOptions extends OutputOptions, VerbosityOptions {
   from: string;
   to: string;
   port?: number;
   protocol: QueryProtocol;
-  format: 'text' | 'json';
+  format: string;
   serviceTags?: string;
 }
 
 /** Registers `explain`. */
 export const registerExplain: CommandRegistration = (program, ctx) => {
-  program
+  const command = program
     .command('explain')
     .description(
       'Explain whether Azure policy (admin rules, then NSGs) allows traffic from one endpoint to another.',
@@ -29,7 +37,7 @@ export const registerExplain: CommandRegistration = (program, ctx) => {
     .argument('<snapshot>', 'snapshot file written by aciseg import')
     .requiredOption(
       '--from <endpoint>',
-      'source: resource ID, container group name, vnet/subnet, IPv4 address or CIDR, or a tag (Internet, VirtualNetwork, AzureLoadBalancer, *)',
+      'source: a tag (Internet, VirtualNetwork, AzureLoadBalancer, *), resource ID, container group (name or cg:<name>), vnet/subnet, IPv4 address or CIDR',
     )
     .requiredOption('--to <endpoint>', 'destination, in the same forms as --from')
     .option('--port <n>', 'destination port (required unless --protocol icmp)', parsePortOption)
@@ -37,12 +45,13 @@ export const registerExplain: CommandRegistration = (program, ctx) => {
       new Option('--protocol <protocol>', 'tcp, udp, icmp or * (all three)')
         .argParser(parseProtocolOption)
         .default('Tcp' as QueryProtocol, 'tcp'),
-    )
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option(
-      '--service-tags <file>',
-      'ServiceTags_Public JSON to resolve service tags such as Storage.WestEurope',
-    )
+    );
+  addOptions(command, [
+    formatOption('explain'),
+    ...outputOptions(),
+    serviceTagsOption(),
+    ...verbosityOptions(),
+  ])
     .addHelpText(
       'after',
       `
@@ -56,27 +65,40 @@ Examples:
 `,
     )
     .action((snapshotFile: string, options: ExplainOptions) => {
+      const log = createLog(ctx.io, options);
+      const render = rendererFor('explain', options.format);
       const protocol = options.protocol;
       if (protocol !== 'Icmp' && options.port === undefined)
         throw new UsageError('--port is required unless --protocol icmp');
-      const engine = loadEngine(snapshotFile, { serviceTags: options.serviceTags }, ctx.io);
+      const output = openOutput(ctx.io, options);
+      const engine = log.phase('read snapshot and compile policy', () =>
+        loadEngine(snapshotFile, { serviceTags: options.serviceTags, quiet: log.quiet }, ctx.io),
+      );
+      const from = resolveEndpoint(engine.index, options.from);
+      const to = resolveEndpoint(engine.index, options.to);
+      if (!from.ok || !to.ok) {
+        const bad = (
+          [
+            ['--from', from],
+            ['--to', to],
+          ] as const
+        ).flatMap(([flag, r]) =>
+          r.ok ? [] : [{ ...r.diagnostic, message: `${flag}: ${r.diagnostic.message}` }],
+        );
+        throw new InputError(bad.map((d) => d.message).join('\n'), bad);
+      }
       let result;
       try {
-        const from = resolveEndpoint(engine.index, options.from);
-        const to = resolveEndpoint(engine.index, options.to);
         const ports =
           protocol === 'Icmp' || options.port === undefined
             ? null
             : IntervalSet.range(portDomain, options.port, options.port);
-        result = explain(engine, from, to, protocol, ports);
+        result = explain(engine, from.endpoint, to.endpoint, protocol, ports);
       } catch (e) {
         if (e instanceof EndpointError) throw new UsageError(e.message);
         throw e;
       }
-      ctx.io.stdout(
-        options.format === 'json'
-          ? `${JSON.stringify(enveloped('aciseg.explanation', result), null, 2)}\n`
-          : renderExplanationText(result),
-      );
+      const explanation = result;
+      log.phase('write', () => output.emit(render(explanation)));
     });
 };

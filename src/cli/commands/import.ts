@@ -1,84 +1,62 @@
 /** `aciseg import <file|dir>... -o <snapshot.json>`: exported Azure JSON → a normalized snapshot file. */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { buildTopology } from '../../graph/build';
-import { renderSummary, renderSummaryJson } from '../../render/summary';
+import type { Topology } from '../../graph/attributes';
 import { importPaths } from '../../collect/files';
 import { formatDiagnostic } from '../../diagnostics';
-import { InputError } from '../../errors';
 import type { Snapshot } from '../../model/snapshot';
-import { failWith, writeSnapshotFile } from '../files';
+import { serializeSnapshot } from '../../model/snapshot-codec';
+import { rendererFor } from '../../render/registry';
+import { addOptions, formatOption, outputOptions, verbosityOptions } from '../common-options';
+import { failWith } from '../files';
+import { createLog, type VerbosityOptions } from '../log';
+import { openOutput, writeStdout, type OutputOptions } from '../output';
 import type { CommandRegistration } from '../program';
 
-interface ImportOptions {
+interface ImportOptions extends OutputOptions, VerbosityOptions {
   output: string;
-  force?: boolean;
-  quiet?: boolean;
-  format: 'none' | 'text' | 'json';
+  format: string;
 }
 
 /** Registers `import`: reads the inputs, writes the snapshot atomically, reports on stderr. */
 export const registerImport: CommandRegistration = (program, ctx) => {
-  program
+  const command = program
     .command('import')
     .description(
       'Read exported Azure JSON (ARM REST, az CLI, Resource Graph, SDK objects, ARM templates) into a snapshot.',
     )
-    .argument('[paths...]', 'JSON files, or directories searched recursively for *.json')
-    .requiredOption('-o, --output <file>', 'snapshot file to write')
-    .option('--force', 'replace the output file if it exists')
-    .option('-q, --quiet', 'do not print warnings (they are still stored in the snapshot)')
-    .addOption(
-      new Option(
-        '--format <format>',
-        'also print the summary of the snapshot to stdout (as `aciseg summary` does)',
-      )
-        .choices(['none', 'text', 'json'])
-        .default('none'),
-    )
+    .argument('[paths...]', 'JSON files, or directories searched recursively for *.json');
+  addOptions(command, [...outputOptions(true), formatOption('import'), ...verbosityOptions()])
     .addHelpText(
       'after',
-      '\nExamples:\n  aciseg import exports/ -o estate.snapshot.json\n' +
+      '\nThe result of import is the snapshot, so -o is required; --format prints the summary of the snapshot\n' +
+        'to stdout, as `aciseg summary` does (none by default). Warnings are stored in the snapshot\n' +
+        'whether or not --quiet hides them.\n' +
+        '\nExamples:\n  aciseg import exports/ -o estate.snapshot.json\n' +
         '  aciseg import samples/hub-spoke -o hub-spoke.snapshot.json --format text\n' +
         '  az network nsg list -o json > nsgs.json && aciseg import nsgs.json vnets.json -o estate.snapshot.json\n',
     )
     .action((paths: string[], options: ImportOptions, _cmd: Command) => {
-      const target = path.resolve(ctx.io.cwd, options.output);
-      // Fail before the (possibly long) import when the output cannot be written anyway.
-      if (!options.force && exists(target)) {
-        throw new InputError(`output file ${options.output} already exists (use --force to replace it)`);
-      }
-      const outcome = importPaths(paths, ctx.io.cwd);
+      const log = createLog(ctx.io, options);
+      const render = rendererFor('import', options.format);
+      // Fails before the (possibly long) import when the output cannot be written anyway.
+      const output = openOutput(ctx.io, options);
+      const outcome = log.phase('read inputs', () => importPaths(paths, ctx.io.cwd));
       if (outcome.snapshot === undefined) failWith(outcome.diagnostics);
-      if (!options.quiet) {
-        for (const d of outcome.diagnostics)
-          if (d.severity === 'warning') ctx.io.stderr(`${formatDiagnostic(d)}\n`);
-      }
-      writeSnapshotFile(target, outcome.snapshot, { force: options.force === true });
-      ctx.io.stderr(`wrote ${options.output}: ${describeCounts(outcome.snapshot)}\n`);
-      if (options.format !== 'none') {
-        const topology = buildTopology(outcome.snapshot);
-        if (!options.quiet)
-          for (const d of topology.diagnostics)
-            ctx.io.stderr(`${formatDiagnostic({ ...d, file: options.output })}\n`);
-        ctx.io.stdout(
-          options.format === 'json'
-            ? renderSummaryJson(outcome.snapshot, topology)
-            : renderSummary(outcome.snapshot, topology),
-        );
-      }
+      const snapshot = outcome.snapshot;
+      for (const d of outcome.diagnostics) if (d.severity === 'warning') log.warn(formatDiagnostic(d));
+      log.phase('write snapshot', () => output.emit(serializeSnapshot(snapshot)));
+      log.progress(`wrote ${options.output}: ${describeCounts(snapshot)}`);
+      let topology: Topology | undefined;
+      const topologyOnce = (): Topology => {
+        if (topology) return topology;
+        topology = buildTopology(snapshot);
+        for (const d of topology.diagnostics) log.warn(formatDiagnostic({ ...d, file: options.output }));
+        return topology;
+      };
+      log.phase('summary', () => writeStdout(ctx.io, render({ snapshot, topology: topologyOnce })));
     });
 };
-
-function exists(file: string): boolean {
-  try {
-    fs.lstatSync(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function count(n: number, singular: string, plural = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : plural}`;

@@ -1,35 +1,42 @@
 /** `aciseg summary <snapshot>`: what a snapshot holds and how it hangs together, for people or as JSON. */
 import * as path from 'node:path';
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { formatDiagnostic } from '../../diagnostics';
 import { buildTopology } from '../../graph/build';
-import { renderSummary, renderSummaryJson } from '../../render/summary';
+import { rendererFor } from '../../render/registry';
+import { addOptions, formatOption, outputOptions, verbosityOptions } from '../common-options';
 import { readSnapshotFile } from '../files';
+import { createLog, type VerbosityOptions } from '../log';
+import { openOutput, type OutputOptions } from '../output';
 import type { CommandRegistration } from '../program';
 
-export const SUMMARY_FORMATS = ['text', 'json'] as const;
-export type SummaryFormat = (typeof SUMMARY_FORMATS)[number];
+interface SummaryOptions extends OutputOptions, VerbosityOptions {
+  format: string;
+}
 
 /** Registers `summary`: reads a snapshot, prints its summary to stdout and missing references to stderr. */
 export const registerSummary: CommandRegistration = (program, ctx) => {
-  program
+  const command = program
     .command('summary')
     .description(
       'Print what a snapshot holds: counts, VNet → subnet → container group tree, Internet-facing groups.',
     )
-    .argument('<snapshot>', 'snapshot file written by aciseg import')
-    .addOption(new Option('--format <format>', 'output format').choices(SUMMARY_FORMATS).default('text'))
+    .argument('<snapshot>', 'snapshot file written by aciseg import');
+  addOptions(command, [formatOption('summary'), ...outputOptions(), ...verbosityOptions()])
     .addHelpText(
       'after',
-      '\nExamples:\n  aciseg summary hub-spoke.snapshot.json\n  aciseg summary hub-spoke.snapshot.json --format json > summary.json\n',
+      '\nExamples:\n  aciseg summary hub-spoke.snapshot.json\n  aciseg summary hub-spoke.snapshot.json --format json -o summary.json\n',
     )
-    .action((file: string, options: { format: SummaryFormat }, _cmd: Command) => {
-      const snapshot = readSnapshotFile(path.resolve(ctx.io.cwd, file), file);
-      const topology = buildTopology(snapshot);
-      // The paths point into the snapshot file, so name it in the warning.
-      for (const d of topology.diagnostics) ctx.io.stderr(`${formatDiagnostic({ ...d, file })}\n`);
-      ctx.io.stdout(
-        options.format === 'json' ? renderSummaryJson(snapshot, topology) : renderSummary(snapshot, topology),
+    .action((file: string, options: SummaryOptions, _cmd: Command) => {
+      const log = createLog(ctx.io, options);
+      const render = rendererFor('summary', options.format);
+      const output = openOutput(ctx.io, options);
+      const snapshot = log.phase('read snapshot', () =>
+        readSnapshotFile(path.resolve(ctx.io.cwd, file), file),
       );
+      const topology = log.phase('build topology', () => buildTopology(snapshot));
+      // The paths point into the snapshot file, so name it in the warning.
+      for (const d of topology.diagnostics) log.warn(formatDiagnostic({ ...d, file }));
+      log.phase('write', () => output.emit(render({ snapshot, topology: () => topology })));
     });
 };

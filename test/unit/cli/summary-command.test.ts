@@ -29,7 +29,7 @@ describe('aciseg summary', () => {
     const result = await run(['summary', 's.json', '--format', 'json'], dir);
     expect(result.code).toBe(0);
     const data = JSON.parse(result.stdout) as SummaryData;
-    expect(data.counts.containerGroups).toBe(5);
+    expect(data.counts.containerGroups).toBe(6);
     expect(data.internetFacing.map((g) => g.name)).toEqual(['status-page']);
   });
 

@@ -1,7 +1,7 @@
 /**
  * Properties of the brute-force oracle itself, on random estates, plus its refusals.
  *
- * The main property is soundness by instantiation: every unknown the specification allows (§5) can
+ * The main property is soundness by instantiation: every unknown docs/semantics.md allows (§5) can
  * be replaced by one concrete possibility (a service tags file with public prefixes, an NSG behind
  * a dangling id, the members of an ASG, the address space behind an unknown peering, a route table
  * behind a dangling id, empty on-premises space, one order of tied admin rules). The instantiated

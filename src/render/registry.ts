@@ -1,0 +1,93 @@
+/**
+ * The format registry: for each command, the formats it can print and the renderer of each. A
+ * renderer turns the command's result into chunks of text (an Iterable, so large reports stream).
+ * A new format is one renderer module, one line here and one golden (test/unit/cli/formats.test.ts
+ * fails until the new (command, format) has one). The first format of a command is its default,
+ * and `--format` offers exactly these names.
+ */
+import type { Explanation } from '../analyze/explain';
+import type { CheckReport } from '../analyze/intent';
+import type { Topology } from '../graph/attributes';
+import type { Snapshot } from '../model/snapshot';
+import { UsageError } from '../errors';
+import { checkReportJson, renderCheckText } from './check';
+import { enveloped } from './envelope';
+import { renderExplanationText } from './explain';
+import { renderReachabilityText, serializeReachabilityJson, type ReachabilityView } from './reachability';
+import { renderSummary, renderSummaryJson } from './summary';
+
+/** Chunks of output text, written in order. */
+export type Chunks = Iterable<string>;
+
+/** Renders one command's result in one format. */
+export type Renderer<R> = (result: R) => Chunks;
+
+/** A snapshot to summarize; the topology is built only when a format asks for it. */
+export interface SnapshotResult {
+  snapshot: Snapshot;
+  topology(): Topology;
+}
+
+/** The reachability report, with the text form's length and a sink for progress while it streams. */
+export interface AnalyzeResult {
+  view: ReachabilityView;
+  limit: number;
+  progress(message: string): void;
+}
+
+/** What each command hands to its renderers. */
+export interface CommandResults {
+  import: SnapshotResult;
+  summary: SnapshotResult;
+  analyze: AnalyzeResult;
+  explain: Explanation;
+  check: CheckReport;
+}
+
+export type CommandName = keyof CommandResults;
+
+type FormatTable<R> = Readonly<Record<string, Renderer<R>>>;
+
+/** Pretty-printed JSON ending with a newline. */
+function jsonDocument(value: unknown): Chunks {
+  return [`${JSON.stringify(value, null, 2)}\n`];
+}
+
+const summaryText: Renderer<SnapshotResult> = (r) => [renderSummary(r.snapshot, r.topology())];
+const summaryJson: Renderer<SnapshotResult> = (r) => [renderSummaryJson(r.snapshot, r.topology())];
+
+const REGISTRY: { readonly [C in CommandName]: FormatTable<CommandResults[C]> } = {
+  // import writes the snapshot to -o; its format is the summary it also prints (none by default).
+  import: { none: () => [], text: summaryText, json: summaryJson },
+  summary: { text: summaryText, json: summaryJson },
+  analyze: {
+    text: (r) => [renderReachabilityText(r.view, r.limit)],
+    json: (r) => serializeReachabilityJson(r.view, r.progress),
+  },
+  explain: {
+    text: (x) => [renderExplanationText(x)],
+    json: (x) => jsonDocument(enveloped('aciseg.explanation', x)),
+  },
+  check: { text: (r) => [renderCheckText(r)], json: (r) => jsonDocument(checkReportJson(r)) },
+};
+
+/** The registered command names, in registry order. */
+export function registeredCommands(): CommandName[] {
+  return Object.keys(REGISTRY) as CommandName[];
+}
+
+/** The formats a command can print, its default first. */
+export function formatsOf(command: CommandName): string[] {
+  return Object.keys(REGISTRY[command]);
+}
+
+/** The renderer of (command, format); a format the command does not have is a usage error listing the choices. */
+export function rendererFor<C extends CommandName>(command: C, format: string): Renderer<CommandResults[C]> {
+  const table: FormatTable<CommandResults[C]> = REGISTRY[command];
+  const renderer = Object.hasOwn(table, format) ? table[format] : undefined;
+  if (!renderer)
+    throw new UsageError(
+      `${command} has no format ${JSON.stringify(format)}; choose one of ${formatsOf(command).join(', ')}`,
+    );
+  return renderer;
+}
