@@ -150,9 +150,6 @@ export function trafficKey(allow: TrafficDescription, unknown: TrafficDescriptio
   return `allow=${canonicalTrafficText(allow)}|unknown=${canonicalTrafficText(unknown)}`;
 }
 
-/** Most decider traffic descriptions kept at once while the sides are listed. */
-const TRAFFIC_MEMO_MAX = 20_000;
-
 /** Range lists longer than this are keyed by their hash, so keys stay short. */
 const KEY_RANGES_MAX = 200;
 
@@ -207,7 +204,6 @@ export class ReachabilityView {
   /** Side streaming state: decision → side position (source and destination sides apart), rules by ref. */
   private sidePositions: [Int32Array, Int32Array] | null = null;
   private readonly rulePosition = new Map<number, number>();
-  private readonly trafficMemo = new Map<TrafficSet, { description: TrafficDescription; text: string }>();
   private readonly ruleKeys = new Map<number, string>();
   private readonly ruleDigests = new Map<number, string>();
   readonly usedRules: number[] = [];
@@ -418,7 +414,6 @@ export class ReachabilityView {
       for (const e of side.entries) if (e.rule !== null) e.rule = this.rulePositionOf(e.rule);
       yield side;
     }
-    this.trafficMemo.clear();
   }
 
   /** A side's data with `rule` holding compiler refs (the caller turns them into positions). */
@@ -430,15 +425,15 @@ export class ReachabilityView {
     const entries = deciders
       .map((x: Decider) => {
         const e = sideEntry(this.engine, side, x);
-        const described = this.describedTraffic(x.traffic);
+        const description = describeTraffic(x.traffic);
         const json: SideRuleData = {
           policy: e.policy,
           rule: x.kind === 'rule' ? x.ref : null,
           outcome: e.outcome,
-          traffic: described.description,
+          traffic: description,
         };
         if (e.note !== undefined) json.note = e.note;
-        const canonical = `${json.policy}|${json.rule === null ? '' : this.ruleDigest(json.rule)}|${json.outcome}|${described.text}|${json.note ?? ''}`;
+        const canonical = `${json.policy}|${json.rule === null ? '' : this.ruleDigest(json.rule)}|${json.outcome}|${canonicalTrafficText(description)}|${json.note ?? ''}`;
         return { json, priority: e.rule?.priority ?? 0, canonical };
       })
       .sort(
@@ -450,19 +445,6 @@ export class ReachabilityView {
     const json: SideData = { key: `${side}:${hash16(text)}`, side, entries: entries.map((e) => e.json) };
     if (unknowns.length > 0) json.unknowns = unknowns;
     return json;
-  }
-
-  /** A decider's traffic described, and its canonical text (memoized while the sides are listed: deciders share traffic sets). */
-  private describedTraffic(t: TrafficSet): { description: TrafficDescription; text: string } {
-    let d = this.trafficMemo.get(t);
-    if (d === undefined) {
-      // Bounded: decider traffic sets need not be interned, so unshared ones must not pile up.
-      if (this.trafficMemo.size >= TRAFFIC_MEMO_MAX) this.trafficMemo.clear();
-      const description = describeTraffic(t);
-      d = { description, text: canonicalTrafficText(description) };
-      this.trafficMemo.set(t, d);
-    }
-    return d;
   }
 
   /** The first 16 hex digits of the SHA-256 of a rule's key (short, for side keys). */
