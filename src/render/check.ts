@@ -1,6 +1,7 @@
 /** Text and JSON for `check` results. */
 import { MAX_PARTS } from '../analyze/explain';
 import type { CheckReport, CheckResult } from '../analyze/intent';
+import { enveloped } from './envelope';
 import { partLines, sideLine } from './explain';
 import { printable } from './summary';
 
@@ -12,7 +13,7 @@ const TEXT_PARTS = 10;
  * failed, expired}`. `parts` is explain's: the address and port sub-ranges whose verdicts differ.
  */
 export function checkReportJson(report: CheckReport): unknown {
-  return {
+  return enveloped('aciseg.check', {
     results: report.results.map((r) => ({
       name: r.name,
       kind: r.kind,
@@ -34,7 +35,7 @@ export function checkReportJson(report: CheckReport): unknown {
     passed: report.passed,
     failed: report.failed,
     expired: report.expired,
-  };
+  });
 }
 
 /**

@@ -11,6 +11,7 @@ import type { Topology } from '../graph/attributes';
 import type { Snapshot } from '../model/snapshot';
 import { UsageError } from '../errors';
 import { checkReportJson, renderCheckText } from './check';
+import { enveloped } from './envelope';
 import { renderExplanationText } from './explain';
 import { renderReachabilityText, serializeReachabilityJson, type ReachabilityView } from './reachability';
 import { renderSummary, renderSummaryJson } from './summary';
@@ -63,7 +64,10 @@ const REGISTRY: { readonly [C in CommandName]: FormatTable<CommandResults[C]> } 
     text: (r) => [renderReachabilityText(r.view, r.limit)],
     json: (r) => serializeReachabilityJson(r.view, r.progress),
   },
-  explain: { text: (x) => [renderExplanationText(x)], json: jsonDocument },
+  explain: {
+    text: (x) => [renderExplanationText(x)],
+    json: (x) => jsonDocument(enveloped('aciseg.explanation', x)),
+  },
   check: { text: (r) => [renderCheckText(r)], json: (r) => jsonDocument(checkReportJson(r)) },
 };
 

@@ -1,17 +1,9 @@
 /** How traffic sets are written in reports: per protocol, destination ports with their source ports. */
-import { formatPorts, portPairs, type PortPairs } from '../analyze/explain';
-import type { PortRegion, TrafficSet } from '../policy';
+import { formatPorts } from '../analyze/explain';
+import type { PortRegion } from '../policy';
+import type { TrafficSet } from '../policy';
 
-export interface TrafficDescription {
-  tcp: PortPairs[];
-  udp: PortPairs[];
-  icmp: boolean;
-}
-
-/** The JSON description of a traffic set. */
-export function describeTraffic(t: TrafficSet): TrafficDescription {
-  return { tcp: portPairs(t.tcp), udp: portPairs(t.udp), icmp: t.icmp };
-}
+export { describeTraffic, type TrafficDescription } from '../analyze/results';
 
 function regionText(name: string, region: PortRegion): string[] {
   return region.layers.map(([src, dst]) => {

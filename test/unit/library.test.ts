@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as aciseg from '../../src';
 import { runCapture } from '../support/cli';
+import { enveloped } from '../../src/render/envelope';
 
 const repo = path.resolve(__dirname, '../..');
 const sample = path.join(repo, 'samples', 'hub-spoke');
@@ -51,7 +52,8 @@ describe('library API', () => {
       ],
       repo,
     );
-    expect(`${JSON.stringify(x, null, 2)}\n`).toBe(cli.stdout);
+    // The command's JSON is the explanation behind the common envelope.
+    expect(`${JSON.stringify(enveloped('aciseg.explanation', x), null, 2)}\n`).toBe(cli.stdout);
     expect(aciseg.explanationText(x)).toBe(
       (
         await runCapture(

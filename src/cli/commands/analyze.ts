@@ -39,7 +39,7 @@ export const registerAnalyze: CommandRegistration = (program, ctx) => {
     .addHelpText(
       'after',
       `
-The JSON report (kind "aciseg.reachability", schemaVersion 2) lists endpointGroups (sets of addresses
+The JSON report (kind "aciseg.reachability", schemaVersion 3) lists endpointGroups (sets of addresses
 that every policy treats alike, with the container groups in them), traffic (allowed and unknown),
 sides (the rules that decided traffic on one side) and paths (from groups to groups, with their
 traffic, their two sides and a risk score).

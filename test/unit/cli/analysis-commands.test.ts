@@ -414,43 +414,44 @@ describe('bad input: exit 2 with a clear message', () => {
     }
     const report = JSON.parse(r.stdout) as {
       schemaVersion: number;
-      stats: { openPaths: number; trafficResults: number; sides: number };
-      endpointGroups: { id: string; label: string; kind: string }[];
-      traffic: { id: string; allow: Traffic; unknown: Traffic }[];
+      stats: { openPaths: number; trafficResults: number };
+      endpointGroups: { key: string; label: string; kind: string }[];
+      traffic: { key: string; allow: Traffic; unknown: Traffic }[];
       sides: {
-        id: string;
+        key: string;
         side: string;
-        entries: { rule: string | null; outcome: string; traffic: Traffic }[];
+        entries: { rule: number | null; outcome: string; traffic: Traffic }[];
       }[];
-      rules: { id: string; name: string; nsg: string; priority: number }[];
-      paths: { from: string[]; to: string[]; traffic: string; source: string; destination: string }[];
+      rules: { key: string; name: string; nsg: string; priority: number }[];
+      paths: { from: number[]; to: number[]; traffic: number; source: number; destination: number }[];
     };
-    expect(report.schemaVersion).toBe(2);
-    const traffic = new Map(report.traffic.map((t) => [t.id, t]));
-    const sides = new Map(report.sides.map((x) => [x.id, x]));
+    expect(report.schemaVersion).toBe(3);
+    const traffic = report.traffic;
+    const sides = report.sides;
     expect(report.paths).toHaveLength(report.stats.openPaths);
-    expect(traffic.size).toBe(report.stats.trafficResults);
-    expect(sides.size).toBe(report.stats.sides);
-    const used = new Set<string>();
+    expect(traffic).toHaveLength(report.stats.trafficResults);
+    // Every list's keys are distinct: a key names one entity.
+    for (const list of [report.endpointGroups, traffic, sides, report.rules])
+      expect(new Set(list.map((x) => x.key)).size).toBe(list.length);
+    const used = new Set<number>();
     for (const p of report.paths) {
-      expect(traffic.has(p.traffic)).toBe(true);
-      expect(sides.get(p.source)?.side).toBe('source');
-      expect(sides.get(p.destination)?.side).toBe('destination');
+      expect(traffic[p.traffic]).toBeDefined();
+      expect(sides[p.source]?.side).toBe('source');
+      expect(sides[p.destination]?.side).toBe('destination');
+      for (const g of [...p.from, ...p.to]) expect(report.endpointGroups[g]).toBeDefined();
       used.add(p.source).add(p.destination);
     }
-    expect(used.size).toBe(sides.size);
-    const rules = new Map(report.rules.map((k) => [k.id, k]));
-    const named = new Set(
-      report.sides.flatMap((x) => x.entries.map((e) => e.rule).filter((k) => k !== null)),
-    );
-    expect([...named].sort()).toEqual([...rules.keys()].sort());
+    expect(used.size).toBe(sides.length);
+    const rules = report.rules;
+    const named = new Set(sides.flatMap((x) => x.entries.map((e) => e.rule).filter((k) => k !== null)));
+    expect([...named].sort((a, b) => a - b)).toEqual(rules.map((_, k) => k));
     // Internet → the web subnet: tcp 22 passes, opened on the destination side by AllowVnetInBound
     // (the 0.0.0.0/0 UDR makes VirtualNetwork everything).
-    const label = new Map(report.endpointGroups.map((g) => [g.id, g.label]));
+    const label = report.endpointGroups.map((g) => g.label);
     const ssh = report.paths.find(
       (p) =>
-        p.from.some((g) => label.get(g)!.includes('Internet')) &&
-        p.to.some((g) => label.get(g) === 'vnet-app/snet-aci-web'),
+        p.from.some((g) => label[g]!.includes('Internet')) &&
+        p.to.some((g) => label[g] === 'vnet-app/snet-aci-web'),
     )!;
     expect(ssh).toBeDefined();
     const covers22 = (d: string) => {
@@ -458,14 +459,14 @@ describe('bad input: exit 2 with a clear message', () => {
       return d === '*' || d === '22' || (range !== null && +range[1]! <= 22 && 22 <= +range[2]!);
     };
     const opens22 = (t: Traffic) => t.tcp.some((x) => x.destinationPorts.some(covers22));
-    expect(opens22(traffic.get(ssh.traffic)!.allow)).toBe(true);
-    const inbound = sides.get(ssh.destination)!;
+    expect(opens22(traffic[ssh.traffic]!.allow)).toBe(true);
+    const inbound = sides[ssh.destination]!;
     expect(
       inbound.entries.some(
         (e) =>
           e.rule !== null &&
-          rules.get(e.rule)!.name === 'AllowVnetInBound' &&
-          rules.get(e.rule)!.nsg === 'nsg-aci-web' &&
+          rules[e.rule]!.name === 'AllowVnetInBound' &&
+          rules[e.rule]!.nsg === 'nsg-aci-web' &&
           e.outcome === 'allow' &&
           opens22(e.traffic),
       ),
@@ -481,5 +482,51 @@ describe('bad input: exit 2 with a clear message', () => {
     const ok = await run(['analyze', seg(), '--format', 'json', '-o', out, '-q', '--force'], ROOT);
     expect(ok.code).toBe(0);
     expect(JSON.parse(fs.readFileSync(out, 'utf8')).kind).toBe('aciseg.reachability');
+  });
+});
+
+describe('every JSON output starts with one envelope (kind, schemaVersion, generator)', () => {
+  const cases: [string, string[], string, number][] = [
+    ['analyze', ['analyze', 'SEG', '--format', 'json', '-q'], 'aciseg.reachability', 3],
+    ['summary', ['summary', 'SEG', '--format', 'json'], 'aciseg.summary', 1],
+    [
+      'explain',
+      ['explain', 'HUB', '--from', 'Internet', '--to', 'web-frontend', '--port', '22', '--format', 'json'],
+      'aciseg.explanation',
+      1,
+    ],
+    [
+      'check',
+      [
+        'check',
+        'SEG',
+        '--intent',
+        'samples/segmented/intent.yaml',
+        '--today',
+        '2026-11-26',
+        '--format',
+        'json',
+      ],
+      'aciseg.check',
+      1,
+    ],
+  ];
+  it.each(cases)('%s', async (_name, argv, kind, schemaVersion) => {
+    const r = await run(
+      argv.map((a) => (a === 'HUB' ? hub() : a === 'SEG' ? seg() : a)),
+      ROOT,
+    );
+    const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(Object.keys(doc).slice(0, 3)).toEqual(['kind', 'schemaVersion', 'generator']);
+    expect(doc).toMatchObject({ kind, schemaVersion, generator: { name: 'aciseg' } });
+  });
+
+  it('import --format json writes the summary envelope', async () => {
+    const out = path.join(dir, 'envelope-import.json');
+    const r = await run(
+      ['import', path.join(ROOT, 'samples', 'segmented'), '-o', out, '-q', '--format', 'json'],
+      ROOT,
+    );
+    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'aciseg.summary', schemaVersion: 1 });
   });
 });

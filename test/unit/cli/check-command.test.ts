@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { snapshotToString } from '../../../src/model/snapshot-codec';
 import { runCapture } from '../../support/cli';
+import { VERSION } from '../../../src/version';
 import {
   ACI_DELEGATION,
   makeContainerGroup,
@@ -94,7 +95,15 @@ describe('an empty intent', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('0 passed, 0 failed, 0 expired\n');
     const json = await check(intent, '--allow-empty', '--format', 'json');
-    expect(JSON.parse(json.stdout)).toEqual({ results: [], passed: 0, failed: 0, expired: 0 });
+    expect(JSON.parse(json.stdout)).toEqual({
+      kind: 'aciseg.check',
+      schemaVersion: 1,
+      generator: { name: 'aciseg', version: VERSION },
+      results: [],
+      passed: 0,
+      failed: 0,
+      expired: 0,
+    });
   });
 });
 
