@@ -32,6 +32,9 @@ export const diagnosticCodes = {
   INVALID_PRIORITY: 'fatal',
   DUPLICATE_PRIORITY: 'fatal',
   MISSING_FIELD: 'fatal',
+  // Flow logs (src/collect/flows)
+  FLOW_LOG_MALFORMED: 'fatal',
+  FLOW_LOG_UNSUPPORTED_VERSION: 'fatal',
   // Accepted with a warning
   HOST_BITS_SET: 'warning',
   SKIPPED_RESOURCE_TYPE: 'warning',
@@ -42,6 +45,8 @@ export const diagnosticCodes = {
   UNKNOWN_VALUE: 'warning',
   CONFLICTING_FIELDS: 'warning',
   INCOMPLETE_LIST: 'warning',
+  FLOW_LOG_LENIENT_JSON: 'warning',
+  FLOW_LOG_DUPLICATE_RECORD: 'warning',
 } as const satisfies Record<string, Severity>;
 
 export type DiagnosticCode = keyof typeof diagnosticCodes;
