@@ -69,7 +69,12 @@ export interface ObservedWindow {
 }
 
 export class FlowAggregator {
-  private readonly entries = new Map<string, Entry>();
+  /** IPv4 source → destination → the flows between them, by a number packing the rest of the key. */
+  private readonly ipv4 = new Map<number, Map<number, Map<number | string, Entry>>>();
+  /** The same for pairs with an IPv6 address, by their text. */
+  private readonly ipv6 = new Map<string, Map<number | string, Entry>>();
+  private readonly encryptions = new Map<string | null, number>([[null, 0]]);
+  private count = 0;
   private readonly contexts = new Map<string, number>();
   private readonly contextList: TupleContext[] = [];
   private first = Infinity;
@@ -97,15 +102,33 @@ export class FlowAggregator {
     return (this.since === null || time >= this.since) && (this.until === null || time < this.until);
   }
 
-  /** Adds one parsed tuple (already inside the window) of tuple text `t` under context `contextId`. */
-  add(contextId: number, t: string, p: ParsedTuple): void {
-    const key = `${contextId}|${t.slice(p.srcStart, p.dstEnd)}|${t.slice(p.keyStart, p.keyEnd)}|${p.denied ? 'D' : 'A'}${p.encryption ?? ''}`;
-    let e = this.entries.get(key);
+  /** Adds one parsed tuple (already inside the window), parsed from `buf`, under context `contextId`. */
+  add(contextId: number, buf: Buffer, p: ParsedTuple): void {
+    const flows = p.ipv6
+      ? this.ipv6Flows(buf.toString('latin1', p.srcStart, p.dstEnd))
+      : this.ipv4Flows(p.src4, p.dst4);
+    let enc = this.encryptions.get(p.encryption);
+    if (enc === undefined) {
+      enc = this.encryptions.size;
+      this.encryptions.set(p.encryption, enc);
+    }
+    const port = p.dstPort ?? 65536;
+    const rest = (port * 256 + p.protocol) * 4 + (p.outbound ? 2 : 0) + (p.denied ? 1 : 0);
+    // 2^20 contexts × 2^17 ports × 2^8 protocols × 4 × 2^6 encryptions fit a double exactly.
+    const key: number | string =
+      contextId < 1 << 20 && enc < 64
+        ? (contextId * (1 << 27) + rest) * 64 + enc
+        : `${contextId},${rest},${enc}`;
+    let e = flows.get(key);
     if (e === undefined) {
+      const text = (s: number, end: number) => {
+        const t = buf.toString('latin1', s, end);
+        return p.ipv6 ? t.toLowerCase() : t;
+      };
       e = {
         context: this.contextList[contextId]!,
-        source: t.slice(p.srcStart, p.srcEnd),
-        destination: t.slice(p.srcEnd + 1, p.dstEnd),
+        source: text(p.srcStart, p.srcEnd),
+        destination: text(p.srcEnd + 1, p.dstEnd),
         protocol: p.protocol,
         destinationPort: p.dstPort,
         outbound: p.outbound,
@@ -120,7 +143,8 @@ export class FlowAggregator {
         first: p.time,
         last: p.time,
       };
-      this.entries.set(key, e);
+      flows.set(key, e);
+      this.count++;
     }
     e.tuples++;
     // Version 1 has no state: each tuple is one flow. B begins a connection; version 4 logs D per attempt.
@@ -135,8 +159,31 @@ export class FlowAggregator {
     if (p.time > this.last) this.last = p.time;
   }
 
+  private ipv4Flows(src: number, dst: number): Map<number | string, Entry> {
+    let bySource = this.ipv4.get(src);
+    if (bySource === undefined) {
+      bySource = new Map();
+      this.ipv4.set(src, bySource);
+    }
+    let flows = bySource.get(dst);
+    if (flows === undefined) {
+      flows = new Map();
+      bySource.set(dst, flows);
+    }
+    return flows;
+  }
+
+  private ipv6Flows(pair: string): Map<number | string, Entry> {
+    let flows = this.ipv6.get(pair.toLowerCase());
+    if (flows === undefined) {
+      flows = new Map();
+      this.ipv6.set(pair.toLowerCase(), flows);
+    }
+    return flows;
+  }
+
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 
   window(): ObservedWindow {
@@ -151,7 +198,7 @@ export class FlowAggregator {
   /** The observed flows, sorted (deterministic whatever the order the files were read in). */
   flows(): ObservedFlow[] {
     const flows: ObservedFlow[] = [];
-    for (const e of this.entries.values()) {
+    for (const e of this.entries()) {
       const counted = e.context.log !== 'nsg-v1';
       flows.push({
         log: e.context.log,
@@ -172,7 +219,14 @@ export class FlowAggregator {
         lastSeen: iso(e.last),
       });
     }
-    return flows.sort(compareFlows);
+    const keyed = flows.map((f) => ({ f, s: addressOrder(f.source), d: addressOrder(f.destination) }));
+    keyed.sort((a, b) => compareText(a.s, b.s) || compareText(a.d, b.d) || compareFlows(a.f, b.f));
+    return keyed.map((k) => k.f);
+  }
+
+  private *entries(): Generator<Entry> {
+    for (const bySource of this.ipv4.values()) for (const flows of bySource.values()) yield* flows.values();
+    for (const flows of this.ipv6.values()) yield* flows.values();
   }
 }
 
@@ -184,7 +238,7 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-/** Orders addresses numerically (IPv4 before IPv6), so 10.0.0.9 sorts before 10.0.0.10. */
+/** A text that orders addresses numerically (IPv4 before IPv6), so 10.0.0.9 sorts before 10.0.0.10. */
 export function addressOrder(a: string): string {
   const parts = a.split('.');
   if (parts.length === 4) return `4${parts.map((p) => p.padStart(3, '0')).join('.')}`;
@@ -199,8 +253,6 @@ function compareText(a: string | null, b: string | null): number {
 
 function compareFlows(a: ObservedFlow, b: ObservedFlow): number {
   return (
-    compareText(addressOrder(a.source), addressOrder(b.source)) ||
-    compareText(addressOrder(a.destination), addressOrder(b.destination)) ||
     compareText(a.protocol, b.protocol) ||
     (a.destinationPort ?? -1) - (b.destinationPort ?? -1) ||
     compareText(a.direction, b.direction) ||

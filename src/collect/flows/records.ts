@@ -6,11 +6,13 @@
  * (`properties.flows[].flows[].flowTuples`, Version 1 or 2) or a VNet flow-log record
  * (`flowRecords.flows[].flowGroups[].flowTuples`, flowLogVersion 4).
  *
- * A record's tuples are kept until the record closes, because JSON does not fix key order: its
- * version (or a group's rule name) may come after its tuples. Memory is one record at a time.
+ * Tuples are aggregated as they are scanned when what they need is already known: the record's
+ * version and identity (time, resource) and the group's rule (Azure writes these first). JSON does
+ * not fix key order, so otherwise the record's tuples are kept until it closes; memory is then one
+ * record at a time.
  */
 import { diagnostic, type Diagnostic, type DiagnosticCode } from '../../diagnostics';
-import { FlowAggregator, type FlowLogLayout } from './aggregate';
+import { FlowAggregator } from './aggregate';
 import { JsonScanner, type ScanEvents } from './json-scanner';
 import { ParsedTuple, parseTuple, type TupleLayout } from './tuples';
 
@@ -65,9 +67,20 @@ interface Group {
   path: string;
   rule: Named;
   acl: Named | null;
+  /** Its kept tuples in the record's `tuples` (when it could not be aggregated as it was read). */
   start: number;
   end: number;
+  /** Set at its first tuple: aggregated as read (a context id per layout) or kept. */
+  direct: boolean | null;
+  contexts: number[];
 }
+
+// How a record's tuples are handled, decided at its first tuple.
+const UNDECIDED = 0;
+const DIRECT = 1; // aggregated as read (groups whose rule is not known yet are kept)
+const KEPT = 2; // kept until the record closes
+const DUPLICATE = 3;
+const UNSUPPORTED = 4;
 
 interface RecordState {
   path: string;
@@ -83,8 +96,13 @@ interface RecordState {
   nsgVersion: unknown;
   flowLogVersion: unknown;
   groups: Group[];
+  mode: number;
+  layout: TupleLayout | null;
+  identity: string | null;
+  /** Tuples met in this record. */
+  count: number;
   tuples: string[];
-  /** Per tuple: its index in its array, line and column. */
+  /** Per kept tuple: its index in its array, line and column. */
   where: number[];
 }
 
@@ -192,6 +210,8 @@ export class FlowLogFileReader implements ScanEvents {
         acl: role === GROUP ? this.acl : null,
         start: record.tuples.length,
         end: record.tuples.length,
+        direct: null,
+        contexts: [],
       };
       record.groups.push(group);
       this.group = group;
@@ -214,18 +234,93 @@ export class FlowLogFileReader implements ScanEvents {
   string(buf: Buffer, start: number, end: number, escaped: boolean): void {
     const role = this.roles.length === 0 ? TOP : this.roles[this.roles.length - 1]!;
     if (role === TUPLES) {
-      const record = this.records[this.records.length - 1]!;
-      const text = escaped ? this.decode(buf, start, end) : buf.toString('latin1', start, end);
-      const { line, column } = this.scanner.position();
-      record.tuples.push(text);
-      record.where.push(this.scanner.arrayIndex(), line, column);
-      this.stats.tuples++;
+      this.tuple(buf, start, end, escaped);
       return;
     }
     const key = this.pendingKey;
     this.pendingKey = null;
     if (role === IGNORED) return;
     this.value(role, key, this.decode(buf, start, end));
+  }
+
+  private tuple(buf: Buffer, start: number, end: number, escaped: boolean): void {
+    const record = this.records[this.records.length - 1]!;
+    const group = this.group!;
+    this.stats.tuples++;
+    record.count++;
+    if (record.mode === UNDECIDED) this.decide(record);
+    if (record.mode === DUPLICATE || record.mode === UNSUPPORTED) return;
+    if (group.direct === null) {
+      group.direct =
+        record.mode === DIRECT && group.rule.name !== null && (!record.vnet || group.acl?.name != null);
+    }
+    if (group.direct && !escaped) {
+      const problem = this.aggregate(record, group, buf, start, end);
+      if (problem !== null) {
+        this.rejected(buf.toString('latin1', start, end), problem, this.at(), this.scanner.path());
+      }
+      return;
+    }
+    const { line, column } = this.scanner.position();
+    record.tuples.push(escaped ? this.decode(buf, start, end) : buf.toString('latin1', start, end));
+    record.where.push(this.scanner.arrayIndex(), line, column);
+    group.end = record.tuples.length;
+  }
+
+  /** At a record's first tuple: aggregate as read when its version and identity are known. */
+  private decide(r: RecordState): void {
+    const versionSeen = r.vnet ? r.flowLogVersion !== undefined : r.nsgVersion !== undefined;
+    if (
+      !versionSeen ||
+      r.time === null ||
+      r.category === null ||
+      (r.resourceId ?? r.flowLogResourceId) === null
+    ) {
+      r.mode = KEPT;
+      return;
+    }
+    r.mode = this.classify(r);
+  }
+
+  /** Duplicate, unsupported, or to aggregate (remembering its identity). */
+  private classify(r: RecordState): number {
+    r.identity = `${r.category}\n${r.resourceId ?? r.flowLogResourceId}\n${r.macAddress}\n${r.time}`;
+    if (r.time !== null && this.seen.has(r.identity)) return DUPLICATE;
+    if (r.time !== null && this.seen.size < REMEMBERED_RECORDS) this.seen.add(r.identity);
+    r.layout = r.vnet ? vnetLayout(r.flowLogVersion) : nsgLayout(r.nsgVersion);
+    return r.layout === null ? UNSUPPORTED : DIRECT;
+  }
+
+  /** Parses and aggregates one tuple; returns why it is malformed, or null. */
+  private aggregate(r: RecordState, g: Group, buf: Buffer, start: number, end: number): string | null {
+    const p = this.parsed;
+    const problem = parseTuple(buf, start, end, r.layout!, p);
+    if (problem !== null) return problem;
+    if (!this.aggregator.inWindow(p.time)) {
+      this.stats.outsideWindow++;
+      return null;
+    }
+    let contextId = g.contexts[p.layout];
+    if (contextId === undefined) {
+      contextId = this.aggregator.contextId({
+        log: p.layout === 4 ? 'vnet-v4' : p.layout === 2 ? 'nsg-v2' : 'nsg-v1',
+        evaluatedBy: r.vnet ? (g.acl?.name ?? null) : r.resourceId,
+        rule: g.rule.name,
+      });
+      g.contexts[p.layout] = contextId;
+    }
+    this.aggregator.add(contextId, buf, p);
+    this.stats.aggregated++;
+    return null;
+  }
+
+  private rejected(t: string, problem: string, at: string, path: string): void {
+    this.stats.rejected++;
+    this.report(
+      'FLOW_LOG_MALFORMED',
+      `${at}: flow tuple ${JSON.stringify(t.length > 120 ? `${t.slice(0, 120)}…` : t)} is malformed: ${problem}`,
+      path,
+    );
   }
 
   scalar(value: number | boolean | null): void {
@@ -325,6 +420,10 @@ export class FlowLogFileReader implements ScanEvents {
       nsgVersion: undefined,
       flowLogVersion: undefined,
       groups: [],
+      mode: UNDECIDED,
+      layout: null,
+      identity: null,
+      count: 0,
       tuples: [],
       where: [],
     });
@@ -343,9 +442,9 @@ export class FlowLogFileReader implements ScanEvents {
       return;
     }
     this.stats.records++;
-    const n = r.tuples.length;
-    const identity = `${r.category}\n${r.resourceId ?? r.flowLogResourceId}\n${r.macAddress}\n${r.time}`;
-    if (r.time !== null && this.seen.has(identity)) {
+    if (r.mode === UNDECIDED || r.mode === KEPT) r.mode = this.classify(r);
+    const n = r.count;
+    if (r.mode === DUPLICATE) {
       this.stats.duplicate += n;
       this.report(
         'FLOW_LOG_DUPLICATE_RECORD',
@@ -354,9 +453,7 @@ export class FlowLogFileReader implements ScanEvents {
       );
       return;
     }
-    if (r.time !== null && this.seen.size < REMEMBERED_RECORDS) this.seen.add(identity);
-    const layout = r.vnet ? vnetLayout(r.flowLogVersion) : nsgLayout(r.nsgVersion);
-    if (layout === null) {
+    if (r.mode === UNSUPPORTED) {
       this.stats.unsupported += n;
       const [field, version] = r.vnet
         ? ['flowLogVersion', r.flowLogVersion]
@@ -368,39 +465,20 @@ export class FlowLogFileReader implements ScanEvents {
       );
       return;
     }
-    const evaluatedBy = r.vnet ? null : r.resourceId;
-    const aggregator = this.aggregator;
-    const p = this.parsed;
+    // The tuples kept: of a record decided only now, or of groups whose rule came after them.
     for (const g of r.groups) {
-      let contextId = -1;
-      let log: FlowLogLayout | null = null;
       for (let i = g.start; i < g.end; i++) {
         const t = r.tuples[i]!;
-        const problem = parseTuple(t, layout, p);
+        const bytes = Buffer.from(t, 'latin1');
+        const problem = this.aggregate(r, g, bytes, 0, bytes.length);
         if (problem !== null) {
-          this.stats.rejected++;
-          this.report(
-            'FLOW_LOG_MALFORMED',
-            `line ${r.where[3 * i + 1]}, column ${r.where[3 * i + 2]}: flow tuple ${JSON.stringify(t.length > 120 ? `${t.slice(0, 120)}…` : t)} is malformed: ${problem}`,
+          this.rejected(
+            t,
+            problem,
+            `line ${r.where[3 * i + 1]}, column ${r.where[3 * i + 2]}`,
             `${g.path}[${r.where[3 * i]}]`,
           );
-          continue;
         }
-        if (!aggregator.inWindow(p.time)) {
-          this.stats.outsideWindow++;
-          continue;
-        }
-        const layoutName: FlowLogLayout = p.layout === 4 ? 'vnet-v4' : p.layout === 2 ? 'nsg-v2' : 'nsg-v1';
-        if (layoutName !== log) {
-          log = layoutName;
-          contextId = aggregator.contextId({
-            log,
-            evaluatedBy: r.vnet ? (g.acl?.name ?? null) : evaluatedBy,
-            rule: g.rule.name,
-          });
-        }
-        aggregator.add(contextId, t, p);
-        this.stats.aggregated++;
       }
     }
   }
