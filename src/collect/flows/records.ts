@@ -99,8 +99,9 @@ interface RecordState {
   mode: number;
   layout: TupleLayout | null;
   identity: string | null;
-  /** Tuples met in this record. */
+  /** Tuples met in this record, and the first (part of its identity, with its time and resource). */
   count: number;
+  firstTuple: string | null;
   tuples: string[];
   /** Per kept tuple: its index in its array, line and column. */
   where: number[];
@@ -199,8 +200,8 @@ export class FlowLogFileReader implements ScanEvents {
     const record = this.records[this.records.length - 1];
     if (record === undefined) return;
     if (role === RECORDS && parent === RECORD) record.wrapper = true;
-    else if (role === PROPERTIES) record.nsg = true;
-    else if (role === FLOW_RECORDS) record.vnet = true;
+    else if (role === RULE_LIST) record.nsg = true;
+    else if (role === ACL_LIST) record.vnet = true;
     else if (role === RULE) this.rule = { name: null };
     else if (role === ACL) this.acl = { name: null };
     else if (role === MAC || role === GROUP) {
@@ -247,7 +248,7 @@ export class FlowLogFileReader implements ScanEvents {
     const record = this.records[this.records.length - 1]!;
     const group = this.group!;
     this.stats.tuples++;
-    record.count++;
+    if (record.count++ === 0) record.firstTuple = buf.toString('latin1', start, end);
     if (record.mode === UNDECIDED) this.decide(record);
     if (record.mode === DUPLICATE || record.mode === UNSUPPORTED) return;
     if (group.direct === null) {
@@ -284,7 +285,8 @@ export class FlowLogFileReader implements ScanEvents {
 
   /** Duplicate, unsupported, or to aggregate (remembering its identity). */
   private classify(r: RecordState): number {
-    r.identity = `${r.category}\n${r.resourceId ?? r.flowLogResourceId}\n${r.macAddress}\n${r.time}`;
+    const version = String(r.vnet ? r.flowLogVersion : r.nsgVersion);
+    r.identity = `${r.category}\n${r.resourceId ?? r.flowLogResourceId}\n${r.macAddress}\n${r.time}\n${version}\n${r.firstTuple}`;
     if (r.time !== null && this.seen.has(r.identity)) return DUPLICATE;
     if (r.time !== null && this.seen.size < REMEMBERED_RECORDS) this.seen.add(r.identity);
     r.layout = r.vnet ? vnetLayout(r.flowLogVersion) : nsgLayout(r.nsgVersion);
@@ -392,15 +394,14 @@ export class FlowLogFileReader implements ScanEvents {
     this.group = null;
   }
 
-  /** Forgets the records still open (their tuples are counted as dropped); says so for the message. */
+  /** Forgets the records still open (their tuples not yet counted are dropped); says so for the message. */
   private dropOpenRecords(): string {
     let tuples = 0;
-    for (const r of this.records) tuples += r.tuples.length;
-    const where =
-      this.records.length > 0 ? ` in the record at ${this.records[this.records.length - 1]!.path}` : '';
+    for (const r of this.records) tuples += r.mode === DUPLICATE || r.mode === UNSUPPORTED ? r.count : r.tuples.length;
+    const where = this.records.length > 0 ? ` of the record at ${this.records[this.records.length - 1]!.path}` : '';
     this.stats.dropped += tuples;
     this.reset();
-    return tuples > 0 ? `; the ${tuples} tuple(s) read so far${where} are not counted` : '';
+    return tuples > 0 ? `; ${tuples} tuple(s)${where} read so far are not counted` : '';
   }
 
   // ---- records ----
@@ -424,6 +425,7 @@ export class FlowLogFileReader implements ScanEvents {
       layout: null,
       identity: null,
       count: 0,
+      firstTuple: null,
       tuples: [],
       where: [],
     });
@@ -448,7 +450,7 @@ export class FlowLogFileReader implements ScanEvents {
       this.stats.duplicate += n;
       this.report(
         'FLOW_LOG_DUPLICATE_RECORD',
-        `the record at line ${r.line} repeats an earlier record of this file (same resource, MAC address and time ${r.time}); its ${n} tuple(s) are counted once`,
+        `the record at line ${r.line} repeats an earlier record of this file (same resource, MAC address, time ${r.time} and first tuple); its ${n} tuple(s) are counted once`,
         r.path,
       );
       return;

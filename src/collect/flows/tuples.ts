@@ -216,17 +216,19 @@ function addressFamily(t: Buffer, s: number, e: number): 0 | 4 | 6 {
       continue;
     }
     const d = ch - 48;
-    if (d < 0 || d > 9) {
-      const text = t.toString('latin1', s, e);
-      return text.includes(':') && isIP(text) === 6 ? 6 : 0;
-    }
+    if (d < 0 || d > 9 || (digits > 0 && first === 0)) return ipv6(t, s, e);
     if (digits === 0) first = d;
-    else if (first === 0) return 0;
     value = value * 10 + d;
     digits++;
-    if (value > 255) return 0;
+    if (value > 255) return ipv6(t, s, e);
   }
   if (parts !== 3 || digits === 0) return 0;
   lastIpv4 = address * 256 + value;
   return 4;
+}
+
+function ipv6(t: Buffer, s: number, e: number): 0 | 6 {
+  if (t.indexOf(58, s) < 0) return 0;
+  const text = t.toString('latin1', s, e);
+  return isIP(text) === 6 ? 6 : 0;
 }
