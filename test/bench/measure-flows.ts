@@ -3,7 +3,9 @@
  * gzip'd PT1H.json blobs in the storage layout (VNet flow logs version 4 and NSG flow logs version 2)
  * into a temporary directory (not timed, not committed, deleted afterwards); this process then
  * times the gunzip floor (zlib alone) and `readFlowLogs` over the whole set, and reports peak
- * memory. Prints one JSON line. BENCH_FLOW_MB sets the decompressed size (default 2048).
+ * memory (which must stay under 1 GB: the run fails otherwise). Prints one JSON line.
+ * BENCH_FLOW_MB sets the decompressed size (default 2048); BENCH_FLOW_DIR keeps the generated set
+ * there (generated when the directory is empty) for repeated runs.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -130,7 +132,7 @@ async function gunzipFloor(files: string[]): Promise<number> {
 
 function listFiles(dir: string): string[] {
   return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[])
-    .filter((e) => e.isFile())
+    .filter((e) => e.isFile() && e.name === 'PT1H.json')
     .map((e) => path.join(e.parentPath, e.name));
 }
 
@@ -140,16 +142,25 @@ async function main(): Promise<void> {
     return;
   }
   const targetMb = Number(process.env.BENCH_FLOW_MB ?? 2048);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aciseg-flows-'));
+  const kept = process.env.BENCH_FLOW_DIR;
+  const dir = kept ?? fs.mkdtempSync(path.join(os.tmpdir(), 'aciseg-flows-'));
   try {
     let t = process.hrtime.bigint();
-    const gen = spawnSync(
-      process.execPath,
-      ['-r', require.resolve('tsx/cjs'), __filename, 'generate', dir, String(targetMb * 1e6)],
-      { encoding: 'utf8', maxBuffer: 1 << 20 },
-    );
-    if (gen.status !== 0) throw new Error(`generation failed: ${gen.stderr}`);
-    const generated = JSON.parse(gen.stdout.trim()) as { tuples: number; jsonBytes: number; blobs: number };
+    const summary = path.join(dir, 'generated.txt');
+    if (!fs.existsSync(summary)) {
+      const gen = spawnSync(
+        process.execPath,
+        ['-r', require.resolve('tsx/cjs'), __filename, 'generate', dir, String(targetMb * 1e6)],
+        { encoding: 'utf8', maxBuffer: 1 << 20 },
+      );
+      if (gen.status !== 0) throw new Error(`generation failed: ${gen.stderr}`);
+      fs.writeFileSync(summary, gen.stdout.trim());
+    }
+    const generated = JSON.parse(fs.readFileSync(summary, 'utf8')) as {
+      tuples: number;
+      jsonBytes: number;
+      blobs: number;
+    };
     const generateS = Number(process.hrtime.bigint() - t) / 1e9;
     const files = listFiles(dir);
     const gzBytes = files.reduce((s, f) => s + fs.statSync(f).size, 0);
@@ -195,7 +206,7 @@ async function main(): Promise<void> {
       })}\n`,
     );
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (kept === undefined) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -4,6 +4,7 @@
  * number of distinct flows, never with the number of tuples.
  */
 import type { FlowProtocol } from '../../policy/flow';
+import { FlowTable } from './flow-table';
 import type { ParsedTuple } from './tuples';
 
 export type FlowLogLayout = 'nsg-v1' | 'nsg-v2' | 'vnet-v4';
@@ -41,23 +42,13 @@ export interface ObservedFlow extends TupleContext {
   lastSeen: string;
 }
 
-interface Entry {
-  context: TupleContext;
+/** The key of a flow whose addresses are not both IPv4 (or whose numbers overflow the packed key). */
+interface TextKey {
   source: string;
   destination: string;
-  protocol: number;
-  destinationPort: number | null;
-  outbound: boolean;
-  denied: boolean;
-  encryption: string | null;
-  tuples: number;
-  flowsStarted: number;
-  packetsOut: number;
-  bytesOut: number;
-  packetsIn: number;
-  bytesIn: number;
-  first: number;
-  last: number;
+  contextId: number;
+  rest: number;
+  encryption: number;
 }
 
 /** The observed window: requested bounds and the first and last tuple kept (ISO times, null when none). */
@@ -69,12 +60,15 @@ export interface ObservedWindow {
 }
 
 export class FlowAggregator {
-  /** IPv4 source → destination → the flows between them, by a number packing the rest of the key. */
-  private readonly ipv4 = new Map<number, Map<number, Map<number | string, Entry>>>();
-  /** The same for pairs with an IPv6 address, by their text. */
-  private readonly ipv6 = new Map<string, Map<number | string, Entry>>();
+  /**
+   * IPv4 flows are keyed by (source, destination, a number packing context, port, protocol,
+   * direction, decision and encryption); the others by text, in `textRows`.
+   */
+  private readonly table = new FlowTable();
+  private readonly textRows = new Map<string, number>();
+  private readonly textKeys = new Map<number, TextKey>();
   private readonly encryptions = new Map<string | null, number>([[null, 0]]);
-  private count = 0;
+  private readonly encryptionList: (string | null)[] = [null];
   private readonly contexts = new Map<string, number>();
   private readonly contextList: TupleContext[] = [];
   private first = Infinity;
@@ -104,86 +98,46 @@ export class FlowAggregator {
 
   /** Adds one parsed tuple (already inside the window), parsed from `buf`, under context `contextId`. */
   add(contextId: number, buf: Buffer, p: ParsedTuple): void {
-    const flows = p.ipv6
-      ? this.ipv6Flows(buf.toString('latin1', p.srcStart, p.dstEnd))
-      : this.ipv4Flows(p.src4, p.dst4);
     let enc = this.encryptions.get(p.encryption);
     if (enc === undefined) {
-      enc = this.encryptions.size;
+      enc = this.encryptionList.length;
       this.encryptions.set(p.encryption, enc);
+      this.encryptionList.push(p.encryption);
     }
     const port = p.dstPort ?? 65536;
     const rest = (port * 256 + p.protocol) * 4 + (p.outbound ? 2 : 0) + (p.denied ? 1 : 0);
-    // 2^20 contexts × 2^17 ports × 2^8 protocols × 4 × 2^6 encryptions fit a double exactly.
-    const key: number | string =
-      contextId < 1 << 20 && enc < 64
-        ? (contextId * (1 << 27) + rest) * 64 + enc
-        : `${contextId},${rest},${enc}`;
-    let e = flows.get(key);
-    if (e === undefined) {
-      const text = (s: number, end: number) => {
-        const t = buf.toString('latin1', s, end);
-        return p.ipv6 ? t.toLowerCase() : t;
-      };
-      e = {
-        context: this.contextList[contextId]!,
-        source: text(p.srcStart, p.srcEnd),
-        destination: text(p.srcEnd + 1, p.dstEnd),
-        protocol: p.protocol,
-        destinationPort: p.dstPort,
-        outbound: p.outbound,
-        denied: p.denied,
-        encryption: p.encryption,
-        tuples: 0,
-        flowsStarted: 0,
-        packetsOut: 0,
-        bytesOut: 0,
-        packetsIn: 0,
-        bytesIn: 0,
-        first: p.time,
-        last: p.time,
-      };
-      flows.set(key, e);
-      this.count++;
+    const t = this.table;
+    let row: number;
+    // 2^20 contexts × 2^27 (port, protocol, direction, decision) × 2^6 encryptions fit a double exactly.
+    if (!p.ipv6 && contextId < 1 << 20 && enc < 64) {
+      row = t.find(p.src4, p.dst4, (contextId * (1 << 27) + rest) * 64 + enc);
+    } else {
+      const source = buf.toString('latin1', p.srcStart, p.srcEnd).toLowerCase();
+      const destination = buf.toString('latin1', p.srcEnd + 1, p.dstEnd).toLowerCase();
+      const text = `${source},${destination},${contextId},${rest},${enc}`;
+      let found = this.textRows.get(text);
+      if (found === undefined) {
+        found = t.append();
+        this.textRows.set(text, found);
+        this.textKeys.set(found, { source, destination, contextId, rest, encryption: enc });
+      }
+      row = found;
     }
-    e.tuples++;
+    t.tuples[row]!++;
     // Version 1 has no state: each tuple is one flow. B begins a connection; version 4 logs D per attempt.
-    if (p.layout === 1 || p.state === 66 || (p.layout === 4 && p.denied)) e.flowsStarted++;
-    if (p.packetsOut > 0) e.packetsOut += p.packetsOut;
-    if (p.bytesOut > 0) e.bytesOut += p.bytesOut;
-    if (p.packetsIn > 0) e.packetsIn += p.packetsIn;
-    if (p.bytesIn > 0) e.bytesIn += p.bytesIn;
-    if (p.time < e.first) e.first = p.time;
-    if (p.time > e.last) e.last = p.time;
+    if (p.layout === 1 || p.state === 66 || (p.layout === 4 && p.denied)) t.started[row]!++;
+    if (p.packetsOut > 0) t.packetsOut[row]! += p.packetsOut;
+    if (p.bytesOut > 0) t.bytesOut[row]! += p.bytesOut;
+    if (p.packetsIn > 0) t.packetsIn[row]! += p.packetsIn;
+    if (p.bytesIn > 0) t.bytesIn[row]! += p.bytesIn;
+    if (p.time < t.first[row]!) t.first[row] = p.time;
+    if (p.time > t.last[row]!) t.last[row] = p.time;
     if (p.time < this.first) this.first = p.time;
     if (p.time > this.last) this.last = p.time;
   }
 
-  private ipv4Flows(src: number, dst: number): Map<number | string, Entry> {
-    let bySource = this.ipv4.get(src);
-    if (bySource === undefined) {
-      bySource = new Map();
-      this.ipv4.set(src, bySource);
-    }
-    let flows = bySource.get(dst);
-    if (flows === undefined) {
-      flows = new Map();
-      bySource.set(dst, flows);
-    }
-    return flows;
-  }
-
-  private ipv6Flows(pair: string): Map<number | string, Entry> {
-    let flows = this.ipv6.get(pair.toLowerCase());
-    if (flows === undefined) {
-      flows = new Map();
-      this.ipv6.set(pair.toLowerCase(), flows);
-    }
-    return flows;
-  }
-
   get size(): number {
-    return this.count;
+    return this.table.size;
   }
 
   window(): ObservedWindow {
@@ -197,37 +151,60 @@ export class FlowAggregator {
 
   /** The observed flows, sorted (deterministic whatever the order the files were read in). */
   flows(): ObservedFlow[] {
-    const flows: ObservedFlow[] = [];
-    for (const e of this.entries()) {
-      const counted = e.context.log !== 'nsg-v1';
-      flows.push({
-        log: e.context.log,
-        evaluatedBy: e.context.evaluatedBy,
-        rule: e.context.rule,
-        source: e.source,
-        destination: e.destination,
-        protocol: protocolName(e.protocol),
-        destinationPort: e.destinationPort,
-        direction: e.outbound ? 'Outbound' : 'Inbound',
-        decision: e.denied ? 'deny' : 'allow',
-        encryption: e.encryption,
-        tuples: e.tuples,
-        flowsStarted: e.flowsStarted,
-        packets: counted ? { sourceToDestination: e.packetsOut, destinationToSource: e.packetsIn } : null,
-        bytes: counted ? { sourceToDestination: e.bytesOut, destinationToSource: e.bytesIn } : null,
-        firstSeen: iso(e.first),
-        lastSeen: iso(e.last),
-      });
+    const t = this.table;
+    const keyed: { f: ObservedFlow; s: string; d: string }[] = [];
+    for (let row = 0; row < t.size; row++) {
+      const text = this.textKeys.get(row);
+      let contextId: number;
+      let rest: number;
+      let enc: number;
+      let source: string;
+      let destination: string;
+      if (text === undefined) {
+        const c = t.c[row]!;
+        enc = c % 64;
+        const upper = (c - enc) / 64;
+        rest = upper % (1 << 27);
+        contextId = (upper - rest) / (1 << 27);
+        source = ipv4Text(t.a[row]!);
+        destination = ipv4Text(t.b[row]!);
+      } else {
+        ({ contextId, rest, encryption: enc, source, destination } = text);
+      }
+      const context = this.contextList[contextId]!;
+      const port = Math.floor(rest / 1024);
+      const counted = context.log !== 'nsg-v1';
+      const f: ObservedFlow = {
+        log: context.log,
+        evaluatedBy: context.evaluatedBy,
+        rule: context.rule,
+        source,
+        destination,
+        protocol: protocolName((rest >> 2) & 255),
+        destinationPort: port === 65536 ? null : port,
+        direction: rest & 2 ? 'Outbound' : 'Inbound',
+        decision: rest & 1 ? 'deny' : 'allow',
+        encryption: this.encryptionList[enc] ?? null,
+        tuples: t.tuples[row]!,
+        flowsStarted: t.started[row]!,
+        packets: counted
+          ? { sourceToDestination: t.packetsOut[row]!, destinationToSource: t.packetsIn[row]! }
+          : null,
+        bytes: counted
+          ? { sourceToDestination: t.bytesOut[row]!, destinationToSource: t.bytesIn[row]! }
+          : null,
+        firstSeen: iso(t.first[row]!),
+        lastSeen: iso(t.last[row]!),
+      };
+      keyed.push({ f, s: addressOrder(source), d: addressOrder(destination) });
     }
-    const keyed = flows.map((f) => ({ f, s: addressOrder(f.source), d: addressOrder(f.destination) }));
     keyed.sort((a, b) => compareText(a.s, b.s) || compareText(a.d, b.d) || compareFlows(a.f, b.f));
     return keyed.map((k) => k.f);
   }
+}
 
-  private *entries(): Generator<Entry> {
-    for (const bySource of this.ipv4.values()) for (const flows of bySource.values()) yield* flows.values();
-    for (const flows of this.ipv6.values()) yield* flows.values();
-  }
+function ipv4Text(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
 
 export function protocolName(n: number): ObservedFlow['protocol'] {

@@ -397,8 +397,10 @@ export class FlowLogFileReader implements ScanEvents {
   /** Forgets the records still open (their tuples not yet counted are dropped); says so for the message. */
   private dropOpenRecords(): string {
     let tuples = 0;
-    for (const r of this.records) tuples += r.mode === DUPLICATE || r.mode === UNSUPPORTED ? r.count : r.tuples.length;
-    const where = this.records.length > 0 ? ` of the record at ${this.records[this.records.length - 1]!.path}` : '';
+    for (const r of this.records)
+      tuples += r.mode === DUPLICATE || r.mode === UNSUPPORTED ? r.count : r.tuples.length;
+    const where =
+      this.records.length > 0 ? ` of the record at ${this.records[this.records.length - 1]!.path}` : '';
     this.stats.dropped += tuples;
     this.reset();
     return tuples > 0 ? `; ${tuples} tuple(s)${where} read so far are not counted` : '';
