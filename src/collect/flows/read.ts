@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { diagnostic, type Diagnostic } from '../../diagnostics';
 import { InputError, UsageError } from '../../errors';
 import { FlowAggregator, type ObservedFlow, type ObservedWindow } from './aggregate';
-import { FlowLogFileReader, type FlowLogFileStats } from './records';
+import { FlowLogFileReader, noCounts, type FlowLogFileStats } from './records';
 
 export interface FlowLogOptions {
   /** ISO time (`2026-11-30`, `2026-11-30T10:00:00Z`): tuples before it are left out. */
@@ -107,15 +107,7 @@ export class FlowLogReader {
       files: this.files.length,
       bytesRead: this.bytesRead,
       distinctFlows: this.aggregator.size,
-      jsonBytes: 0,
-      records: 0,
-      tuples: 0,
-      aggregated: 0,
-      outsideWindow: 0,
-      rejected: 0,
-      unsupported: 0,
-      duplicate: 0,
-      dropped: 0,
+      ...noCounts(),
     };
     for (const f of this.files) {
       for (const k of Object.keys(f) as (keyof FlowLogFileStats)[]) {

@@ -36,6 +36,21 @@ export interface FlowLogFileStats {
   dropped: number;
 }
 
+/** Every count of `FlowLogFileStats` at zero. */
+export function noCounts(): Omit<FlowLogFileStats, 'file'> {
+  return {
+    jsonBytes: 0,
+    records: 0,
+    tuples: 0,
+    aggregated: 0,
+    outsideWindow: 0,
+    rejected: 0,
+    unsupported: 0,
+    duplicate: 0,
+    dropped: 0,
+  };
+}
+
 /** Diagnostics of one code in one file shown one by one; the rest are counted in one summary. */
 const SHOWN_PER_CODE = 10;
 /** Records remembered per file to recognise repeats (a PT1H.json blob holds about 60). */
@@ -127,18 +142,7 @@ export class FlowLogFileReader implements ScanEvents {
     private readonly aggregator: FlowAggregator,
     private readonly diagnostics: Diagnostic[],
   ) {
-    this.stats = {
-      file,
-      jsonBytes: 0,
-      records: 0,
-      tuples: 0,
-      aggregated: 0,
-      outsideWindow: 0,
-      rejected: 0,
-      unsupported: 0,
-      duplicate: 0,
-      dropped: 0,
-    };
+    this.stats = { file, ...noCounts() };
   }
 
   write(chunk: Buffer): void {
@@ -287,7 +291,7 @@ export class FlowLogFileReader implements ScanEvents {
   private classify(r: RecordState): number {
     const version = String(r.vnet ? r.flowLogVersion : r.nsgVersion);
     r.identity = `${r.category}\n${r.resourceId ?? r.flowLogResourceId}\n${r.macAddress}\n${r.time}\n${version}\n${r.firstTuple}`;
-    if (r.time !== null && this.seen.has(r.identity)) return DUPLICATE;
+    if (r.time !== null && r.count > 0 && this.seen.has(r.identity)) return DUPLICATE;
     if (r.time !== null && this.seen.size < REMEMBERED_RECORDS) this.seen.add(r.identity);
     r.layout = r.vnet ? vnetLayout(r.flowLogVersion) : nsgLayout(r.nsgVersion);
     return r.layout === null ? UNSUPPORTED : DIRECT;
