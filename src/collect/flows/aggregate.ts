@@ -149,42 +149,89 @@ export class FlowAggregator {
     };
   }
 
-  /** The observed flows, sorted (deterministic whatever the order the files were read in). */
-  flows(): ObservedFlow[] {
+  /**
+   * The observed flows in a fixed order (source, destination, protocol, port, direction, decision,
+   * encryption, log, evaluator, rule; addresses numerically), made one at a time as they are iterated:
+   * millions of distinct flows need not exist as objects all at once.
+   */
+  flows(): ObservedFlows {
     const t = this.table;
-    const keyed: { f: ObservedFlow; s: string; d: string }[] = [];
-    for (let row = 0; row < t.size; row++) {
-      const text = this.textKeys.get(row);
-      let contextId: number;
-      let rest: number;
-      let enc: number;
-      let source: string;
-      let destination: string;
-      if (text === undefined) {
+    const n = t.size;
+    const context = new Int32Array(n);
+    const rest = new Int32Array(n);
+    const encryption = new Int32Array(n);
+    const text = new Uint8Array(n);
+    for (let row = 0; row < n; row++) {
+      const key = this.textKeys.get(row);
+      if (key === undefined) {
         const c = t.c[row]!;
-        enc = c % 64;
+        const enc = c % 64;
         const upper = (c - enc) / 64;
-        rest = upper % (1 << 27);
-        contextId = (upper - rest) / (1 << 27);
-        source = ipv4Text(t.a[row]!);
-        destination = ipv4Text(t.b[row]!);
+        encryption[row] = enc;
+        rest[row] = upper % (1 << 27);
+        context[row] = (upper - rest[row]!) / (1 << 27);
       } else {
-        ({ contextId, rest, encryption: enc, source, destination } = text);
+        text[row] = 1;
+        encryption[row] = key.encryption;
+        rest[row] = key.rest;
+        context[row] = key.contextId;
       }
-      const context = this.contextList[contextId]!;
-      const port = Math.floor(rest / 1024);
-      const counted = context.log !== 'nsg-v1';
-      const f: ObservedFlow = {
-        log: context.log,
-        evaluatedBy: context.evaluatedBy,
-        rule: context.rule,
-        source,
-        destination,
-        protocol: protocolName((rest >> 2) & 255),
+    }
+    const contextRank = ranks(
+      this.contextList,
+      (a, b) =>
+        compareText(a.log, b.log) || compareText(a.evaluatedBy, b.evaluatedBy) || compareText(a.rule, b.rule),
+    );
+    const encryptionRank = ranks(this.encryptionList, compareText);
+    const protocolRank = ranks(
+      Array.from({ length: 256 }, (_, i) => protocolName(i)),
+      compareText,
+    );
+    const addressOf = (row: number, side: 0 | 1): number | string => {
+      if (text[row] === 0) return side === 0 ? t.a[row]! : t.b[row]!;
+      const key = this.textKeys.get(row)!;
+      return addressOrder(side === 0 ? key.source : key.destination);
+    };
+    const compareAddress = (x: number, y: number, side: 0 | 1): number => {
+      const a = addressOf(x, side);
+      const b = addressOf(y, side);
+      if (typeof a === 'number' && typeof b === 'number') return a - b;
+      return compareText(
+        typeof a === 'number' ? addressOrder(ipv4Text(a)) : a,
+        typeof b === 'number' ? addressOrder(ipv4Text(b)) : b,
+      );
+    };
+    const portOf = (r: number): number => (r >= 65536 * 1024 ? -1 : Math.floor(r / 1024));
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort(
+      (x, y) =>
+        compareAddress(x, y, 0) ||
+        compareAddress(x, y, 1) ||
+        protocolRank[(rest[x]! >> 2) & 255]! - protocolRank[(rest[y]! >> 2) & 255]! ||
+        portOf(rest[x]!) - portOf(rest[y]!) ||
+        (rest[x]! & 2) - (rest[y]! & 2) ||
+        (rest[x]! & 1) - (rest[y]! & 1) ||
+        encryptionRank[encryption[x]!]! - encryptionRank[encryption[y]!]! ||
+        contextRank[context[x]!]! - contextRank[context[y]!]!,
+    );
+    const flowAt = (row: number): ObservedFlow => {
+      const key = this.textKeys.get(row);
+      const c = this.contextList[context[row]!]!;
+      const r = rest[row]!;
+      const port = Math.floor(r / 1024);
+      const counted = c.log !== 'nsg-v1';
+      return {
+        log: c.log,
+        evaluatedBy: c.evaluatedBy,
+        rule: c.rule,
+        source: key ? key.source : ipv4Text(t.a[row]!),
+        destination: key ? key.destination : ipv4Text(t.b[row]!),
+        protocol: protocolName((r >> 2) & 255),
         destinationPort: port === 65536 ? null : port,
-        direction: rest & 2 ? 'Outbound' : 'Inbound',
-        decision: rest & 1 ? 'deny' : 'allow',
-        encryption: this.encryptionList[enc] ?? null,
+        direction: r & 2 ? 'Outbound' : 'Inbound',
+        decision: r & 1 ? 'deny' : 'allow',
+        encryption: this.encryptionList[encryption[row]!] ?? null,
         tuples: t.tuples[row]!,
         flowsStarted: t.started[row]!,
         packets: counted
@@ -196,11 +243,30 @@ export class FlowAggregator {
         firstSeen: iso(t.first[row]!),
         lastSeen: iso(t.last[row]!),
       };
-      keyed.push({ f, s: addressOrder(source), d: addressOrder(destination) });
-    }
-    keyed.sort((a, b) => compareText(a.s, b.s) || compareText(a.d, b.d) || compareFlows(a.f, b.f));
-    return keyed.map((k) => k.f);
+    };
+    return {
+      size: n,
+      *[Symbol.iterator]() {
+        for (const row of order) yield flowAt(row);
+      },
+    };
   }
+}
+
+/** Observed flows, iterable (each time in the same order); `size` of them. */
+export interface ObservedFlows extends Iterable<ObservedFlow> {
+  readonly size: number;
+}
+
+/** For each item, its rank in sorted order (equal items share a rank). */
+function ranks<T>(items: readonly T[], compare: (a: T, b: T) => number): Int32Array {
+  const order = items.map((_, i) => i).sort((a, b) => compare(items[a]!, items[b]!));
+  const rank = new Int32Array(items.length);
+  for (let k = 1; k < order.length; k++) {
+    rank[order[k]!] =
+      rank[order[k - 1]!]! + (compare(items[order[k]!]!, items[order[k - 1]!]!) === 0 ? 0 : 1);
+  }
+  return rank;
 }
 
 function ipv4Text(n: number): string {
@@ -226,17 +292,4 @@ function compareText(a: string | null, b: string | null): number {
   const x = a ?? '';
   const y = b ?? '';
   return x < y ? -1 : x > y ? 1 : 0;
-}
-
-function compareFlows(a: ObservedFlow, b: ObservedFlow): number {
-  return (
-    compareText(a.protocol, b.protocol) ||
-    (a.destinationPort ?? -1) - (b.destinationPort ?? -1) ||
-    compareText(a.direction, b.direction) ||
-    compareText(a.decision, b.decision) ||
-    compareText(a.encryption, b.encryption) ||
-    compareText(a.log, b.log) ||
-    compareText(a.evaluatedBy, b.evaluatedBy) ||
-    compareText(a.rule, b.rule)
-  );
 }

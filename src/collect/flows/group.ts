@@ -29,7 +29,7 @@ export interface GroupedFlow {
 
 /** Groups observed flows by (source group, destination group, protocol, port, decision); sorted. */
 export function groupObservedFlows(
-  flows: readonly ObservedFlow[],
+  flows: Iterable<ObservedFlow>,
   resolve: (address: string) => string | null,
 ): GroupedFlow[] {
   const groupOf = new Map<string, string | null>();

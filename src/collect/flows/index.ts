@@ -16,5 +16,5 @@ export {
   type FlowLogFile,
 } from './read';
 export type { FlowLogFileStats } from './records';
-export type { ObservedFlow, ObservedWindow, FlowLogLayout, TupleContext } from './aggregate';
+export type { ObservedFlow, ObservedFlows, ObservedWindow, FlowLogLayout, TupleContext } from './aggregate';
 export { groupObservedFlows, type GroupedFlow } from './group';

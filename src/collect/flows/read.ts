@@ -9,7 +9,7 @@ import * as zlib from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { diagnostic, type Diagnostic } from '../../diagnostics';
 import { InputError, UsageError } from '../../errors';
-import { FlowAggregator, type ObservedFlow, type ObservedWindow } from './aggregate';
+import { FlowAggregator, type ObservedFlows, type ObservedWindow } from './aggregate';
 import { FlowLogFileReader, noCounts, type FlowLogFileStats } from './records';
 
 export interface FlowLogOptions {
@@ -34,7 +34,8 @@ export interface FlowLogStats {
 }
 
 export interface FlowLogResult {
-  flows: ObservedFlow[];
+  /** Iterable, sorted, made one at a time (there may be millions); `flows.size` of them. */
+  flows: ObservedFlows;
   window: ObservedWindow;
   stats: FlowLogStats;
   /** Fatal ones mean the flows are incomplete: commands stop with exit code 2 (see `requireCompleteFlowLogs`). */

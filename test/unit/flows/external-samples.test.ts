@@ -94,7 +94,7 @@ suite('flow-log samples in ../shared/external', () => {
       );
       expect(s.rejected + s.unsupported + s.dropped + s.outsideWindow).toBe(0);
       // Each observed flow's tuples add up to the tuples aggregated.
-      expect(r.flows.reduce((n, fl) => n + fl.tuples, 0)).toBe(s.aggregated);
+      expect([...r.flows].reduce((n, fl) => n + fl.tuples, 0)).toBe(s.aggregated);
     },
   );
 
@@ -113,11 +113,11 @@ suite('flow-log samples in ../shared/external', () => {
     expect(r.window.first).toBe(new Date(Math.min(...times)).toISOString());
     expect(r.window.last).toBe(new Date(Math.max(...times)).toISOString());
     expect(
-      r.flows.every((fl) => fl.log === 'vnet-v4' && fl.encryption === 'NX' && fl.protocol === 'Tcp'),
+      [...r.flows].every((fl) => fl.log === 'vnet-v4' && fl.encryption === 'NX' && fl.protocol === 'Tcp'),
     ).toBe(true);
-    const denied = r.flows.filter((fl) => fl.decision === 'deny');
+    const denied = [...r.flows].filter((fl) => fl.decision === 'deny');
     expect(denied.reduce((n, fl) => n + fl.tuples, 0)).toBe((text.match(/,6,I,D,/g) ?? []).length);
-    const storage = r.flows.find((fl) => fl.destination === '52.239.184.180')!;
+    const storage = [...r.flows].find((fl) => fl.destination === '52.239.184.180')!;
     expect(storage).toMatchObject({
       rule: 'DefaultRule_AllowInternetOutBound',
       evaluatedBy: '00000000-1234-abcd-ef00-c1c2c3c4c5c6',
@@ -134,7 +134,7 @@ suite('flow-log samples in ../shared/external', () => {
     const f = files.find((x) => x.endsWith('AzureNSGFlowLogsv1.json'))!;
     const r = results.get(f)!;
     expect(r.diagnostics[0]!.path).toBe('$.records[0].properties.flows[1].flows[0].flowTuples[6]');
-    const http = r.flows.find((fl) => fl.destination === '10.244.2.21' && fl.destinationPort === 80)!;
+    const http = [...r.flows].find((fl) => fl.destination === '10.244.2.21' && fl.destinationPort === 80)!;
     expect(http).toMatchObject({
       log: 'nsg-v2',
       tuples: 3,

@@ -30,7 +30,7 @@ describe('groupObservedFlows', () => {
     if (a.startsWith('10.1.0.')) return 'subnet-db';
     return a === '203.0.113.9' ? 'Internet' : null;
   };
-  const grouped = groupObservedFlows(r.flows, resolve);
+  const grouped = groupObservedFlows([...r.flows], resolve);
 
   it('merges flows between the same groups on one protocol, port and decision; unresolved addresses stay apart', () => {
     expect(

@@ -27,7 +27,7 @@ describe('layouts', () => {
   ])('%s', (_, text) => {
     const r = readDocuments({ 'PT1H.json': text });
     expect(r.diagnostics).toEqual([]);
-    expect(r.flows.map((f) => f.log).sort()).toEqual(['nsg-v1', 'nsg-v2', 'vnet-v4']);
+    expect([...r.flows].map((f) => f.log).sort()).toEqual(['nsg-v1', 'nsg-v2', 'vnet-v4']);
     expect(r.stats.totals).toMatchObject({ records: 3, tuples: 3, aggregated: 3 });
   });
 
@@ -57,7 +57,7 @@ describe('aggregation', () => {
   it('one flow per (source, destination, protocol, port, direction, decision, encryption, rule): source ports merge', () => {
     expect(r.diagnostics).toEqual([]);
     expect(
-      r.flows.map(
+      [...r.flows].map(
         (f) =>
           `${f.source}>${f.destination} ${f.protocol}/${f.destinationPort} ${f.decision} ${f.encryption}`,
       ),
@@ -70,7 +70,7 @@ describe('aggregation', () => {
   });
 
   it('counts tuples, connections begun, packets and bytes, and first / last seen', () => {
-    expect(r.flows[1]).toEqual({
+    expect([...r.flows][1]).toEqual({
       log: 'vnet-v4',
       evaluatedBy: 'acl1',
       rule: 'UserRule_web',
@@ -88,7 +88,12 @@ describe('aggregation', () => {
       firstSeen: '2025-11-30T10:00:00.000Z',
       lastSeen: '2025-11-30T10:02:00.000Z',
     });
-    expect(r.flows[3]).toMatchObject({ tuples: 2, flowsStarted: 2, direction: 'Inbound', decision: 'deny' });
+    expect([...r.flows][3]).toMatchObject({
+      tuples: 2,
+      flowsStarted: 2,
+      direction: 'Inbound',
+      decision: 'deny',
+    });
   });
 
   it('NSG logs: seconds, T/U letters, the record resourceId as evaluator, no counts in version 1', () => {
@@ -102,7 +107,7 @@ describe('aggregation', () => {
         ),
       ),
     });
-    expect(n.flows).toMatchObject([
+    expect([...n.flows]).toMatchObject([
       {
         log: 'nsg-v2',
         evaluatedBy: NSG_ID,
@@ -128,7 +133,45 @@ describe('aggregation', () => {
         }),
       ),
     });
-    expect(n.flows.map((f) => f.log)).toEqual(['nsg-v1', 'nsg-v2']);
+    expect([...n.flows].map((f) => f.log)).toEqual(['nsg-v1', 'nsg-v2']);
+  });
+
+  it('flows come sorted, addresses numerically (IPv4 before IPv6), the same on every iteration', () => {
+    const n = readDocuments({
+      'n.json': wrap(
+        vnetRecord({
+          b: {
+            r: [
+              '1764496800000,10.0.0.10,10.0.0.1,1,443,6,O,B,NX,0,0,0,0',
+              '1764496800000,2001:db8::1,10.0.0.1,1,80,6,I,B,NX,0,0,0,0',
+            ],
+          },
+          a: {
+            r: [
+              '1764496800000,10.0.0.9,10.0.0.1,1,443,17,O,B,NX,0,0,0,0',
+              '1764496800000,10.0.0.9,10.0.0.1,1,443,6,O,D,NX,0,0,0,0',
+              '1764496800000,10.0.0.9,10.0.0.1,1,80,6,O,B,NX,0,0,0,0',
+              '1764496800000,10.0.0.9,10.0.0.1,,,1,O,B,NX,0,0,0,0',
+              '1764496800000,10.0.0.9,10.0.0.1,1,80,6,I,B,NX,0,0,0,0',
+            ],
+          },
+        }),
+      ),
+    });
+    const shown = [...n.flows].map(
+      (f) => `${f.source} ${f.protocol}/${f.destinationPort} ${f.direction} ${f.decision}`,
+    );
+    expect(shown).toEqual([
+      '10.0.0.9 Icmp/null Outbound allow',
+      '10.0.0.9 Tcp/80 Inbound allow',
+      '10.0.0.9 Tcp/80 Outbound allow',
+      '10.0.0.9 Tcp/443 Outbound deny',
+      '10.0.0.9 Udp/443 Outbound allow',
+      '10.0.0.10 Tcp/443 Outbound allow',
+      '2001:db8::1 Tcp/80 Inbound allow',
+    ]);
+    expect([...n.flows]).toEqual([...n.flows]);
+    expect(n.flows.size).toBe(7);
   });
 
   it('IPv6 addresses are kept, lower-cased', () => {
@@ -137,7 +180,7 @@ describe('aggregation', () => {
         vnetRecord({ a: { r: ['1764496800000,2001:DB8::1,2001:db8::2,1,443,6,O,B,NX,0,0,0,0'] } }),
       ),
     });
-    expect(n.flows.map((f) => [f.source, f.destination])).toEqual([['2001:db8::1', '2001:db8::2']]);
+    expect([...n.flows].map((f) => [f.source, f.destination])).toEqual([['2001:db8::1', '2001:db8::2']]);
   });
 });
 
@@ -159,12 +202,12 @@ describe('time window', () => {
       first: '2025-11-30T10:00:00.000Z',
       last: '2025-11-30T10:59:59.999Z',
     });
-    expect(r.flows[0]!.tuples).toBe(2);
+    expect([...r.flows][0]!.tuples).toBe(2);
   });
 
   it('no tuple in the window: no flows and an empty observed window', () => {
     const r = readDocuments({ 'a.json': doc }, { since: '2026-01-01' });
-    expect(r.flows).toEqual([]);
+    expect([...r.flows]).toEqual([]);
     expect(r.window.first).toBeNull();
   });
 
@@ -186,14 +229,14 @@ describe('key order and chunking do not matter', () => {
     const reordered = `{"records":[{"properties":{"flows":[{"flows":[{"flowTuples":["1764496800,10.0.0.4,10.0.0.5,1,80,T,O,A,B,,,,"],"mac":"000D3A000001"}],"rule":"r1"}],"Version":2},"resourceId":"${NSG_ID}","category":"NetworkSecurityGroupFlowEvent","time":"2026-11-30T10:00:00.0000000Z"}]}`;
     const r = readDocuments({ 'a.json': reordered });
     expect(r.diagnostics).toEqual([]);
-    expect(r.flows).toEqual(normal.flows);
+    expect([...r.flows]).toEqual([...normal.flows]);
   });
 
   it('an unsupported Version after the tuples is still refused', () => {
     const text = `{"time":"t","category":"c","resourceId":"x","properties":{"flows":[{"rule":"r","flows":[{"flowTuples":["1764496800,10.0.0.4,10.0.0.5,1,80,T,O,A"]}]}],"Version":3}}`;
     const r = readDocuments({ 'a.json': text });
     expect(codes(r)).toEqual(['FLOW_LOG_UNSUPPORTED_VERSION']);
-    expect(r.flows).toEqual([]);
+    expect([...r.flows]).toEqual([]);
     expect(r.stats.totals).toMatchObject({ tuples: 1, unsupported: 1 });
   });
 
@@ -217,7 +260,7 @@ describe('key order and chunking do not matter', () => {
         fc.integer({ min: 1, max: 200 }),
         (order, chunk) => {
           const r = readDocuments({ 'a.json': wrap(...order) }, {}, chunk);
-          expect(r.flows).toEqual(expected.flows);
+          expect([...r.flows]).toEqual([...expected.flows]);
           expect(r.window).toEqual(expected.window);
         },
       ),
@@ -338,9 +381,9 @@ describe('malformed input: a diagnostic with file, line, column and JSON path; n
     const rec = vnetRecord({ a: { r: ['1764496800000,10.0.0.4,10.1.0.5,1,443,6,O,B,NX,0,0,0,0'] } });
     const r = readDocuments({ 'a.json': wrap(rec, rec) });
     expect(codes(r)).toEqual(['FLOW_LOG_DUPLICATE_RECORD']);
-    expect(r.flows[0]!.tuples).toBe(1);
+    expect([...r.flows][0]!.tuples).toBe(1);
     // The same record in another file (another blob) is not a repeat.
-    expect(readDocuments({ 'a.json': wrap(rec), 'b.json': wrap(rec) }).flows[0]!.tuples).toBe(2);
+    expect([...readDocuments({ 'a.json': wrap(rec), 'b.json': wrap(rec) }).flows][0]!.tuples).toBe(2);
   });
 
   it('after ten diagnostics of one code in a file, the rest are counted in one', () => {
