@@ -171,6 +171,7 @@ async function main(): Promise<void> {
     const readS = Number(process.hrtime.bigint() - t) / 1e9;
     const readCpu = process.cpuUsage(cpu);
     const readCpuS = (readCpu.user + readCpu.system) / 1e6;
+    const readPeakMb = process.resourceUsage().maxRSS / 1024;
     // What the commands will do next: walk the flows once (made one at a time) and group them.
     t = process.hrtime.bigint();
     let walked = 0;
@@ -215,6 +216,7 @@ async function main(): Promise<void> {
         tuplesPerCpuS: generated.tuples / readCpuS,
         jsonMbPerS: generated.jsonBytes / 1e6 / readS,
         ratioToGunzip: readS / gunzipS,
+        readPeakMb,
         peakMb,
       })}\n`,
     );

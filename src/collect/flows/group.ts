@@ -48,7 +48,7 @@ export function groupObservedFlows(
   for (const f of flows) {
     const sourceGroup = lookup(f.source);
     const destinationGroup = lookup(f.destination);
-    const key = JSON.stringify([sourceGroup, destinationGroup, f.protocol, f.destinationPort, f.decision]);
+    const key = `${JSON.stringify(sourceGroup)} ${JSON.stringify(destinationGroup)} ${f.protocol} ${f.destinationPort} ${f.decision}`;
     let g = groups.get(key);
     if (g === undefined) {
       g = {
