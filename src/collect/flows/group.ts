@@ -18,9 +18,12 @@ export interface GroupedFlow {
   flowsStarted: number;
   firstSeen: string;
   lastSeen: string;
-  /** Distinct addresses seen on each side (sorted), so a report can name them. */
+  /** The lowest distinct addresses seen on each side (at most 8, sorted), so a report can name some; */
   sources: string[];
   destinations: string[];
+  /** true when there were more than those (memory stays bounded by the groups, not the addresses). */
+  moreSources: boolean;
+  moreDestinations: boolean;
   /** Who logged them: `direction evaluatedBy rule`, sorted and distinct. */
   loggedBy: string[];
   /** How many observed flows were merged into this one. */
@@ -41,10 +44,7 @@ export function groupObservedFlows(
     }
     return g;
   };
-  const groups = new Map<
-    string,
-    GroupedFlow & { sourceSet: Set<string>; destinationSet: Set<string>; loggedSet: Set<string> }
-  >();
+  const groups = new Map<string, GroupedFlow & { loggedSet: Set<string> }>();
   for (const f of flows) {
     const sourceGroup = lookup(f.source);
     const destinationGroup = lookup(f.destination);
@@ -63,10 +63,10 @@ export function groupObservedFlows(
         lastSeen: f.lastSeen,
         sources: [],
         destinations: [],
+        moreSources: false,
+        moreDestinations: false,
         loggedBy: [],
         observedFlows: 0,
-        sourceSet: new Set(),
-        destinationSet: new Set(),
         loggedSet: new Set(),
       };
       groups.set(key, g);
@@ -76,19 +76,12 @@ export function groupObservedFlows(
     g.observedFlows++;
     if (f.firstSeen < g.firstSeen) g.firstSeen = f.firstSeen;
     if (f.lastSeen > g.lastSeen) g.lastSeen = f.lastSeen;
-    g.sourceSet.add(f.source);
-    g.destinationSet.add(f.destination);
+    if (keepLowest(g.sources, f.source)) g.moreSources = true;
+    if (keepLowest(g.destinations, f.destination)) g.moreDestinations = true;
     g.loggedSet.add(`${f.direction} ${f.evaluatedBy ?? '-'} ${f.rule ?? '-'}`);
   }
   const out: GroupedFlow[] = [];
-  for (const { sourceSet, destinationSet, loggedSet, ...g } of groups.values()) {
-    out.push({
-      ...g,
-      sources: [...sourceSet].sort(byAddress),
-      destinations: [...destinationSet].sort(byAddress),
-      loggedBy: [...loggedSet].sort(),
-    });
-  }
+  for (const { loggedSet, ...g } of groups.values()) out.push({ ...g, loggedBy: [...loggedSet].sort() });
   return out.sort(
     (a, b) =>
       compare(a.sourceGroup, b.sourceGroup) ||
@@ -99,8 +92,19 @@ export function groupObservedFlows(
   );
 }
 
-function byAddress(a: string, b: string): number {
-  return compare(addressOrder(a), addressOrder(b));
+const SAMPLE = 8;
+
+/** Keeps `list` the SAMPLE lowest distinct addresses, sorted; true when an address was left out. */
+function keepLowest(list: string[], address: string): boolean {
+  const key = addressOrder(address);
+  let i = list.length;
+  while (i > 0 && addressOrder(list[i - 1]!) > key) i--;
+  if (i > 0 && list[i - 1] === address) return false;
+  if (i === SAMPLE) return true;
+  list.splice(i, 0, address);
+  if (list.length <= SAMPLE) return false;
+  list.pop();
+  return true;
 }
 
 /** Null (unresolved) sorts last. */

@@ -58,6 +58,8 @@ describe('groupObservedFlows', () => {
       lastSeen: '2025-11-30T10:01:00.000Z',
       sources: ['10.0.0.4', '10.0.0.5'],
       destinations: ['10.1.0.5', '10.1.0.6'],
+      moreSources: false,
+      moreDestinations: false,
       loggedBy: ['Inbound aclIn UserRule_db', 'Outbound aclOut UserRule_app'],
       observedFlows: 3,
     });
@@ -66,4 +68,16 @@ describe('groupObservedFlows', () => {
   it('asks the resolver once per address', () => {
     expect([...calls].sort()).toEqual([...new Set(calls)].sort());
   });
+});
+
+it('names at most the eight lowest addresses of a side, and says when there were more', () => {
+  const tuples = Array.from(
+    { length: 12 },
+    (_, i) => `1764496800000,203.0.113.${20 - i},10.1.0.${(i * 7) % 12},1,22,6,I,D,NX,0,0,0,0`,
+  );
+  const r = readDocuments({ 'a.json': JSON.stringify({ records: [vnetRecord({ a: { r: tuples } })] }) });
+  const [g] = groupObservedFlows(r.flows, (a) => (a.startsWith('10.') ? 'db' : 'Internet'));
+  expect(g!.sources).toEqual([9, 10, 11, 12, 13, 14, 15, 16].map((n) => `203.0.113.${n}`));
+  expect(g!.destinations).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((n) => `10.1.0.${n}`));
+  expect([g!.moreSources, g!.moreDestinations, g!.observedFlows]).toEqual([true, true, 12]);
 });
