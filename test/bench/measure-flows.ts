@@ -176,6 +176,8 @@ async function main(): Promise<void> {
     t = process.hrtime.bigint();
     let walked = 0;
     for (const flow of result.flows) walked += flow.tuples;
+    // Endpoint groups as subnets: a /24 per 10.x network (the synthetic estate's 2,000 addresses), the
+    // rest one Internet group.
     const groups = groupObservedFlows(result.flows, (a) =>
       a.startsWith('10.') ? a.split('.').slice(0, 3).join('.') : 'Internet',
     );
