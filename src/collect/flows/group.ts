@@ -44,7 +44,7 @@ export function groupObservedFlows(
     }
     return g;
   };
-  const groups = new Map<string, GroupedFlow & { loggedSet: Set<string> }>();
+  const groups = new Map<string, GroupedFlow>();
   for (const f of flows) {
     const sourceGroup = lookup(f.source);
     const destinationGroup = lookup(f.destination);
@@ -67,7 +67,6 @@ export function groupObservedFlows(
         moreDestinations: false,
         loggedBy: [],
         observedFlows: 0,
-        loggedSet: new Set(),
       };
       groups.set(key, g);
     }
@@ -78,10 +77,11 @@ export function groupObservedFlows(
     if (f.lastSeen > g.lastSeen) g.lastSeen = f.lastSeen;
     if (keepLowest(g.sources, f.source)) g.moreSources = true;
     if (keepLowest(g.destinations, f.destination)) g.moreDestinations = true;
-    g.loggedSet.add(`${f.direction} ${f.evaluatedBy ?? '-'} ${f.rule ?? '-'}`);
+    const logged = `${f.direction} ${f.evaluatedBy ?? '-'} ${f.rule ?? '-'}`;
+    if (!g.loggedBy.includes(logged)) g.loggedBy.push(logged); // a few per group: an array beats a Set
   }
   const out: GroupedFlow[] = [];
-  for (const { loggedSet, ...g } of groups.values()) out.push({ ...g, loggedBy: [...loggedSet].sort() });
+  for (const g of groups.values()) out.push({ ...g, loggedBy: g.loggedBy.sort() });
   return out.sort(
     (a, b) =>
       compare(a.sourceGroup, b.sourceGroup) ||
