@@ -3,7 +3,6 @@
  * destination, protocol, destination port, direction, decision, encryption): memory grows with the
  * number of distinct flows, never with the number of tuples.
  */
-import type { FlowProtocol } from '../../policy/flow';
 import { FlowTable } from './flow-table';
 import type { ParsedTuple } from './tuples';
 
@@ -22,8 +21,8 @@ export interface TupleContext {
 export interface ObservedFlow extends TupleContext {
   source: string;
   destination: string;
-  /** `Tcp`, `Udp`, `Icmp`, or another IANA protocol number as text. */
-  protocol: FlowProtocol | `${number}`;
+  /** `Tcp`, `Udp`, `Icmp` (the spelling of src/policy's FlowProtocol), or another IANA protocol number as text. */
+  protocol: 'Tcp' | 'Udp' | 'Icmp' | `${number}`;
   /** Null for ICMP (and other protocols logged without ports). */
   destinationPort: number | null;
   /** The direction of the NSG side that logged it (a flow between two logged NICs appears once per side). */
