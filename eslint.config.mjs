@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './.eslint/layers.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '.demo/', '**/*.actual.*'] },
@@ -13,6 +14,12 @@ export default tseslint.config(
         { selector: "MemberExpression[property.name='innerHTML']", message: 'Never render data as HTML.' },
       ],
     },
+  },
+  {
+    // The pipeline's layers (.eslint/layers.mjs): which stage of src/ may import which.
+    files: ['src/**/*.ts'],
+    plugins: { layers },
+    rules: { 'layers/imports': 'error' },
   },
   {
     files: ['**/*.js', '**/*.cjs'],

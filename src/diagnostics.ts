@@ -2,6 +2,8 @@
  * Diagnostics are data: every problem found in the input carries the file, the JSON path inside it,
  * a stable code (tests assert codes, not prose) and a message for people.
  */
+import { printable } from './util/escape';
+
 export type Severity = 'fatal' | 'warning';
 
 export interface Diagnostic {
@@ -45,6 +47,22 @@ export const diagnosticCodes = {
   UNKNOWN_VALUE: 'warning',
   CONFLICTING_FIELDS: 'warning',
   INCOMPLETE_LIST: 'warning',
+  /** A container group, subnet or VNet named like a tag (`internet`, `*`…): the word means the tag. */
+  RESERVED_NAME: 'warning',
+  // Endpoints (`--from` / `--to`, intent entries)
+  /** The endpoint names nothing in the snapshot. */
+  ENDPOINT_NOT_FOUND: 'fatal',
+  /** The endpoint names several things; the message lists their resource IDs. */
+  ENDPOINT_AMBIGUOUS: 'fatal',
+  /** The endpoint cannot be analysed: IPv6, a CIDR with host bits set, a group without a usable address. */
+  ENDPOINT_INVALID: 'fatal',
+  // Live collection
+  SUBSCRIPTION_UNREADABLE: 'warning',
+  // Input that would otherwise be read silently one way or another
+  DUPLICATE_KEY: 'fatal',
+  UNKNOWN_SERVICE_TAG: 'warning',
+  SKIPPED_FILE: 'warning',
+  // Flow logs, accepted with a warning
   FLOW_LOG_LENIENT_JSON: 'warning',
   FLOW_LOG_DUPLICATE_RECORD: 'warning',
 } as const satisfies Record<string, Severity>;
@@ -61,11 +79,14 @@ export function diagnostic(
   return { severity: diagnosticCodes[code], code, message, file, path };
 }
 
-/** Formats a diagnostic as one line for stderr: `file: $.path: message [CODE]`. */
+/**
+ * Formats a diagnostic as one line for stderr: `file: $.path: message [CODE]`. File names, paths and
+ * messages quote the input, so they are escaped: a hostile name cannot forge lines or reach the terminal raw.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = [d.file, d.path].filter((p): p is string => p !== null && p !== '').join(': ');
   const level = d.severity === 'fatal' ? 'error' : 'warning';
-  return `${level}: ${where ? `${where}: ` : ''}${d.message} [${d.code}]`;
+  return printable(`${level}: ${where ? `${where}: ` : ''}${d.message} [${d.code}]`);
 }
 
 /** Appends one JSONPath step: an array index or an object key (bracket-quoted when not an identifier). */

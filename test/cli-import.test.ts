@@ -92,6 +92,25 @@ describe('aciseg import', () => {
     );
   });
 
+  it('warns once per file and tag about a word that is no published service tag, with its path', async () => {
+    write(
+      'in/a.json',
+      nsgWith(
+        { sourceAddressPrefix: 'NotARealTag' },
+        { sourceAddressPrefix: 'Storage.WestEurope' },
+        { destinationAddressPrefix: 'notarealtag' },
+      ),
+    );
+    const r = await run('import', 'in', '-o', 'out.json');
+    expect(r.code).toBe(0);
+    const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning'));
+    expect(warnings).toEqual([
+      `warning: ${path.join('in', 'a.json')}: $.properties.securityRules[0].properties.sourceAddressPrefix: "NotARealTag" is not a service tag name Azure publishes (nor a regional form of one); it is kept as an unresolved tag, so verdicts that depend on it are unknown. Check the spelling (later uses in this file are not reported again) [UNKNOWN_SERVICE_TAG]`,
+    ]);
+    const parsed = parseSnapshotText(fs.readFileSync(path.join(dir, 'out.json'), 'utf8'), 'out.json');
+    expect(parsed.ok && parsed.snapshot.diagnostics.map((d) => d.code)).toEqual(['UNKNOWN_SERVICE_TAG']);
+  });
+
   it('searches directories recursively for *.json only, and reads named files whatever their extension', async () => {
     write('d/a/one.json', nsgWith({}));
     write('d/notes.txt', 'not json at all');
@@ -118,7 +137,7 @@ describe('aciseg import', () => {
     const missing = await run('import', 'nope.json', '-o', 'out.json');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(
-      'error: nope.json: cannot read: no such file or directory [FILE_UNREADABLE]\n',
+      'error: nope.json: cannot read file: no such file or directory (ENOENT) [FILE_UNREADABLE]\n',
     );
   });
 
@@ -178,6 +197,28 @@ describe('aciseg import', () => {
           '[DUPLICATE_PRIORITY]',
         ],
       ],
+      [
+        'one key twice in one object (JSON.parse would keep the last silently)',
+        'twice.json',
+        JSON.stringify(nsgWith({ access: 'Deny' })).replace(
+          '"access":"Deny"',
+          '"access":"Deny","access":"Allow"',
+        ),
+        [
+          'error: twice.json: $.properties.securityRules[0].properties.access: the key "access" appears twice in one object',
+          '[DUPLICATE_KEY]',
+        ],
+      ],
+      [
+        'the address prefix "Any" (Azure refuses it; the portal\'s "Any" is "*")',
+        'any.json',
+        nsgWith({ sourceAddressPrefix: 'Any' }),
+        [
+          'error: any.json: $.properties.securityRules[0].properties.sourceAddressPrefix: "Any" is not an address prefix Azure accepts',
+          'write "*"',
+          '[INVALID_PREFIX]',
+        ],
+      ],
     ];
     it.each(cases)('%s', async (_what, name, content, expected) => {
       write(name, content);
@@ -227,6 +268,141 @@ describe('aciseg import', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('error: latin1.json: file is not valid UTF-8 text [NOT_UTF8]\n');
     expect(fs.existsSync(path.join(dir, 'b.json'))).toBe(false);
+  });
+
+  it.each([
+    ['UTF-16 LE', 'le'],
+    ['UTF-16 BE', 'be'],
+  ])('refuses %s with a byte-order mark, saying UTF-16 and how to convert', async (_what, order) => {
+    const le = Buffer.from(`\uFEFF${JSON.stringify(nsgWith({}))}`, 'utf16le');
+    fs.writeFileSync(path.join(dir, 'ps.json'), order === 'le' ? le : le.swap16());
+    const r = await run('import', 'ps.json', '-o', 'out.json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error: ps.json: the file is UTF-16 text');
+    expect(r.stderr).toContain("'Get-Content in.json | Set-Content -Encoding utf8 out.json'");
+    expect(r.stderr).toContain("'iconv -f UTF-16 -t UTF-8 in.json > out.json'");
+    expect(r.stderr).toContain('[NOT_UTF8]');
+    expect(fs.existsSync(path.join(dir, 'out.json'))).toBe(false);
+  });
+
+  describe('an input with no resource aciseg models is an error unless --allow-empty', () => {
+    it('an empty list: exit 2 naming the file, no output; --allow-empty writes the empty snapshot', async () => {
+      write('none.json', '[]');
+      const r = await run('import', 'none.json', '-o', 'out.json');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        'error: none.json: $: the input holds no resources, so the snapshot would be empty; check the export, or pass --allow-empty to write an empty snapshot [EMPTY_INPUT]\n',
+      );
+      expect(fs.existsSync(path.join(dir, 'out.json'))).toBe(false);
+      const allowed = await run('import', 'none.json', '-o', 'out.json', '--allow-empty');
+      expect(allowed.code).toBe(0);
+      expect(allowed.stderr).toContain('wrote out.json: 0 virtual networks');
+    });
+
+    it('only resource types aciseg does not model', async () => {
+      write('in/nic.json', {
+        value: [
+          {
+            id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/nic',
+            type: 'Microsoft.Network/networkInterfaces',
+          },
+        ],
+      });
+      write('in/empty-page.json', { value: [] });
+      const r = await run('import', 'in', '-o', 'out.json');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        'error: none of the 1 resources in the input is one aciseg models and can read (see the warnings), so the snapshot would be empty',
+      );
+      expect(r.stderr).toContain('[EMPTY_INPUT]');
+    });
+  });
+
+  describe('files in a directory that are recognisably not resources', () => {
+    const others: [string, string | object, string][] = [
+      [
+        'flow.json',
+        { records: [{ time: '2024-01-01T00:00:00Z', properties: { Version: 2, flows: [] } }] },
+        'an NSG/VNet flow log',
+      ],
+      ['ServiceTags_Public.json', { changeNumber: 1, cloud: 'Public', values: [] }, 'a service tags file'],
+      [
+        'routes.json',
+        {
+          value: [
+            { source: 'Default', state: 'Active', addressPrefix: ['10.0.0.0/16'], nextHopType: 'VnetLocal' },
+          ],
+        },
+        'effective routes',
+      ],
+      [
+        'effective-nsg.json',
+        { value: [{ networkSecurityGroup: { id: nsgId }, effectiveSecurityRules: [] }] },
+        'effective security rules',
+      ],
+    ];
+    function writeEstate(): void {
+      write('exports/nsg.json', nsgWith({}));
+      for (const [name, content] of others) write(`exports/${name}`, content);
+    }
+
+    it('a resource file found in the directory is an input: -o naming it is refused, --force or not', async () => {
+      writeEstate();
+      const before = fs.readFileSync(path.join(dir, 'exports/nsg.json'), 'utf8');
+      const r = await run('import', 'exports', '-o', 'exports/nsg.json', '--force');
+      expect(r.code).toBe(2);
+      expect(fs.readFileSync(path.join(dir, 'exports/nsg.json'), 'utf8')).toBe(before);
+    });
+
+    it('are skipped with one warning each saying what they are, an earlier snapshot included', async () => {
+      writeEstate();
+      expect((await run('import', 'exports', '-o', 'exports/estate.snapshot.json')).code).toBe(0);
+      const r = await run('import', 'exports', '-o', 'exports/estate.snapshot.json', '--force');
+      expect(r.code).toBe(0);
+      const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning'));
+      const expected = [
+        ...others.map(([name, , what]) => [name, what]),
+        ['estate.snapshot.json', 'an aciseg snapshot'],
+      ];
+      expect(warnings).toHaveLength(expected.length);
+      for (const [name, what] of expected) {
+        const line = warnings.find((l) =>
+          l.startsWith(`warning: ${path.join('exports', name as string)}: $: `),
+        );
+        expect(line).toContain(`skipped: this looks like ${what}`);
+        expect(line).toContain('[SKIPPED_FILE]');
+      }
+      expect(r.stderr).toContain('1 NSG (1 rule)');
+    });
+
+    it('--strict refuses them (exit 2, one error each, no output)', async () => {
+      writeEstate();
+      const r = await run('import', 'exports', '-o', 'out.json', '--strict');
+      expect(r.code).toBe(2);
+      const errors = r.stderr.trim().split('\n');
+      expect(errors).toHaveLength(others.length);
+      for (const line of errors)
+        expect(line).toMatch(/^error: .*: \$: this looks like .*\[UNRECOGNISED_SHAPE\]$/);
+      expect(fs.existsSync(path.join(dir, 'out.json'))).toBe(false);
+    });
+
+    it('a directory of nothing but such files is EMPTY_INPUT, saying they were skipped', async () => {
+      for (const [name, content] of others) write(`logs/${name}`, content);
+      const r = await run('import', 'logs', '-o', 'out.json');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `error: the input holds no resources (${others.length} files were skipped as not resources), so the snapshot would be empty; check the export, or pass --allow-empty to write an empty snapshot [EMPTY_INPUT]\n`,
+      );
+    });
+
+    it('a file named explicitly stays strict', async () => {
+      writeEstate();
+      const r = await run('import', 'exports/nsg.json', 'exports/flow.json', '-o', 'out.json');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `error: ${path.join('exports', 'flow.json')}: $: this looks like an NSG/VNet flow log; flow logs are read by --flows (analyze, plan, report), not import [UNRECOGNISED_SHAPE]\n`,
+      );
+    });
   });
 
   it('refuses to replace an existing output without --force, and replaces it with --force', async () => {

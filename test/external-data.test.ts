@@ -2,19 +2,24 @@
  * Real Azure data written by others (../shared/external, see its README.md and SOURCES.md files):
  * every JSON file there is imported on its own and its outcome is asserted exactly — what it holds,
  * what is skipped and why. The files are read in place, never copied. On a fresh clone without
- * ../shared the suite is skipped with a note.
+ * ../shared the suite is skipped with a note; with `CI` set it fails instead (test/support/external-data.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { importPaths, type ImportOutcome } from '../src/collect/files';
 import type { Snapshot } from '../src/model/snapshot';
+import { locateExternalData } from './support/external-data';
 
-const root = path.resolve(__dirname, '../../shared/external');
-const present = fs.existsSync(root);
-if (!present) {
-  console.warn(
-    `external-data tests skipped: ${root} is absent (it is shared reference data, not part of the repository)`,
-  );
+const data = locateExternalData();
+const root = data.root;
+const present = data.mode === 'run';
+if (data.mode === 'skip') console.warn(data.note);
+if (data.mode === 'fail') {
+  describe('external data (../shared/external)', () => {
+    it('is present (CI is set, so this suite may not skip)', () => {
+      throw new Error(data.note);
+    });
+  });
 }
 
 interface Counts {
@@ -186,7 +191,7 @@ const EXPECTED: Record<string, Expected> = {
   [`${REST_NET}/2025-05-01/examples/NetworkInterfaceEffectiveNSGList.json`]: {
     fatal: {
       code: 'UNRECOGNISED_SHAPE',
-      path: '$.responses["200"].body.value[0]',
+      path: '$',
       says: 'effective security rules',
     },
   },
@@ -359,9 +364,19 @@ function tally(codes: string[]): Record<string, number> {
   describe.each(files)('%s', (file) => {
     let outcome: ImportOutcome;
     beforeAll(() => {
-      outcome = importPaths([file], root);
+      // Each file on its own: a file with nothing aciseg models is not an error here (see below).
+      outcome = importPaths([file], root, { allowEmpty: true });
     });
     const expected = EXPECTED[file] ?? {};
+    if (expected.fatal === undefined && Object.values(expected.counts ?? {}).every((n) => n === 0)) {
+      it('is EMPTY_INPUT on its own without --allow-empty (nothing aciseg models)', () => {
+        const alone = importPaths([file], root);
+        expect(alone.snapshot).toBeUndefined();
+        expect(alone.diagnostics.filter((d) => d.severity === 'fatal').map((d) => [d.code, d.file])).toEqual([
+          ['EMPTY_INPUT', file],
+        ]);
+      });
+    }
 
     if (expected.fatal !== undefined) {
       const f = expected.fatal;

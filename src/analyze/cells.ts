@@ -2,10 +2,15 @@
  * Cuts a pair of located address sets into cells that the policy treats uniformly: within a cell,
  * every source address and every destination address get the same pair result.
  */
-import type { Decision, PairResult } from '../policy/decision';
-import type { PolicyEngine } from '../policy/engine';
-import { IPV4_MAX } from '../policy/interval-set';
-import { runIndex, type Runs, type SideTable } from '../policy/side-table';
+import {
+  type Decision,
+  type PairResult,
+  type PolicyEngine,
+  runIndex,
+  type Runs,
+  type SideTable,
+} from '../policy';
+import { IPV4_MAX } from '../net/interval-set';
 import type { LocatedPart } from './endpoints';
 
 export interface Cell {

@@ -5,9 +5,9 @@
  */
 import type { ContainerGroup } from '../model/snapshot';
 import type { SnapshotIndex } from '../model/snapshot-index';
-import { parseIpv4 } from '../policy/address';
-import { AZURE_HOST_IP, PUBLIC_IPV4, ipv4SetOf } from '../policy/address-words';
-import { IntervalSet, ipv4Domain, type Ipv4Set } from '../policy/interval-set';
+import { parseIpv4 } from '../net/address';
+import { AZURE_HOST_IP, ipv4SetOf, PUBLIC_IPV4, publicGroupsOf } from '../policy';
+import { IntervalSet, ipv4Domain, type Ipv4Set } from '../net/interval-set';
 import { formatRange } from './explain';
 import type { EndpointClass } from './reachability';
 
@@ -30,13 +30,14 @@ export function rangesText(ranges: Ipv4Set, limit = 3): string {
 export class ClassLabeler {
   private readonly groupsBySubnet = new Map<string, { group: ContainerGroup; ip: number }[]>();
   private readonly named: { name: string; space: Ipv4Set }[] = [];
-  /** Every address outside the snapshot's subnets. */
+  /** Every address outside the snapshot's subnets and public container groups. */
   private readonly outside: Ipv4Set;
 
   constructor(private readonly index: SnapshotIndex) {
     let subnets = IntervalSet.empty(ipv4Domain);
     for (const s of index.snapshot.subnets) subnets = subnets.union(ipv4SetOf(s.addressPrefixes));
-    this.outside = subnets.complement();
+    // Public container groups' addresses are their own classes, never outside ones (decision 4).
+    this.outside = subnets.union(publicGroupsOf(index).addresses).complement();
     for (const g of index.snapshot.containerGroups) {
       const ip = g.ipAddress?.ip ? parseIpv4(g.ipAddress.ip) : null;
       if (ip === null) continue;

@@ -2,16 +2,20 @@
  * `explain`: the verdict of Azure's policy for a query (from-set, to-set, protocol, port), like
  * Network Watcher's IP flow verify but offline and for sets. `allow` when every concrete flow (any
  * source port) is allowed, `deny` when none is, `partial` when some are, `unknown` when the answer
- * depends on something the snapshot does not resolve (DESIGN.md "Verdicts").
+ * depends on something the snapshot does not resolve (docs/semantics.md §0).
  */
-import { formatIpv4, ipv4RangeToCidrs } from '../policy/address';
-import type { Decider, Decision, PairResult } from '../policy/decision';
-import type { PolicyEngine } from '../policy/engine';
-import type { FlowProtocol } from '../policy/flow';
-import { IntervalSet, portDomain, type PortSet } from '../policy/interval-set';
-import { PortRegion } from '../policy/port-region';
-import type { TrafficSet } from '../policy/traffic';
-import { formatPortRange } from '../policy/ports';
+import { formatIpv4, ipv4RangeToCidrs } from '../net/address';
+import {
+  type Decider,
+  type Decision,
+  type FlowProtocol,
+  type PairResult,
+  type PolicyEngine,
+  PortRegion,
+  type TrafficSet,
+} from '../policy';
+import { IntervalSet, portDomain, type PortSet } from '../net/interval-set';
+import { formatPortRange } from '../net/ports';
 import { cellsBetween, sameLocation } from './cells';
 import { EndpointError, type EndpointSet, type LocatedPart } from './endpoints';
 import type { Direction } from '../model/snapshot';

@@ -11,15 +11,13 @@
  * runs: external groups are the address sets those runs cut out, created as paths need them.
  */
 import type { ContainerGroup, Subnet } from '../model/snapshot';
-import { parseIpv4 } from '../policy/address';
-import type { PolicyEngine } from '../policy/engine';
-import { ipv4SetOf } from '../policy/address-words';
-import { IPV4_MAX, IntervalSet, ipv4Domain, type Ipv4Set } from '../policy/interval-set';
-import { runIndex, type Runs, type SideTable } from '../policy/side-table';
-import { IntList } from '../policy/int-list';
-import { HashPool } from '../policy/hash-pool';
-import { IntPairMap } from '../policy/int-pair-map';
-import { lastAtOrBelow, sortedDistinct } from '../policy/sorted-search';
+import { parseIpv4 } from '../net/address';
+import { ipv4SetOf, type PolicyEngine, publicGroupsOf, runIndex, type Runs, type SideTable } from '../policy';
+import { IPV4_MAX, IntervalSet, ipv4Domain, type Ipv4Set } from '../net/interval-set';
+import { IntList } from '../util/int-list';
+import { HashPool } from '../util/hash-pool';
+import { IntPairMap } from '../util/int-pair-map';
+import { lastAtOrBelow, sortedDistinct } from '../util/sorted-search';
 
 export type ClassKind = 'subnet' | 'external' | 'publicContainerGroup';
 
@@ -144,9 +142,11 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
   // 3. Subnet classes, then one class per public container group.
   const classes: EndpointClass[] = [];
   const classByKey = new Map<string, { cls: EndpointClass; pieces: [number, number][] }>();
+  // A public container group's address is that group's alone (docs/semantics.md decision 4), in a subnet or outside.
+  const publics = publicGroupsOf(engine.index);
   let inSubnets = IntervalSet.empty(ipv4Domain);
   subnets.forEach((subnet, si) => {
-    const space = ipv4SetOf(subnet.addressPrefixes);
+    const space = ipv4SetOf(subnet.addressPrefixes).subtract(publics.addresses);
     inSubnets = inSubnets.union(space);
     const out = outTables[si]!.local;
     const inb = inTables[si]!.local;
@@ -180,9 +180,7 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
     cls.index = classes.length;
     classes.push(cls);
   }
-  for (const g of engine.index.snapshot.containerGroups
-    .filter(isPublicGroup)
-    .sort((a, b) => (a.id < b.id ? -1 : 1))) {
+  for (const g of publics.owners) {
     const ip = parseIpv4(g.ipAddress!.ip!)!;
     classes.push({
       index: classes.length,
@@ -506,7 +504,7 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
   const t3 = now();
 
   // 5. External groups: what addresses outside every subnet can reach, and be reached from, each class.
-  const outside = inSubnets.complement().intervals();
+  const outside = inSubnets.union(publics.addresses).complement().intervals();
   // Equal address sets are one group: pooled by hash and equality. Piece sets are cached per remote
   // map, so the same set object comes back often: its group is remembered by identity too.
   const externalSets = new HashPool<Ipv4Set>();
@@ -627,11 +625,6 @@ export function pathTargets(paths: Paths, i: number): Int32Array {
 
 function listMembers(paths: Paths, list: number): Int32Array {
   return paths.members.slice(paths.listStart.get(list), paths.listStart.get(list + 1));
-}
-
-/** A container group with a public IP (and no subnet): its own endpoint class. */
-export function isPublicGroup(g: ContainerGroup): boolean {
-  return g.ipAddress?.type === 'Public' && g.ipAddress.ip !== null && parseIpv4(g.ipAddress.ip) !== null;
 }
 
 /** A 32-bit mix of (map index, decision id, seed): murmur3's finalizer over a combined word. */

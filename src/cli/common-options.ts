@@ -14,7 +14,7 @@ export const COMMON_HELP = {
   serviceTags:
     'ServiceTags_Public JSON (or the Service Tag Discovery API response) that resolves service tags such as Storage.WestEurope',
   quiet: 'print only errors on stderr: no warnings, no progress',
-  verbose: 'also print on stderr how long each phase took',
+  verbose: 'also print on stderr how long each phase took (collect: and every request)',
 } as const;
 
 /** `--format <format>`: the command's registered formats, the first one by default. */

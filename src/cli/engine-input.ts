@@ -1,9 +1,8 @@
 /** Reading what the analysis commands share: the snapshot and an optional service tags file. */
 import { formatDiagnostic } from '../diagnostics';
-import { compilePolicy, type PolicyEngine } from '../policy/engine';
-import { parseServiceTags, type ServiceTags } from '../policy/service-tags';
+import { compilePolicy, parseServiceTags, type PolicyEngine, type ServiceTags } from '../policy';
 import { jsonSyntaxDiagnostic, stripBom } from '../model/snapshot-codec';
-import { failWith, readSnapshotFile, readTextFile } from './files';
+import { failWith, readSnapshotFile, readTextFile, resolveInput } from '../collect/io/files';
 import type { CliIo } from './io';
 import * as path from 'node:path';
 
@@ -29,7 +28,7 @@ export function readServiceTagsFile(file: string, io: CliIo, quiet: boolean): Se
 
 /** Loads a snapshot file and compiles its policy. */
 export function loadEngine(snapshotFile: string, options: EngineInputOptions, io: CliIo): PolicyEngine {
-  const snapshot = readSnapshotFile(path.resolve(io.cwd, snapshotFile), snapshotFile);
+  const snapshot = readSnapshotFile(resolveInput(io.cwd, snapshotFile), snapshotFile);
   const serviceTags = options.serviceTags
     ? readServiceTagsFile(options.serviceTags, io, options.quiet ?? false)
     : undefined;

@@ -16,7 +16,7 @@ export interface Log {
   warn(text: string): void;
   /** A progress or status message (one line). */
   progress(text: string): void;
-  /** Runs one phase of the command; with `--verbose`, prints how long it took. */
+  /** Runs one phase of the command (a promise: until it settles); with `--verbose`, prints how long it took. */
   phase<T>(name: string, work: () => T): T;
 }
 
@@ -32,11 +32,18 @@ export function createLog(io: CliIo, options: VerbosityOptions): Log {
     phase: (name, work) => {
       if (!verbose) return work();
       const start = performance.now();
+      const report = () => io.stderr(`time: ${name}: ${((performance.now() - start) / 1000).toFixed(2)} s\n`);
+      let result: ReturnType<typeof work>;
       try {
-        return work();
-      } finally {
-        io.stderr(`time: ${name}: ${((performance.now() - start) / 1000).toFixed(2)} s\n`);
+        result = work();
+      } catch (e) {
+        report();
+        throw e;
       }
+      // An asynchronous phase (writing an output file) is timed until it settles.
+      if (result instanceof Promise) return result.finally(report) as typeof result;
+      report();
+      return result;
     },
   };
 }

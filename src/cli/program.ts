@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { formatDiagnostic } from '../diagnostics';
 import { ExitCode, InputError, UsageError, exitCodeFor } from '../errors';
+import { printable, printableLines } from '../util/escape';
 import { VERSION } from '../version';
 import type { CliIo } from './io';
 import { commands } from './commands';
@@ -25,7 +26,8 @@ export function createProgram(ctx: CommandContext): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (s) => ctx.io.stdout(s),
-      writeErr: (s) => ctx.io.stderr(s),
+      // Commander quotes arguments back in its errors: escaped like everything else on stderr.
+      writeErr: (s) => ctx.io.stderr(printableLines(s)),
     })
     .exitOverride();
   for (const register of commands) register(program, ctx);
@@ -59,23 +61,23 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-/** Prints an error for people and returns its exit code; internal errors ask for a bug report. */
+/** Prints an error for people (escaped: messages quote names and paths) and returns its exit code; internal errors ask for a bug report. */
 export function reportError(error: unknown, io: CliIo): number {
   const code = exitCodeFor(error);
   if (error instanceof InputError) {
     if (error.diagnostics.length > 0) {
       const fatal = error.diagnostics.filter((d) => d.severity === 'fatal');
       for (const d of fatal.length > 0 ? fatal : error.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
-    } else io.stderr(`error: ${error.message}\n`);
+    } else io.stderr(`error: ${printable(error.message)}\n`);
   } else if (error instanceof UsageError) {
-    io.stderr(`error: ${error.message}\n(run with --help for usage)\n`);
+    io.stderr(`error: ${printable(error.message)}\n(run with --help for usage)\n`);
   } else if (code === ExitCode.internal) {
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     io.stderr(
-      `internal error: ${detail}\nThis is a bug in aciseg; please report it with the command you ran.\n`,
+      `internal error: ${printableLines(detail)}\nThis is a bug in aciseg; please report it with the command you ran.\n`,
     );
   } else {
-    io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr(`error: ${printable(error instanceof Error ? error.message : String(error))}\n`);
   }
   return code;
 }

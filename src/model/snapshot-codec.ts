@@ -5,7 +5,9 @@
  */
 import type { z } from 'zod';
 import { diagnostic, jsonPath, type Diagnostic } from '../diagnostics';
+import { jsonSyntaxDiagnostic, locateJsonError, parseJsonText, stripBom } from '../util/json-text';
 import { RESOURCE_ARRAYS, SCHEMA_VERSION, Snapshot } from './snapshot';
+import { snapshotValueProblems } from './snapshot-values';
 
 type ResourceArrayName = (typeof RESOURCE_ARRAYS)[number];
 
@@ -55,19 +57,26 @@ export function validateSnapshot(json: unknown, file: string): SnapshotParse {
     }
   }
   const result = Snapshot.safeParse(json);
-  if (result.success) return { ok: true, snapshot: result.data };
-  return { ok: false, diagnostics: zodIssuesToDiagnostics(result.error.issues, file, '$') };
+  if (!result.success)
+    return { ok: false, diagnostics: zodIssuesToDiagnostics(result.error.issues, file, '$') };
+  const problems = snapshotValueProblems(result.data);
+  if (problems.length === 0) return { ok: true, snapshot: result.data };
+  return {
+    ok: false,
+    diagnostics: problems.map((p) => {
+      let path = '$';
+      for (const step of p.path) path = jsonPath(path, step);
+      return diagnostic(p.code, p.message, file, path);
+    }),
+  };
 }
 
 /** Parses snapshot text held in one string. */
 export function parseSnapshotText(text: string, file: string): SnapshotParse {
-  let json: unknown;
-  try {
-    json = JSON.parse(stripBom(text));
-  } catch (e) {
-    return { ok: false, diagnostics: [jsonSyntaxDiagnostic(text, e, file)] };
-  }
-  return validateSnapshot(json, file);
+  // A hand-edited snapshot may repeat a key as an input may: which value counts would be a guess.
+  const parsed = parseJsonText(text, file, { duplicateKeys: true });
+  if (!parsed.ok) return { ok: false, diagnostics: [parsed.diagnostic] };
+  return validateSnapshot(parsed.value, file);
 }
 
 /**
@@ -102,13 +111,14 @@ export function parseSnapshotLines(lines: Iterable<string>, file: string): Snaps
         if (!line.startsWith('{') || !line.endsWith(',')) return layoutError('unexpected header');
         Object.assign(parsed, JSON.parse(`${line.slice(0, -1)}}`));
       } else if (current === null) {
-        const m = /^"(\w+)":\[(\]?)(,|\})$/.exec(line);
+        // `"name":[` opens a non-empty array; `"name":[],` or `"name":[]}` is an empty one.
+        const m = /^"(\w+)":\[(?:\](,|\}))?$/.exec(line);
         if (!m) return layoutError('expected the start of a resource array');
         current = [];
         parsed[m[1] as string] = current;
-        if (m[2] === ']') {
+        if (m[2] !== undefined) {
           current = null;
-          if (m[3] === '}') done = true;
+          if (m[2] === '}') done = true;
         }
       } else if (line === '],' || line === ']}') {
         current = null;
@@ -116,12 +126,18 @@ export function parseSnapshotLines(lines: Iterable<string>, file: string): Snaps
       } else {
         current.push(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line));
       }
-    } catch (e) {
-      return layoutError(`invalid JSON (${(e as Error).message})`);
+    } catch {
+      return layoutError(`invalid JSON${whereOnLine(lineNo === 1 ? `${line.slice(0, -1)}}` : line)}`);
     }
   }
   if (!done) return layoutError('the file ends before the snapshot does (truncated?)');
   return validateSnapshot(parsed, file);
+}
+
+/** ` at column N: reason` for a line `JSON.parse` rejected (the one syntax reporter's scanner). */
+function whereOnLine(json: string): string {
+  const found = locateJsonError(json.endsWith(',') ? json.slice(0, -1) : json);
+  return found === null ? '' : ` at column ${found.offset + 1}: ${found.reason}`;
 }
 
 /** Turns zod issues into diagnostics, each with its JSON path. */
@@ -142,24 +158,5 @@ export function zodIssuesToDiagnostics(
   return out;
 }
 
-/** Removes a leading UTF-8 byte-order mark. */
-export function stripBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-/** A NOT_JSON diagnostic that says where parsing stopped, as line and column when the engine tells us. */
-export function jsonSyntaxDiagnostic(text: string, error: unknown, file: string): Diagnostic {
-  const message = error instanceof Error ? error.message : String(error);
-  const pos = /position (\d+)/.exec(message);
-  let where = '';
-  if (pos) {
-    const offset = Number(pos[1]);
-    const before = text.slice(0, offset);
-    const line = before.split('\n').length;
-    const column = offset - before.lastIndexOf('\n');
-    where = ` at line ${line}, column ${column}`;
-  } else if (/Unexpected end of JSON input/.test(message)) {
-    where = ' at the end of the file (truncated?)';
-  }
-  return diagnostic('NOT_JSON', `not valid JSON${where}: ${message}`, file, null);
-}
+// The one JSON reader and syntax reporter, re-exported for the snapshot's other readers.
+export { jsonSyntaxDiagnostic, stripBom };

@@ -16,11 +16,16 @@ import { z } from 'zod';
 export const SCHEMA_VERSION = 1;
 
 const resourceId = z.string().min(1).describe('Lower-cased ARM resource ID.');
+// What JSON Schema cannot say about values (canonical prefixes, low ≤ high, unique priorities) is
+// checked by snapshotValueProblems (snapshot-values.ts) when a snapshot is read.
 const prefix = z.string().min(1).describe('Canonical CIDR (IPv4 or IPv6), a service tag, or *.');
-const portRange = z
-  .string()
-  .regex(/^(\*|\d{1,5}(-\d{1,5})?)$/)
-  .describe('*, a port, or an inclusive range a-b.');
+const cidr = z.string().min(1).describe('Canonical CIDR (IPv4 or IPv6).');
+const PORT = '(0|[1-9]\\d{0,3}|[1-5]\\d{4}|6[0-4]\\d{3}|65[0-4]\\d{2}|655[0-2]\\d|6553[0-5])';
+// The pattern is for JSON Schema readers; aciseg checks ports in snapshotValueProblems (as INVALID_PORT).
+const portRange = z.string().meta({
+  pattern: `^(\\*|${PORT}(-${PORT})?)$`,
+  description: '*, a port 0-65535, or an inclusive range low-high with low ≤ high.',
+});
 
 const resourceBase = {
   id: resourceId,
@@ -69,7 +74,7 @@ export const VirtualNetwork = z
   .object({
     ...resourceBase,
     location: z.string().nullable(),
-    addressPrefixes: z.array(prefix),
+    addressPrefixes: z.array(cidr),
     /** Virtual network gateways attached to this VNet (they bring on-premises prefixes into `VirtualNetwork`). */
     gatewayIds: z.array(resourceId),
   })
@@ -80,7 +85,7 @@ export const Subnet = z
   .object({
     ...resourceBase,
     virtualNetworkId: resourceId,
-    addressPrefixes: z.array(prefix),
+    addressPrefixes: z.array(cidr),
     networkSecurityGroupId: resourceId.nullable(),
     routeTableId: resourceId.nullable(),
     natGatewayId: resourceId.nullable(),
@@ -96,7 +101,7 @@ export const VirtualNetworkPeering = z
     virtualNetworkId: resourceId,
     remoteVirtualNetworkId: resourceId.nullable(),
     /** What is actually peered (`remoteAddressSpace`, else `remoteVirtualNetworkAddressSpace`); null when absent. */
-    remoteAddressPrefixes: z.array(prefix).nullable(),
+    remoteAddressPrefixes: z.array(cidr).nullable(),
     peeringState: z.string().nullable(),
     peeringSyncLevel: z.string().nullable(),
     allowVirtualNetworkAccess: z.boolean(),

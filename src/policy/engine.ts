@@ -4,17 +4,18 @@
  */
 import type { ContainerGroup, Direction, SecurityAdminRule, Snapshot, Subnet } from '../model/snapshot';
 import { indexSnapshot, type SnapshotIndex } from '../model/snapshot-index';
-import { parseIpv4, parsePrefix } from './address';
-import { AddressWords, ipv4SetOf } from './address-words';
-import { DecisionStore, type Decider, type Decision, type PairResult } from './decision';
+import { parseIpv4, parsePrefix } from '../net/address';
+import { AddressWords, ipv4SetOf } from './words/address-words';
+import { DecisionStore, type Decider, type Decision, type PairResult } from './compile/decision';
 import type { Flow, FlowEnd, FlowVerdict } from './flow';
-import { IntervalSet, ipv4Domain, portDomain } from './interval-set';
-import { PortRegion } from './port-region';
-import type { ServiceTags } from './service-tags';
-import { PolicyCompiler } from './side-policy';
-import { SideTableBuilder, runIndex, type SideTable } from './side-table';
-import { TrafficSet } from './traffic';
-import { DST, SRC, variable, type Role } from './unknowns';
+import { IntervalSet, ipv4Domain, portDomain } from '../net/interval-set';
+import { PortRegion } from './sets/port-region';
+import type { ServiceTags } from './words/service-tags';
+import { publicGroupsOf } from './words/public-groups';
+import { PolicyCompiler } from './compile/side-policy';
+import { SideTableBuilder, runIndex, type SideTable } from './compile/side-table';
+import { TrafficSet } from './sets/traffic';
+import { DST, SRC, variable, type Role } from './sets/unknowns';
 
 export interface EngineOptions {
   /** Resolves service tags other than VirtualNetwork / Internet / AzureLoadBalancer; without it they are unknown. */
@@ -109,6 +110,11 @@ export class PolicyEngine {
 
   /** The decision of one side of a flow about the other end's address. */
   sideDecision(end: FlowEnd, direction: Direction, otherIp: number): Decision {
+    // A public container group's address is that group wherever it appears (docs/semantics.md decision 4).
+    if (end.kind !== 'publicContainerGroup') {
+      const owner = publicGroupsOf(this.index).byAddress.get(addressOf(end, this.index));
+      if (owner) return direction === 'Outbound' ? this.noPolicy : this.publicPortsDecision(owner);
+    }
     if (end.kind === 'external') return this.noPolicy;
     if (end.kind === 'publicContainerGroup') {
       if (direction === 'Outbound') return this.noPolicy;
@@ -138,7 +144,7 @@ export class PolicyEngine {
 
   /**
    * The verdict for one concrete flow. A flow from an address to itself (same location, same
-   * address) is not a network flow (DESIGN.md decision 6) and is rejected.
+   * address) is not a network flow (docs/semantics.md decision 6) and is rejected.
    */
   evaluateFlow(flow: Flow): FlowVerdict {
     if (sameEnd(flow.src, flow.dst, this.index))

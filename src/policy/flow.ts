@@ -1,7 +1,7 @@
 /**
  * The vocabulary of single flows, shared by the engine and by the brute-force oracle in test/.
  * A flow end says where the address sits, because the same address can exist in two unpeered VNets:
- * the location decides which policy governs that side (DESIGN.md, decision 5).
+ * the location decides which policy governs that side (docs/semantics.md decision 5).
  */
 
 /** One end of a flow. */
@@ -24,5 +24,5 @@ export interface Flow {
   dstPort: number;
 }
 
-/** `unknown` when the answer depends on something the snapshot does not resolve (DESIGN.md decision 7). */
+/** `unknown` when the answer depends on something the snapshot does not resolve (docs/semantics.md decision 7). */
 export type FlowVerdict = 'allow' | 'deny' | 'unknown';

@@ -29,6 +29,17 @@ function list(values: string[], limit = 4): string {
     : `${values.slice(0, limit).join(', ')} … (+${values.length - limit} more)`;
 }
 
+/** One part as text: its verdict, ports and addresses, then the rules that decide it (unprinted lines). */
+export function partLines(part: ExplainPart, indent: string): string[] {
+  const lines = [
+    `${indent}${part.verdict.padEnd(7)} ${portsText(part)}: from ${list(part.from)} to ${list(part.to)}`,
+  ];
+  const inner = `${indent}        `;
+  for (const s of part.sides) lines.push(`${inner}${sideLine(s)}`);
+  if (part.unknowns) lines.push(`${inner}depends on: ${part.unknowns.join('; ')}`);
+  return lines;
+}
+
 /** The explanation as text: the verdict line, then the deciding rules or the parts that differ. */
 export function renderExplanationText(x: Explanation): string {
   const what =
@@ -41,11 +52,7 @@ export function renderExplanationText(x: Explanation): string {
     `  to   ${x.to.description}`,
   ];
   for (const s of x.sides) lines.push(`  ${sideLine(s)}`);
-  for (const part of x.parts ?? []) {
-    lines.push(`  ${part.verdict.padEnd(7)} ${portsText(part)}: from ${list(part.from)} to ${list(part.to)}`);
-    for (const s of part.sides) lines.push(`          ${sideLine(s)}`);
-    if (part.unknowns) lines.push(`          depends on: ${part.unknowns.join('; ')}`);
-  }
+  for (const part of x.parts ?? []) lines.push(...partLines(part, '  '));
   if (x.partsOmitted) lines.push(`  … ${x.partsOmitted} more parts (use --format json for all listed parts)`);
   if (x.unknowns && x.verdict === 'unknown' && !x.parts) lines.push(`  depends on: ${x.unknowns.join('; ')}`);
   return `${lines.map(printable).join('\n')}\n`;

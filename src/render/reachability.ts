@@ -14,12 +14,10 @@ import {
   type SideEntry,
 } from '../analyze/explain';
 import { pathSources, pathTargets, type ClassKind, type Reachability } from '../analyze/reachability';
-import type { PairTraffic } from '../policy/decision';
-import { IntList } from '../policy/int-list';
-import { IntPairMap } from '../policy/int-pair-map';
-import type { TrafficSet } from '../policy/traffic';
-import type { PolicyEngine } from '../policy/engine';
-import { IntervalSet, portDomain } from '../policy/interval-set';
+import type { PairTraffic, PolicyEngine, TrafficSet } from '../policy';
+import { IntList } from '../util/int-list';
+import { IntPairMap } from '../util/int-pair-map';
+import { IntervalSet, portDomain } from '../net/interval-set';
 import { VERSION } from '../version';
 import { printable } from './summary';
 import { describeTraffic, type TrafficDescription } from './traffic';

@@ -19,6 +19,7 @@ import type {
   VirtualNetwork,
   VirtualNetworkPeering,
 } from '../model/snapshot';
+import { printable } from '../util/escape';
 
 // ---------------------------------------------------------------------------------------------
 // The data form (`aciseg summary --format json`)
@@ -622,13 +623,5 @@ function drawTree(out: string[], nodes: readonly TreeNode[], indent = ''): void 
   });
 }
 
-/**
- * Makes input text safe to print on a terminal: control characters, line separators and bidi
- * overrides (which could forge lines or reorder what people read) become `\u{…}` escapes.
- */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (ch) => {
-    return `\\u{${(ch.codePointAt(0) as number).toString(16)}}`;
-  });
-}
+/** Moved to src/util/escape.ts (shared with stderr); re-exported for the renderers that import it here. */
+export { printable };

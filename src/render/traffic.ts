@@ -1,7 +1,6 @@
 /** How traffic sets are written in reports: per protocol, destination ports with their source ports. */
 import { formatPorts, portPairs, type PortPairs } from '../analyze/explain';
-import type { PortRegion } from '../policy/port-region';
-import type { TrafficSet } from '../policy/traffic';
+import type { PortRegion, TrafficSet } from '../policy';
 
 export interface TrafficDescription {
   tcp: PortPairs[];

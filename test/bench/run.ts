@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: runs each preset in its own process and prints the figures: input size, the
- * JSON.parse floor, import throughput, policy compilation and all-pairs time, the ratio to the parse
- * floor, peak memory, endpoint classes and pairs, and the brute-force oracle extrapolated to all pairs.
+ * JSON.parse floor, import throughput, the snapshot file written and read back (in a second process),
+ * policy compilation and all-pairs time, the ratio to the parse floor, peak memory, endpoint classes
+ * and pairs, and the brute-force oracle extrapolated to all pairs.
  * The `flows` preset measures flow-log ingestion instead (test/bench/measure-flows.ts).
  * BENCH_PRESETS=small,typical,heavy,flows chooses presets (default: all four).
  */
@@ -19,12 +20,8 @@ const cliFlags = (readFileSync(path.join(__dirname, '../../dist/cli/main.js'), '
   .split(/\s+/)
   .filter((word) => word.startsWith('--'));
 
-for (const preset of presets) {
-  process.stderr.write(`bench: ${preset} …\n`);
-  if (preset === 'flows') {
-    flowRows.push(measureFlows());
-    continue;
-  }
+/** One `measure.ts` process; its last stdout line is its JSON result. */
+function measure(preset: string, ...args: string[]): Record<string, number | string | null> {
   const run = spawnSync(
     process.execPath,
     [
@@ -34,27 +31,39 @@ for (const preset of presets) {
       require.resolve('tsx/cjs'),
       path.join(__dirname, 'measure.ts'),
       preset,
+      ...args,
     ],
     { encoding: 'utf8', maxBuffer: 1 << 24 },
   );
   if (run.status !== 0) {
     process.stderr.write(run.stderr);
-    throw new Error(`bench ${preset} failed with status ${run.status}`);
+    throw new Error(`bench ${preset} ${args.join(' ')} failed with status ${run.status}`);
   }
-  rows.push(JSON.parse(run.stdout.trim().split('\n').pop()!));
+  return JSON.parse(run.stdout.trim().split('\n').pop()!);
+}
+
+for (const preset of presets) {
+  process.stderr.write(`bench: ${preset} …\n`);
+  if (preset === 'flows') {
+    flowRows.push(measureFlows());
+    continue;
+  }
+  const row = measure(preset);
+  process.stderr.write(`bench: ${preset} snapshot round trip …\n`);
+  rows.push({ ...row, ...measure(preset, 'roundtrip') });
 }
 
 const f = (v: unknown, digits = 1) => (typeof v === 'number' ? v.toFixed(digits) : String(v));
 const lines = [
-  '| preset | CGs | NSGs × rules | input MB | parse floor s | import s (MB/s) | compile s | all-pairs s | total ÷ parse | peak MB | classes (+external) | pairs | oracle µs/flow | oracle all-pairs (lower bound) | oracle check (flows: agree / unknown where approximated / contradict) |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  '| preset | CGs | NSGs × rules | input MB | parse floor s | import s (MB/s) | snapshot MB: write + read s | compile s | all-pairs s | total ÷ parse | peak MB | classes (+external) | pairs | oracle µs/flow | oracle all-pairs (lower bound) | oracle check (flows: agree / unknown where approximated / contradict) |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 ];
 for (const r of rows) {
   const pairs = Number(r.pairsEvaluated);
   const oracleHours = (pairs * 3 * Number(r.oracleUsPerFlow)) / 1e6 / 3600;
   const speedup = (pairs * 3 * Number(r.oracleUsPerFlow)) / 1000 / Number(r.allPairsMs);
   lines.push(
-    `| ${r.preset} | ${r.containerGroups} | ${r.nsgs} × ${Math.round(Number(r.rules) / Number(r.nsgs))} | ${f(r.inputMb)} | ${f(Number(r.parseMs) / 1000, 2)} | ${f(Number(r.importMs) / 1000, 2)} (${f(r.importMbPerS, 0)}) | ${f(Number(r.compileMs) / 1000, 2)} | ${f(Number(r.allPairsMs) / 1000, 2)} | ${f(r.ratioToParse)}× | ${f(r.peakMb, 0)} | ${r.endpointClasses} (+${r.externalGroups}) | ${r.pairsEvaluated} | ${f(r.oracleUsPerFlow)} | ${f(oracleHours, 2)} h = ${f(speedup, 0)}× the engine | ${Math.round(Number(r.oracleAgreement) * Number(r.oracleFlows))} / ${r.approximatedUnknowns} / ${r.oracleContradictions} |`,
+    `| ${r.preset} | ${r.containerGroups} | ${r.nsgs} × ${Math.round(Number(r.rules) / Number(r.nsgs))} | ${f(r.inputMb)} | ${f(Number(r.parseMs) / 1000, 2)} | ${f(Number(r.importMs) / 1000, 2)} (${f(r.importMbPerS, 0)}) | ${f(r.snapshotMb, 1)}: ${f(Number(r.snapshotWriteMs) / 1000, 2)} + ${f(Number(r.snapshotReadMs) / 1000, 2)}${r.snapshotReadMode === 'lines' ? ' (by lines)' : ''} | ${f(Number(r.compileMs) / 1000, 2)} | ${f(Number(r.allPairsMs) / 1000, 2)} | ${f(r.ratioToParse)}× | ${f(r.peakMb, 0)} | ${r.endpointClasses} (+${r.externalGroups}) | ${r.pairsEvaluated} | ${f(r.oracleUsPerFlow)} | ${f(oracleHours, 2)} h = ${f(speedup, 0)}× the engine | ${Math.round(Number(r.oracleAgreement) * Number(r.oracleFlows))} / ${r.approximatedUnknowns} / ${r.oracleContradictions} |`,
   );
 }
 process.stdout.write(`${lines.join('\n')}\n\n`);

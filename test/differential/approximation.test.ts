@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { compilePolicy } from '../../src/policy/engine';
-import { MAX_TRACKED_VARIABLES } from '../../src/policy/side-table';
+import { MAX_TRACKED_VARIABLES } from '../../src/policy/compile/side-table';
 import { oracleVerdict } from '../oracle/evaluate-flow';
 import { end, flow, ids, nsg, rule, snapshotOf, subnet, vnet, ACI_DELEGATION } from '../oracle/tiny-estate';
 

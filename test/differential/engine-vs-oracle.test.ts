@@ -1,5 +1,5 @@
 /**
- * Differential test (engine-and-reliability.md T4): the optimized engine and the independent
+ * Differential test: the optimized engine and the independent
  * brute-force oracle must give the same verdict on every flow of random estates (≥ 10,000 flows per
  * run by default), and the engine must pass the semantics table the oracle is held to.
  *
@@ -11,7 +11,7 @@ import { snapshotToString } from '../../src/model/snapshot-codec';
 import type { Snapshot } from '../../src/model/snapshot';
 import { compilePolicy } from '../../src/policy/engine';
 import type { Flow, FlowVerdict } from '../../src/policy/flow';
-import type { ServiceTags } from '../../src/policy/service-tags';
+import type { ServiceTags } from '../../src/policy/words/service-tags';
 import { oracleVerdict } from '../oracle/evaluate-flow';
 import { SEMANTICS_CASES } from '../oracle/semantics-cases';
 import { arbEstate, arbFlowPlan, arbServiceTags, flowFromPlan } from '../support/arbitraries';

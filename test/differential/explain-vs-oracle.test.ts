@@ -6,14 +6,15 @@
  */
 import fc from 'fast-check';
 import { explain, type QueryProtocol } from '../../src/analyze/explain';
-import type { EndpointSet, LocatedPart } from '../../src/analyze/endpoints';
+import { locate, type EndpointSet } from '../../src/analyze/endpoints';
+import type { SnapshotIndex } from '../../src/model/snapshot-index';
 import type { Snapshot } from '../../src/model/snapshot';
 import { snapshotToString } from '../../src/model/snapshot-codec';
-import { formatIpv4, parsePrefix } from '../../src/policy/address';
+import { formatIpv4, parsePrefix } from '../../src/net/address';
 import { compilePolicy } from '../../src/policy/engine';
 import type { Flow, FlowEnd, FlowProtocol, FlowVerdict } from '../../src/policy/flow';
-import { IntervalSet, ipv4Domain, portDomain } from '../../src/policy/interval-set';
-import { parsePortRange } from '../../src/policy/ports';
+import { IntervalSet, ipv4Domain, portDomain } from '../../src/net/interval-set';
+import { parsePortRange } from '../../src/net/ports';
 import { oracleVerdict } from '../oracle/evaluate-flow';
 import { arbEstate, arbServiceTags } from '../support/arbitraries';
 
@@ -49,7 +50,8 @@ const arbSide: fc.Arbitrary<SideChoice> = fc.record({
 });
 
 /** Four consecutive addresses in a subnet (or outside every subnet), as a located endpoint set and as flow ends. */
-function sideOf(snapshot: Snapshot, choice: SideChoice): { set: EndpointSet; ends: FlowEnd[] } | null {
+function sideOf(index: SnapshotIndex, choice: SideChoice): { set: EndpointSet; ends: FlowEnd[] } | null {
+  const { snapshot } = index;
   const subnet =
     choice.subnet >= 0 ? snapshot.subnets[choice.subnet % Math.max(snapshot.subnets.length, 1)] : undefined;
   let start: number;
@@ -68,10 +70,11 @@ function sideOf(snapshot: Snapshot, choice: SideChoice): { set: EndpointSet; end
     );
     if (inside) return null;
   }
-  const part: LocatedPart = subnet ? { kind: 'subnet', subnet, ranges } : { kind: 'external', ranges };
+  // Located as `explain` locates a CIDR: a public container group's address is that group (decision 4).
+  const parts = locate(ranges, subnet ? [subnet] : [], index);
   const ips = [0, 1, 2, 3].map((i) => formatIpv4(start + i));
   return {
-    set: { text: `${formatIpv4(start)}/30`, description: 'test set', parts: [part], oneOf: false },
+    set: { text: `${formatIpv4(start)}/30`, description: 'test set', parts, oneOf: false },
     ends: ips.map((ip) => (subnet ? { kind: 'subnet', subnetId: subnet.id, ip } : { kind: 'external', ip })),
   };
 }
@@ -85,6 +88,7 @@ function expectedVerdict(outcomes: Set<FlowVerdict>): string {
 describe('explain vs oracle', () => {
   it(`gives the set verdict the oracle's flows imply on ${RUNS} random estates`, () => {
     let compared = 0;
+    let withPublicAddress = 0;
     fc.assert(
       fc.property(
         arbEstate(),
@@ -102,8 +106,8 @@ describe('explain vs oracle', () => {
           const engine = compilePolicy(snapshot, { serviceTags });
           const srcPorts = sourcePortsToTry(snapshot);
           for (const q of queries) {
-            const from = sideOf(snapshot, q.from);
-            const to = sideOf(snapshot, q.to);
+            const from = sideOf(engine.index, q.from);
+            const to = sideOf(engine.index, q.to);
             if (!from || !to || (q.from.subnet < 0 && q.to.subnet < 0)) continue;
             const protocols: FlowProtocol[] = q.protocol === '*' ? ['Tcp', 'Udp', 'Icmp'] : [q.protocol];
             const outcomes = new Set<FlowVerdict>();
@@ -121,6 +125,8 @@ describe('explain vs oracle', () => {
             const ports = q.protocol === 'Icmp' ? null : IntervalSet.range(portDomain, q.port, q.port);
             const actual = explain(engine, from.set, to.set, q.protocol, ports).verdict;
             compared++;
+            if ([from, to].some((x) => x.set.parts.some((p) => p.kind === 'publicContainerGroup')))
+              withPublicAddress++;
             const expected = expectedVerdict(outcomes);
             if (actual !== expected) {
               throw new Error(
@@ -133,5 +139,7 @@ describe('explain vs oracle', () => {
       { seed: SEED, numRuns: RUNS },
     );
     expect(compared).toBeGreaterThan(RUNS);
+    // Some sets held a public container group's address, which is that group (decision 4).
+    expect(withPublicAddress).toBeGreaterThan(0);
   });
 });

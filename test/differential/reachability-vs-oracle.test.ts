@@ -12,7 +12,7 @@ import {
   type Reachability,
 } from '../../src/analyze/reachability';
 import { snapshotToString } from '../../src/model/snapshot-codec';
-import { parseIpv4 } from '../../src/policy/address';
+import { parseIpv4 } from '../../src/net/address';
 import { compilePolicy, type PolicyEngine } from '../../src/policy/engine';
 import type { Flow, FlowEnd, FlowVerdict } from '../../src/policy/flow';
 import { oracleVerdict } from '../oracle/evaluate-flow';
@@ -22,7 +22,7 @@ const SEED = process.env.FC_SEED === undefined ? 20261126 : Number(process.env.F
 const RUNS = process.env.FC_RUNS === undefined ? 150 : Number(process.env.FC_RUNS);
 const FLOWS_PER_ESTATE = 30;
 
-/** The classes an end can be: a subnet or public-group class exactly; for an outside address, every external group holding it. */
+/** The classes an end can be: a subnet or public-group class exactly (an address a public group holds is that group); for an outside address, every external group holding it. */
 function classesOf(engine: PolicyEngine, reach: Reachability, end: FlowEnd): Set<number> | null {
   if (end.kind === 'publicContainerGroup') {
     const c = reach.classes.find(
@@ -31,6 +31,9 @@ function classesOf(engine: PolicyEngine, reach: Reachability, end: FlowEnd): Set
     return c ? new Set([c.index]) : null;
   }
   const ip = parseIpv4(end.ip)!;
+  // A public group's address is that group's class, whatever kind of end names it (decision 4).
+  const holder = reach.classes.find((x) => x.kind === 'publicContainerGroup' && x.ranges.has(ip));
+  if (holder) return new Set([holder.index]);
   if (end.kind === 'subnet') {
     if (!engine.index.subnets.has(end.subnetId)) return null; // a subnet outside the snapshot is no class
     const c = reach.classes.find(

@@ -1,6 +1,6 @@
 /**
  * The brute-force oracle: evaluates ONE concrete flow by walking the snapshot's rules exactly as the
- * flow semantics specification (/work/briefs/semantics.md, quoted as "§n" below) says. It is written
+ * flow semantics specification (docs/semantics.md, quoted as "§n" below) says. It is written
  * independently of the optimized engine in src/policy so that the two can be compared: no interval
  * sets, no precompilation, no caching across calls. Obviously correct beats fast.
  *
@@ -11,10 +11,8 @@
  * consistent assignment, and the leaves cover all assignments of the variables that matter: the set
  * of outcomes over the leaves is the exact set of outcomes over all assignments.
  */
-import { parseIpv4, parsePrefix } from '../../src/policy/address';
 import type { Flow, FlowEnd, FlowProtocol, FlowVerdict } from '../../src/policy/flow';
-import { parsePortRange } from '../../src/policy/ports';
-import type { ServiceTags } from '../../src/policy/service-tags';
+import type { ServiceTags } from '../../src/policy/words/service-tags';
 import type {
   Direction,
   Protocol,
@@ -23,6 +21,7 @@ import type {
   Snapshot,
   Subnet,
 } from '../../src/model/snapshot';
+import { oracleIpv4, oraclePortRange, oraclePrefix } from './parse';
 
 export interface OracleOptions {
   serviceTags?: ServiceTags;
@@ -108,6 +107,11 @@ function evaluateLeaf(leaf: Leaf): Set<Outcome> {
 
 /** §1: the possible outcomes of one side under the leaf's assignment. */
 function sideOutcomes(leaf: Leaf, end: FlowEnd, direction: Direction): Set<Outcome> {
+  // docs/semantics.md decision 4: "a public container group's ipAddress.ip is that group wherever it appears"
+  // — an end given by an address that a public group holds is that group.
+  const holder = end.kind === 'publicContainerGroup' ? null : publicGroupHolding(leaf.snapshot, end.ip);
+  if (holder !== null)
+    return sideOutcomes(leaf, { kind: 'publicContainerGroup', containerGroupId: holder }, direction);
   // "external: no policy on this side: allow."
   if (end.kind === 'external') return new Set(['allow']);
   if (end.kind === 'publicContainerGroup') {
@@ -222,7 +226,7 @@ function adminRuleMatches(leaf: Leaf, context: Subnet, rule: SecurityAdminRule):
       if (
         e.addressPrefixType === 'IPPrefix' &&
         e.addressPrefix !== '*' &&
-        parsePrefix(e.addressPrefix) === null
+        oraclePrefix(e.addressPrefix) === null
       )
         throw new Error(
           `oracle: admin rule ${rule.id} has an invalid IPPrefix ${JSON.stringify(e.addressPrefix)}`,
@@ -287,7 +291,7 @@ function wordContains(leaf: Leaf, context: Subnet, word: string, ip: number): bo
   if (word === '*') return true;
   // "CIDR / IP: its addresses." IPv6 prefixes never match an IPv4 address.
   // Anything that looks like an address is parsed as one (and an invalid one is an error, not a tag).
-  if (/^[\d.:/]+$/.test(word) || word.includes('/') || parsePrefix(word) !== null)
+  if (/^[\d.:/]+$/.test(word) || word.includes('/') || oraclePrefix(word) !== null)
     return cidrContains(word, ip);
   switch (word.toLowerCase()) {
     case 'azureloadbalancer': // "exactly 168.63.129.16"
@@ -339,7 +343,7 @@ function inVirtualNetwork(leaf: Leaf, context: Subnet, ip: number): boolean {
     if (table === undefined) unknownParts.push(() => variable(leaf, `routes:${tableId}`, ip));
     else
       for (const route of table.routes) {
-        if (parsePrefix(route.addressPrefix) !== null) knownPrefixes.push(route.addressPrefix);
+        if (oraclePrefix(route.addressPrefix) !== null) knownPrefixes.push(route.addressPrefix);
         else knownTags.push(route.addressPrefix); // a service tag: resolved, or the tag's own unknown
       }
   }
@@ -393,7 +397,7 @@ function isPublic(ip: number): boolean {
 
 /** Whether a CIDR (IPv4 or IPv6) contains an IPv4 address; IPv6 never does. */
 function cidrContains(text: string, ip: number): boolean {
-  const p = parsePrefix(text);
+  const p = oraclePrefix(text);
   if (p === null) throw new Error(`oracle: invalid address prefix ${JSON.stringify(text)}`);
   return p.family === 4 && p.start <= ip && ip <= p.end;
 }
@@ -405,6 +409,24 @@ function endAddress(snapshot: Snapshot, end: FlowEnd): number {
   return ipv4(end.ip);
 }
 
+/**
+ * The public container group whose `ipAddress.ip` is this address, or null. Public: type `Public`, or
+ * no type on a group with neither subnet nor network profile. Should two hold it, the smallest ID.
+ */
+function publicGroupHolding(snapshot: Snapshot, ip: string): string | null {
+  const holders = snapshot.containerGroups
+    .filter((g) => {
+      const a = g.ipAddress;
+      if (a === null || a.ip === null || oracleIpv4(a.ip) === null) return false;
+      const isPublicGroup =
+        a.type === 'Public' || (a.type === null && g.subnetIds.length === 0 && g.networkProfileId === null);
+      return isPublicGroup && oracleIpv4(a.ip) === oracleIpv4(ip);
+    })
+    .map((g) => g.id)
+    .sort();
+  return holders[0] ?? null;
+}
+
 function publicGroup(snapshot: Snapshot, id: string): Snapshot['containerGroups'][number] {
   const group = snapshot.containerGroups.find((g) => g.id === id);
   if (group === undefined || group.ipAddress === null || group.ipAddress.ip === null)
@@ -413,13 +435,13 @@ function publicGroup(snapshot: Snapshot, id: string): Snapshot['containerGroups'
 }
 
 function portRange(text: string): { lo: number; hi: number } {
-  const r = parsePortRange(text);
+  const r = oraclePortRange(text);
   if (r === null) throw new Error(`oracle: invalid port range ${JSON.stringify(text)}`);
   return r;
 }
 
 function ipv4(text: string): number {
-  const ip = parseIpv4(text);
+  const ip = oracleIpv4(text);
   if (ip === null)
     throw new Error(`oracle: ${JSON.stringify(text)} is not an IPv4 address (flows are IPv4 only)`);
   return ip;

@@ -1,6 +1,6 @@
 /**
  * The semantics table: tiny estates, one flow each, and the verdict the flow semantics specification
- * (/work/briefs/semantics.md) prescribes. Shared by the oracle's own tests and the differential test
+ * (docs/semantics.md) prescribes. Shared by the oracle's own tests and the differential test
  * (so the engine is held to the same table).
  *
  * The base estate: VNet `a` 10.1.0.0/16 with subnets `web` 10.1.1.0/24 (NSG nsg-web), `app`
@@ -9,7 +9,7 @@
  */
 import type { SecurityRule, Snapshot } from '../../src/model/snapshot';
 import type { Flow, FlowVerdict } from '../../src/policy/flow';
-import type { ServiceTags } from '../../src/policy/service-tags';
+import type { ServiceTags } from '../../src/policy/words/service-tags';
 import {
   ACI_DELEGATION,
   adminCollection,

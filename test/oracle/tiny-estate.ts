@@ -19,8 +19,8 @@ import {
   type VirtualNetwork,
   type VirtualNetworkPeering,
 } from '../../src/model/snapshot';
-import { parsePrefix } from '../../src/policy/address';
 import { makeSnapshot } from '../support/builders';
+import { oraclePrefix } from './parse';
 import type { Flow, FlowEnd, FlowProtocol } from '../../src/policy/flow';
 
 const SUBSCRIPTION = '00000000-0000-0000-0000-000000000001';
@@ -146,7 +146,7 @@ export function rule(spec: RuleSpec): SecurityRule {
   };
 }
 
-/** The six default rules exactly as the API returns them (azure-semantics.md §1.3). */
+/** The six default rules exactly as the API returns them (docs/semantics.md §2). */
 export function defaultRules(): SecurityRule[] {
   const d = (
     name: string,
@@ -287,7 +287,7 @@ export function adminRule(spec: AdminRuleSpec): SecurityAdminRule {
   const entries = (words: string[]): SecurityAdminRule['sources'] =>
     words.map((w) => ({
       addressPrefix: w,
-      addressPrefixType: w === '*' || parsePrefix(w) !== null ? 'IPPrefix' : 'ServiceTag',
+      addressPrefixType: w === '*' || oraclePrefix(w) !== null ? 'IPPrefix' : 'ServiceTag',
     }));
   return {
     ...base(ids.adminRule(spec.collection, spec.name), spec.name),

@@ -10,10 +10,10 @@
  * shrink independently of their estate.
  */
 import fc from 'fast-check';
-import { formatIpv4, parsePrefix } from '../../src/policy/address';
+import { formatIpv4, parsePrefix } from '../../src/net/address';
 import type { Flow, FlowEnd, FlowProtocol } from '../../src/policy/flow';
-import { IntervalSet, portDomain, type PortSet } from '../../src/policy/interval-set';
-import type { ServiceTags } from '../../src/policy/service-tags';
+import { IntervalSet, portDomain, type PortSet } from '../../src/net/interval-set';
+import type { ServiceTags } from '../../src/policy/words/service-tags';
 import type {
   ContainerPort,
   Protocol,
@@ -694,7 +694,7 @@ export function flowFromPlan(snapshot: Snapshot, plan: FlowPlan): Flow {
   // Two external ends meet no policy at all; make the destination a subnet to keep the flow useful.
   const dst: EndPlan =
     plan.src.kind === 'external' && plan.dst.kind === 'external' ? { ...plan.dst, kind: 'subnet' } : plan.dst;
-  // A flow from an address to itself is not a network flow (DESIGN.md decision 6): move the destination.
+  // A flow from an address to itself is not a network flow (docs/semantics.md decision 6): move the destination.
   const src = endFromPlan(snapshot, plan.src);
   let dstEnd = endFromPlan(snapshot, dst);
   for (let bump = 1; bump <= 8 && endIp(snapshot, dstEnd) === endIp(snapshot, src); bump++) {

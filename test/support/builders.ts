@@ -32,6 +32,7 @@ import {
   type VirtualNetwork,
   type VirtualNetworkPeering,
 } from '../../src/model/snapshot';
+import { snapshotValueProblems } from '../../src/model/snapshot-values';
 import { VERSION } from '../../src/version';
 
 /** The subscription builders use unless told otherwise (fake). */
@@ -105,6 +106,9 @@ export function makeSnapshot(parts: Partial<Snapshot> = {}): Snapshot {
   if (!result.success) {
     throw new Error(`makeSnapshot: invalid snapshot: ${JSON.stringify(result.error.issues, null, 2)}`);
   }
+  const problems = snapshotValueProblems(result.data);
+  if (problems.length > 0)
+    throw new Error(`makeSnapshot: invalid values: ${JSON.stringify(problems, null, 2)}`);
   return result.data;
 }
 

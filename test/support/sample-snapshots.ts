@@ -4,6 +4,7 @@
  * directory is checked against its own golden in test/unit/samples.test.ts).
  */
 import type { Snapshot } from '../../src/model/snapshot';
+import { diagnostic } from '../../src/diagnostics';
 import {
   ACI_DELEGATION,
   makeContainer,
@@ -116,6 +117,13 @@ export function hubSpokeSnapshot(): Snapshot {
         destination: '10.1.3.0/24',
         destinationPorts: '1433',
       }),
+      makeRule({
+        name: 'DenySshOutbound',
+        priority: 4000,
+        direction: 'Outbound',
+        access: 'Deny',
+        destinationPorts: '22',
+      }),
     ],
   });
   const rt = makeRouteTable({
@@ -197,6 +205,22 @@ export function hubSpokeSnapshot(): Snapshot {
         }),
       ],
     }),
+    // Named like the Internet tag on purpose: `Internet` still means the tag (a RESERVED_NAME warning).
+    makeContainerGroup({
+      name: 'internet',
+      ...appPlace,
+      subnet: apiSubnet,
+      ip: '10.1.2.6',
+      ports: [3128],
+      containers: [
+        makeContainer({
+          name: 'squid',
+          image: `${registry}/infra/squid:6.6`,
+          ports: [3128],
+          environmentVariableNames: ['LOG_LEVEL'],
+        }),
+      ],
+    }),
     makeContainerGroup({
       name: 'status-page',
       ...appPlace,
@@ -218,5 +242,13 @@ export function hubSpokeSnapshot(): Snapshot {
     networkSecurityGroups: [nsgApi, nsgWeb, nsgAppgw],
     routeTables: [rt],
     containerGroups: groups,
+    diagnostics: [
+      diagnostic(
+        'RESERVED_NAME',
+        'container group "internet" is named like the tag Internet: as an endpoint "internet" means the tag; reach this container group by its resource ID or cg:internet',
+        'samples/hub-spoke/container-groups.json',
+        '$.value[4].name',
+      ),
+    ],
   });
 }

@@ -70,7 +70,7 @@ export const DEFAULT_MIX: RuleMix = {
   protocols: { Tcp: 0.6, Udp: 0.15, Any: 0.15, Icmp: 0.1 },
 };
 
-/** Named sizes: `small` for unit tests, `typical` and `heavy` for the benchmark (DESIGN / engine doc P3, P4). */
+/** Named sizes: `small` for unit tests, `typical` and `heavy` for the benchmark. */
 export const PRESETS = {
   small: { seed: 1, vnets: 2, subnetsPerVnet: 5, containerGroupsPerSubnet: 5, rulesPerNsg: 20 },
   typical: {

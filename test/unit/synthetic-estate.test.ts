@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseIpv4, parsePrefix } from '../../src/policy/address';
-import { parsePortRange } from '../../src/policy/ports';
+import { parseIpv4, parsePrefix } from '../../src/net/address';
+import { parsePortRange } from '../../src/net/ports';
 import {
   estateCounts,
   generateEstate,

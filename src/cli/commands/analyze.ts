@@ -49,16 +49,19 @@ Examples:
   aciseg analyze estate.json --format json -o reachability.json
 `,
     )
-    .action((snapshotFile: string, options: AnalyzeOptions) => {
+    .action(async (snapshotFile: string, options: AnalyzeOptions) => {
       const log = createLog(ctx.io, options);
       const render = rendererFor('analyze', options.format);
-      const output = openOutput(ctx.io, options);
+      const output = openOutput(ctx.io, options, [
+        snapshotFile,
+        ...(options.serviceTags === undefined ? [] : [options.serviceTags]),
+      ]);
       const progress = log.progress;
       const engine = log.phase('read snapshot and compile policy', () =>
         loadEngine(snapshotFile, { serviceTags: options.serviceTags, quiet: log.quiet }, ctx.io),
       );
       const reach = log.phase('compute reachability', () => computeReachability(engine, { progress }));
       const view = new ReachabilityView(engine, reach);
-      log.phase('write report', () => output.emit(render({ view, limit: options.limit, progress })));
+      await log.phase('write report', () => output.emit(render({ view, limit: options.limit, progress })));
     });
 };

@@ -1,9 +1,18 @@
 /** `aciseg check`: evaluates an intent file; exit code 1 when any entry fails. */
 import * as path from 'node:path';
 import { Option } from 'commander';
-import { checkIntent, IntentError, parseIntent } from '../../analyze/intent';
+import {
+  checkIntent,
+  inFileOrder,
+  IntentError,
+  isCalendarDate,
+  parseIntent,
+  type CheckReport,
+} from '../../analyze/intent';
 import { ExitCode, UsageError } from '../../errors';
+import { printable } from '../../render/summary';
 import { rendererFor } from '../../render/registry';
+import type { Diagnostic } from '../../diagnostics';
 import {
   addOptions,
   formatOption,
@@ -12,7 +21,7 @@ import {
   verbosityOptions,
 } from '../common-options';
 import { loadEngine } from '../engine-input';
-import { failWith, readTextFile } from '../files';
+import { failWith, readTextFile } from '../../collect/io/files';
 import { createLog, type VerbosityOptions } from '../log';
 import { openOutput, type OutputOptions } from '../output';
 import type { CommandRegistration } from '../program';
@@ -22,6 +31,7 @@ interface CheckOptions extends OutputOptions, VerbosityOptions {
   format: string;
   serviceTags?: string;
   today?: string;
+  allowEmpty?: boolean;
 }
 
 /** Registers `check`. */
@@ -31,12 +41,14 @@ export const registerCheck: CommandRegistration = (program, ctx) => {
     .description('Check an intent file: every require entry must be allowed, every forbid entry denied.')
     .argument('<snapshot>', 'snapshot file written by aciseg import')
     .requiredOption('--intent <file>', 'intent file (YAML or JSON) with require and forbid lists');
-  addOptions(command, [formatOption('check'), ...outputOptions(), serviceTagsOption()]).addOption(
-    new Option(
-      '--today <date>',
-      'date (YYYY-MM-DD) that decides which entries have expired; default: today',
-    ).argParser((v) => v),
-  );
+  addOptions(command, [formatOption('check'), ...outputOptions(), serviceTagsOption()])
+    .addOption(
+      new Option(
+        '--today <date>',
+        'date (YYYY-MM-DD) that decides which entries have expired; default: today',
+      ).argParser((v) => v),
+    )
+    .option('--allow-empty', 'accept an intent file with no entries (otherwise an input error)');
   addOptions(command, verbosityOptions())
     .addHelpText(
       'after',
@@ -56,45 +68,54 @@ Intent file:
       protocol: tcp
       ports: "22"
 
-An expired entry (expires before today) is reported but no longer fails the check.
-Exit codes: 0 all entries pass, 1 an entry fails, 2 bad input.
+An expired entry (expires before today) is reported and counted apart but no longer fails the
+check. An intent file with no entries is an error unless --allow-empty is given. Every bad entry
+is reported (file, JSON path, code), not only the first.
+Exit codes: 0 all entries in force pass, 1 an entry fails, 2 bad input.
 
 Examples:
   aciseg check estate.json --intent intent.yaml
   aciseg check estate.json --intent intent.yaml --format json
 `,
     )
-    .action((snapshotFile: string, options: CheckOptions) => {
+    .action(async (snapshotFile: string, options: CheckOptions) => {
       const log = createLog(ctx.io, options);
       const render = rendererFor('check', options.format);
       const today = options.today ?? new Date().toISOString().slice(0, 10);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(today))
-        throw new UsageError('--today must be a date written YYYY-MM-DD');
-      const output = openOutput(ctx.io, options);
+      if (!isCalendarDate(today))
+        throw new UsageError(`--today must be a real date written YYYY-MM-DD, not ${JSON.stringify(today)}`);
+      const output = openOutput(ctx.io, options, [
+        snapshotFile,
+        options.intent,
+        ...(options.serviceTags === undefined ? [] : [options.serviceTags]),
+      ]);
       const parsed = parseIntent(
         readTextFile(path.resolve(ctx.io.cwd, options.intent), options.intent),
         options.intent,
+        { allowEmpty: options.allowEmpty ?? false },
       );
-      if (!parsed.ok) failWith(parsed.diagnostics);
+      // Entries with no problem of their own still get their endpoints checked, so every bad
+      // entry is reported at once.
+      const problems: Diagnostic[] = parsed.ok ? [] : [...parsed.diagnostics];
+      if (problems.length > 0 && parsed.entries.length === 0) failWith(problems);
       const engine = log.phase('read snapshot and compile policy', () =>
         loadEngine(snapshotFile, { serviceTags: options.serviceTags, quiet: log.quiet }, ctx.io),
       );
-      let report;
+      let report: CheckReport | null = null;
       try {
         const entries = parsed.entries;
         report = log.phase('check intent', () => checkIntent(engine, entries, today, options.intent));
       } catch (e) {
-        if (e instanceof IntentError) failWith(e.diagnostics);
-        throw e;
+        if (!(e instanceof IntentError)) throw e;
+        problems.push(...e.diagnostics);
       }
+      if (problems.length > 0 || report === null) failWith(inFileOrder(problems));
       for (const r of report.results) {
         if (r.expired)
-          log.warn(
-            `warning: intent entry ${r.name} expired on ${parsed.entries.find((e) => e.name === r.name)?.expires}; it no longer gates`,
-          );
+          log.warn(printable(`warning: intent entry ${r.name} expired on ${r.expires}; it no longer gates`));
       }
       const checked = report;
-      log.phase('write', () => output.emit(render(checked)));
+      await log.phase('write', () => output.emit(render(checked)));
       if (report.failed > 0) ctx.setExitCode(ExitCode.findings);
     });
 };

@@ -2,8 +2,8 @@
 import { Option } from 'commander';
 import { EndpointError, resolveEndpoint } from '../../analyze/endpoints';
 import { explain, type QueryProtocol } from '../../analyze/explain';
-import { UsageError } from '../../errors';
-import { IntervalSet, portDomain } from '../../policy/interval-set';
+import { InputError, UsageError } from '../../errors';
+import { IntervalSet, portDomain } from '../../net/interval-set';
 import { rendererFor } from '../../render/registry';
 import {
   addOptions,
@@ -37,7 +37,7 @@ export const registerExplain: CommandRegistration = (program, ctx) => {
     .argument('<snapshot>', 'snapshot file written by aciseg import')
     .requiredOption(
       '--from <endpoint>',
-      'source: resource ID, container group name, vnet/subnet, IPv4 address or CIDR, or a tag (Internet, VirtualNetwork, AzureLoadBalancer, *)',
+      'source: a tag (Internet, VirtualNetwork, AzureLoadBalancer, *), resource ID, container group (name or cg:<name>), vnet/subnet, IPv4 address or CIDR',
     )
     .requiredOption('--to <endpoint>', 'destination, in the same forms as --from')
     .option('--port <n>', 'destination port (required unless --protocol icmp)', parsePortOption)
@@ -64,30 +64,44 @@ Examples:
   aciseg explain estate.json --from 10.1.1.4 --to 10.1.2.0/24 --protocol icmp
 `,
     )
-    .action((snapshotFile: string, options: ExplainOptions) => {
+    .action(async (snapshotFile: string, options: ExplainOptions) => {
       const log = createLog(ctx.io, options);
       const render = rendererFor('explain', options.format);
       const protocol = options.protocol;
       if (protocol !== 'Icmp' && options.port === undefined)
         throw new UsageError('--port is required unless --protocol icmp');
-      const output = openOutput(ctx.io, options);
+      const output = openOutput(ctx.io, options, [
+        snapshotFile,
+        ...(options.serviceTags === undefined ? [] : [options.serviceTags]),
+      ]);
       const engine = log.phase('read snapshot and compile policy', () =>
         loadEngine(snapshotFile, { serviceTags: options.serviceTags, quiet: log.quiet }, ctx.io),
       );
+      const from = resolveEndpoint(engine.index, options.from);
+      const to = resolveEndpoint(engine.index, options.to);
+      if (!from.ok || !to.ok) {
+        const bad = (
+          [
+            ['--from', from],
+            ['--to', to],
+          ] as const
+        ).flatMap(([flag, r]) =>
+          r.ok ? [] : [{ ...r.diagnostic, message: `${flag}: ${r.diagnostic.message}` }],
+        );
+        throw new InputError(bad.map((d) => d.message).join('\n'), bad);
+      }
       let result;
       try {
-        const from = resolveEndpoint(engine.index, options.from);
-        const to = resolveEndpoint(engine.index, options.to);
         const ports =
           protocol === 'Icmp' || options.port === undefined
             ? null
             : IntervalSet.range(portDomain, options.port, options.port);
-        result = explain(engine, from, to, protocol, ports);
+        result = explain(engine, from.endpoint, to.endpoint, protocol, ports);
       } catch (e) {
         if (e instanceof EndpointError) throw new UsageError(e.message);
         throw e;
       }
       const explanation = result;
-      log.phase('write', () => output.emit(render(explanation)));
+      await log.phase('write', () => output.emit(render(explanation)));
     });
 };

@@ -2,13 +2,14 @@
 import type { Command } from 'commander';
 import { buildTopology } from '../../graph/build';
 import type { Topology } from '../../graph/attributes';
-import { importPaths } from '../../collect/files';
+import { importPaths, listInputFiles } from '../../collect/files';
 import { formatDiagnostic } from '../../diagnostics';
 import type { Snapshot } from '../../model/snapshot';
 import { serializeSnapshot } from '../../model/snapshot-codec';
 import { rendererFor } from '../../render/registry';
 import { addOptions, formatOption, outputOptions, verbosityOptions } from '../common-options';
-import { failWith } from '../files';
+import { printable } from '../../util/escape';
+import { failWith } from '../../collect/io/files';
 import { createLog, type VerbosityOptions } from '../log';
 import { openOutput, writeStdout, type OutputOptions } from '../output';
 import type { CommandRegistration } from '../program';
@@ -16,6 +17,8 @@ import type { CommandRegistration } from '../program';
 interface ImportOptions extends OutputOptions, VerbosityOptions {
   output: string;
   format: string;
+  allowEmpty?: boolean;
+  strict?: boolean;
 }
 
 /** Registers `import`: reads the inputs, writes the snapshot atomically, reports on stderr. */
@@ -25,7 +28,15 @@ export const registerImport: CommandRegistration = (program, ctx) => {
     .description(
       'Read exported Azure JSON (ARM REST, az CLI, Resource Graph, SDK objects, ARM templates) into a snapshot.',
     )
-    .argument('[paths...]', 'JSON files, or directories searched recursively for *.json');
+    .argument(
+      '[paths...]',
+      'JSON files, or directories searched recursively for *.json (- reads standard input)',
+    )
+    .option('--allow-empty', 'write the snapshot even when the input holds no resource aciseg models')
+    .option(
+      '--strict',
+      'refuse files found in a directory that are not resources (flow logs, snapshots, …) instead of skipping them',
+    );
   addOptions(command, [...outputOptions(true), formatOption('import'), ...verbosityOptions()])
     .addHelpText(
       'after',
@@ -36,17 +47,38 @@ export const registerImport: CommandRegistration = (program, ctx) => {
         '  aciseg import samples/hub-spoke -o hub-spoke.snapshot.json --format text\n' +
         '  az network nsg list -o json > nsgs.json && aciseg import nsgs.json vnets.json -o estate.snapshot.json\n',
     )
-    .action((paths: string[], options: ImportOptions, _cmd: Command) => {
+    .action(async (paths: string[], options: ImportOptions, _cmd: Command) => {
       const log = createLog(ctx.io, options);
       const render = rendererFor('import', options.format);
-      // Fails before the (possibly long) import when the output cannot be written anyway.
-      const output = openOutput(ctx.io, options);
-      const outcome = log.phase('read inputs', () => importPaths(paths, ctx.io.cwd));
+      // Fails before the (possibly long) import when the output cannot be written anyway: it may
+      // never be a file named on the command line.
+      const listed = listInputFiles(paths, ctx.io.cwd).files;
+      openOutput(
+        ctx.io,
+        options,
+        listed.filter((f) => !f.inDirectory).map((f) => f.absolute),
+      );
+      const outcome = log.phase('read inputs', () =>
+        importPaths(paths, ctx.io.cwd, {
+          allowEmpty: options.allowEmpty === true,
+          strict: options.strict === true,
+        }),
+      );
       if (outcome.snapshot === undefined) failWith(outcome.diagnostics);
+      // A file found in a directory counts as an input when it was read: an earlier snapshot
+      // there was skipped, and `--force` may replace it.
+      const skipped = new Set(
+        outcome.diagnostics.filter((d) => d.code === 'SKIPPED_FILE').map((d) => d.file),
+      );
+      const output = openOutput(
+        ctx.io,
+        options,
+        listed.filter((f) => !skipped.has(f.file)).map((f) => f.absolute),
+      );
       const snapshot = outcome.snapshot;
       for (const d of outcome.diagnostics) if (d.severity === 'warning') log.warn(formatDiagnostic(d));
-      log.phase('write snapshot', () => output.emit(serializeSnapshot(snapshot)));
-      log.progress(`wrote ${options.output}: ${describeCounts(snapshot)}`);
+      await log.phase('write snapshot', () => output.emit(serializeSnapshot(snapshot)));
+      log.progress(`wrote ${printable(options.output)}: ${describeCounts(snapshot)}`);
       let topology: Topology | undefined;
       const topologyOnce = (): Topology => {
         if (topology) return topology;

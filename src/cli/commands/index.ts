@@ -2,12 +2,14 @@
 import type { CommandRegistration } from '../program';
 import { registerAnalyze } from './analyze';
 import { registerCheck } from './check';
+import { registerCollect } from './collect';
 import { registerExplain } from './explain';
 import { registerImport } from './import';
 import { registerSummary } from './summary';
 
 export const commands: readonly CommandRegistration[] = [
   registerImport,
+  registerCollect,
   registerSummary,
   registerAnalyze,
   registerExplain,

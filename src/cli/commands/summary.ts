@@ -1,11 +1,10 @@
 /** `aciseg summary <snapshot>`: what a snapshot holds and how it hangs together, for people or as JSON. */
-import * as path from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnostic } from '../../diagnostics';
 import { buildTopology } from '../../graph/build';
 import { rendererFor } from '../../render/registry';
 import { addOptions, formatOption, outputOptions, verbosityOptions } from '../common-options';
-import { readSnapshotFile } from '../files';
+import { readSnapshotFile, resolveInput } from '../../collect/io/files';
 import { createLog, type VerbosityOptions } from '../log';
 import { openOutput, type OutputOptions } from '../output';
 import type { CommandRegistration } from '../program';
@@ -27,16 +26,16 @@ export const registerSummary: CommandRegistration = (program, ctx) => {
       'after',
       '\nExamples:\n  aciseg summary hub-spoke.snapshot.json\n  aciseg summary hub-spoke.snapshot.json --format json -o summary.json\n',
     )
-    .action((file: string, options: SummaryOptions, _cmd: Command) => {
+    .action(async (file: string, options: SummaryOptions, _cmd: Command) => {
       const log = createLog(ctx.io, options);
       const render = rendererFor('summary', options.format);
-      const output = openOutput(ctx.io, options);
+      const output = openOutput(ctx.io, options, [file]);
       const snapshot = log.phase('read snapshot', () =>
-        readSnapshotFile(path.resolve(ctx.io.cwd, file), file),
+        readSnapshotFile(resolveInput(ctx.io.cwd, file), file),
       );
       const topology = log.phase('build topology', () => buildTopology(snapshot));
       // The paths point into the snapshot file, so name it in the warning.
       for (const d of topology.diagnostics) log.warn(formatDiagnostic({ ...d, file }));
-      log.phase('write', () => output.emit(render({ snapshot, topology: () => topology })));
+      await log.phase('write', () => output.emit(render({ snapshot, topology: () => topology })));
     });
 };

@@ -7,16 +7,22 @@ import * as path from 'node:path';
 import { constants as bufferConstants } from 'node:buffer';
 import { diagnostic, type Diagnostic } from '../../diagnostics';
 import { InputError } from '../../errors';
-import { readTextFile } from '../../cli/files';
-import { compareFileNames, Importer, type ImportOutcome } from './import-documents';
+import { notRegularInput, readTextFile, STDIN } from '../io/files';
+import { cannotRead } from '../../util/fs-errors';
+import { compareFileNames, Importer, type ImportOptions, type ImportOutcome } from './import-documents';
 
 export interface InputFile {
   /** As the user named it, or joined to the directory they named. */
   file: string;
   absolute: string;
+  /** Found while walking a directory (not named): a file that is not resources is skipped, not refused. */
+  inDirectory: boolean;
 }
 
-/** Expands `paths` (resolved against `cwd`) into the input files, sorted by name, with problems as diagnostics. */
+/**
+ * Expands `paths` (resolved against `cwd`) into the input files, sorted by name, with problems as
+ * diagnostics. `-` is standard input; any other input must be a regular file or a directory.
+ */
 export function listInputFiles(
   paths: readonly string[],
   cwd: string,
@@ -24,11 +30,11 @@ export function listInputFiles(
   const diagnostics: Diagnostic[] = [];
   const files: InputFile[] = [];
   const seen = new Set<string>();
-  const add = (file: string, absolute: string): void => {
-    const key = realpath(absolute);
+  const add = (file: string, absolute: string, inDirectory: boolean): void => {
+    const key = absolute === STDIN ? STDIN : realpath(absolute);
     if (seen.has(key)) return;
     seen.add(key);
-    files.push({ file, absolute });
+    files.push({ file, absolute, inDirectory });
   };
   if (paths.length === 0) {
     diagnostics.push(
@@ -36,15 +42,22 @@ export function listInputFiles(
     );
   }
   for (const named of paths) {
+    if (named === STDIN) {
+      add(STDIN, STDIN, false);
+      continue;
+    }
     const absolute = path.resolve(cwd, named);
     let stat: fs.Stats;
     try {
       stat = fs.statSync(absolute);
     } catch (e) {
-      diagnostics.push(diagnostic('FILE_UNREADABLE', `cannot read: ${errorCode(e)}`, named));
+      diagnostics.push(diagnostic('FILE_UNREADABLE', cannotRead(e), named));
       continue;
     }
-    if (stat.isDirectory()) {
+    if (!stat.isDirectory() && !stat.isFile()) {
+      // A FIFO would block the import forever, a device never ends: only `-` reads a stream.
+      diagnostics.push(diagnostic('FILE_UNREADABLE', notRegularInput(stat), named));
+    } else if (stat.isDirectory()) {
       const found: InputFile[] = [];
       walkDirectory(absolute, named, found, new Set([realpath(absolute)]), diagnostics);
       if (found.length === 0) {
@@ -52,7 +65,7 @@ export function listInputFiles(
           diagnostic('EMPTY_INPUT', 'the directory holds no .json file (it is searched recursively)', named),
         );
       }
-      for (const f of found) add(f.file, f.absolute);
+      for (const f of found) add(f.file, f.absolute, true);
     } else if (/\.bicep(param)?$/i.test(named)) {
       diagnostics.push(
         diagnostic(
@@ -63,7 +76,7 @@ export function listInputFiles(
       );
     } else {
       // Files named explicitly are read whatever their extension (az output is often saved as .txt or without one).
-      add(named, absolute);
+      add(named, absolute, false);
     }
   }
   files.sort((a, b) => compareFileNames(a.file, b.file));
@@ -81,7 +94,7 @@ function walkDirectory(
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch (e) {
-    diagnostics.push(diagnostic('FILE_UNREADABLE', `cannot read directory: ${errorCode(e)}`, shown));
+    diagnostics.push(diagnostic('FILE_UNREADABLE', cannotRead(e, 'directory'), shown));
     return;
   }
   for (const entry of entries) {
@@ -104,7 +117,7 @@ function walkDirectory(
       visited.add(real);
       walkDirectory(absolute, display, out, visited, diagnostics);
     } else if (isFile && /\.json$/i.test(entry.name)) {
-      out.push({ file: display, absolute });
+      out.push({ file: display, absolute, inDirectory: true });
     }
   }
 }
@@ -117,16 +130,10 @@ function realpath(p: string): string {
   }
 }
 
-function errorCode(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file or directory';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  return code ?? (e instanceof Error ? e.message : String(e));
-}
-
 /** Reads one input file; size, read and UTF-8 problems come back as diagnostics. */
 export function readInputFile(input: InputFile): { text: string } | { diagnostics: readonly Diagnostic[] } {
   try {
+    if (input.absolute === STDIN) return { text: readTextFile(STDIN, input.file) };
     const size = fs.statSync(input.absolute).size;
     // One JSON document must fit in one V8 string (about 512 MB); bigger exports must be split.
     if (size > bufferConstants.MAX_STRING_LENGTH) {
@@ -143,18 +150,22 @@ export function readInputFile(input: InputFile): { text: string } | { diagnostic
     return { text: readTextFile(input.absolute, input.file) };
   } catch (e) {
     if (e instanceof InputError) return { diagnostics: e.diagnostics };
-    return { diagnostics: [diagnostic('FILE_UNREADABLE', `cannot read: ${errorCode(e)}`, input.file)] };
+    return { diagnostics: [diagnostic('FILE_UNREADABLE', cannotRead(e), input.file)] };
   }
 }
 
 /** Reads and imports the named files and directories (the file-system part of `aciseg import`). */
-export function importPaths(paths: readonly string[], cwd: string): ImportOutcome {
+export function importPaths(
+  paths: readonly string[],
+  cwd: string,
+  options: ImportOptions = {},
+): ImportOutcome {
   const { files, diagnostics } = listInputFiles(paths, cwd);
-  const importer = new Importer();
+  const importer = new Importer(options);
   for (const d of diagnostics) importer.report(d);
   for (const input of files) {
     const read = readInputFile(input);
-    if ('text' in read) importer.addDocument(input.file, read.text);
+    if ('text' in read) importer.addDocument(input.file, read.text, input.inDirectory);
     else for (const d of read.diagnostics) importer.report(d);
   }
   return importer.finish();

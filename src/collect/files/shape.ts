@@ -24,9 +24,98 @@ const EXPECTED =
   'expected an Azure resource (an object with "id" or "type"), an array of resources, a REST list page ({"value": [...]}), ' +
   'Azure Resource Graph output ({"data": [...]}), an ARM template, or a REST API example ({"responses": {"200": {"body": ...}}})';
 
-/** Walks one parsed document, delivering its resources and any shape diagnostics to `sink`. */
-export function walkDocument(json: unknown, file: string, sink: WalkSink): void {
+/**
+ * Walks one parsed document, delivering its resources and any shape diagnostics to `sink`. A document
+ * that is recognisably something else (a flow log, a snapshot, …) is an UNRECOGNISED_SHAPE error
+ * saying what it is, or with `skipOthers` (files found while walking a directory) one SKIPPED_FILE warning.
+ */
+export function walkDocument(
+  json: unknown,
+  file: string,
+  sink: WalkSink,
+  options: { skipOthers?: boolean } = {},
+): void {
+  const other = describeNonResource(json);
+  if (other !== null && options.skipOthers) {
+    sink.report(
+      diagnostic(
+        'SKIPPED_FILE',
+        `skipped: this looks like ${other.what}, not Azure resources (${other.advice})`,
+        file,
+        '$',
+      ),
+    );
+    return;
+  }
+  if (other !== null) {
+    sink.report(
+      diagnostic('UNRECOGNISED_SHAPE', `this looks like ${other.what}; ${other.advice}`, file, '$'),
+    );
+    return;
+  }
   walkNode(json, '$', file, sink, 0);
+}
+
+/** A kind of file that is not Azure resources, and what to do with it instead. */
+export interface OtherFile {
+  what: string;
+  advice: string;
+}
+
+/** What a whole document is when it is recognisably not resources (something else Azure or aciseg writes); null otherwise. */
+export function describeNonResource(node: unknown, depth = 0): OtherFile | null {
+  if (!isObject(node)) return Array.isArray(node) ? describeComputedList(node) : null;
+  // A resource is a resource, whatever else it holds (the Service Tag Discovery API answer has an id and a type).
+  if (isResourceLike(node)) return null;
+  const example = restExampleBody(node);
+  if (example !== undefined)
+    return example === null || depth > 0 ? null : describeNonResource(example.body, 1);
+  if (Array.isArray(node['records'])) {
+    return {
+      what: 'an NSG/VNet flow log',
+      advice: 'flow logs are read by --flows (analyze, plan, report), not import',
+    };
+  }
+  if (Array.isArray(node['values']) && 'changeNumber' in node) {
+    return {
+      what: 'a service tags file (ServiceTags_Public)',
+      advice: 'pass it with --service-tags, not import',
+    };
+  }
+  const generator = node['generator'];
+  if ('schemaVersion' in node && isObject(generator) && generator['name'] === 'aciseg') {
+    return {
+      what: 'an aciseg snapshot',
+      advice: 'the other commands read snapshots directly; import reads Azure exports',
+    };
+  }
+  if (typeof node['$schema'] === 'string' && /deploymentparameters\.json/i.test(node['$schema'])) {
+    return {
+      what: 'an ARM parameters file',
+      advice: 'import the template or, better, the deployed resources',
+    };
+  }
+  const value = node['value'];
+  return Array.isArray(value) ? describeComputedList(value) : null;
+}
+
+/** Effective rules and effective routes: computed views of a NIC, lists whose elements are not resources. */
+function describeComputedList(items: readonly unknown[]): OtherFile | null {
+  const first = items.find((item) => item !== null);
+  if (!isObject(first) || isResourceLike(first)) return null;
+  if (Array.isArray(first['effectiveSecurityRules'])) {
+    return {
+      what: 'effective security rules (az network nic list-effective-nsg)',
+      advice: 'a computed view rather than resources; import the NSGs themselves',
+    };
+  }
+  if (typeof first['nextHopType'] === 'string' && ('source' in first || 'state' in first)) {
+    return {
+      what: 'effective routes (az network nic show-effective-route-table)',
+      advice: 'a computed view rather than resources; import the route tables themselves',
+    };
+  }
+  return null;
 }
 
 /** True when an object looks like an Azure resource: it has a string `id` or `type`. */
@@ -75,22 +164,9 @@ function walkNode(node: unknown, path: string, file: string, sink: WalkSink, dep
       jsonPath(path, 'data'),
     );
   }
-  if (Array.isArray(node['records'])) {
-    return unrecognised(
-      'this looks like an NSG/VNet flow log; flow logs are read by --flows (analyze, plan, report), not import',
-    );
-  }
-  if (Array.isArray(node['values']) && 'changeNumber' in node) {
-    return unrecognised(
-      'this looks like a service tags file (ServiceTags_Public); pass it with --service-tags, not import',
-    );
-  }
-  if (typeof node['$schema'] === 'string' && /deploymentparameters\.json/i.test(node['$schema'])) {
-    return unrecognised(
-      'this is an ARM parameters file; import the template or, better, the deployed resources',
-    );
-  }
-  return unrecognised(EXPECTED);
+  // Nested inside an envelope (a whole document was described before walking).
+  const other = describeNonResource(node, 1);
+  return unrecognised(other === null ? EXPECTED : `this looks like ${other.what}; ${other.advice}`);
 }
 
 function walkList(
@@ -123,9 +199,10 @@ function walkList(
   const item = items[firstBad];
   const more =
     bad > 1 ? ` (${bad - 1} more element${bad > 2 ? 's' : ''} of this list are not resources either)` : '';
+  const other = describeComputedList([item]);
   const message =
-    isObject(item) && Array.isArray(item['effectiveSecurityRules'])
-      ? 'this looks like effective security rules (az network nic list-effective-nsg), a computed view rather than resources; import the NSGs themselves'
+    other !== null
+      ? `this looks like ${other.what}; ${other.advice}`
       : `${EXPECTED}; this list element is ${isObject(item) ? 'an object without "id" or "type"' : describeType(item)}`;
   sink.report(diagnostic('UNRECOGNISED_SHAPE', message + more, file, `${path}[${firstBad}]`));
 }

@@ -12,6 +12,7 @@
  * - A rule defined inline in its NSG and again as a standalone child: the inline one wins.
  */
 import { diagnostic, jsonPath, type Diagnostic } from '../../diagnostics';
+import { RESERVED_TAG_WORDS } from '../reserved-words';
 import { VERSION } from '../../version';
 import type { z } from 'zod';
 import {
@@ -290,7 +291,7 @@ export class SnapshotBuilder {
     const [p, pp] = rd.props(raw.value, raw.path);
     const securityRules = this.rules(rd, p, pp, 'securityRules', 'custom');
     let defaultSecurityRules = this.rules(rd, p, pp, 'defaultSecurityRules', 'default');
-    // Resource Graph rows, SDK objects and templates may lack the defaults; Azure always has them (decision 1).
+    // Resource Graph rows, SDK objects and templates may lack the defaults; Azure always has them (docs/semantics.md decision 1).
     if (defaultSecurityRules.length === 0) defaultSecurityRules = DEFAULT_SECURITY_RULES.slice();
     securityRules.sort(compareRules);
     defaultSecurityRules.sort(compareRules);
@@ -497,6 +498,7 @@ export class SnapshotBuilder {
         ),
       );
     }
+    this.warnReservedNames();
     if (this.log.fatalCount > 0) return { diagnostics: this.log.list };
 
     const vnets = values(this.vnets);
@@ -525,6 +527,29 @@ export class SnapshotBuilder {
     };
     validateSnapshot(snapshot);
     return { snapshot, diagnostics: this.log.list };
+  }
+
+  /** A resource named like a tag (`internet`, `*`…): endpoints read that word as the tag, never as it. */
+  private warnReservedNames(): void {
+    const kinds: [string, Map<string, Entry<{ id: string; name: string }>>, (name: string) => string][] = [
+      ['container group', this.containerGroups, (name) => `its resource ID or cg:${name}`],
+      ['subnet', this.subnets, () => 'its resource ID or <vnet>/<subnet>'],
+      ['virtual network', this.vnets, () => 'its resource ID'],
+    ];
+    for (const [kind, map, how] of kinds) {
+      for (const { record, file, path } of map.values()) {
+        const tag = RESERVED_TAG_WORDS.get(record.name.toLowerCase());
+        if (tag === undefined) continue;
+        this.log.push(
+          diagnostic(
+            'RESERVED_NAME',
+            `${kind} ${JSON.stringify(record.name)} is named like the tag ${tag}: as an endpoint ${JSON.stringify(record.name)} means the tag; reach this ${kind} by ${how(record.name)}`,
+            file,
+            jsonPath(path, 'name'),
+          ),
+        );
+      }
+    }
   }
 
   private attachChildRules(): void {

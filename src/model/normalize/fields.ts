@@ -16,7 +16,10 @@ export function pathOf(base: string, key: string | number | null, index: number 
   return index === null ? at : `${at}[${index}]`;
 }
 
-/** Canonical form of one address value; fatal INVALID_PREFIX when malformed, HOST_BITS_SET warning when host bits are set. */
+/**
+ * Canonical form of one address value; fatal INVALID_PREFIX when malformed, HOST_BITS_SET warning when
+ * host bits are set, UNKNOWN_SERVICE_TAG warning (once per file and tag) for a word no published tag has.
+ */
 export function prefixValue(
   rd: Reader,
   text: string,
@@ -31,6 +34,13 @@ export function prefixValue(
     return rd.fatal(
       'INVALID_PREFIX',
       `${JSON.stringify(text)} is not an IP address or CIDR prefix`,
+      pathOf(base, key, index),
+    );
+  }
+  if (outcome.unknownTag && rd.log.firstTime(`tag\u0000${rd.file}\u0000${text.toLowerCase()}`)) {
+    rd.warn(
+      'UNKNOWN_SERVICE_TAG',
+      `${JSON.stringify(text)} is not a service tag name Azure publishes (nor a regional form of one); it is kept as an unresolved tag, so verdicts that depend on it are unknown. Check the spelling (later uses in this file are not reported again)`,
       pathOf(base, key, index),
     );
   }

@@ -4,7 +4,7 @@
  * references: network profiles (legacy ACI) and virtual network gateways.
  */
 import { jsonPath } from '../../diagnostics';
-import { parsePrefix } from '../../policy/address';
+import { parsePrefix } from '../../net/address';
 import type {
   ApplicationSecurityGroup,
   Route,

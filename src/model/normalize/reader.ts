@@ -11,6 +11,14 @@ import { canonicalEnum } from './values';
 export class DiagnosticLog {
   readonly list: Diagnostic[] = [];
   fatalCount = 0;
+  private readonly seen = new Set<string>();
+
+  /** True the first time `key` is asked about: for warnings given once per file and value. */
+  firstTime(key: string): boolean {
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    return true;
+  }
 
   push(d: Diagnostic): void {
     this.list.push(d);

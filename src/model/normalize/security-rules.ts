@@ -154,7 +154,7 @@ function defaultRule(
   });
 }
 
-/** The six default rules exactly as the Azure API returns them (azure-semantics §1.3), in snapshot order. */
+/** The six default rules exactly as the Azure API returns them (docs/semantics.md §2), in snapshot order. */
 export const DEFAULT_SECURITY_RULES: readonly SecurityRule[] = Object.freeze([
   defaultRule(
     'AllowVnetInBound',

@@ -4,13 +4,22 @@
  * because large estates repeat the same values across hundreds of thousands of rules (the cache is
  * a pure memo: same text, same answer).
  */
-import { parsePrefix } from '../../policy/address';
-import { PORT_MAX } from '../../policy/interval-set';
-import { formatPortRange, parsePortRange } from '../../policy/ports';
+import { parsePrefix } from '../../net/address';
+import { PORT_MAX } from '../../net/interval-set';
+import { formatPortRange, parsePortRange } from '../../net/ports';
 import type { Protocol } from '../snapshot';
+import { isKnownServiceTag } from '../service-tag-names';
 
 export type PrefixOutcome =
-  { ok: true; value: string; isAddress: boolean; hostBitsSet: boolean } | { ok: false; message: string };
+  | {
+      ok: true;
+      value: string;
+      isAddress: boolean;
+      hostBitsSet: boolean;
+      /** A tag-shaped word that is no service tag name Azure publishes (worth a warning). */
+      unknownTag: boolean;
+    }
+  | { ok: false; message: string };
 
 /** The tags whose meaning aciseg computes itself, by lower-case spelling → canonical spelling. */
 const CANONICAL_TAGS: ReadonlyMap<string, string> = new Map([
@@ -34,7 +43,7 @@ const prefixCache = new Map<string, PrefixOutcome>();
 const TAG_OUTCOMES: ReadonlyMap<string, PrefixOutcome> = new Map(
   [...CANONICAL_TAGS.values()].map((tag) => [
     tag,
-    { ok: true, value: tag, isAddress: false, hostBitsSet: false },
+    { ok: true, value: tag, isAddress: false, hostBitsSet: false, unknownTag: false },
   ]),
 );
 
@@ -58,7 +67,15 @@ export function classifyPrefix(text: string): PrefixOutcome {
 function classifyUncached(text: string): PrefixOutcome {
   const lower = text.toLowerCase();
   const tag = CANONICAL_TAGS.get(lower);
-  if (tag !== undefined) return { ok: true, value: tag, isAddress: false, hostBitsSet: false };
+  if (tag !== undefined)
+    return { ok: true, value: tag, isAddress: false, hostBitsSet: false, unknownTag: false };
+  if (lower === 'any') {
+    // The portal labels `*` "Any"; ARM refuses the word itself ("invalid Address prefix. Value provided: any").
+    return {
+      ok: false,
+      message: `${JSON.stringify(text)} is not an address prefix Azure accepts (the portal's "Any" is written "*"); write "*"`,
+    };
+  }
   const classic = CLASSIC_TAGS.get(lower);
   if (classic !== undefined) {
     return {
@@ -79,9 +96,23 @@ function classifyUncached(text: string): PrefixOutcome {
         message: `${JSON.stringify(text)} is not a valid IP address or CIDR prefix${range}`,
       };
     }
-    return { ok: true, value: parsed.canonical, isAddress: true, hostBitsSet: parsed.hostBitsSet };
+    return {
+      ok: true,
+      value: parsed.canonical,
+      isAddress: true,
+      hostBitsSet: parsed.hostBitsSet,
+      unknownTag: false,
+    };
   }
-  if (TAG_NAME.test(text)) return { ok: true, value: text, isAddress: false, hostBitsSet: false };
+  if (TAG_NAME.test(text)) {
+    return {
+      ok: true,
+      value: text,
+      isAddress: false,
+      hostBitsSet: false,
+      unknownTag: !isKnownServiceTag(text),
+    };
+  }
   return {
     ok: false,
     message: `${JSON.stringify(text)} is not an IP address, a CIDR prefix or a service tag`,

@@ -320,7 +320,11 @@ describe('bad input: exit 2 with a clear message', () => {
       ['explain', 'HUB', '--from', '10.1.1.5/24', '--to', 'api-orders', '--port', '80'],
       /did you mean 10\.1\.1\.0\/24/,
     ],
-    ['a missing snapshot', ['analyze', 'nope.json'], /nope\.json: cannot read snapshot/],
+    [
+      'a missing snapshot',
+      ['analyze', 'nope.json'],
+      /nope\.json: cannot read file: no such file or directory \(ENOENT\)/,
+    ],
   ];
   it.each(bad)('%s', async (_name, argv, message) => {
     const r = await run(

@@ -189,7 +189,7 @@ describe('--quiet and --verbose', () => {
   it('--quiet leaves only errors on stderr: import prints no "wrote" line, analyze no progress', async () => {
     const out = path.join(dir, 'quiet.json');
     const loud = await run(['import', 'samples/hub-spoke', '-o', out]);
-    expect(loud.stderr).toMatch(/^wrote .*quiet\.json: 2 virtual networks/);
+    expect(loud.stderr).toMatch(/^wrote .*quiet\.json: 2 virtual networks/m);
     expect((await run(['import', 'samples/hub-spoke', '-o', out, '--force', '-q'])).stderr).toBe('');
     expect((await run(['analyze', hub()])).stderr).toContain('open paths');
     expect((await run(['analyze', hub(), '-q'])).stderr).toBe('');

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeSnapshotFile } from '../../../src/cli/files';
+import { writeSnapshotFile } from '../../../src/collect/io/files';
 import { buildTopology } from '../../../src/graph/build';
 import { renderSummary, type SummaryData } from '../../../src/render/summary';
 import { armId, makeSnapshot, makeSubnet, makeVnet } from '../../support/builders';
@@ -19,17 +19,17 @@ describe('aciseg summary', () => {
 
   it('prints the text summary of a snapshot file (path relative to the working directory)', async () => {
     const snapshot = hubSpokeSnapshot();
-    writeSnapshotFile(path.join(dir, 'hub.snapshot.json'), snapshot, { force: false });
+    await writeSnapshotFile(path.join(dir, 'hub.snapshot.json'), snapshot, { force: false });
     const result = await run(['summary', 'hub.snapshot.json'], dir);
     expect(result).toEqual({ code: 0, stdout: renderSummary(snapshot, buildTopology(snapshot)), stderr: '' });
   });
 
   it('prints JSON with --format json', async () => {
-    writeSnapshotFile(path.join(dir, 's.json'), hubSpokeSnapshot(), { force: false });
+    await writeSnapshotFile(path.join(dir, 's.json'), hubSpokeSnapshot(), { force: false });
     const result = await run(['summary', 's.json', '--format', 'json'], dir);
     expect(result.code).toBe(0);
     const data = JSON.parse(result.stdout) as SummaryData;
-    expect(data.counts.containerGroups).toBe(5);
+    expect(data.counts.containerGroups).toBe(6);
     expect(data.internetFacing.map((g) => g.name)).toEqual(['status-page']);
   });
 
@@ -40,7 +40,7 @@ describe('aciseg summary', () => {
       addressPrefixes: ['10.0.1.0/24'],
       nsg: armId('Microsoft.Network/networkSecurityGroups', 'gone'),
     });
-    writeSnapshotFile(
+    await writeSnapshotFile(
       path.join(dir, 'partial.json'),
       makeSnapshot({ virtualNetworks: [vnet], subnets: [subnet] }),
       {
@@ -56,7 +56,7 @@ describe('aciseg summary', () => {
   });
 
   it('rejects an unknown format with exit code 2', async () => {
-    writeSnapshotFile(path.join(dir, 's.json'), makeSnapshot(), { force: false });
+    await writeSnapshotFile(path.join(dir, 's.json'), makeSnapshot(), { force: false });
     const result = await run(['summary', 's.json', '--format', 'yaml'], dir);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("'yaml' is invalid");

@@ -31,12 +31,12 @@ describe('buildTopology on a hub-and-spoke estate', () => {
 
   it('has one node per resource plus the Internet, none of them placeholders', () => {
     expect(diagnostics).toEqual([]);
-    expect(graph.order).toBe(2 + 6 + 3 + 1 + 5 + 1);
+    expect(graph.order).toBe(2 + 6 + 3 + 1 + 6 + 1);
     expect(nodesOfKind(graph, 'virtualNetwork')).toHaveLength(2);
     expect(nodesOfKind(graph, 'subnet')).toHaveLength(6);
     expect(nodesOfKind(graph, 'networkSecurityGroup')).toHaveLength(3);
     expect(nodesOfKind(graph, 'routeTable')).toHaveLength(1);
-    expect(nodesOfKind(graph, 'containerGroup')).toHaveLength(5);
+    expect(nodesOfKind(graph, 'containerGroup')).toHaveLength(6);
     expect(graph.getNodeAttributes(INTERNET_NODE)).toEqual({
       kind: 'external',
       name: 'Internet',
@@ -68,8 +68,8 @@ describe('buildTopology on a hub-and-spoke estate', () => {
     ]);
     expect(
       neighbours(graph, id('snet-aci-api'), 'out', 'contains').map((n) => n.nodeAttributes.name),
-    ).toEqual(['api-orders', 'api-payments']);
-    expect(edgesOfKind(snapshot, 'contains')).toHaveLength(6 + 4);
+    ).toEqual(['api-orders', 'api-payments', 'internet']);
+    expect(edgesOfKind(snapshot, 'contains')).toHaveLength(6 + 5);
   });
 
   it('links NSGs and route tables to the subnets they are associated with', () => {

@@ -1,5 +1,5 @@
 /** Small builders for import tests: REST-shaped resources and a one-call import. */
-import { importDocuments, type ImportOutcome } from '../../../src/collect/files';
+import { importDocuments, type ImportOptions, type ImportOutcome } from '../../../src/collect/files';
 import type { Diagnostic } from '../../../src/diagnostics';
 import type { Snapshot } from '../../../src/model/snapshot';
 
@@ -17,12 +17,21 @@ export function armId(type: string, ...names: string[]): string {
 
 /** Imports JSON values (each becomes one file, `f0.json`, `f1.json`, … unless named). */
 export function importJson(...docs: (unknown | { file: string; json: unknown })[]): ImportOutcome {
+  return importJsonWith({}, ...docs);
+}
+
+/** `importJson` with import options (`allowEmpty` for inputs that hold no modelled resource). */
+export function importJsonWith(
+  options: ImportOptions,
+  ...docs: (unknown | { file: string; json: unknown })[]
+): ImportOutcome {
   return importDocuments(
     docs.map((d, i) =>
       typeof d === 'object' && d !== null && 'file' in d && 'json' in d
         ? { file: (d as { file: string }).file, text: JSON.stringify((d as { json: unknown }).json) }
         : { file: `f${i}.json`, text: JSON.stringify(d) },
     ),
+    options,
   );
 }
 

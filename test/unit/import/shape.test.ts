@@ -1,7 +1,7 @@
 import { walkDocument } from '../../../src/collect/files';
 import type { Diagnostic } from '../../../src/diagnostics';
 import type { RawResource } from '../../../src/model/normalize';
-import { armId, codes, fatal, importJson, snapshotOf } from './helpers';
+import { armId, codes, fatal, importJson, importJsonWith, snapshotOf } from './helpers';
 
 /** Walks a parsed document and returns what it yielded: [type or id, path] per resource, and diagnostics. */
 function walk(json: unknown): { resources: [string | null, string][]; diagnostics: Diagnostic[] } {
@@ -195,7 +195,8 @@ describe('resource types', () => {
       type,
       properties: {},
     });
-    const r = importJson(
+    const r = importJsonWith(
+      { allowEmpty: true },
       { file: 'a.json', json: { data: [nic('a', 'microsoft.network/networkinterfaces')], count: 1 } },
       {
         file: 'b.json',

@@ -16,7 +16,13 @@ describe('address prefixes and tags', () => {
     ['FD00::1/8', 'fd00::/8', true],
     ['::1', '::1/128', false],
   ])('%s → %s (host bits set: %s)', (text, value, hostBitsSet) => {
-    expect(classifyPrefix(text)).toEqual({ ok: true, value, isAddress: true, hostBitsSet });
+    expect(classifyPrefix(text)).toEqual({
+      ok: true,
+      value,
+      isAddress: true,
+      hostBitsSet,
+      unknownTag: false,
+    });
   });
 
   it.each([
@@ -30,7 +36,32 @@ describe('address prefixes and tags', () => {
     ['AzureCloud', 'AzureCloud'],
     ['AzureCloud.centralfrance', 'AzureCloud.centralfrance'],
   ])('tag %s → %s', (text, value) => {
-    expect(classifyPrefix(text)).toEqual({ ok: true, value, isAddress: false, hostBitsSet: false });
+    expect(classifyPrefix(text)).toEqual({
+      ok: true,
+      value,
+      isAddress: false,
+      hostBitsSet: false,
+      unknownTag: false,
+    });
+  });
+
+  it.each(['NotARealTag', 'Storag', 'Infinity', 'Nope.WestEurope', 'Storage.West-Europe'])(
+    '%s is tag-shaped but no published service tag (nor a regional form of one)',
+    (text) => {
+      expect(classifyPrefix(text)).toEqual({
+        ok: true,
+        value: text,
+        isAddress: false,
+        hostBitsSet: false,
+        unknownTag: true,
+      });
+    },
+  );
+
+  it.each(['Any', 'any', 'ANY'])('%s is rejected: Azure refuses it, the portal means "*"', (text) => {
+    const outcome = classifyPrefix(text);
+    expect(outcome.ok).toBe(false);
+    expect(!outcome.ok && outcome.message).toContain('write "*"');
   });
 
   it.each([

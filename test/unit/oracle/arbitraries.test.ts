@@ -4,7 +4,7 @@
  * relies on (if a change to the generators stopped producing, say, admin rule ties, this fails).
  */
 import fc from 'fast-check';
-import { parseIpv4, parsePrefix } from '../../../src/policy/address';
+import { parseIpv4, parsePrefix } from '../../../src/net/address';
 import { Snapshot } from '../../../src/model/snapshot';
 import type { Flow } from '../../../src/policy/flow';
 import { arbEstate, arbFlowFor, arbServiceTags } from '../../support/arbitraries';

@@ -1,6 +1,6 @@
 /**
- * The semantics table (engine-and-reliability.md T10) run against the brute-force oracle: each case is
- * a tiny snapshot, one flow and the verdict /work/briefs/semantics.md prescribes. The same cases are
+ * The semantics table run against the brute-force oracle: each case is
+ * a tiny snapshot, one flow and the verdict docs/semantics.md prescribes. The same cases are
  * exported for the differential test, which runs them against the engine too.
  */
 import { oracleVerdict } from '../../oracle/evaluate-flow';

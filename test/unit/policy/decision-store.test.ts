@@ -3,10 +3,10 @@
  * of all-pairs reachability) with the meet's traffic, and interned traffic with the set it stands for.
  */
 import fc from 'fast-check';
-import { DecisionStore, type Leaf } from '../../../src/policy/decision';
-import { IntervalSet, portDomain } from '../../../src/policy/interval-set';
-import { PortRegion } from '../../../src/policy/port-region';
-import { TrafficSet } from '../../../src/policy/traffic';
+import { DecisionStore, type Leaf } from '../../../src/policy/compile/decision';
+import { IntervalSet, portDomain } from '../../../src/net/interval-set';
+import { PortRegion } from '../../../src/policy/sets/port-region';
+import { TrafficSet } from '../../../src/policy/sets/traffic';
 
 const ports = fc
   .array(

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { IntervalSet, portDomain } from '../../../src/policy/interval-set';
-import { PortRegion } from '../../../src/policy/port-region';
-import { TrafficSet } from '../../../src/policy/traffic';
+import { IntervalSet, portDomain } from '../../../src/net/interval-set';
+import { PortRegion } from '../../../src/policy/sets/port-region';
+import { TrafficSet } from '../../../src/policy/sets/traffic';
 import { arbPort, arbPortSet } from '../../support/arbitraries';
 
 const port = arbPort;

@@ -4,12 +4,12 @@
  * gets what earlier rules left), so equal sets intern to one instance.
  */
 import fc from 'fast-check';
-import { SymbolicAddressSet } from '../../../src/policy/address-sets';
-import { IntervalSet, portDomain } from '../../../src/policy/interval-set';
-import { PortRegion } from '../../../src/policy/port-region';
-import { SidePainter } from '../../../src/policy/side-painter';
-import type { CompiledRule } from '../../../src/policy/side-policy';
-import { TrafficSet } from '../../../src/policy/traffic';
+import { SymbolicAddressSet } from '../../../src/policy/sets/address-sets';
+import { IntervalSet, portDomain } from '../../../src/net/interval-set';
+import { PortRegion } from '../../../src/policy/sets/port-region';
+import { SidePainter } from '../../../src/policy/compile/side-painter';
+import type { CompiledRule } from '../../../src/policy/compile/side-policy';
+import { TrafficSet } from '../../../src/policy/sets/traffic';
 import { arbPortSet } from '../../support/arbitraries';
 
 const ports = arbPortSet(2);

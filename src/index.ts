@@ -1,0 +1,169 @@
+/**
+ * aciseg as a library: the functions the commands are made of, for programs that hold their Azure
+ * JSON in memory. The pipeline is import → snapshot → compile → analyze / explain / check.
+ *
+ * No function here touches the file system except the two named for it, `importFiles` and
+ * `readSnapshotFile`. Bad input comes back as diagnostics (`ok: false`) or is thrown as an
+ * `InputError` carrying them; a query that names nothing is an `EndpointError`, a bad query value a
+ * `UsageError`. The snapshot's JSON Schema is shipped as `aciseg/snapshot.schema.json`.
+ */
+import * as path from 'node:path';
+import { resolveEndpointOrThrow as resolveIn, type EndpointSet } from './analyze/endpoints';
+import { explain as explainSets, type Explanation, type QueryProtocol } from './analyze/explain';
+import { checkIntent, type CheckReport, type IntentEntry } from './analyze/intent';
+import { computeReachability, type Reachability, type ReachabilityOptions } from './analyze/reachability';
+import { parseProtocolOption } from './cli/options';
+import { readSnapshotFile as readSnapshotAt } from './collect/io/files';
+import { importPaths, type ImportOutcome } from './collect/files';
+import { UsageError } from './errors';
+import { buildTopology } from './graph/build';
+import type { Snapshot } from './model/snapshot';
+import { compilePolicy, type PolicyEngine } from './policy/engine';
+import type { PortSet } from './net/interval-set';
+import { portSetOf } from './net/ports';
+import type { ServiceTags } from './policy/words/service-tags';
+import { ReachabilityView, renderReachabilityText, serializeReachabilityJson } from './render/reachability';
+import { renderSummary, renderSummaryJson } from './render/summary';
+
+export { VERSION } from './version';
+export { SCHEMA_VERSION, type Snapshot } from './model/snapshot';
+export type { Diagnostic, Severity } from './diagnostics';
+export { formatDiagnostic } from './diagnostics';
+export { ExitCode, EnvironmentError, InputError, UsageError, exitCodeFor } from './errors';
+export { EndpointError, type EndpointSet } from './analyze/endpoints';
+export type { Explanation, Verdict, QueryProtocol } from './analyze/explain';
+export {
+  IntentError,
+  parseIntent,
+  type CheckReport,
+  type CheckResult,
+  type IntentEntry,
+} from './analyze/intent';
+export type { Reachability, ReachabilityOptions } from './analyze/reachability';
+export type { PolicyEngine } from './policy/engine';
+export { parseServiceTags, type ServiceTags } from './policy/words/service-tags';
+export { renderExplanationText as explanationText } from './render/explain';
+export { checkReportJson, renderCheckText as checkReportText } from './render/check';
+
+// ── import ──────────────────────────────────────────────────────────────────────────────────────
+
+/** Exported Azure JSON in any accepted shape (ARM REST, az CLI, Resource Graph, SDK objects, templates). */
+export { importDocuments, type InputDocument, type ImportOutcome } from './collect/files';
+
+/** File helper: reads the named files and directories (`*.json`, recursively) as `aciseg import` does. */
+export function importFiles(paths: readonly string[], options: { cwd?: string } = {}): ImportOutcome {
+  return importPaths(paths, options.cwd ?? process.cwd());
+}
+
+// ── snapshot ────────────────────────────────────────────────────────────────────────────────────
+
+/** Parses and validates snapshot text: `{ ok: true, snapshot }` or `{ ok: false, diagnostics }`. */
+export { parseSnapshotText as parseSnapshot, validateSnapshot } from './model/snapshot-codec';
+
+/** The snapshot file's text: sorted, one resource per line, byte-identical for the same snapshot. */
+export { snapshotToString } from './model/snapshot-codec';
+
+/** File helper: reads and validates a snapshot file of any size; throws an InputError naming it. */
+export function readSnapshotFile(file: string): Snapshot {
+  return readSnapshotAt(path.resolve(file), file);
+}
+
+/** What a snapshot holds, as `aciseg summary` prints it (text or the JSON document). */
+export function summaryText(snapshot: Snapshot): string {
+  return renderSummary(snapshot, buildTopology(snapshot));
+}
+
+export function summaryJson(snapshot: Snapshot): string {
+  return renderSummaryJson(snapshot, buildTopology(snapshot));
+}
+
+// ── compile, analyze ────────────────────────────────────────────────────────────────────────────
+
+export interface CompileOptions {
+  /** Resolves service tags such as `Storage.WestEurope`; without it they are unknown. */
+  serviceTags?: ServiceTags;
+}
+
+/** Compiles a snapshot's policy once; every query below runs against the result. */
+export function compile(snapshot: Snapshot, options: CompileOptions = {}): PolicyEngine {
+  return compilePolicy(snapshot, options.serviceTags ? { serviceTags: options.serviceTags } : {});
+}
+
+/**
+ * Every flow Azure policy allows between the snapshot's endpoint groups (`aciseg analyze`). The
+ * report's ids (`o2`, `k7`) follow the engine's internal numbering, which `explain` and `check`
+ * queries extend: analyze on a freshly compiled engine for a report byte-identical to the command's.
+ */
+export function analyze(engine: PolicyEngine, options: ReachabilityOptions = {}): Reachability {
+  return computeReachability(engine, options);
+}
+
+/** The `aciseg analyze --format json` report (kind `aciseg.reachability`). */
+export function reachabilityJson(engine: PolicyEngine, reachability: Reachability): string {
+  return [...serializeReachabilityJson(new ReachabilityView(engine, reachability))].join('');
+}
+
+/** The `aciseg analyze` text report, listing the `limit` riskiest paths. */
+export function reachabilityText(engine: PolicyEngine, reachability: Reachability, limit = 25): string {
+  return renderReachabilityText(new ReachabilityView(engine, reachability), limit);
+}
+
+// ── explain, check ──────────────────────────────────────────────────────────────────────────────
+
+/** Resolves an endpoint as `--from` / `--to` do (resource ID, group name, vnet/subnet, CIDR, tag). */
+export function resolveEndpoint(engine: PolicyEngine, text: string): EndpointSet {
+  return resolveIn(engine.index, text);
+}
+
+export interface ExplainQuery {
+  from: string;
+  to: string;
+  /** `tcp` (the default), `udp`, `icmp` or `*`, in any case. */
+  protocol?: string;
+  /** Destination ports: a port number, or text as in an intent file (`443`, `8000-8100`, `80,443`, `*`). */
+  ports?: number | string;
+}
+
+/** The verdict for one query, with the rules that decide it on each side (`aciseg explain`). */
+export function explain(engine: PolicyEngine, query: ExplainQuery): Explanation {
+  const protocol = queryProtocol(query.protocol ?? 'tcp');
+  const ports = query.ports === undefined || protocol === 'Icmp' ? null : queryPorts(query.ports);
+  return explainSets(
+    engine,
+    resolveEndpoint(engine, query.from),
+    resolveEndpoint(engine, query.to),
+    protocol,
+    ports,
+  );
+}
+
+/**
+ * Evaluates intent entries (from `parseIntent`): `require` entries must be allowed, `forbid` entries
+ * denied. `today` (YYYY-MM-DD, default the current date) decides which entries have expired.
+ */
+export function check(
+  engine: PolicyEngine,
+  entries: readonly IntentEntry[],
+  options: { today?: string; file?: string } = {},
+): CheckReport {
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new UsageError('today must be a date written YYYY-MM-DD');
+  return checkIntent(engine, entries, today, options.file ?? 'intent');
+}
+
+function queryProtocol(text: string): QueryProtocol {
+  try {
+    return parseProtocolOption(text);
+  } catch {
+    throw new UsageError(`protocol ${JSON.stringify(text)}: expected tcp, udp, icmp or *`);
+  }
+}
+
+function queryPorts(ports: number | string): PortSet {
+  const text = String(ports);
+  try {
+    return portSetOf(text.split(',').map((p) => p.trim()));
+  } catch {
+    throw new UsageError(`ports ${JSON.stringify(text)}: expected 0–65535, a range a-b, a list or *`);
+  }
+}

@@ -1,0 +1,455 @@
+/**
+ * First-match evaluation of one side's policy (admin rules, then the NSG) over traffic, as bit sets.
+ *
+ * The ports the table's rules name cut the (protocol, source port, destination port) space into a few
+ * cells; every traffic set of the table is then a short bit string, and applying a rule is a handful of
+ * word operations instead of set algebra on objects. A rule either certainly matches the addresses in
+ * question (`T`), or may match (`M`, when its match depends on an unknown that is not being
+ * enumerated): a maybe-match adds its outcome to the possible outcomes without taking the traffic out
+ * of the running. States are immutable and numbered; `step` returns the same number when nothing
+ * changes. Results are turned back into `TrafficSet`s only for final states.
+ */
+import type { Decider, DeciderIdentity } from './decision';
+import { IntervalSet, PORT_MAX, portDomain, type PortSet } from '../../net/interval-set';
+import { PortRegion } from '../sets/port-region';
+import type { CompiledRule, NsgLayer } from './side-policy';
+import { lastAtOrBelow, sortedDistinct } from '../../util/sorted-search';
+import { TrafficSet } from '../sets/traffic';
+
+export type Match = 'T' | 'M';
+
+/** Cuts of the port axis: atom i is [cuts[i], cuts[i+1] - 1] (the last one ends at 65535). */
+function portCuts(sets: readonly PortSet[]): number[] {
+  let size = 1;
+  for (const set of sets) size += 2 * set.intervalCount;
+  const buf = new Int32Array(size);
+  let m = 1;
+  for (const set of sets) {
+    for (const [lo, hi] of set.intervals()) {
+      buf[m++] = lo;
+      if (hi < PORT_MAX) buf[m++] = hi + 1;
+    }
+  }
+  return sortedDistinct(buf, m);
+}
+
+function atomRange(cuts: number[], lo: number, hi: number): [number, number] {
+  // Cuts include every set edge, so lo is a cut and hi + 1 is a cut (or the end).
+  const a = lastAtOrBelow(cuts, lo);
+  let e = a;
+  while (e + 1 < cuts.length && cuts[e + 1]! <= hi) e++;
+  return [a, e];
+}
+
+function identityKey(d: DeciderIdentity): string {
+  return `${d.kind}:${d.ref}:${d.outcome}:${d.detail ?? ''}:${d.maybe ? 1 : 0}`;
+}
+
+interface DeciderEntry {
+  decider: DeciderIdentity;
+  /** Offset of its bits in the decider pool, or -1 when the painter does not record traffic. */
+  at: number;
+  next: number;
+  /** Content hash (see `entryHash`). */
+  hash?: number;
+}
+
+export class SidePainter {
+  private readonly srcCuts: number[];
+  private readonly dstCuts: number[];
+  /** Words per bit set. */
+  private readonly words: number;
+  private readonly icmpBit: number;
+  private readonly ruleBits = new Map<CompiledRule, Uint32Array>();
+  /** Per state: [rem | canAllow | canDeny | canPass], `words` each. */
+  private pool: Uint32Array;
+  private count = 0;
+  private readonly phase: number[] = [];
+  private readonly deciderHead: number[] = [];
+  private readonly entries: DeciderEntry[] = [];
+  private deciderBits: Uint32Array;
+  private deciderBitsUsed = 0;
+  private readonly tmp: Uint32Array[];
+  private readonly converted = new Map<number, { bits: Uint32Array; set: TrafficSet }[]>();
+
+  /**
+   * @param withTraffic also record which traffic each rule decided (for explanations); tables only
+   *   need which rules took part, which keeps them small.
+   */
+  constructor(
+    rules: readonly CompiledRule[],
+    private readonly nsg: NsgLayer,
+    private readonly withTraffic: boolean,
+    /** Maps a decoded traffic set to a shared instance (a store's), once per distinct bit pattern. */
+    private readonly canonical: (set: TrafficSet) => TrafficSet = (set) => set,
+  ) {
+    const srcSets: PortSet[] = [];
+    const dstSets: PortSet[] = [];
+    for (const r of rules) {
+      for (const region of [r.traffic.tcp, r.traffic.udp]) {
+        for (const [s, d] of region.layers) {
+          srcSets.push(s);
+          dstSets.push(d);
+        }
+      }
+    }
+    this.srcCuts = portCuts(srcSets);
+    this.dstCuts = portCuts(dstSets);
+    const cells = 2 * this.srcCuts.length * this.dstCuts.length;
+    this.icmpBit = cells;
+    this.words = (cells + 1 + 31) >>> 5;
+    for (const r of rules) this.ruleBits.set(r, this.encode(r.traffic));
+    this.pool = new Uint32Array(this.words * 4 * 64);
+    this.deciderBits = new Uint32Array(this.words * 64);
+    this.tmp = [0, 1, 2, 3, 4].map(() => new Uint32Array(this.words));
+    // State 0: nothing decided, every cell still in the running.
+    const full = new Uint32Array(this.words);
+    for (let c = 0; c <= this.icmpBit; c++) full[c >>> 5]! |= 1 << (c & 31);
+    const zero = new Uint32Array(this.words);
+    this.push(0, full, zero, zero, zero, -1);
+  }
+
+  /** The number of the initial state. */
+  readonly initial = 0;
+
+  /** Applies one rule (or a group of equal-priority admin rules) to a state; returns the new state's number. */
+  step(from: number, rules: readonly CompiledRule[], matches: readonly Match[]): number {
+    const w = this.words;
+    const base = from * 4 * w;
+    const pool = this.pool;
+    const [m, canAllow, canDeny, canPass, taken] = this.tmp as [
+      Uint32Array,
+      Uint32Array,
+      Uint32Array,
+      Uint32Array,
+      Uint32Array,
+    ];
+    let changed = false;
+    let head = this.deciderHead[from]!;
+    for (let i = 0; i < rules.length; i++) {
+      const bits = this.ruleBits.get(rules[i]!)!;
+      let any = 0;
+      for (let k = 0; k < w; k++) {
+        const x = pool[base + k]! & bits[k]!;
+        m[k] = x;
+        any |= x;
+      }
+      if (any === 0) continue;
+      if (!changed) {
+        changed = true;
+        // Word loops, not subarray views: a view is an object, and this runs millions of times.
+        for (let k = 0; k < w; k++) {
+          canAllow[k] = pool[base + w + k]!;
+          canDeny[k] = pool[base + 2 * w + k]!;
+          canPass[k] = pool[base + 3 * w + k]!;
+        }
+        taken.fill(0);
+      }
+      const rule = rules[i]!;
+      const into = rule.action === 'allow' ? canAllow : rule.action === 'deny' ? canDeny : canPass;
+      for (let k = 0; k < w; k++) into[k]! |= m[k]!;
+      if (matches[i] === 'T') for (let k = 0; k < w; k++) taken[k]! |= m[k]!;
+      const decider: DeciderIdentity = { kind: 'rule', ref: rule.ref, outcome: rule.action };
+      // A maybe-match decides only if the unknown it depends on holds the address.
+      if (matches[i] === 'M') decider.maybe = true;
+      head = this.addDecider(decider, m, head);
+    }
+    if (!changed) return from;
+    const rem = this.tmp[4]!; // reuse `taken` as the new remainder
+    for (let k = 0; k < w; k++) rem[k] = this.pool[base + k]! & ~taken[k]!;
+    return this.push(this.phase[from]!, rem, canAllow, canDeny, canPass, head);
+  }
+
+  /** Ends the admin layer: what may pass, and what no admin rule decided, goes to the NSG layer. */
+  enterNsgLayer(from: number): number {
+    const w = this.words;
+    const base = from * 4 * w;
+    const [toNsg, canAllow, canDeny] = this.tmp as [Uint32Array, Uint32Array, Uint32Array];
+    let any = 0;
+    for (let k = 0; k < w; k++) {
+      const x = this.pool[base + k]! | this.pool[base + 3 * w + k]!;
+      toNsg[k] = x;
+      any |= x;
+    }
+    for (let k = 0; k < w; k++) {
+      canAllow[k] = this.pool[base + w + k]!;
+      canDeny[k] = this.pool[base + 2 * w + k]!;
+    }
+    let head = this.deciderHead[from]!;
+    const zero = this.tmp[3]!.fill(0);
+    if (this.nsg.kind === 'rules' || any === 0) return this.push(1, toNsg, canAllow, canDeny, zero, head);
+    for (let k = 0; k < w; k++) canAllow[k]! |= toNsg[k]!;
+    if (this.nsg.kind === 'none') {
+      head = this.addDecider({ kind: 'no-nsg', ref: -1, outcome: 'allow' }, toNsg, head);
+    } else {
+      for (let k = 0; k < w; k++) canDeny[k]! |= toNsg[k]!;
+      head = this.addDecider(
+        { kind: 'dangling-nsg', ref: -1, outcome: 'unknown', detail: this.nsg.nsgId },
+        toNsg,
+        head,
+      );
+    }
+    return this.push(1, zero, canAllow, canDeny, zero, head);
+  }
+
+  /** The certain and open traffic of each of several final states (one per assignment of the enumerated unknowns). */
+  finish(ids: readonly number[]): { allow: TrafficSet; unknown: TrafficSet }[] {
+    const w = this.words;
+    // Scratch words: decode copies a pattern only when it is new.
+    const [allow, unknown] = this.tmp as [Uint32Array, Uint32Array];
+    const leaves = ids.map((id) => {
+      const base = id * 4 * w;
+      for (let k = 0; k < w; k++) {
+        const a = this.pool[base + w + k]!;
+        const d = this.pool[base + 2 * w + k]!;
+        allow[k] = a & ~d;
+        unknown[k] = a & d;
+      }
+      return { allow: this.decode(allow), unknown: this.decode(unknown) };
+    });
+    return leaves;
+  }
+
+  /**
+   * The deciders of several final states with the traffic each decided, merged over the states: one per
+   * (rule, outcome). Only for a painter made `withTraffic`.
+   */
+  decidersOf(ids: readonly number[]): Decider[] {
+    if (!this.withTraffic) throw new Error('internal: this painter does not record decided traffic');
+    const w = this.words;
+    const merged = new Map<string, { decider: DeciderIdentity; bits: Uint32Array }>();
+    for (const id of ids) {
+      for (let e = this.deciderHead[id]!; e >= 0; e = this.entries[e]!.next) {
+        const { decider, at } = this.entries[e]!;
+        const key = identityKey(decider);
+        const found = merged.get(key);
+        if (!found) merged.set(key, { decider, bits: this.deciderBits.slice(at, at + w) });
+        else for (let k = 0; k < w; k++) found.bits[k]! |= this.deciderBits[at + k]!;
+      }
+    }
+    return [...merged.values()].map((m) => ({ ...m.decider, traffic: this.decode(m.bits) }));
+  }
+
+  /**
+   * A hash equal for final-state vectors that finish to equal decisions (same leaves, same deciders
+   * with the same traffic), so the local keys of one table can share decisions; `sameContent`
+   * confirms a match exactly.
+   */
+  contentHash(ids: readonly number[]): number {
+    const w = this.words;
+    let h = 0x811c9dc5;
+    for (const id of ids) {
+      const base = id * 4 * w;
+      for (let k = w; k < 3 * w; k++) h = Math.imul(h ^ this.pool[base + k]!, 0x01000193);
+      // Deciders as a set: an order-independent sum of their own hashes.
+      let sum = 0;
+      for (let e = this.deciderHead[id]!; e >= 0; e = this.entries[e]!.next)
+        sum = (sum + this.entryHash(e)) | 0;
+      h = Math.imul(h ^ sum, 0x01000193);
+    }
+    return h & 0x3fffffff;
+  }
+
+  /** Whether two final-state vectors finish to equal decisions (leaves and deciders compared exactly). */
+  sameContent(a: readonly number[], b: readonly number[]): boolean {
+    const w = this.words;
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i]! * 4 * w;
+      const y = b[i]! * 4 * w;
+      for (let k = w; k < 3 * w; k++) if (this.pool[x + k] !== this.pool[y + k]) return false;
+      const listA = this.entriesOf(a[i]!);
+      const listB = this.entriesOf(b[i]!);
+      if (listA.length !== listB.length) return false;
+      for (let j = 0; j < listA.length; j++) if (!this.sameEntry(listA[j]!, listB[j]!)) return false;
+    }
+    return true;
+  }
+
+  private entriesOf(id: number): number[] {
+    const out: number[] = [];
+    for (let e = this.deciderHead[id]!; e >= 0; e = this.entries[e]!.next) out.push(e);
+    return out.sort((x, y) => this.entryHash(x) - this.entryHash(y) || x - y);
+  }
+
+  private sameEntry(x: number, y: number): boolean {
+    if (x === y) return true;
+    const a = this.entries[x]!;
+    const b = this.entries[y]!;
+    const da = a.decider;
+    const db = b.decider;
+    if (
+      da.kind !== db.kind ||
+      da.ref !== db.ref ||
+      da.outcome !== db.outcome ||
+      da.detail !== db.detail ||
+      da.maybe !== db.maybe
+    )
+      return false;
+    for (let k = 0; k < this.words; k++)
+      if (this.deciderBits[a.at + k] !== this.deciderBits[b.at + k]) return false;
+    return true;
+  }
+
+  private entryHash(e: number): number {
+    const entry = this.entries[e]!;
+    if (entry.hash === undefined) {
+      const d = entry.decider;
+      let h =
+        Math.imul(0x9747b28c ^ d.ref, 0x5bd1e995) ^
+        (d.outcome.length * 31 + d.kind.length + (d.maybe ? 7 : 0));
+      if (entry.at >= 0)
+        for (let k = 0; k < this.words; k++) h = Math.imul(h ^ this.deciderBits[entry.at + k]!, 0x01000193);
+      entry.hash = h & 0x3fffffff;
+    }
+    return entry.hash;
+  }
+
+  private addDecider(decider: DeciderIdentity, bits: Uint32Array, next: number): number {
+    if (!this.withTraffic) {
+      this.entries.push({ decider, at: -1, next });
+      return this.entries.length - 1;
+    }
+    const w = this.words;
+    if (this.deciderBitsUsed + w > this.deciderBits.length) {
+      const grown = new Uint32Array(this.deciderBits.length * 2 + w);
+      grown.set(this.deciderBits);
+      this.deciderBits = grown;
+    }
+    const at = this.deciderBitsUsed;
+    this.deciderBits.set(bits, at);
+    this.deciderBitsUsed += w;
+    this.entries.push({ decider, at, next });
+    return this.entries.length - 1;
+  }
+
+  private push(
+    phase: number,
+    rem: Uint32Array,
+    canAllow: Uint32Array,
+    canDeny: Uint32Array,
+    canPass: Uint32Array,
+    head: number,
+  ): number {
+    const w = this.words;
+    if ((this.count + 1) * 4 * w > this.pool.length) {
+      const grown = new Uint32Array(this.pool.length * 2);
+      grown.set(this.pool);
+      this.pool = grown;
+    }
+    const base = this.count * 4 * w;
+    this.pool.set(rem, base);
+    this.pool.set(canAllow, base + w);
+    this.pool.set(canDeny, base + 2 * w);
+    this.pool.set(canPass, base + 3 * w);
+    this.phase.push(phase);
+    this.deciderHead.push(head);
+    return this.count++;
+  }
+
+  /** The bit set of a traffic set whose port edges are all cuts of this painter. */
+  private encode(t: TrafficSet): Uint32Array {
+    const bits = new Uint32Array(this.words);
+    const S = this.srcCuts.length;
+    const D = this.dstCuts.length;
+    [t.tcp, t.udp].forEach((region, p) => {
+      for (const [src, dst] of region.layers) {
+        for (const [slo, shi] of src.intervals()) {
+          const [s0, s1] = atomRange(this.srcCuts, slo, shi);
+          for (const [dlo, dhi] of dst.intervals()) {
+            const [d0, d1] = atomRange(this.dstCuts, dlo, dhi);
+            for (let s = s0; s <= s1; s++) {
+              for (let d = d0; d <= d1; d++) {
+                const c = (p * S + s) * D + d;
+                bits[c >>> 5]! |= 1 << (c & 31);
+              }
+            }
+          }
+        }
+      }
+    });
+    if (t.icmp) bits[this.icmpBit >>> 5]! |= 1 << (this.icmpBit & 31);
+    return bits;
+  }
+
+  /**
+   * The destination ports set in one (protocol, source atom) row of a bit set, as canonical flat bounds
+   * [lo, hi, …] (runs of set cells; a clear cell separates two runs, so they never touch).
+   */
+  private row(bits: Uint32Array, p: number, s: number): number[] {
+    const S = this.srcCuts.length;
+    const D = this.dstCuts.length;
+    const dst: number[] = [];
+    let open = -1;
+    for (let d = 0; d <= D; d++) {
+      const c = (p * S + s) * D + d;
+      const on = d < D && (bits[c >>> 5]! & (1 << (c & 31))) !== 0;
+      if (on && open < 0) open = d;
+      else if (!on && open >= 0) {
+        dst.push(this.dstCuts[open]!, d < D ? this.dstCuts[d]! - 1 : PORT_MAX);
+        open = -1;
+      }
+    }
+    return dst;
+  }
+
+  /** The traffic set of a bit set (canonical, so equal sets compare equal); memoized per bit pattern. */
+  private decode(bits: Uint32Array): TrafficSet {
+    let h = 0x811c9dc5;
+    for (let k = 0; k < bits.length; k++) h = Math.imul(h ^ bits[k]!, 0x01000193);
+    h &= 0x3fffffff;
+    const bucket = this.converted.get(h);
+    if (bucket) {
+      for (const entry of bucket) if (sameBits(entry.bits, bits)) return entry.set;
+    }
+    const S = this.srcCuts.length;
+    const regions = [0, 1].map((p) => {
+      if (S === 1)
+        return PortRegion.of(
+          FULL_PORTS_SET,
+          IntervalSet.fromCanonicalBounds(portDomain, this.row(bits, p, 0)),
+        );
+      // Source atoms with the same destination row form one layer (PortRegion's canonical form: disjoint
+      // sources, distinct destinations, ordered by first source port), built directly.
+      const rows = new Map<string, { dst: number[]; src: number[] }>();
+      for (let s = 0; s < S; s++) {
+        const dst = this.row(bits, p, s);
+        if (dst.length === 0) continue;
+        const rowKey = dst.join(',');
+        const lo = this.srcCuts[s]!;
+        const hi = s + 1 < S ? this.srcCuts[s + 1]! - 1 : PORT_MAX;
+        const row = rows.get(rowKey);
+        if (!row) rows.set(rowKey, { dst, src: [lo, hi] });
+        else if (row.src[row.src.length - 1] === lo - 1) row.src[row.src.length - 1] = hi;
+        else row.src.push(lo, hi);
+      }
+      const layers = [...rows.values()].map(
+        ({ dst, src }) =>
+          [
+            IntervalSet.fromCanonicalBounds(portDomain, src),
+            IntervalSet.fromCanonicalBounds(portDomain, dst),
+          ] as const,
+      );
+      layers.sort((a, b) => a[0].first()! - b[0].first()!);
+      return PortRegion.fromCanonicalLayers(layers);
+    });
+    const set = this.canonical(
+      new TrafficSet(
+        regions[0]!,
+        regions[1]!,
+        (bits[this.icmpBit >>> 5]! & (1 << (this.icmpBit & 31))) !== 0,
+      ),
+    );
+    const entry = { bits: bits.slice(), set };
+    if (bucket) bucket.push(entry);
+    else this.converted.set(h, [entry]);
+    return set;
+  }
+}
+
+const FULL_PORTS_SET = IntervalSet.full(portDomain);
+
+function sameBits(a: Uint32Array, b: Uint32Array): boolean {
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}

@@ -1,0 +1,187 @@
+/**
+ * The built `aciseg` as a real process: what only a process shows (its own stdout and stdin, signals,
+ * exit codes). The sources are compiled once, into a temporary folder, so `dist/` is never stale.
+ */
+import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { writeSnapshotFile } from '../src/collect/io/files';
+import { Importer } from '../src/collect/files';
+import type { Snapshot } from '../src/model/snapshot';
+import { generateEstatePages } from './support/synthetic-estate';
+import { hubSpokeSnapshot } from './support/sample-snapshots';
+
+const root = path.join(__dirname, '..');
+const samples = path.join(root, 'samples/hub-spoke');
+let build: string;
+let dir: string;
+
+beforeAll(() => {
+  build = fs.mkdtempSync(path.join(os.tmpdir(), 'aciseg-build-'));
+  const tsc = spawnSync(
+    process.execPath,
+    // Emit only: `npm run typecheck` checks the types.
+    [
+      require.resolve('typescript/bin/tsc'),
+      ...['-p', path.join(root, 'tsconfig.build.json'), '--outDir', build],
+      ...['--noCheck', '--declaration', 'false', '--sourceMap', 'false'],
+    ],
+    { encoding: 'utf8' },
+  );
+  if (tsc.status !== 0) throw new Error(`build failed:\n${tsc.stdout}${tsc.stderr}`);
+});
+afterAll(() => fs.rmSync(build, { recursive: true, force: true }));
+
+beforeEach(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aciseg-process-'));
+  await writeSnapshotFile(path.join(dir, 's.json'), hubSpokeSnapshot(), { force: false });
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** The compiled program resolves its dependencies from this checkout's node_modules. */
+const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+  ...process.env,
+  NODE_PATH: path.join(root, 'node_modules'),
+  ...extra,
+});
+const mainJs = () => path.join(build, 'cli/main.js');
+
+function aciseg(argv: string[], options: SpawnSyncOptions = {}) {
+  return spawnSync(process.execPath, [mainJs(), ...argv], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 20_000,
+    env: env(),
+    ...options,
+  });
+}
+
+describe('standard output', () => {
+  it('a stdout that cannot be written (/dev/full) is exit 3 with one line on stderr', () => {
+    const full = fs.openSync('/dev/full', 'w');
+    try {
+      const r = aciseg(['summary', 's.json'], { stdio: ['ignore', full, 'pipe'] });
+      expect(r.status).toBe(3);
+      expect(r.stderr).toBe('error: cannot write to standard output: no space left on device (ENOSPC)\n');
+    } finally {
+      fs.closeSync(full);
+    }
+  });
+
+  it('a reader that closed the pipe ends output quietly, and the exit code stays the command’s own', async () => {
+    const closedReader = (argv: string[]) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [mainJs(), ...argv], { cwd: dir, env: env() });
+        child.stdout.destroy(); // as `| head -1` does once it has its line
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+    expect(await closedReader(['analyze', 's.json', '--format', 'json', '-q'])).toEqual({
+      code: 0,
+      stderr: '',
+    });
+    // The hub-spoke sample breaks its intent: still exit 1 when nobody reads the report.
+    expect(await closedReader(['check', 's.json', '--intent', path.join(samples, 'intent.yaml')])).toEqual({
+      code: 1,
+      stderr: '',
+    });
+  });
+});
+
+describe('inputs that are not regular files', () => {
+  it('refuses a FIFO as snapshot or import input at once (exit 2, naming it) instead of waiting for a writer', () => {
+    spawnSync('mkfifo', [path.join(dir, 'fifo')]);
+    for (const argv of [
+      ['summary', 'fifo'],
+      ['analyze', 'fifo'],
+      ['import', 'fifo', '-o', 'o.json'],
+    ]) {
+      const r = aciseg(argv, { timeout: 10_000 });
+      expect(r.signal).toBeNull(); // not killed by the timeout
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe(
+        "error: fifo: cannot read file: it is a FIFO (named pipe), not a regular file (name '-' to read standard input) [FILE_UNREADABLE]\n",
+      );
+    }
+    expect(fs.existsSync(path.join(dir, 'o.json'))).toBe(false);
+  });
+
+  it("reads '-' as standard input: the snapshot argument, and import's paths", () => {
+    const text = fs.readFileSync(path.join(dir, 's.json'), 'utf8');
+    const fromFile = aciseg(['summary', 's.json']);
+    const fromStdin = aciseg(['summary', '-'], { input: text });
+    expect(fromStdin.status).toBe(0);
+    expect(fromStdin.stdout).toBe(fromFile.stdout);
+    // Longer than the whole-text limit: standard input is read line by line too.
+    const lines = aciseg(['summary', '-'], { input: text, env: env({ ACISEG_WHOLE_FILE_LIMIT: '1000' }) });
+    expect(lines.status).toBe(0);
+    expect(lines.stdout).toBe(fromFile.stdout);
+
+    const nsgs = fs.readFileSync(path.join(samples, 'network-security-groups.json'), 'utf8');
+    const imported = aciseg(['import', '-', path.join(samples, 'virtual-networks.json'), '-o', 'o.json'], {
+      input: nsgs,
+    });
+    expect(imported.status).toBe(0);
+    expect(imported.stderr).toMatch(/^wrote o\.json: 2 virtual networks, 6 subnets, 2 peerings, 3 NSGs/);
+    const bad = aciseg(['import', '-', '-o', 'p.json'], { input: '{"value": [' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^error: -: .*\[NOT_JSON\]\n$/);
+  });
+});
+
+describe('signals', () => {
+  let big: Snapshot | null = null;
+  /** A snapshot whose JSON report takes a while to write (some 6 MB). */
+  async function bigSnapshot(): Promise<void> {
+    if (big === null) {
+      const importer = new Importer();
+      const estate = { seed: 1, vnets: 16, subnetsPerVnet: 20, containerGroupsPerSubnet: 2, rulesPerNsg: 10 };
+      for (const page of generateEstatePages(estate))
+        importer.addDocument(page.name, JSON.stringify(page.json));
+      const outcome = importer.finish();
+      if (!outcome.snapshot) throw new Error('the synthetic estate did not import');
+      big = outcome.snapshot;
+    }
+    await writeSnapshotFile(path.join(dir, 'big.json'), big, { force: false });
+  }
+
+  /** Runs `analyze -o r.json` and sends `signal` as soon as its temp file appears. */
+  function interruptWrite(signal: NodeJS.Signals) {
+    return new Promise<{ code: number | null; signal: NodeJS.Signals | null; sawTemp: boolean }>(
+      (resolve) => {
+        const child = spawn(
+          process.execPath,
+          [mainJs(), 'analyze', 'big.json', '--format', 'json', '-o', 'r.json', '-q'],
+          { cwd: dir, env: env(), stdio: 'ignore' },
+        );
+        let sawTemp = false;
+        const watcher = fs.watch(dir, (_event, name) => {
+          if (!sawTemp && name?.includes('.tmp-')) {
+            sawTemp = true;
+            child.kill(signal);
+          }
+        });
+        child.on('close', (code, sig) => {
+          watcher.close();
+          resolve({ code, signal: sig, sawTemp });
+        });
+      },
+    );
+  }
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)(
+    '%s while the output is written removes the temp file and ends the process by the signal (shell: %i)',
+    async (signal, _shellCode) => {
+      await bigSnapshot();
+      const r = await interruptWrite(signal);
+      expect(r.sawTemp).toBe(true);
+      expect(r).toEqual({ code: null, signal, sawTemp: true });
+      expect(fs.readdirSync(dir).sort()).toEqual(['big.json', 's.json']);
+    },
+  );
+});
