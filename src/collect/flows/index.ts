@@ -1,5 +1,5 @@
 /**
- * Flow logs → observed flows (DESIGN.md pipeline, stage "flows"). `readFlowLogs` is what
+ * Flow logs → observed flows (the pipeline stage "flows"). `readFlowLogs` is what
  * `analyze --flows` and `plan --flows` call; `FlowLogReader` is the same without files.
  */
 export {

@@ -1,5 +1,5 @@
 /**
- * Flow tuples, the comma-separated strings inside `flowTuples` (docs/azure-semantics.md §5):
+ * Flow tuples, the comma-separated strings inside `flowTuples` (Network Watcher documentation):
  *   NSG version 1:  time(s),src,dst,srcPort,dstPort,T|U,I|O,A|D
  *   NSG version 2:  … ,A|D,B|C|E,packets→,bytes→,packets←,bytes←
  *   VNet version 4: time(ms),src,dst,srcPort,dstPort,IANA protocol,I|O,B|C|E|D,encryption,packets→,bytes→,packets←,bytes←
