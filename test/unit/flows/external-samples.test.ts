@@ -6,18 +6,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readFlowLogs, type FlowLogResult } from '../../../src/collect/flows';
+import { locateExternalData } from '../../support/external-data';
 
-// ../shared beside the checkout; one level further up for a git worktree in a sibling folder.
-const repo = path.resolve(__dirname, '../../..');
-const root =
-  [path.resolve(repo, '../shared/external'), path.resolve(repo, '../../shared/external')].find((p) =>
-    fs.existsSync(p),
-  ) ?? path.resolve(repo, '../shared/external');
-const present = fs.existsSync(root);
-if (!present) {
-  console.warn(
-    `flow-log sample tests skipped: ${root} is absent (shared reference data, not in the repository)`,
-  );
+const data = locateExternalData();
+const root = data.root;
+const present = data.mode === 'run';
+if (data.mode === 'skip') console.warn(data.note);
+if (data.mode === 'fail') {
+  describe('flow-log samples (../shared/external)', () => {
+    it('are present (CI is set, so this suite may not skip)', () => {
+      throw new Error(data.note);
+    });
+  });
 }
 const suite = present ? describe : describe.skip;
 
