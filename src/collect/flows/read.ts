@@ -9,6 +9,7 @@ import * as zlib from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { diagnostic, type Diagnostic } from '../../diagnostics';
 import { InputError, UsageError } from '../../errors';
+import { cannotRead, describeFsError } from '../../util/fs-errors';
 import { FlowAggregator, type ObservedFlows, type ObservedWindow } from './aggregate';
 import { FlowLogFileReader, noCounts, type FlowLogFileStats } from './records';
 
@@ -183,7 +184,7 @@ export function listFlowLogFiles(
     try {
       stat = fs.statSync(absolute);
     } catch (e) {
-      diagnostics.push(diagnostic('FILE_UNREADABLE', `cannot read: ${errorText(e)}`, named));
+      diagnostics.push(diagnostic('FILE_UNREADABLE', cannotRead(e), named));
       continue;
     }
     if (!stat.isDirectory()) {
@@ -218,7 +219,7 @@ function walk(
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch (e) {
-    diagnostics.push(diagnostic('FILE_UNREADABLE', `cannot read directory: ${errorText(e)}`, shown));
+    diagnostics.push(diagnostic('FILE_UNREADABLE', cannotRead(e, 'directory'), shown));
     return;
   }
   for (const entry of entries) {
@@ -253,7 +254,7 @@ export async function readFlowLogFile(reader: FlowLogReader, input: FlowLogFile)
       fs.closeSync(fd);
     }
   } catch (e) {
-    reader.report(diagnostic('FILE_UNREADABLE', `cannot read: ${errorText(e)}`, input.file));
+    reader.report(diagnostic('FILE_UNREADABLE', cannotRead(e), input.file));
     return;
   }
   const file = reader.file(input.file, size);
@@ -271,7 +272,7 @@ export async function readFlowLogFile(reader: FlowLogReader, input: FlowLogFile)
       return;
     }
     if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
-      file.end(`the file could not be read to the end (${errorText(e)})`);
+      file.end(`the file could not be read to the end (${describeFsError(e)})`);
       return;
     }
     throw e;
@@ -289,11 +290,4 @@ function realpath(p: string): string {
   } catch {
     return p;
   }
-}
-
-function errorText(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file or directory';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  return code ?? (e instanceof Error ? e.message : String(e));
 }

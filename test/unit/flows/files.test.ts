@@ -98,7 +98,7 @@ describe('reading flow-log files', () => {
     fs.mkdirSync(path.join(dir, 'empty'));
     const r = await readFlowLogs(['nope.json', 'empty'], { cwd: dir });
     expect(r.diagnostics.map((d) => `${d.code} ${d.file} ${d.message}`)).toEqual([
-      'FILE_UNREADABLE nope.json cannot read: no such file or directory',
+      'FILE_UNREADABLE nope.json cannot read file: no such file or directory (ENOENT)',
       'EMPTY_INPUT empty the directory holds no flow-log file (.json, .jsonl, .ndjson, .gz)',
     ]);
     expect(codes(await readFlowLogs([], { cwd: dir }))).toEqual(['EMPTY_INPUT']);
