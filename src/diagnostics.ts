@@ -34,6 +34,9 @@ export const diagnosticCodes = {
   INVALID_PRIORITY: 'fatal',
   DUPLICATE_PRIORITY: 'fatal',
   MISSING_FIELD: 'fatal',
+  // Flow logs (src/collect/flows)
+  FLOW_LOG_MALFORMED: 'fatal',
+  FLOW_LOG_UNSUPPORTED_VERSION: 'fatal',
   // Accepted with a warning
   HOST_BITS_SET: 'warning',
   SKIPPED_RESOURCE_TYPE: 'warning',
@@ -59,6 +62,9 @@ export const diagnosticCodes = {
   DUPLICATE_KEY: 'fatal',
   UNKNOWN_SERVICE_TAG: 'warning',
   SKIPPED_FILE: 'warning',
+  // Flow logs, accepted with a warning
+  FLOW_LOG_LENIENT_JSON: 'warning',
+  FLOW_LOG_DUPLICATE_RECORD: 'warning',
 } as const satisfies Record<string, Severity>;
 
 export type DiagnosticCode = keyof typeof diagnosticCodes;

@@ -2,8 +2,8 @@
  * aciseg as a library: the functions the commands are made of, for programs that hold their Azure
  * JSON in memory. The pipeline is import → snapshot → compile → analyze / explain / check.
  *
- * No function here touches the file system except the two named for it, `importFiles` and
- * `readSnapshotFile`. Bad input comes back as diagnostics (`ok: false`) or is thrown as an
+ * No function here touches the file system except those named for it, `importFiles`,
+ * `readSnapshotFile` and `readFlowLogs`. Bad input comes back as diagnostics (`ok: false`) or is thrown as an
  * `InputError` carrying them; a query that names nothing is an `EndpointError`, a bad query value a
  * `UsageError`. The snapshot's JSON Schema is shipped as `aciseg/snapshot.schema.json`.
  */
@@ -167,3 +167,21 @@ function queryPorts(ports: number | string): PortSet {
     throw new UsageError(`ports ${JSON.stringify(text)}: expected 0–65535, a range a-b, a list or *`);
   }
 }
+
+// ── flow logs ───────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * File helper: VNet and NSG flow logs (files, directories, gzip) → `{ flows, window, stats,
+ * diagnostics }`, streamed; `FlowLogReader` does the same from bytes in memory.
+ */
+export {
+  readFlowLogs,
+  requireCompleteFlowLogs,
+  groupObservedFlows,
+  FlowLogReader,
+  type FlowLogOptions,
+  type FlowLogResult,
+  type ObservedFlow,
+  type ObservedFlows,
+  type GroupedFlow,
+} from './collect/flows';

@@ -3,13 +3,15 @@
  * JSON.parse floor, import throughput, the snapshot file written and read back (in a second process),
  * policy compilation and all-pairs time, the ratio to the parse floor, peak memory, endpoint classes
  * and pairs, and the brute-force oracle extrapolated to all pairs.
- * BENCH_PRESETS=small,typical,heavy chooses presets (default: small,typical,heavy).
+ * The `flows` preset measures flow-log ingestion instead (test/bench/measure-flows.ts).
+ * BENCH_PRESETS=small,typical,heavy,flows chooses presets (default: all four).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-const presets = (process.env.BENCH_PRESETS ?? 'small,typical,heavy').split(',').map((p) => p.trim());
+const presets = (process.env.BENCH_PRESETS ?? 'small,typical,heavy,flows').split(',').map((p) => p.trim());
+const flowRows: Record<string, number | string>[] = [];
 // A 4 GB heap for every preset: about Node's default on a large machine, and the heavy preset's target.
 const memory: Record<string, number> = { small: 4096, typical: 4096, heavy: 4096 };
 const rows: Record<string, number | string | null>[] = [];
@@ -42,6 +44,10 @@ function measure(preset: string, ...args: string[]): Record<string, number | str
 
 for (const preset of presets) {
   process.stderr.write(`bench: ${preset} …\n`);
+  if (preset === 'flows') {
+    flowRows.push(measureFlows());
+    continue;
+  }
   const row = measure(preset);
   process.stderr.write(`bench: ${preset} snapshot round trip …\n`);
   rows.push({ ...row, ...measure(preset, 'roundtrip') });
@@ -65,3 +71,32 @@ process.stdout.write(
   'Oracle lower bound: one oracle flow per class pair per protocol (tcp, udp, icmp) at a single port; exact answers need every port, so the real oracle cost is far higher.\n\n',
 );
 for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
+if (flowRows.length > 0) printFlowRows();
+
+function printFlowRows(): void {
+  const fl = [
+    '| flow logs | blobs | gzip MB | JSON MB | tuples | distinct flows | gunzip floor s | read s (wall) | tuples/s (wall) | read CPU s | tuples per CPU s | read ÷ gunzip | peak MB (read / + walk and group) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of flowRows) {
+    fl.push(
+      `| ${r.preset} | ${r.blobs} | ${f(r.gzMb, 0)} | ${f(r.jsonMb, 0)} | ${r.tuples} | ${r.distinctFlows} | ${f(r.gunzipFloorS, 2)} | ${f(r.readS, 2)} | ${f(r.tuplesPerS, 0)} | ${f(r.readCpuS, 2)} | ${f(r.tuplesPerCpuS, 0)} | ${f(r.ratioToGunzip)}× | ${f(r.readPeakMb, 0)} / ${f(r.peakMb, 0)} |`,
+    );
+  }
+  process.stdout.write(`\n${fl.join('\n')}\n\n`);
+  for (const r of flowRows) process.stdout.write(`${JSON.stringify(r)}\n`);
+}
+
+/** Flow-log ingestion in its own process with a 1 GB heap (the target's ceiling). */
+function measureFlows(): Record<string, number | string> {
+  const run = spawnSync(
+    process.execPath,
+    ['--max-old-space-size=1024', '-r', require.resolve('tsx/cjs'), path.join(__dirname, 'measure-flows.ts')],
+    { encoding: 'utf8', maxBuffer: 1 << 24 },
+  );
+  if (run.status !== 0) {
+    process.stderr.write(run.stderr);
+    throw new Error(`bench flows failed with status ${run.status}`);
+  }
+  return JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<string, number | string>;
+}
