@@ -4,6 +4,7 @@ import { registerAnalyze } from './analyze';
 import { registerCheck } from './check';
 import { registerExplain } from './explain';
 import { registerImport } from './import';
+import { registerReport } from './report';
 import { registerSummary } from './summary';
 
 export const commands: readonly CommandRegistration[] = [
@@ -12,4 +13,5 @@ export const commands: readonly CommandRegistration[] = [
   registerAnalyze,
   registerExplain,
   registerCheck,
+  registerReport,
 ];
