@@ -10,6 +10,7 @@ import type { Snapshot } from '../model/snapshot';
 import { parseIpv4 } from '../policy/address';
 import { AZURE_HOST_IP, PUBLIC_IPV4, ipv4SetOf } from '../policy/address-words';
 import type { PolicyEngine } from '../policy/engine';
+import { IntervalSet, ipv4Domain } from '../policy/interval-set';
 import { VERSION } from '../version';
 import { ASSUMPTIONS, ReachabilityView } from './reachability';
 import {
@@ -18,8 +19,9 @@ import {
   TRAFFIC_UNKNOWN,
   type ReportApplianceRoute,
   type ReportClass,
+  PART_SIZE,
+  RUN_SIZE,
   type ReportData,
-  type ReportEdge,
   type ReportNode,
   type ReportPeering,
   type ReportRule,
@@ -57,34 +59,52 @@ export function buildReportData(input: ReportInput): ReportData {
   const topo = topologyNodes(snapshot);
   const { nodes, nodeIndex } = topo;
 
-  // Classes: one per subnet or public container group class, one per external endpoint.
-  const classes: ReportClass[] = [];
-  const classOf = new Int32Array(reach.classes.length);
-  const externalClass = new Map<string, number>();
+  // Classes: the engine's subnet and public container group classes, one per external endpoint;
+  // listed by node so that a class is (node, rank).
   const usedExternals = new Set<string>();
-  for (const c of reach.classes) {
+  const externalOf = new Map<number, string>();
+  for (const c of reach.classes)
     if (c.kind === 'external') {
       const id = externalKind(c);
       usedExternals.add(id);
-      classOf[c.index] = -1 - EXTERNALS.findIndex((e) => e.id === id);
-      continue;
+      externalOf.set(c.index, id);
     }
-    classOf[c.index] = classes.length;
-    classes.push({ node: -1, members: classMembers(c, topo) });
-    classes[classes.length - 1]!.node =
-      c.kind === 'subnet' ? nodeIndex.get(c.subnet!.id)! : nodeIndex.get(c.group!.id)!;
-  }
   for (const e of EXTERNALS) {
     if (!usedExternals.has(e.id)) continue;
-    externalClass.set(e.id, classes.length);
     nodeIndex.set(e.id, nodes.length);
-    classes.push({ node: nodes.length, members: [] });
     nodes.push({ id: e.id, kind: 'external', name: e.name, parent: -1, details: [e.detail] });
   }
-  const classIndex = (c: number) => {
-    const k = classOf[c]!;
-    return k >= 0 ? k : externalClass.get(EXTERNALS[-1 - k]!.id)!;
-  };
+  const nodeOfClass = reach.classes.map((c) =>
+    c.kind === 'external'
+      ? nodeIndex.get(externalOf.get(c.index)!)!
+      : nodeIndex.get(c.kind === 'subnet' ? c.subnet!.id : c.group!.id)!,
+  );
+  const classesOfNode = new Map<number, EndpointClass[]>();
+  reach.classes.forEach((c, i) => {
+    const n = nodeOfClass[i]!;
+    const list = classesOfNode.get(n);
+    if (c.kind === 'external') {
+      if (!list) classesOfNode.set(n, [c]);
+    } else if (list) list.push(c);
+    else classesOfNode.set(n, [c]);
+  });
+  const classes: ReportClass[] = [];
+  const rankOf = new Int32Array(reach.classes.length);
+  const endpoints: number[] = [];
+  const endpointOf = new Int32Array(nodes.length).fill(-1);
+  nodes.forEach((n, i) => {
+    const list = classesOfNode.get(i);
+    if (n.kind === 'subnet' || n.kind === 'external' || (n.kind === 'containerGroup' && n.parent < 0)) {
+      endpointOf[i] = endpoints.length;
+      endpoints.push(i);
+    }
+    list?.forEach((c, rank) => {
+      rankOf[c.index] = rank;
+      classes.push({ node: i, members: c.kind === 'external' ? [] : classMembers(c, topo) });
+    });
+  });
+  // Every external class of one endpoint is rank 0 of that endpoint.
+  for (const c of reach.classes) if (c.kind === 'external') rankOf[c.index] = 0;
 
   // Traffic, sides and rules, numbered as the paths first use them.
   const traffic: ReportTraffic[] = [];
@@ -114,9 +134,10 @@ export function buildReportData(input: ReportInput): ReportData {
     });
   }
 
-  // Edges between top-level nodes, each with its distinct class-level parts.
-  const edges = new Map<number, { edge: ReportEdge; seen: Set<string> }>();
-  const stride = nodes.length + 1;
+  // Edges between endpoints with their distinct parts (only external endpoints, which merge many
+  // engine classes, can repeat a part), then bundles of equal parts and runs of equal bundles.
+  const edges = new Map<number, { parts: number[]; seen: Set<string> | null }>();
+  const stride = endpoints.length;
   const { paths } = reach;
   for (let i = 0; i < paths.count; i++) {
     const p = view.path(i);
@@ -126,27 +147,54 @@ export function buildReportData(input: ReportInput): ReportData {
     const from = pathSources(paths, i);
     const to = pathTargets(paths, i);
     for (let a = 0; a < from.length; a++) {
-      const fc = classIndex(from[a]!);
+      const fc = from[a]!;
+      const fe = endpointOf[nodeOfClass[fc]!]!;
       for (let b = 0; b < to.length; b++) {
-        const tc = classIndex(to[b]!);
-        const fn = classes[fc]!.node;
-        const tn = classes[tc]!.node;
-        const key = fn * stride + tn;
-        let entry = edges.get(key);
-        if (!entry) {
-          entry = { edge: { from: fn, to: tn, parts: [], status: 'same' }, seen: new Set() };
-          edges.set(key, entry);
+        const tc = to[b]!;
+        const key = fe * stride + endpointOf[nodeOfClass[tc]!]!;
+        let edge = edges.get(key);
+        if (!edge) {
+          const merges = reach.classes[fc]!.kind === 'external' || reach.classes[tc]!.kind === 'external';
+          edge = { parts: [], seen: merges ? new Set() : null };
+          edges.set(key, edge);
         }
-        const partKey = `${fc},${tc},${t},${so},${si}`;
-        if (entry.seen.has(partKey)) continue;
-        entry.seen.add(partKey);
-        entry.edge.parts.push(fc, tc, t, so, si);
+        const fr = rankOf[fc]!;
+        const tr = rankOf[tc]!;
+        if (edge.seen) {
+          const partKey = `${fr},${tr},${t},${so},${si}`;
+          if (edge.seen.has(partKey)) continue;
+          edge.seen.add(partKey);
+        }
+        edge.parts.push(fr, tr, t, so, si);
       }
     }
   }
-  const edgeList = [...edges.values()]
-    .map((e) => e.edge)
-    .sort((a, b) => cmp(nodes[a.from]!.id, nodes[b.from]!.id) || cmp(nodes[a.to]!.id, nodes[b.to]!.id));
+  const bundles: number[][] = [];
+  const bundleOf = new Map<string, number>();
+  const runs: number[] = [];
+  let edgeCount = 0;
+  for (const key of [...edges.keys()].sort((x, y) => x - y)) {
+    const parts = sortParts(edges.get(key)!.parts);
+    const text = parts.join(',');
+    let bundle = bundleOf.get(text);
+    if (bundle === undefined) {
+      bundle = bundles.length;
+      bundles.push(parts);
+      bundleOf.set(text, bundle);
+    }
+    const from = Math.floor(key / stride);
+    const to = key % stride;
+    edgeCount++;
+    const last = runs.length - RUN_SIZE;
+    if (
+      last >= 0 &&
+      runs[last] === from &&
+      runs[last + 1]! + runs[last + 2]! === to &&
+      runs[last + 3] === bundle
+    )
+      runs[last + 2]!++;
+    else runs.push(from, to, 1, bundle, 0);
+  }
 
   return {
     schemaVersion: 1,
@@ -159,7 +207,7 @@ export function buildReportData(input: ReportInput): ReportData {
       subnets: snapshot.subnets.length,
       containerGroups: snapshot.containerGroups.length,
       publicContainerGroups: snapshot.containerGroups.filter(isPublic).length,
-      edges: edgeList.length,
+      edges: edgeCount,
       assumptions: ASSUMPTIONS,
     },
     nodes,
@@ -169,21 +217,34 @@ export function buildReportData(input: ReportInput): ReportData {
     traffic,
     sides,
     classes,
-    views: { before: { edges: edgeList } },
+    endpoints,
+    bundles,
+    views: { before: { runs } },
   };
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** Parts (five numbers each) in ascending order, so equal part sets are equal arrays. */
+function sortParts(parts: number[]): number[] {
+  const count = parts.length / PART_SIZE;
+  if (count === 1) return parts;
+  const order = Array.from({ length: count }, (_, i) => i * PART_SIZE);
+  order.sort((x, y) => {
+    for (let k = 0; k < PART_SIZE; k++) if (parts[x + k] !== parts[y + k]) return parts[x + k]! - parts[y + k]!;
+    return 0;
+  });
+  return order.flatMap((o) => parts.slice(o, o + PART_SIZE));
 }
 
 function isPublic(g: Snapshot['containerGroups'][number]): boolean {
   return g.subnetIds.length === 0 && g.ipAddress?.type === 'Public' && !!g.ipAddress.ip;
 }
 
-/** Which external endpoint an external class belongs to: any public address makes it the Internet. */
+const AZURE_HOST = IntervalSet.range(ipv4Domain, AZURE_HOST_IP, AZURE_HOST_IP);
+const INTERNET = PUBLIC_IPV4.subtract(AZURE_HOST);
+
+/** Which external endpoint an external class belongs to: any Internet address makes it the Internet. */
 function externalKind(c: EndpointClass): string {
-  if (!c.ranges.intersect(PUBLIC_IPV4).isEmpty) return 'external:internet';
+  if (!c.ranges.intersect(INTERNET).isEmpty) return 'external:internet';
   if (c.ranges.has(AZURE_HOST_IP)) return 'external:azure-host';
   return 'external:other';
 }

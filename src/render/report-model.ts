@@ -73,29 +73,34 @@ export interface ReportSide {
   entries: ReportSideEntry[];
 }
 
-/** Endpoints that every policy treats alike: a node and the container groups (node indexes) in it. */
+/**
+ * Endpoints that every policy treats alike: a node and the container groups (node indexes) in it.
+ * Listed by node, in node order, so a node's classes are contiguous; a class's rank is its position
+ * among its node's classes.
+ */
 export interface ReportClass {
   node: number;
   members: number[];
 }
 
-/** How an edge differs between the views (After and Diff fill in the other values). */
-export type DiffStatus = 'same' | 'added' | 'removed' | 'changed';
+/** How an edge differs between the views (After and Diff fill in the other values); runs store the index. */
+export const DIFF_STATUSES = ['same', 'added', 'removed', 'changed'] as const;
+export type DiffStatus = (typeof DIFF_STATUSES)[number];
+
+/** Numbers per part of a bundle, and per run of a view. */
+export const PART_SIZE = 5;
+export const RUN_SIZE = 5;
 
 /**
- * What can talk to what between two top-level endpoints (subnets, public container groups, external
- * endpoints). `parts` is flat, five numbers per part: source class, destination class, traffic,
- * source side, destination side; the container-group view expands the classes.
+ * What can talk to what, compressed for estates of thousands of subnets. An edge goes between two
+ * endpoints (subnets, public container groups, external endpoints; `endpoints` maps them to nodes).
+ * Its bundle lists its parts, five numbers each: source class rank, destination class rank (within
+ * their nodes), traffic, source side, destination side. A run is five numbers: source endpoint, first
+ * destination endpoint, how many consecutive destination endpoints, bundle, diff status index: every
+ * destination of the run has the same bundle. Subnets that a VNet-wide rule opens form long runs.
  */
-export interface ReportEdge {
-  from: number;
-  to: number;
-  parts: number[];
-  status: DiffStatus;
-}
-
 export interface ReportView {
-  edges: ReportEdge[];
+  runs: number[];
 }
 
 export interface ReportSummary {
@@ -121,5 +126,8 @@ export interface ReportData {
   traffic: ReportTraffic[];
   sides: ReportSide[];
   classes: ReportClass[];
+  /** Node index of each endpoint (an edge end): subnets, public container groups, external endpoints. */
+  endpoints: number[];
+  bundles: number[][];
   views: { before: ReportView; after?: ReportView };
 }

@@ -50,7 +50,7 @@ async function open(file: string): Promise<Loaded> {
     void d.dismiss();
   });
   await page.goto(url);
-  await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { timeout: 30000 });
+  await page.waitForFunction('document.body.dataset.ready === "true"', undefined, { timeout: 30000 });
   return loaded;
 }
 

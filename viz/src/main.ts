@@ -3,9 +3,11 @@
  * the side panel and export. All text goes in through textContent.
  */
 import { select, zoom, zoomIdentity, type ZoomBehavior } from 'd3';
-import type { ReportData, ReportEdge } from '../../src/render/report-model';
+import { PART_SIZE, type ReportData } from '../../src/render/report-model';
 import { RISK_COLOURS, drawEdgeLayer, drawFlowLayer, drawTopology } from './draw';
 import {
+  classesByNode,
+  decodeEdges,
   drawEdges,
   edgeKey,
   expandEdge,
@@ -15,6 +17,7 @@ import {
   searchTexts,
   type DrawEdge,
   type Filter,
+  type ReportEdge,
   type RiskLevel,
 } from './shape';
 
@@ -31,7 +34,8 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: 
 
 function main(): void {
   const data = JSON.parse(document.getElementById('report-data')!.textContent!) as ReportData;
-  const edges: ReportEdge[] = data.views.before.edges;
+  const edges: ReportEdge[] = decodeEdges(data, data.views.before);
+  const byNode = classesByNode(data);
   const texts = searchTexts(data);
   const { boxes, width, height } = layout(data);
 
@@ -197,23 +201,24 @@ function main(): void {
       return;
     }
     const edge = edges[d.members[0]!]!;
+    const parts = data.bundles[edge.bundle]!;
     // One block per distinct (traffic, source side, destination side).
     const seen = new Set<string>();
-    for (let k = 0; k < edge.parts.length; k += 5) {
-      const key = edge.parts.slice(k + 2, k + 5).join(',');
+    for (let k = 0; k < parts.length; k += PART_SIZE) {
+      const key = parts.slice(k + 2, k + 5).join(',');
       if (seen.has(key)) continue;
       seen.add(key);
-      const t = data.traffic[edge.parts[k + 2]!]!;
+      const t = data.traffic[parts[k + 2]!]!;
       const block = el('section');
       block.append(el('p', `allowed: ${t.allow}`, 'allow'));
       if (t.unknown !== 'nothing') block.append(el('p', `unknown: ${t.unknown}`, 'unknown'));
-      block.append(sideTable('source side (outbound)', edge.parts[k + 3]!));
-      block.append(sideTable('destination side (inbound)', edge.parts[k + 4]!));
+      block.append(sideTable('source side (outbound)', parts[k + 3]!));
+      block.append(sideTable('destination side (inbound)', parts[k + 4]!));
       panel.append(block);
     }
     const expand = el('button', 'Show container groups', 'expand');
     expand.addEventListener('click', () => {
-      const { flows, omitted } = expandEdge(data, edge, FLOW_LIMIT);
+      const { flows, omitted } = expandEdge(data, byNode, edge, FLOW_LIMIT);
       drawFlowLayer(drawing.flowLayer, boxes, flows, RISK_COLOURS[d.risk.level]!);
       const list = el('ul', undefined, 'flows');
       for (const f of flows.slice(0, 100))

@@ -4,13 +4,44 @@
  * layout. Pure TypeScript: no DOM, no d3, so jest tests it directly.
  */
 import {
+  DIFF_STATUSES,
+  PART_SIZE,
+  RUN_SIZE,
   TRAFFIC_ALL_PORTS,
   TRAFFIC_MANAGEMENT,
   TRAFFIC_UNKNOWN,
   type DiffStatus,
   type ReportData,
-  type ReportEdge,
+  type ReportView,
 } from '../../src/render/report-model';
+
+/** One edge of a view: from and to are node indexes; its parts are `data.bundles[bundle]`. */
+export interface ReportEdge {
+  from: number;
+  to: number;
+  bundle: number;
+  status: DiffStatus;
+}
+
+/** The edges of a view, from its runs, in order. */
+export function decodeEdges(data: ReportData, view: ReportView): ReportEdge[] {
+  const edges: ReportEdge[] = [];
+  const { runs } = view;
+  for (let r = 0; r < runs.length; r += RUN_SIZE) {
+    const from = data.endpoints[runs[r]!]!;
+    const status = DIFF_STATUSES[runs[r + 4]!]!;
+    for (let k = 0; k < runs[r + 2]!; k++)
+      edges.push({ from, to: data.endpoints[runs[r + 1]! + k]!, bundle: runs[r + 3]!, status });
+  }
+  return edges;
+}
+
+/** The class indexes of each node, by rank. */
+export function classesByNode(data: ReportData): number[][] {
+  const out: number[][] = data.nodes.map(() => []);
+  data.classes.forEach((c, i) => out[c.node]!.push(i));
+  return out;
+}
 
 /** 3 critical (from the Internet to management or all ports), 2 high (from the Internet), 1 medium (management or all ports), 0 low. */
 export type RiskLevel = 0 | 1 | 2 | 3;
@@ -46,7 +77,8 @@ export const INTERNET_ID = 'external:internet';
 /** The risk of one report edge, from where it starts and what its parts open. */
 export function edgeRisk(data: ReportData, edge: ReportEdge): EdgeRisk {
   let flags = 0;
-  for (let k = 2; k < edge.parts.length; k += 5) flags |= data.traffic[edge.parts[k]!]!.flags;
+  const parts = data.bundles[edge.bundle]!;
+  for (let k = 2; k < parts.length; k += PART_SIZE) flags |= data.traffic[parts[k]!]!.flags;
   const internet = data.nodes[edge.from]!.id === INTERNET_ID;
   const management = (flags & TRAFFIC_MANAGEMENT) !== 0;
   const allPorts = (flags & TRAFFIC_ALL_PORTS) !== 0;
@@ -93,8 +125,9 @@ export function searchTexts(data: ReportData): string[] {
 }
 
 function opensPort(data: ReportData, edge: ReportEdge, port: number): boolean {
-  for (let k = 2; k < edge.parts.length; k += 5) {
-    const ports = data.traffic[edge.parts[k]!]!.ports;
+  const parts = data.bundles[edge.bundle]!;
+  for (let k = 2; k < parts.length; k += PART_SIZE) {
+    const ports = data.traffic[parts[k]!]!.ports;
     for (let j = 0; j < ports.length; j += 2) if (ports[j]! <= port && port <= ports[j + 1]!) return true;
   }
   return false;
@@ -104,10 +137,21 @@ function opensPort(data: ReportData, edge: ReportEdge, port: number): boolean {
 export function filterEdges(data: ReportData, edges: ReportEdge[], filter: Filter, texts: string[]): number[] {
   const text = filter.text.trim().toLowerCase();
   const out: number[] = [];
+  // Node matches and risks are worked out once per node and per (bundle, source).
+  const matches = text ? texts.map((t) => t.includes(text)) : null;
+  const risk = new Map<string, number>();
   edges.forEach((e, i) => {
-    if (text && !texts[e.from]!.includes(text) && !texts[e.to]!.includes(text)) return;
+    if (matches && !matches[e.from] && !matches[e.to]) return;
     if (filter.port !== null && !opensPort(data, e, filter.port)) return;
-    if (edgeRisk(data, e).level < filter.minRisk) return;
+    if (filter.minRisk > 0) {
+      const key = `${e.bundle},${e.from}`;
+      let level = risk.get(key);
+      if (level === undefined) {
+        level = edgeRisk(data, e).level;
+        risk.set(key, level);
+      }
+      if (level < filter.minRisk) return;
+    }
     out.push(i);
   });
   return out;
@@ -177,12 +221,18 @@ export interface GroupFlow {
  * The container-group level flows of an edge, at most `limit` (the rest counted). A class without
  * container groups (an external endpoint, or a subnet's unused addresses) stands for itself: its node.
  */
-export function expandEdge(data: ReportData, edge: ReportEdge, limit: number): { flows: GroupFlow[]; omitted: number } {
+export function expandEdge(
+  data: ReportData,
+  byNode: number[][],
+  edge: ReportEdge,
+  limit: number,
+): { flows: GroupFlow[]; omitted: number } {
   const flows: GroupFlow[] = [];
   let omitted = 0;
-  for (let k = 0; k < edge.parts.length; k += 5) {
-    const fc = data.classes[edge.parts[k]!]!;
-    const tc = data.classes[edge.parts[k + 1]!]!;
+  const parts = data.bundles[edge.bundle]!;
+  for (let k = 0; k < parts.length; k += PART_SIZE) {
+    const fc = data.classes[byNode[edge.from]![parts[k]!]!]!;
+    const tc = data.classes[byNode[edge.to]![parts[k + 1]!]!]!;
     const fromMembers = fc.members.length > 0 ? fc.members : [fc.node];
     const toMembers = tc.members.length > 0 ? tc.members : [tc.node];
     for (const from of fromMembers)
@@ -195,9 +245,9 @@ export function expandEdge(data: ReportData, edge: ReportEdge, limit: number): {
         flows.push({
           from,
           to,
-          traffic: edge.parts[k + 2]!,
-          sourceSide: edge.parts[k + 3]!,
-          destinationSide: edge.parts[k + 4]!,
+          traffic: parts[k + 2]!,
+          sourceSide: parts[k + 3]!,
+          destinationSide: parts[k + 4]!,
         });
       }
   }

@@ -1,0 +1,72 @@
+/** The report data built from engine results: topology nodes, external endpoints, edges with their rules. */
+import { reportDataOf, reportEstate } from '../../support/report-estate';
+import { hubSpokeSnapshot } from '../../support/sample-snapshots';
+import type { ReportData } from '../../../src/render/report-model';
+import { decodeEdges } from '../../../viz/src/shape';
+
+const nodeId = (data: ReportData, name: string) => data.nodes.findIndex((n) => n.name === name);
+
+describe('buildReportData', () => {
+  const data = reportDataOf(reportEstate());
+
+  it('nests VNet → subnet → container group, with the Internet as an external node', () => {
+    const kinds = data.nodes.map((n) => `${n.kind}:${n.name}:${n.parent < 0 ? '-' : data.nodes[n.parent]!.name}`);
+    expect(kinds).toEqual([
+      'vnet:vnet-a:-',
+      'subnet:snet-ops:vnet-a',
+      'containerGroup:ops-1:snet-ops',
+      'subnet:snet-web:vnet-a',
+      'containerGroup:web-1:snet-web',
+      'containerGroup:web-admin:snet-web',
+      'external:Internet:-',
+      'external:Azure platform:-',
+    ]);
+    expect(data.nodes[nodeId(data, 'snet-web')]!.details).toEqual(['10.0.1.0/24', 'NSG nsg-web']);
+  });
+
+  it('an edge from the Internet to the web subnet carries its traffic and the deciding rules', () => {
+    const edge = decodeEdges(data, data.views.before).find(
+      (e) => e.from === nodeId(data, 'Internet') && e.to === nodeId(data, 'snet-web'),
+    )!;
+    expect(edge.status).toBe('same');
+    const parts = data.bundles[edge.bundle]!;
+    const traffic = new Set<string>();
+    const rules = new Set<string>();
+    for (let k = 0; k < parts.length; k += 5) {
+      traffic.add(data.traffic[parts[k + 2]!]!.allow);
+      for (const [rule] of data.sides[parts[k + 4]!]!.entries)
+        if (rule >= 0) rules.add(`${data.rules[rule]!.nsg}/${data.rules[rule]!.name}`);
+    }
+    expect([...traffic].sort()).toEqual(['tcp 22, 443', 'tcp 443']);
+    expect(rules).toContain('nsg-web/allow-https');
+    expect(rules).toContain('nsg-web/allow-ssh-admin');
+  });
+
+  it('splits a subnet into classes whose members are its container groups', () => {
+    const web = nodeId(data, 'snet-web');
+    const members = data.classes
+      .filter((c) => c.node === web)
+      .map((c) => c.members.map((m) => data.nodes[m]!.name));
+    expect(members).toContainEqual(['web-admin']);
+    expect(members.flat().sort()).toEqual(['web-1', 'web-admin']);
+  });
+
+  it('marks management ports and all ports in the traffic flags', () => {
+    const ssh = data.traffic.find((t) => t.allow === 'tcp 22, 443')!;
+    expect(ssh.flags & 2).toBe(2);
+    expect(ssh.ports).toEqual([22, 22, 443, 443]);
+    expect(data.traffic.some((t) => (t.flags & 1) === 1)).toBe(true);
+  });
+
+  it('shows the hub-spoke peering and the route through the firewall', () => {
+    const hub = reportDataOf(hubSpokeSnapshot());
+    const names = hub.peerings.map((p) => `${hub.nodes[p.from]!.name}->${hub.nodes[p.to]!.name}`);
+    expect(names.sort()).toEqual(['vnet-app->vnet-hub', 'vnet-hub->vnet-app']);
+    const routes = hub.applianceRoutes.map((r) => `${hub.nodes[r.subnet]!.name} via ${r.nextHop} in ${hub.nodes[r.nextHopSubnet]?.name}`);
+    expect(routes).toContain('snet-aci-web via 10.100.0.4 in AzureFirewallSubnet');
+  });
+
+  it('is the same for the same input', () => {
+    expect(JSON.stringify(reportDataOf(reportEstate()))).toBe(JSON.stringify(data));
+  });
+});
