@@ -39,7 +39,8 @@ const EXTERNALS = [
   {
     id: 'external:other',
     name: 'Other address space',
-    detail: 'private space outside every subnet: on-premises, unassigned VNet space, peered networks not in the snapshot',
+    detail:
+      'private space outside every subnet: on-premises, unassigned VNet space, peered networks not in the snapshot',
   },
 ] as const;
 
@@ -125,8 +126,15 @@ export function buildReportData(input: ReportInput): ReportData {
           if (rule < 0) {
             rule = rules.length;
             ruleNumber.set(e.rule, rule);
-            const { id: _id, ...info } = view.rule(Number(e.rule.slice(1)));
-            rules.push(info);
+            const r = view.rule(Number(e.rule.slice(1)));
+            rules.push({
+              policy: r.policy,
+              nsg: r.nsg,
+              name: r.name,
+              priority: r.priority,
+              access: r.access,
+              direction: r.direction,
+            });
           }
         }
         return [rule, e.outcome, describeText(e.traffic), e.policy, e.note ?? ''];
@@ -229,7 +237,8 @@ function sortParts(parts: number[]): number[] {
   if (count === 1) return parts;
   const order = Array.from({ length: count }, (_, i) => i * PART_SIZE);
   order.sort((x, y) => {
-    for (let k = 0; k < PART_SIZE; k++) if (parts[x + k] !== parts[y + k]) return parts[x + k]! - parts[y + k]!;
+    for (let k = 0; k < PART_SIZE; k++)
+      if (parts[x + k] !== parts[y + k]) return parts[x + k]! - parts[y + k]!;
     return 0;
   });
   return order.flatMap((o) => parts.slice(o, o + PART_SIZE));
@@ -303,7 +312,13 @@ function topologyNodes(snapshot: Snapshot): Topo {
   for (const s of [...snapshot.subnets].sort(byId))
     subnetsByVnet.set(s.virtualNetworkId, [...(subnetsByVnet.get(s.virtualNetworkId) ?? []), s]);
   for (const v of [...snapshot.virtualNetworks].sort(byId)) {
-    const vi = add({ id: v.id, kind: 'vnet', name: v.name, parent: -1, details: [v.addressPrefixes.join(', ')] });
+    const vi = add({
+      id: v.id,
+      kind: 'vnet',
+      name: v.name,
+      parent: -1,
+      details: [v.addressPrefixes.join(', ')],
+    });
     for (const s of subnetsByVnet.get(v.id) ?? []) {
       const details = [s.addressPrefixes.join(', ')];
       details.push(
@@ -320,7 +335,13 @@ function topologyNodes(snapshot: Snapshot): Topo {
   // Subnets whose VNet is not in the snapshot still draw, at the top level.
   for (const s of [...snapshot.subnets].sort(byId)) {
     if (nodeIndex.has(s.id)) continue;
-    const si = add({ id: s.id, kind: 'subnet', name: s.name, parent: -1, details: [s.addressPrefixes.join(', ')] });
+    const si = add({
+      id: s.id,
+      kind: 'subnet',
+      name: s.name,
+      parent: -1,
+      details: [s.addressPrefixes.join(', ')],
+    });
     for (const g of groupsBySubnet.get(s.id) ?? []) addGroup(g, si);
   }
   for (const g of groups) if (!nodeIndex.has(g.id)) addGroup(g, -1);

@@ -11,7 +11,10 @@ import { isCi } from '../support/external-data';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-export function chromiumMode(env: NodeJS.ProcessEnv = process.env): { mode: 'run' | 'skip' | 'fail'; note: string } {
+export function chromiumMode(env: NodeJS.ProcessEnv = process.env): {
+  mode: 'run' | 'skip' | 'fail';
+  note: string;
+} {
   if (fs.existsSync(CHROMIUM)) return { mode: 'run', note: '' };
   const absent = `${CHROMIUM} is absent (apt-get install -y chromium)`;
   return isCi(env)

@@ -69,9 +69,15 @@ describeChromium('the HTML report in Chromium', () => {
     await report(snap, path.join(dir, 'hub-spoke.html'));
     // Every name a hostile string: VNets, subnets, container groups, NSGs and their rules.
     const hostile = structuredClone(snapshot);
-    for (const list of [hostile.virtualNetworks, hostile.subnets, hostile.containerGroups, hostile.networkSecurityGroups])
+    for (const list of [
+      hostile.virtualNetworks,
+      hostile.subnets,
+      hostile.containerGroups,
+      hostile.networkSecurityGroups,
+    ])
       list.forEach((r, i) => (r.name = `${HOSTILE}${i}`));
-    for (const n of hostile.networkSecurityGroups) n.securityRules.forEach((r, i) => (r.name = `${HOSTILE}r${i}`));
+    for (const n of hostile.networkSecurityGroups)
+      n.securityRules.forEach((r, i) => (r.name = `${HOSTILE}r${i}`));
     fs.writeFileSync(path.join(dir, 'hostile.json'), JSON.stringify(hostile));
     await report(path.join(dir, 'hostile.json'), path.join(dir, 'hostile.html'));
     browser = await launchChromium();

@@ -4,7 +4,15 @@ import { compilePolicy } from '../../src/policy/engine';
 import { computeReachability } from '../../src/analyze/reachability';
 import { buildReportData } from '../../src/render/report-data';
 import type { ReportData } from '../../src/render/report-model';
-import { ACI_DELEGATION, makeContainerGroup, makeNsg, makeRule, makeSnapshot, makeSubnet, makeVnet } from './builders';
+import {
+  ACI_DELEGATION,
+  makeContainerGroup,
+  makeNsg,
+  makeRule,
+  makeSnapshot,
+  makeSubnet,
+  makeVnet,
+} from './builders';
 
 export function reportEstate(): Snapshot {
   const vnet = makeVnet({ name: 'vnet-a', addressPrefixes: ['10.0.0.0/16'] });
@@ -12,11 +20,26 @@ export function reportEstate(): Snapshot {
     name: 'nsg-web',
     rules: [
       makeRule({ name: 'allow-https', priority: 100, source: 'Internet', destinationPorts: '443' }),
-      makeRule({ name: 'allow-ssh-admin', priority: 110, source: 'Internet', destination: '10.0.1.4/32', destinationPorts: '22' }),
+      makeRule({
+        name: 'allow-ssh-admin',
+        priority: 110,
+        source: 'Internet',
+        destination: '10.0.1.4/32',
+        destinationPorts: '22',
+      }),
     ],
   });
-  const web = makeSubnet(vnet, { name: 'snet-web', addressPrefixes: ['10.0.1.0/24'], nsg, delegations: [ACI_DELEGATION] });
-  const ops = makeSubnet(vnet, { name: 'snet-ops', addressPrefixes: ['10.0.2.0/24'], delegations: [ACI_DELEGATION] });
+  const web = makeSubnet(vnet, {
+    name: 'snet-web',
+    addressPrefixes: ['10.0.1.0/24'],
+    nsg,
+    delegations: [ACI_DELEGATION],
+  });
+  const ops = makeSubnet(vnet, {
+    name: 'snet-ops',
+    addressPrefixes: ['10.0.2.0/24'],
+    delegations: [ACI_DELEGATION],
+  });
   return makeSnapshot({
     virtualNetworks: [vnet],
     subnets: [web, ops],

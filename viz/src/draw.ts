@@ -39,7 +39,11 @@ function border(b: Box, x: number, y: number): [number, number] {
   const dx = x - cx;
   const dy = y - cy;
   if (dx === 0 && dy === 0) return [cx, cy];
-  const t = Math.min(dx === 0 ? Infinity : b.w / 2 / Math.abs(dx), dy === 0 ? Infinity : b.h / 2 / Math.abs(dy), 1);
+  const t = Math.min(
+    dx === 0 ? Infinity : b.w / 2 / Math.abs(dx),
+    dy === 0 ? Infinity : b.h / 2 / Math.abs(dy),
+    1,
+  );
   return [cx + dx * t, cy + dy * t];
 }
 
@@ -95,7 +99,11 @@ export function drawTopology(data: ReportData, boxes: Box[], width: number, heig
 
   data.nodes.forEach((n, i) => {
     const b = boxes[i]!;
-    const g = boxLayer.append('g').attr('data-node-id', n.id).attr('data-kind', n.kind).attr('cursor', 'pointer');
+    const g = boxLayer
+      .append('g')
+      .attr('data-node-id', n.id)
+      .attr('data-kind', n.kind)
+      .attr('cursor', 'pointer');
     if (n.kind === 'containerGroup' && n.parent >= 0) {
       g.append('rect')
         .attr('x', b.x)
@@ -191,7 +199,12 @@ function clip(text: string, max: number): string {
 }
 
 /** Replaces the drawn edges. */
-export function drawEdgeLayer(layer: SVGGElement, boxes: Box[], edges: DrawEdge[], selectedId: string | null): void {
+export function drawEdgeLayer(
+  layer: SVGGElement,
+  boxes: Box[],
+  edges: DrawEdge[],
+  selectedId: string | null,
+): void {
   const g = select(layer);
   g.selectAll('*').remove();
   // Low risk first, so the red ones are on top.
@@ -205,7 +218,10 @@ export function drawEdgeLayer(layer: SVGGElement, boxes: Box[], edges: DrawEdge[
       .attr('fill', 'none')
       .attr('stroke', colour)
       .attr('stroke-opacity', selected ? 1 : [0.45, 0.6, 0.75, 0.85][e.risk.level]!)
-      .attr('stroke-width', RISK_WIDTHS[e.risk.level]! * (e.members.length > 1 ? 1.6 : 1) * (selected ? 1.8 : 1))
+      .attr(
+        'stroke-width',
+        RISK_WIDTHS[e.risk.level]! * (e.members.length > 1 ? 1.6 : 1) * (selected ? 1.8 : 1),
+      )
       .attr('stroke-dasharray', e.risk.unknown && e.risk.level === 0 ? '4 3' : null)
       .attr('marker-end', `url(#arrow-${e.risk.level})`)
       .attr('cursor', 'pointer');
@@ -236,7 +252,12 @@ function drawLegend(svg: Svg): void {
     .attr('fill', '#ffffff')
     .attr('fill-opacity', 0.92)
     .attr('stroke', '#c7d0df');
-  g.append('text').attr('x', 12).attr('y', 20).attr('font-size', 12).attr('font-weight', 600).text('Allowed flows');
+  g.append('text')
+    .attr('x', 12)
+    .attr('y', 20)
+    .attr('font-size', 12)
+    .attr('font-weight', 600)
+    .text('Allowed flows');
   for (let level = RISK_NAMES.length - 1, row = 0; level >= 0; level--, row++) {
     const y = 36 + row * 18;
     g.append('line')
@@ -261,7 +282,11 @@ function drawLegend(svg: Svg): void {
     .attr('stroke', '#2e8b57')
     .attr('stroke-width', 6)
     .attr('stroke-opacity', 0.25);
-  g.append('text').attr('x', 52).attr('y', y + 4).attr('font-size', 11).text('VNet peering');
+  g.append('text')
+    .attr('x', 52)
+    .attr('y', y + 4)
+    .attr('font-size', 11)
+    .text('VNet peering');
   g.append('line')
     .attr('x1', 12)
     .attr('x2', 44)
@@ -275,8 +300,18 @@ function drawLegend(svg: Svg): void {
     .attr('y', y + 22)
     .attr('font-size', 11)
     .text('route through a virtual appliance');
-  g.append('rect').attr('x', 24).attr('y', y + 32).attr('width', 10).attr('height', 10).attr('fill', FILL.containerGroup);
-  g.append('rect').attr('x', 38).attr('y', y + 32).attr('width', 10).attr('height', 10).attr('fill', FILL.publicGroup);
+  g.append('rect')
+    .attr('x', 24)
+    .attr('y', y + 32)
+    .attr('width', 10)
+    .attr('height', 10)
+    .attr('fill', FILL.containerGroup);
+  g.append('rect')
+    .attr('x', 38)
+    .attr('y', y + 32)
+    .attr('width', 10)
+    .attr('height', 10)
+    .attr('fill', FILL.publicGroup);
   g.append('text')
     .attr('x', 52)
     .attr('y', y + 41)

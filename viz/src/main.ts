@@ -25,7 +25,11 @@ import {
 const EDGE_BUDGET = 1500;
 const FLOW_LIMIT = 400;
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  text?: string,
+  cls?: string,
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (text !== undefined) e.textContent = text;
   if (cls) e.className = cls;
@@ -64,13 +68,16 @@ function main(): void {
   port.id = 'port';
   const risk = el('select');
   risk.id = 'risk';
-  ['all flows', 'management or all ports, and riskier', 'from the Internet', 'from the Internet to management or all ports'].forEach(
-    (label, i) => {
-      const o = el('option', label);
-      o.value = String(i);
-      risk.append(o);
-    },
-  );
+  [
+    'all flows',
+    'management or all ports, and riskier',
+    'from the Internet',
+    'from the Internet to management or all ports',
+  ].forEach((label, i) => {
+    const o = el('option', label);
+    o.value = String(i);
+    risk.append(o);
+  });
   const reset = el('button', 'Reset');
   const exportSvg = el('button', 'Export SVG');
   const exportPng = el('button', 'Export PNG');
@@ -93,11 +100,15 @@ function main(): void {
     .on('zoom', (ev) => viewport.attr('transform', ev.transform.toString()));
   const svgSel = select<SVGSVGElement, unknown>(drawing.svg);
   svgSel.call(zoomer);
+  // Fit the picture beside the legend (top left), so neither hides the other.
+  const LEGEND = 350;
   const fit = () => {
     const w = stage.clientWidth || 1200;
     const h = stage.clientHeight || 800;
-    const k = Math.min(w / (width + 80), h / (height + 80), 1.5);
-    svgSel.call(zoomer.transform, zoomIdentity.translate((w - width * k) / 2, (h - height * k) / 2).scale(k));
+    const left = w > 2 * LEGEND ? LEGEND : 0;
+    const k = Math.min((w - left - 24) / width, (h - 24) / height, 1.5);
+    const x = left + (w - left - width * k) / 2;
+    svgSel.call(zoomer.transform, zoomIdentity.translate(x, (h - height * k) / 2).scale(k));
   };
 
   let selectedNode: number | null = null;
@@ -106,7 +117,8 @@ function main(): void {
 
   const nodeIndex = new Map(data.nodes.map((n, i) => [n.id, i]));
   const touches = (e: ReportEdge, n: number) => {
-    for (const end of [e.from, e.to]) for (let p = end; p >= 0; p = data.nodes[p]!.parent) if (p === n) return true;
+    for (const end of [e.from, e.to])
+      for (let p = end; p >= 0; p = data.nodes[p]!.parent) if (p === n) return true;
     return false;
   };
 
@@ -124,7 +136,9 @@ function main(): void {
     drawEdgeLayer(drawing.edgeLayer, boxes, shown, selectedEdge);
     status.textContent =
       `${selected.length} of ${edges.length} flows` +
-      (drawn.level === 'vnet' ? `, merged into ${shown.length} VNet-level lines (filter or click a subnet for detail)` : '');
+      (drawn.level === 'vnet'
+        ? `, merged into ${shown.length} VNet-level lines (filter or click a subnet for detail)`
+        : '');
   };
 
   const clearPanel = () => {
@@ -223,7 +237,10 @@ function main(): void {
       const list = el('ul', undefined, 'flows');
       for (const f of flows.slice(0, 100))
         list.append(
-          el('li', `${data.nodes[f.from]!.name} → ${data.nodes[f.to]!.name}: ${data.traffic[f.traffic]!.allow}`),
+          el(
+            'li',
+            `${data.nodes[f.from]!.name} → ${data.nodes[f.to]!.name}: ${data.traffic[f.traffic]!.allow}`,
+          ),
         );
       const more = flows.length - Math.min(flows.length, 100) + omitted;
       if (more > 0) list.append(el('li', `… and ${more} more`));
@@ -272,7 +289,9 @@ function main(): void {
     redraw();
     fit();
   });
-  exportSvg.addEventListener('click', () => download(new Blob([svgText(drawing.svg)], { type: 'image/svg+xml' }), 'svg'));
+  exportSvg.addEventListener('click', () =>
+    download(new Blob([svgText(drawing.svg)], { type: 'image/svg+xml' }), 'svg'),
+  );
   exportPng.addEventListener('click', () => exportAsPng(drawing.svg));
 
   redraw();

@@ -134,7 +134,12 @@ function opensPort(data: ReportData, edge: ReportEdge, port: number): boolean {
 }
 
 /** The indexes of the view's edges that pass the filter, in order. */
-export function filterEdges(data: ReportData, edges: ReportEdge[], filter: Filter, texts: string[]): number[] {
+export function filterEdges(
+  data: ReportData,
+  edges: ReportEdge[],
+  filter: Filter,
+  texts: string[],
+): number[] {
   const text = filter.text.trim().toLowerCase();
   const out: number[] = [];
   // Node matches and risks are worked out once per node and per (bundle, source).
@@ -342,13 +347,16 @@ export function layout(data: ReportData): { boxes: Box[]; width: number; height:
       PAD,
     );
     // Dots were placed relative to their subnet: move them to it, then everything below the header.
-    for (const s of subs) for (const d of children[s]!) translate(boxes, children, d, boxes[s]!.x, boxes[s]!.y);
+    for (const s of subs)
+      for (const d of children[s]!) translate(boxes, children, d, boxes[s]!.x, boxes[s]!.y);
     for (const s of subs) translate(boxes, children, s, PAD, HEADER);
     boxes[v]!.w = Math.max(SUBNET_MIN_W + 2 * PAD, inner.w + 2 * PAD);
     boxes[v]!.h = HEADER + inner.h + PAD;
   };
   const tops = data.nodes.map((n, i) => (n.parent < 0 ? i : -1)).filter((i) => i >= 0);
-  const left = tops.filter((i) => data.nodes[i]!.kind === 'external' || data.nodes[i]!.kind === 'containerGroup');
+  const left = tops.filter(
+    (i) => data.nodes[i]!.kind === 'external' || data.nodes[i]!.kind === 'containerGroup',
+  );
   const leftSet = new Set(left);
   const right = tops.filter((i) => !leftSet.has(i));
   for (const t of right) {

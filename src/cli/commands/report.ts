@@ -5,7 +5,13 @@ import { computeReachability } from '../../analyze/reachability';
 import { EnvironmentError } from '../../errors';
 import { buildReportData } from '../../render/report-data';
 import { rendererFor } from '../../render/registry';
-import { addOptions, formatOption, outputOptions, serviceTagsOption, verbosityOptions } from '../common-options';
+import {
+  addOptions,
+  formatOption,
+  outputOptions,
+  serviceTagsOption,
+  verbosityOptions,
+} from '../common-options';
 import { loadEngine } from '../engine-input';
 import { createLog, type VerbosityOptions } from '../log';
 import { openOutput, type OutputOptions } from '../output';
@@ -38,7 +44,12 @@ export const registerReport: CommandRegistration = (program, ctx) => {
       'Write one self-contained HTML page (offline, no requests) showing what can talk to what: VNets, subnets, container groups, the Internet, and the rules behind each flow.',
     )
     .argument('<snapshot>', 'snapshot file written by aciseg import');
-  addOptions(command, [formatOption('report'), ...outputOptions(), serviceTagsOption(), ...verbosityOptions()])
+  addOptions(command, [
+    formatOption('report'),
+    ...outputOptions(),
+    serviceTagsOption(),
+    ...verbosityOptions(),
+  ])
     .addHelpText(
       'after',
       `

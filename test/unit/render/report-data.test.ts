@@ -10,7 +10,9 @@ describe('buildReportData', () => {
   const data = reportDataOf(reportEstate());
 
   it('nests VNet → subnet → container group, with the Internet as an external node', () => {
-    const kinds = data.nodes.map((n) => `${n.kind}:${n.name}:${n.parent < 0 ? '-' : data.nodes[n.parent]!.name}`);
+    const kinds = data.nodes.map(
+      (n) => `${n.kind}:${n.name}:${n.parent < 0 ? '-' : data.nodes[n.parent]!.name}`,
+    );
     expect(kinds).toEqual([
       'vnet:vnet-a:-',
       'subnet:snet-ops:vnet-a',
@@ -62,7 +64,9 @@ describe('buildReportData', () => {
     const hub = reportDataOf(hubSpokeSnapshot());
     const names = hub.peerings.map((p) => `${hub.nodes[p.from]!.name}->${hub.nodes[p.to]!.name}`);
     expect(names.sort()).toEqual(['vnet-app->vnet-hub', 'vnet-hub->vnet-app']);
-    const routes = hub.applianceRoutes.map((r) => `${hub.nodes[r.subnet]!.name} via ${r.nextHop} in ${hub.nodes[r.nextHopSubnet]?.name}`);
+    const routes = hub.applianceRoutes.map(
+      (r) => `${hub.nodes[r.subnet]!.name} via ${r.nextHop} in ${hub.nodes[r.nextHopSubnet]?.name}`,
+    );
     expect(routes).toContain('snet-aci-web via 10.100.0.4 in AzureFirewallSubnet');
   });
 
