@@ -19,9 +19,9 @@ function sha256(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 }
 
-/** Text for an HTML text node or a double-quoted attribute. */
+/** Text for an HTML text node or a double-quoted attribute (single quotes stay, for a readable CSP). */
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** The page's Content-Security-Policy: only the inline script and style with these hashes; images from the page itself (PNG export). */

@@ -152,7 +152,7 @@ describeChromium('the HTML report in Chromium', () => {
     expect(await picture()).toBe(first);
   });
 
-  it('filters by port and exports the view as SVG', async () => {
+  it('filters by port and exports the view as SVG and PNG', async () => {
     const { page } = await open(path.join(dir, 'hub-spoke.html'));
     const all = await page.locator('[data-edge-id]').count();
     await page.fill('#port', '22');
@@ -166,6 +166,12 @@ describeChromium('the HTML report in Chromium', () => {
     const svg = fs.readFileSync(file, 'utf8');
     expect(svg).toContain('<svg');
     expect(svg).toContain('data-edge-id');
+    const png = page.waitForEvent('download');
+    await page.getByText('Export PNG').click();
+    const pngFile = path.join(dir, 'export.png');
+    await (await png).saveAs(pngFile);
+    expect(fs.readFileSync(pngFile).subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
+    fs.copyFileSync(pngFile, path.join(SCREENSHOTS, 'hub-spoke-port-22-export.png'));
     await page.close();
   });
 });

@@ -271,6 +271,8 @@ export const CELL = 14;
 const DOT_GAP = 4;
 const SUBNET_MIN_W = 150;
 const HEADER = 34;
+/** A VNet's title and address space sit above its subnets. */
+const VNET_HEADER = 46;
 const PAD = 12;
 
 /** Children of each node, in data order. */
@@ -349,9 +351,9 @@ export function layout(data: ReportData): { boxes: Box[]; width: number; height:
     // Dots were placed relative to their subnet: move them to it, then everything below the header.
     for (const s of subs)
       for (const d of children[s]!) translate(boxes, children, d, boxes[s]!.x, boxes[s]!.y);
-    for (const s of subs) translate(boxes, children, s, PAD, HEADER);
+    for (const s of subs) translate(boxes, children, s, PAD, VNET_HEADER);
     boxes[v]!.w = Math.max(SUBNET_MIN_W + 2 * PAD, inner.w + 2 * PAD);
-    boxes[v]!.h = HEADER + inner.h + PAD;
+    boxes[v]!.h = VNET_HEADER + inner.h + PAD;
   };
   const tops = data.nodes.map((n, i) => (n.parent < 0 ? i : -1)).filter((i) => i >= 0);
   const left = tops.filter(
