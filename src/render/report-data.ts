@@ -28,7 +28,7 @@ import {
   type ReportSide,
   type ReportTraffic,
 } from './report-model';
-import type { TrafficDescription } from './traffic';
+import { describeTraffic, type TrafficDescription } from './traffic';
 
 /** Ports that give a shell or a desktop: open to wide sources, the classic way in. */
 export const MANAGEMENT_PORTS = [22, 23, 3389, 5985, 5986];
@@ -51,7 +51,14 @@ export interface ReportInput {
   engine: PolicyEngine;
   reach: Reachability;
   title: string;
+  /** Called now and then with a progress message on large estates. */
+  progress?: (message: string) => void;
+  /** Open class pairs up to which parts keep their classes (default CLASS_PAIR_BUDGET). */
+  classPairBudget?: number;
 }
+
+/** Above this many open class pairs, edges keep their rules but not which container groups they join. */
+export const CLASS_PAIR_BUDGET = 1_000_000;
 
 /** Builds the report data; same input, same data (everything is sorted by resource ID). */
 export function buildReportData(input: ReportInput): ReportData {
@@ -107,9 +114,23 @@ export function buildReportData(input: ReportInput): ReportData {
   // Every external class of one endpoint is rank 0 of that endpoint.
   for (const c of reach.classes) if (c.kind === 'external') rankOf[c.index] = 0;
 
-  // Traffic, sides and rules, numbered as the paths first use them.
+  // Traffic (numbered by content as paths first use it), sides and rules.
   const traffic: ReportTraffic[] = [];
-  for (let t = 0; t < view.trafficCount; t++) traffic.push(reportTraffic(view.traffic(t)));
+  const trafficNumber = new Map<number, number>();
+  const decisions = engine.store.decisions;
+  const trafficOf = (out: number, inb: number): number => {
+    const pair = engine.store.trafficBetween(decisions[out]!, decisions[inb]!);
+    const key = engine.store.traffic.id(pair.allow) * 2 ** 26 + engine.store.traffic.id(pair.unknown);
+    let t = trafficNumber.get(key);
+    if (t === undefined) {
+      t = traffic.length;
+      traffic.push(
+        reportTraffic({ allow: describeTraffic(pair.allow), unknown: describeTraffic(pair.unknown) }),
+      );
+      trafficNumber.set(key, t);
+    }
+    return t;
+  };
   const sides: ReportSide[] = [];
   const sideNumber = new Map<string, number>();
   const rules: ReportRule[] = [];
@@ -143,15 +164,19 @@ export function buildReportData(input: ReportInput): ReportData {
   }
 
   // Edges between endpoints with their distinct parts (only external endpoints, which merge many
-  // engine classes, can repeat a part), then bundles of equal parts and runs of equal bundles.
+  // engine classes, can repeat a part), then bundles of equal parts and runs of equal bundles. Above
+  // CLASS_PAIR_BUDGET class pairs the parts name no classes (rank -1: the whole endpoint), so the
+  // report stays a few megabytes; the page then offers `aciseg explain` instead of group detail.
+  const classDetail = reach.stats.openPairs <= (input.classPairBudget ?? CLASS_PAIR_BUDGET);
   const edges = new Map<number, { parts: number[]; seen: Set<string> | null }>();
   const stride = endpoints.length;
   const { paths } = reach;
   for (let i = 0; i < paths.count; i++) {
-    const p = view.path(i);
-    const t = Number(p.traffic.slice(1));
-    const so = sideNumber.get(p.source)!;
-    const si = sideNumber.get(p.destination)!;
+    const out = paths.out.get(i);
+    const inb = paths.in.get(i);
+    const t = trafficOf(out, inb);
+    const so = sideNumber.get(`o${out}`)!;
+    const si = sideNumber.get(`i${inb}`)!;
     const from = pathSources(paths, i);
     const to = pathTargets(paths, i);
     for (let a = 0; a < from.length; a++) {
@@ -162,12 +187,13 @@ export function buildReportData(input: ReportInput): ReportData {
         const key = fe * stride + endpointOf[nodeOfClass[tc]!]!;
         let edge = edges.get(key);
         if (!edge) {
-          const merges = reach.classes[fc]!.kind === 'external' || reach.classes[tc]!.kind === 'external';
+          const merges =
+            !classDetail || reach.classes[fc]!.kind === 'external' || reach.classes[tc]!.kind === 'external';
           edge = { parts: [], seen: merges ? new Set() : null };
           edges.set(key, edge);
         }
-        const fr = rankOf[fc]!;
-        const tr = rankOf[tc]!;
+        const fr = classDetail ? rankOf[fc]! : -1;
+        const tr = classDetail ? rankOf[tc]! : -1;
         if (edge.seen) {
           const partKey = `${fr},${tr},${t},${so},${si}`;
           if (edge.seen.has(partKey)) continue;
@@ -176,6 +202,7 @@ export function buildReportData(input: ReportInput): ReportData {
         edge.parts.push(fr, tr, t, so, si);
       }
     }
+    if ((i + 1) % 250000 === 0) input.progress?.(`report: ${i + 1}/${paths.count} paths`);
   }
   const bundles: number[][] = [];
   const bundleOf = new Map<string, number>();
@@ -183,6 +210,7 @@ export function buildReportData(input: ReportInput): ReportData {
   let edgeCount = 0;
   for (const key of [...edges.keys()].sort((x, y) => x - y)) {
     const parts = sortParts(edges.get(key)!.parts);
+    edges.delete(key);
     const text = parts.join(',');
     let bundle = bundleOf.get(text);
     if (bundle === undefined) {
@@ -227,6 +255,7 @@ export function buildReportData(input: ReportInput): ReportData {
     classes,
     endpoints,
     bundles,
+    classDetail,
     views: { before: { runs } },
   };
 }

@@ -129,5 +129,11 @@ export interface ReportData {
   /** Node index of each endpoint (an edge end): subnets, public container groups, external endpoints. */
   endpoints: number[];
   bundles: number[][];
+  /**
+   * Whether parts name classes. On estates with more open class pairs than the report keeps, part
+   * ranks are -1 (the whole endpoint): the rules and traffic are exact, which container groups of
+   * the two ends each part joins is left to `aciseg explain`.
+   */
+  classDetail: boolean;
   views: { before: ReportView; after?: ReportView };
 }

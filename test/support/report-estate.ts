@@ -52,7 +52,13 @@ export function reportEstate(): Snapshot {
   });
 }
 
-export function reportDataOf(snapshot: Snapshot): ReportData {
+export function reportDataOf(snapshot: Snapshot, classPairBudget?: number): ReportData {
   const engine = compilePolicy(snapshot, {});
-  return buildReportData({ snapshot, engine, reach: computeReachability(engine), title: 'test' });
+  return buildReportData({
+    snapshot,
+    engine,
+    reach: computeReachability(engine),
+    title: 'test',
+    classPairBudget,
+  });
 }

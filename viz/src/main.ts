@@ -230,6 +230,24 @@ function main(): void {
       block.append(sideTable('destination side (inbound)', parts[k + 4]!));
       panel.append(block);
     }
+    if (!data.classDetail) {
+      const hint = (n: number) => {
+        const node = data.nodes[n]!;
+        return node.kind === 'subnet' && node.parent >= 0
+          ? `${data.nodes[node.parent]!.name}/${node.name}`
+          : node.name;
+      };
+      panel.append(
+        el(
+          'p',
+          'This estate is large: the report keeps the rules of each subnet pair but not which container groups each joins. For one pair, run:',
+          'hint',
+        ),
+        el('code', `aciseg explain <snapshot> --from ${hint(edge.from)} --to ${hint(edge.to)} --port <port>`),
+      );
+      redraw();
+      return;
+    }
     const expand = el('button', 'Show container groups', 'expand');
     expand.addEventListener('click', () => {
       const { flows, omitted } = expandEdge(data, byNode, edge, FLOW_LIMIT);

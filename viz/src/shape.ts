@@ -234,6 +234,8 @@ export function expandEdge(
 ): { flows: GroupFlow[]; omitted: number } {
   const flows: GroupFlow[] = [];
   let omitted = 0;
+  // Without class detail the parts do not say which groups they join: nothing to expand.
+  if (!data.classDetail) return { flows, omitted };
   const parts = data.bundles[edge.bundle]!;
   for (let k = 0; k < parts.length; k += PART_SIZE) {
     const fc = data.classes[byNode[edge.from]![parts[k]!]!]!;

@@ -78,6 +78,7 @@ Examples:
           engine,
           reach,
           title: `aciseg report: ${path.basename(snapshotFile)}`,
+          progress: log.progress,
         }),
       );
       log.phase('write report', () => output.emit(render({ data, ...assets })));

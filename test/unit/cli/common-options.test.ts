@@ -31,7 +31,11 @@ describe('shared options', () => {
     ['--force', `--force  ${COMMON_HELP.force}`, WRITERS],
     ['--quiet', `-q, --quiet  ${COMMON_HELP.quiet}`, WRITERS],
     ['--verbose', `-v, --verbose  ${COMMON_HELP.verbose}`, WRITERS],
-    ['--service-tags', `--service-tags <file>  ${COMMON_HELP.serviceTags}`, ['analyze', 'explain', 'check', 'report']],
+    [
+      '--service-tags',
+      `--service-tags <file>  ${COMMON_HELP.serviceTags}`,
+      ['analyze', 'explain', 'check', 'report'],
+    ],
   ];
   it.each(shared)('%s has the same flags and help text on every command', (long, expected, names) => {
     for (const name of names) expect([name, helpOf(command(name), long)]).toEqual([name, expected]);

@@ -3,6 +3,7 @@ import { reportDataOf, reportEstate } from '../../support/report-estate';
 import { hubSpokeSnapshot } from '../../support/sample-snapshots';
 import type { ReportData } from '../../../src/render/report-model';
 import { decodeEdges } from '../../../viz/src/shape';
+import { makeSnapshot, makeSubnet, makeVnet } from '../../support/builders';
 
 const nodeId = (data: ReportData, name: string) => data.nodes.findIndex((n) => n.name === name);
 
@@ -68,6 +69,35 @@ describe('buildReportData', () => {
       (r) => `${hub.nodes[r.subnet]!.name} via ${r.nextHop} in ${hub.nodes[r.nextHopSubnet]?.name}`,
     );
     expect(routes).toContain('snet-aci-web via 10.100.0.4 in AzureFirewallSubnet');
+  });
+
+  it('compresses edges into runs: consecutive destinations with the same parts share one run', () => {
+    const vnet = makeVnet({ name: 'vnet-flat', addressPrefixes: ['10.9.0.0/16'] });
+    const subnets = [1, 2, 3, 4, 5].map((k) =>
+      makeSubnet(vnet, { name: `snet-${k}`, addressPrefixes: [`10.9.${k}.0/24`] }),
+    );
+    const flat = reportDataOf(makeSnapshot({ virtualNetworks: [vnet], subnets }));
+    const runs = flat.views.before.runs;
+    const edges = decodeEdges(flat, flat.views.before);
+    expect(runs.length / 5).toBeLessThan(edges.length);
+    expect(flat.summary.edges).toBe(edges.length);
+    expect(edges.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it('over the class-pair budget keeps every edge and its rules, without classes', () => {
+    const coarse = reportDataOf(reportEstate(), 0);
+    expect(coarse.classDetail).toBe(false);
+    const pairs = (d: ReportData) =>
+      decodeEdges(d, d.views.before).map((e) => {
+        const parts = d.bundles[e.bundle]!;
+        const results = new Set<string>();
+        for (let k = 0; k < parts.length; k += 5)
+          results.add(`${d.traffic[parts[k + 2]!]!.allow}|${JSON.stringify(d.sides[parts[k + 4]!])}`);
+        return `${d.nodes[e.from]!.id}>${d.nodes[e.to]!.id}:${[...results].sort().join(';')}`;
+      });
+    expect(pairs(coarse)).toEqual(pairs(data));
+    for (const b of coarse.bundles)
+      for (let k = 0; k < b.length; k += 5) expect([b[k], b[k + 1]]).toEqual([-1, -1]);
   });
 
   it('is the same for the same input', () => {

@@ -90,6 +90,12 @@ describe('expandEdge', () => {
     expect(seen).toEqual(['web-1: tcp 443', 'web-admin: tcp 22, 443']);
   });
 
+  it('expands nothing when the report keeps no class detail', () => {
+    const coarse = reportDataOf(reportEstate(), 0);
+    const e = decodeEdges(coarse, coarse.views.before)[0]!;
+    expect(expandEdge(coarse, classesByNode(coarse), e, 100)).toEqual({ flows: [], omitted: 0 });
+  });
+
   it('stops at the limit and counts the rest', () => {
     const e: ReportEdge = edge('snet-ops', 'snet-web');
     const { flows, omitted } = expandEdge(data, classesByNode(data), e, 1);
