@@ -23,7 +23,11 @@ export function chromiumMode(env: NodeJS.ProcessEnv = process.env): {
 }
 
 /** A headless Chromium with a fresh profile and no background network; close() removes the profile. */
-export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launchChromium(): Promise<{
+  context: BrowserContext;
+  profile: string;
+  close(): Promise<void>;
+}> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'aciseg-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -43,6 +47,7 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
   });
   return {
     context,
+    profile,
     close: async () => {
       await context.close();
       fs.rmSync(profile, { recursive: true, force: true });
