@@ -9,10 +9,12 @@ import { pathSources, pathTargets } from '../analyze/reachability';
 import type { Snapshot } from '../model/snapshot';
 import { parseIpv4 } from '../policy/address';
 import { AZURE_HOST_IP, PUBLIC_IPV4, ipv4SetOf } from '../policy/address-words';
+import type { PairTraffic } from '../policy/decision';
 import type { PolicyEngine } from '../policy/engine';
 import { IntervalSet, ipv4Domain } from '../policy/interval-set';
 import { VERSION } from '../version';
-import { ASSUMPTIONS, ReachabilityView } from './reachability';
+import { ASSUMPTIONS } from './reachability';
+import { sideEntry } from '../analyze/explain';
 import {
   TRAFFIC_ALL_PORTS,
   TRAFFIC_MANAGEMENT,
@@ -26,6 +28,7 @@ import {
   type ReportPeering,
   type ReportRule,
   type ReportSide,
+  type ReportSideEntry,
   type ReportTraffic,
 } from './report-model';
 import { describeTraffic, type TrafficDescription } from './traffic';
@@ -55,15 +58,19 @@ export interface ReportInput {
   progress?: (message: string) => void;
   /** Open class pairs up to which parts keep their classes (default CLASS_PAIR_BUDGET). */
   classPairBudget?: number;
+  /** Bytes of detail (rules, traffic, parts) the report embeds (default DETAIL_BUDGET). */
+  detailBudget?: number;
 }
 
 /** Above this many open class pairs, edges keep their rules but not which container groups they join. */
 export const CLASS_PAIR_BUDGET = 1_000_000;
 
+/** About this many bytes of JSON for the rules, traffic and parts behind edges (the rest keep their risk only). */
+export const DETAIL_BUDGET = 8_000_000;
+
 /** Builds the report data; same input, same data (everything is sorted by resource ID). */
 export function buildReportData(input: ReportInput): ReportData {
   const { snapshot, engine, reach } = input;
-  const view = new ReachabilityView(engine, reach);
   const topo = topologyNodes(snapshot);
   const { nodes, nodeIndex } = topo;
 
@@ -114,69 +121,19 @@ export function buildReportData(input: ReportInput): ReportData {
   // Every external class of one endpoint is rank 0 of that endpoint.
   for (const c of reach.classes) if (c.kind === 'external') rankOf[c.index] = 0;
 
-  // Traffic (numbered by content as paths first use it), sides and rules.
-  const traffic: ReportTraffic[] = [];
-  const trafficNumber = new Map<number, number>();
-  const decisions = engine.store.decisions;
-  const trafficOf = (out: number, inb: number): number => {
-    const pair = engine.store.trafficBetween(decisions[out]!, decisions[inb]!);
-    const key = engine.store.traffic.id(pair.allow) * 2 ** 26 + engine.store.traffic.id(pair.unknown);
-    let t = trafficNumber.get(key);
-    if (t === undefined) {
-      t = traffic.length;
-      traffic.push(
-        reportTraffic({ allow: describeTraffic(pair.allow), unknown: describeTraffic(pair.unknown) }),
-      );
-      trafficNumber.set(key, t);
-    }
-    return t;
-  };
-  const sides: ReportSide[] = [];
-  const sideNumber = new Map<string, number>();
-  const rules: ReportRule[] = [];
-  const ruleNumber = new Map<string, number>();
-  const usedRules = new Set<number>();
-  for (let s = 0; s < view.sideCount; s++) {
-    const side = view.side(s, usedRules);
-    sideNumber.set(side.id, s);
-    sides.push({
-      entries: side.entries.map((e) => {
-        let rule = -1;
-        if (e.rule !== null) {
-          rule = ruleNumber.get(e.rule) ?? -1;
-          if (rule < 0) {
-            rule = rules.length;
-            ruleNumber.set(e.rule, rule);
-            const r = view.rule(Number(e.rule.slice(1)));
-            rules.push({
-              policy: r.policy,
-              nsg: r.nsg,
-              name: r.name,
-              priority: r.priority,
-              access: r.access,
-              direction: r.direction,
-            });
-          }
-        }
-        return [rule, e.outcome, describeText(e.traffic), e.policy, e.note ?? ''];
-      }),
-    });
-  }
-
-  // Edges between endpoints with their distinct parts (only external endpoints, which merge many
-  // engine classes, can repeat a part), then bundles of equal parts and runs of equal bundles. Above
-  // CLASS_PAIR_BUDGET class pairs the parts name no classes (rank -1: the whole endpoint), so the
-  // report stays a few megabytes; the page then offers `aciseg explain` instead of group detail.
+  // Edges between endpoints with their distinct parts: (source rank, destination rank, raw traffic,
+  // source decision, destination decision). Only external endpoints, which merge many engine
+  // classes, and parts without classes can repeat a part. Above the class-pair budget the parts
+  // name no classes (rank -1: the whole endpoint).
   const classDetail = reach.stats.openPairs <= (input.classPairBudget ?? CLASS_PAIR_BUDGET);
-  const edges = new Map<number, { parts: number[]; seen: Set<string> | null }>();
+  const raw = new RawTraffic(engine);
+  const edges = new Map<number, { parts: number[]; dedupe: boolean }>();
   const stride = endpoints.length;
   const { paths } = reach;
   for (let i = 0; i < paths.count; i++) {
     const out = paths.out.get(i);
     const inb = paths.in.get(i);
-    const t = trafficOf(out, inb);
-    const so = sideNumber.get(`o${out}`)!;
-    const si = sideNumber.get(`i${inb}`)!;
+    const t = raw.of(out, inb);
     const from = pathSources(paths, i);
     const to = pathTargets(paths, i);
     for (let a = 0; a < from.length; a++) {
@@ -189,48 +146,73 @@ export function buildReportData(input: ReportInput): ReportData {
         if (!edge) {
           const merges =
             !classDetail || reach.classes[fc]!.kind === 'external' || reach.classes[tc]!.kind === 'external';
-          edge = { parts: [], seen: merges ? new Set() : null };
+          edge = { parts: [], dedupe: merges };
           edges.set(key, edge);
         }
         const fr = classDetail ? rankOf[fc]! : -1;
         const tr = classDetail ? rankOf[tc]! : -1;
-        if (edge.seen) {
-          const partKey = `${fr},${tr},${t},${so},${si}`;
-          if (edge.seen.has(partKey)) continue;
-          edge.seen.add(partKey);
-        }
-        edge.parts.push(fr, tr, t, so, si);
+        if (edge.dedupe && hasPart(edge.parts, fr, tr, t, out, inb)) continue;
+        edge.parts.push(fr, tr, t, out, inb);
       }
     }
     if ((i + 1) % 250000 === 0) input.progress?.(`report: ${i + 1}/${paths.count} paths`);
   }
+
+  // Risk flags of every edge; then the rules behind edges, riskiest first, while they fit the
+  // detail budget. Edges beyond it keep their flags (colour, risk filter) but not their rules.
+  const keys = [...edges.keys()].sort((x, y) => x - y);
+  const internetEndpoint = endpointOf[nodeIndex.get('external:internet') ?? nodes.length] ?? -1;
+  const flagsOf = new Map<number, number>();
+  const levelOf = (key: number) => {
+    const flags = flagsOf.get(key)!;
+    const wide = (flags & (TRAFFIC_ALL_PORTS | TRAFFIC_MANAGEMENT)) !== 0;
+    return Math.floor(key / stride) === internetEndpoint ? (wide ? 3 : 2) : wide ? 1 : 0;
+  };
+  for (const key of keys) {
+    const parts = edges.get(key)!.parts;
+    let flags = 0;
+    for (let k = 2; k < parts.length; k += PART_SIZE) flags |= raw.report(parts[k]!).flags;
+    flagsOf.set(key, flags);
+  }
+  const detail = new DetailTables(engine, raw, input.detailBudget ?? DETAIL_BUDGET);
+  const byRisk = keys.slice().sort((x, y) => levelOf(y) - levelOf(x) || x - y);
+  const bundleOfEdge = new Map<number, number>();
   const bundles: number[][] = [];
   const bundleOf = new Map<string, number>();
-  const runs: number[] = [];
-  let edgeCount = 0;
-  for (const key of [...edges.keys()].sort((x, y) => x - y)) {
-    const parts = sortParts(edges.get(key)!.parts);
-    edges.delete(key);
-    const text = parts.join(',');
+  for (const key of byRisk) {
+    const parts = detail.take(edges.get(key)!.parts);
+    if (parts === null) break;
+    const sorted = sortParts(parts);
+    const text = sorted.join(',');
     let bundle = bundleOf.get(text);
     if (bundle === undefined) {
       bundle = bundles.length;
-      bundles.push(parts);
+      bundles.push(sorted);
       bundleOf.set(text, bundle);
     }
+    bundleOfEdge.set(key, bundle);
+  }
+
+  // Runs: consecutive destinations of one source with the same bundle (or none) and flags.
+  const runs: number[] = [];
+  for (const key of keys) {
     const from = Math.floor(key / stride);
     const to = key % stride;
-    edgeCount++;
+    const bundle = bundleOfEdge.get(key) ?? -1;
+    const flags = flagsOf.get(key)!;
     const last = runs.length - RUN_SIZE;
     if (
       last >= 0 &&
       runs[last] === from &&
       runs[last + 1]! + runs[last + 2]! === to &&
-      runs[last + 3] === bundle
+      runs[last + 3] === bundle &&
+      runs[last + 5] === flags
     )
       runs[last + 2]!++;
-    else runs.push(from, to, 1, bundle, 0);
+    else runs.push(from, to, 1, bundle, 0, flags);
   }
+  const edgeCount = keys.length;
+  const { traffic, sides, rules } = detail;
 
   return {
     schemaVersion: 1,
@@ -244,6 +226,7 @@ export function buildReportData(input: ReportInput): ReportData {
       containerGroups: snapshot.containerGroups.length,
       publicContainerGroups: snapshot.containerGroups.filter(isPublic).length,
       edges: edgeCount,
+      detailedEdges: bundleOfEdge.size,
       assumptions: ASSUMPTIONS,
     },
     nodes,
@@ -456,4 +439,167 @@ function reportTraffic(t: { allow: TrafficDescription; unknown: TrafficDescripti
   const unknown = describeText(t.unknown);
   if (unknown !== 'nothing') flags |= TRAFFIC_UNKNOWN;
   return { allow: describeText(t.allow), unknown, flags, ports: ports.flat() };
+}
+
+function hasPart(parts: number[], fr: number, tr: number, t: number, out: number, inb: number): boolean {
+  for (let k = 0; k < parts.length; k += PART_SIZE)
+    if (
+      parts[k + 2] === t &&
+      parts[k + 3] === out &&
+      parts[k + 4] === inb &&
+      parts[k] === fr &&
+      parts[k + 1] === tr
+    )
+      return true;
+  return false;
+}
+
+/** The traffic of (outbound decision, inbound decision) pairs, numbered by content as first met. */
+class RawTraffic {
+  private readonly number = new Map<number, number>();
+  private readonly pairs: PairTraffic[] = [];
+  private readonly reports: (ReportTraffic | undefined)[] = [];
+
+  constructor(private readonly engine: PolicyEngine) {}
+
+  of(out: number, inb: number): number {
+    const { store } = this.engine;
+    const pair = store.trafficBetween(store.decisions[out]!, store.decisions[inb]!);
+    const key = store.traffic.id(pair.allow) * 2 ** 26 + store.traffic.id(pair.unknown);
+    let t = this.number.get(key);
+    if (t === undefined) {
+      t = this.pairs.length;
+      this.pairs.push(pair);
+      this.number.set(key, t);
+    }
+    return t;
+  }
+
+  report(t: number): ReportTraffic {
+    let r = this.reports[t];
+    if (!r) {
+      const pair = this.pairs[t]!;
+      r = reportTraffic({ allow: describeTraffic(pair.allow), unknown: describeTraffic(pair.unknown) });
+      this.reports[t] = r;
+    }
+    return r;
+  }
+}
+
+/**
+ * The traffic, sides and rules that embedded edges use, numbered as they are first taken, with the
+ * bytes they cost; `take` refuses an edge once the budget is spent.
+ */
+class DetailTables {
+  readonly traffic: ReportTraffic[] = [];
+  readonly sides: ReportSide[] = [];
+  readonly rules: ReportRule[] = [];
+  private readonly trafficNumber = new Map<number, number>();
+  private readonly sideNumber = new Map<string, number>();
+  private readonly ruleNumber = new Map<number, number>();
+  private spent = 0;
+
+  constructor(
+    private readonly engine: PolicyEngine,
+    private readonly raw: RawTraffic,
+    private readonly budget: number,
+  ) {}
+
+  /** The parts renumbered into the tables, or null (and nothing added) when they would not fit. */
+  take(parts: number[]): number[] | null {
+    let cost = parts.length * 4;
+    const newTraffic = new Set<number>();
+    const newSides = new Map<string, ReportSide>();
+    for (let k = 0; k < parts.length; k += PART_SIZE) {
+      const t = parts[k + 2]!;
+      if (!this.trafficNumber.has(t) && !newTraffic.has(t)) {
+        newTraffic.add(t);
+        cost += JSON.stringify(this.raw.report(t)).length;
+      }
+      for (const [decision, source] of [
+        [parts[k + 3]!, true],
+        [parts[k + 4]!, false],
+      ] as const) {
+        const id = `${source ? 'o' : 'i'}${decision}`;
+        if (this.sideNumber.has(id) || newSides.has(id)) continue;
+        const side = this.sideOf(decision, source);
+        newSides.set(id, side);
+        cost += JSON.stringify(side).length;
+      }
+    }
+    if (this.spent + cost > this.budget) {
+      // Rules numbered while pricing a side that is not taken stay listed; they are few and harmless.
+      return null;
+    }
+    this.spent += cost;
+    for (const t of newTraffic) {
+      this.trafficNumber.set(t, this.traffic.length);
+      this.traffic.push(this.raw.report(t));
+    }
+    for (const [id, side] of newSides) {
+      this.sideNumber.set(id, this.sides.length);
+      this.sides.push(side);
+    }
+    const out: number[] = [];
+    for (let k = 0; k < parts.length; k += PART_SIZE)
+      out.push(
+        parts[k]!,
+        parts[k + 1]!,
+        this.trafficNumber.get(parts[k + 2]!)!,
+        this.sideNumber.get(`o${parts[k + 3]}`)!,
+        this.sideNumber.get(`i${parts[k + 4]}`)!,
+      );
+    return out;
+  }
+
+  /** Every rule (or other decider) that decided traffic on one side, in priority order (as analyze lists them). */
+  private sideOf(decision: number, source: boolean): ReportSide {
+    const d = this.engine.store.decisions[decision]!;
+    const side = source ? 'source' : 'destination';
+    const entries = d
+      .decidersOnce()
+      .map((x) => {
+        const e = sideEntry(this.engine, side, x);
+        const rule = x.kind === 'rule' ? this.ruleOf(x.ref) : -1;
+        const entry: ReportSideEntry = [
+          rule,
+          e.outcome,
+          describeText(describeTraffic(x.traffic)),
+          e.policy,
+          e.note ?? '',
+        ];
+        return { entry, priority: e.rule?.priority ?? 0 };
+      })
+      .sort(
+        (a, b) =>
+          a.priority - b.priority ||
+          cmp(a.entry[3], b.entry[3]) ||
+          cmp(a.entry[1], b.entry[1]) ||
+          a.entry[0] - b.entry[0],
+      )
+      .map((x) => x.entry);
+    return { entries };
+  }
+
+  private ruleOf(ref: number): number {
+    let n = this.ruleNumber.get(ref);
+    if (n === undefined) {
+      const r = this.engine.compiler.refs[ref]!;
+      n = this.rules.length;
+      this.rules.push({
+        policy: r.layer === 'admin' ? 'avnm' : 'nsg',
+        nsg: r.ownerName,
+        name: r.name,
+        priority: r.priority,
+        access: r.access,
+        direction: r.direction,
+      });
+      this.ruleNumber.set(ref, n);
+    }
+    return n;
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

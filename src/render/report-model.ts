@@ -89,15 +89,16 @@ export type DiffStatus = (typeof DIFF_STATUSES)[number];
 
 /** Numbers per part of a bundle, and per run of a view. */
 export const PART_SIZE = 5;
-export const RUN_SIZE = 5;
+export const RUN_SIZE = 6;
 
 /**
  * What can talk to what, compressed for estates of thousands of subnets. An edge goes between two
  * endpoints (subnets, public container groups, external endpoints; `endpoints` maps them to nodes).
  * Its bundle lists its parts, five numbers each: source class rank, destination class rank (within
- * their nodes), traffic, source side, destination side. A run is five numbers: source endpoint, first
- * destination endpoint, how many consecutive destination endpoints, bundle, diff status index: every
- * destination of the run has the same bundle. Subnets that a VNet-wide rule opens form long runs.
+ * their nodes), traffic, source side, destination side. A run is six numbers: source endpoint, first
+ * destination endpoint, how many consecutive destination endpoints, bundle (-1: the rules of these
+ * edges are not embedded, see `summary.detailedEdges`), diff status index, risk flags (TRAFFIC_*
+ * bits of everything the edge opens): every destination of a run has the same bundle and flags.
  */
 export interface ReportView {
   runs: number[];
@@ -109,6 +110,8 @@ export interface ReportSummary {
   containerGroups: number;
   publicContainerGroups: number;
   edges: number;
+  /** Edges whose rules and traffic are embedded (riskiest first, within the report's detail budget). */
+  detailedEdges: number;
   assumptions: string[];
 }
 

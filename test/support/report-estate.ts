@@ -52,7 +52,11 @@ export function reportEstate(): Snapshot {
   });
 }
 
-export function reportDataOf(snapshot: Snapshot, classPairBudget?: number): ReportData {
+export function reportDataOf(
+  snapshot: Snapshot,
+  classPairBudget?: number,
+  detailBudget?: number,
+): ReportData {
   const engine = compilePolicy(snapshot, {});
   return buildReportData({
     snapshot,
@@ -60,5 +64,6 @@ export function reportDataOf(snapshot: Snapshot, classPairBudget?: number): Repo
     reach: computeReachability(engine),
     title: 'test',
     classPairBudget,
+    detailBudget,
   });
 }

@@ -17,6 +17,7 @@ import {
   searchTexts,
   type DrawEdge,
   type Filter,
+  partsOf,
   type ReportEdge,
   type RiskLevel,
 } from './shape';
@@ -52,6 +53,9 @@ function main(): void {
     `${data.summary.vnets} VNets · ${data.summary.subnets} subnets · ${data.summary.containerGroups} container groups ` +
       `(${data.summary.publicContainerGroups} public) · ${edges.length} allowed subnet-level flows: ` +
       `${counts[3]} from the Internet to management or all ports, ${counts[2]} other from the Internet, ${counts[1]} internal to management or all ports` +
+      (data.summary.detailedEdges < edges.length
+        ? ` · rules embedded for the ${data.summary.detailedEdges} riskiest (port filter searches those)`
+        : '') +
       (data.collectedAt ? ` · collected ${data.collectedAt}` : ''),
     'summary',
   );
@@ -215,7 +219,7 @@ function main(): void {
       return;
     }
     const edge = edges[d.members[0]!]!;
-    const parts = data.bundles[edge.bundle]!;
+    const parts = partsOf(data, edge);
     // One block per distinct (traffic, source side, destination side).
     const seen = new Set<string>();
     for (let k = 0; k < parts.length; k += PART_SIZE) {
@@ -230,7 +234,7 @@ function main(): void {
       block.append(sideTable('destination side (inbound)', parts[k + 4]!));
       panel.append(block);
     }
-    if (!data.classDetail) {
+    if (!data.classDetail || edge.bundle < 0) {
       const hint = (n: number) => {
         const node = data.nodes[n]!;
         return node.kind === 'subnet' && node.parent >= 0
@@ -240,7 +244,9 @@ function main(): void {
       panel.append(
         el(
           'p',
-          'This estate is large: the report keeps the rules of each subnet pair but not which container groups each joins. For one pair, run:',
+          edge.bundle < 0
+            ? `This estate is large: the report embeds the rules of the ${data.summary.detailedEdges} riskiest flows only; this one keeps its risk. For its rules, run:`
+            : 'This estate is large: the report keeps the rules of each subnet pair but not which container groups each joins. For one pair, run:',
           'hint',
         ),
         el('code', `aciseg explain <snapshot> --from ${hint(edge.from)} --to ${hint(edge.to)} --port <port>`),

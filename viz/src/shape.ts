@@ -15,12 +15,21 @@ import {
   type ReportView,
 } from '../../src/render/report-model';
 
-/** One edge of a view: from and to are node indexes; its parts are `data.bundles[bundle]`. */
+/** One edge of a view: from and to are node indexes; its parts are `data.bundles[bundle]` (none when -1). */
 export interface ReportEdge {
   from: number;
   to: number;
   bundle: number;
   status: DiffStatus;
+  /** TRAFFIC_* bits of what it opens. */
+  flags: number;
+}
+
+const NO_PARTS: number[] = [];
+
+/** The parts of an edge; none when its rules are not embedded. */
+export function partsOf(data: ReportData, edge: ReportEdge): number[] {
+  return edge.bundle >= 0 ? data.bundles[edge.bundle]! : NO_PARTS;
 }
 
 /** The edges of a view, from its runs, in order. */
@@ -30,8 +39,10 @@ export function decodeEdges(data: ReportData, view: ReportView): ReportEdge[] {
   for (let r = 0; r < runs.length; r += RUN_SIZE) {
     const from = data.endpoints[runs[r]!]!;
     const status = DIFF_STATUSES[runs[r + 4]!]!;
+    const bundle = runs[r + 3]!;
+    const flags = runs[r + 5]!;
     for (let k = 0; k < runs[r + 2]!; k++)
-      edges.push({ from, to: data.endpoints[runs[r + 1]! + k]!, bundle: runs[r + 3]!, status });
+      edges.push({ from, to: data.endpoints[runs[r + 1]! + k]!, bundle, status, flags });
   }
   return edges;
 }
@@ -76,9 +87,7 @@ export const INTERNET_ID = 'external:internet';
 
 /** The risk of one report edge, from where it starts and what its parts open. */
 export function edgeRisk(data: ReportData, edge: ReportEdge): EdgeRisk {
-  let flags = 0;
-  const parts = data.bundles[edge.bundle]!;
-  for (let k = 2; k < parts.length; k += PART_SIZE) flags |= data.traffic[parts[k]!]!.flags;
+  const flags = edge.flags;
   const internet = data.nodes[edge.from]!.id === INTERNET_ID;
   const management = (flags & TRAFFIC_MANAGEMENT) !== 0;
   const allPorts = (flags & TRAFFIC_ALL_PORTS) !== 0;
@@ -125,7 +134,7 @@ export function searchTexts(data: ReportData): string[] {
 }
 
 function opensPort(data: ReportData, edge: ReportEdge, port: number): boolean {
-  const parts = data.bundles[edge.bundle]!;
+  const parts = partsOf(data, edge);
   for (let k = 2; k < parts.length; k += PART_SIZE) {
     const ports = data.traffic[parts[k]!]!.ports;
     for (let j = 0; j < ports.length; j += 2) if (ports[j]! <= port && port <= ports[j + 1]!) return true;
@@ -236,7 +245,7 @@ export function expandEdge(
   let omitted = 0;
   // Without class detail the parts do not say which groups they join: nothing to expand.
   if (!data.classDetail) return { flows, omitted };
-  const parts = data.bundles[edge.bundle]!;
+  const parts = partsOf(data, edge);
   for (let k = 0; k < parts.length; k += PART_SIZE) {
     const fc = data.classes[byNode[edge.from]![parts[k]!]!]!;
     const tc = data.classes[byNode[edge.to]![parts[k + 1]!]!]!;

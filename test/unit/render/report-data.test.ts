@@ -2,7 +2,7 @@
 import { reportDataOf, reportEstate } from '../../support/report-estate';
 import { hubSpokeSnapshot } from '../../support/sample-snapshots';
 import type { ReportData } from '../../../src/render/report-model';
-import { decodeEdges } from '../../../viz/src/shape';
+import { decodeEdges, edgeRisk } from '../../../viz/src/shape';
 import { makeSnapshot, makeSubnet, makeVnet } from '../../support/builders';
 
 const nodeId = (data: ReportData, name: string) => data.nodes.findIndex((n) => n.name === name);
@@ -98,6 +98,24 @@ describe('buildReportData', () => {
     expect(pairs(coarse)).toEqual(pairs(data));
     for (const b of coarse.bundles)
       for (let k = 0; k < b.length; k += 5) expect([b[k], b[k + 1]]).toEqual([-1, -1]);
+  });
+
+  it('within a small detail budget embeds the rules of the riskiest edges first, and the risk of all', () => {
+    const full = decodeEdges(data, data.views.before);
+    const none = reportDataOf(reportEstate(), undefined, 0);
+    expect(none.summary.detailedEdges).toBe(0);
+    expect(none.bundles).toEqual([]);
+    const noneEdges = decodeEdges(none, none.views.before);
+    expect(noneEdges.map((e) => [e.from, e.to, e.flags])).toEqual(full.map((e) => [e.from, e.to, e.flags]));
+    // A budget that holds a few edges: every detailed edge is at least as risky as every other.
+    const some = reportDataOf(reportEstate(), undefined, 1500);
+    const someEdges = decodeEdges(some, some.views.before);
+    expect(some.summary.detailedEdges).toBeGreaterThan(0);
+    expect(some.summary.detailedEdges).toBeLessThan(someEdges.length);
+    const level = (e: (typeof someEdges)[number]) => edgeRisk(some, e).level;
+    const detailed = someEdges.filter((e) => e.bundle >= 0).map(level);
+    const bare = someEdges.filter((e) => e.bundle < 0).map(level);
+    expect(Math.min(...detailed)).toBeGreaterThanOrEqual(Math.max(...bare));
   });
 
   it('is the same for the same input', () => {
