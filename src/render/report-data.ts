@@ -21,8 +21,11 @@ import {
   TRAFFIC_UNKNOWN,
   type ReportApplianceRoute,
   type ReportClass,
+  DIFF_STATUSES,
+  MATRIX_CODES,
   PART_SIZE,
   RUN_SIZE,
+  type ReportView,
   type ReportData,
   type ReportNode,
   type ReportPeering,
@@ -60,13 +63,15 @@ export interface ReportInput {
   classPairBudget?: number;
   /** Bytes of detail (rules, traffic, parts) the report embeds (default DETAIL_BUDGET). */
   detailBudget?: number;
+  /** How the view stores its edges (default: the smaller of runs and matrix). */
+  viewForm?: 'runs' | 'matrix' | 'smaller';
 }
 
 /** Above this many open class pairs, edges keep their rules but not which container groups they join. */
 export const CLASS_PAIR_BUDGET = 1_000_000;
 
 /** About this many bytes of JSON for the rules, traffic and parts behind edges (the rest keep their risk only). */
-export const DETAIL_BUDGET = 8_000_000;
+export const DETAIL_BUDGET = 6_000_000;
 
 /** Builds the report data; same input, same data (everything is sorted by resource ID). */
 export function buildReportData(input: ReportInput): ReportData {
@@ -213,6 +218,7 @@ export function buildReportData(input: ReportInput): ReportData {
   }
   const edgeCount = keys.length;
   const { traffic, sides, rules } = detail;
+  const before = viewOf(runs, endpoints.length, input.viewForm ?? 'smaller');
 
   return {
     schemaVersion: 1,
@@ -239,7 +245,7 @@ export function buildReportData(input: ReportInput): ReportData {
     endpoints,
     bundles,
     classDetail,
-    views: { before: { runs } },
+    views: { before },
   };
 }
 
@@ -602,4 +608,32 @@ class DetailTables {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The runs, or the same edges as a matrix ('smaller': when that is smaller, at about 12 characters per run against one per cell). */
+function viewOf(runs: number[], endpoints: number, form: 'runs' | 'matrix' | 'smaller'): ReportView {
+  if (form === 'runs' || (form === 'smaller' && (runs.length / RUN_SIZE) * 12 <= endpoints * endpoints))
+    return { runs };
+  const rows: string[][] = Array.from({ length: endpoints }, () => []);
+  const matrixBundles: number[] = [];
+  for (let r = 0; r < runs.length; r += RUN_SIZE) {
+    const [from, to, len, bundle, status, flags] = runs.slice(r, r + RUN_SIZE) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const row = rows[from]!;
+    while (row.length < to) row.push('.');
+    const code = MATRIX_CODES[status * 8 + flags]!;
+    for (let k = 0; k < len; k++) {
+      row.push(code);
+      if (bundle >= 0) matrixBundles.push(from, to + k, bundle);
+    }
+  }
+  if (DIFF_STATUSES.length * 8 > MATRIX_CODES.length)
+    throw new Error('matrix codes cannot hold every status');
+  return { matrix: rows.map((row) => row.join('').padEnd(endpoints, '.')), matrixBundles };
 }

@@ -101,8 +101,19 @@ export const RUN_SIZE = 6;
  * bits of everything the edge opens): every destination of a run has the same bundle and flags.
  */
 export interface ReportView {
-  runs: number[];
+  runs?: number[];
+  /**
+   * The same edges as a matrix, when that is smaller (dense estates): one string per source endpoint,
+   * one character per destination endpoint: `.` for no edge, else MATRIX_CODES[status * 8 + flags].
+   * The bundles of such edges are in `matrixBundles`, three numbers each: source endpoint,
+   * destination endpoint, bundle; edges not listed there have none (-1).
+   */
+  matrix?: string[];
+  matrixBundles?: number[];
 }
+
+/** Cell codes of `ReportView.matrix`: 32 JSON-safe characters. */
+export const MATRIX_CODES = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef';
 
 export interface ReportSummary {
   vnets: number;

@@ -56,6 +56,7 @@ export function reportDataOf(
   snapshot: Snapshot,
   classPairBudget?: number,
   detailBudget?: number,
+  viewForm?: 'runs' | 'matrix',
 ): ReportData {
   const engine = compilePolicy(snapshot, {});
   return buildReportData({
@@ -65,5 +66,6 @@ export function reportDataOf(
     title: 'test',
     classPairBudget,
     detailBudget,
+    viewForm,
   });
 }

@@ -5,6 +5,7 @@
  */
 import {
   DIFF_STATUSES,
+  MATRIX_CODES,
   PART_SIZE,
   RUN_SIZE,
   TRAFFIC_ALL_PORTS,
@@ -32,10 +33,31 @@ export function partsOf(data: ReportData, edge: ReportEdge): number[] {
   return edge.bundle >= 0 ? data.bundles[edge.bundle]! : NO_PARTS;
 }
 
-/** The edges of a view, from its runs, in order. */
+/** The edges of a view, from its runs or its matrix, in order. */
 export function decodeEdges(data: ReportData, view: ReportView): ReportEdge[] {
   const edges: ReportEdge[] = [];
-  const { runs } = view;
+  if (view.matrix) {
+    const bundles = new Map<number, number>();
+    const mb = view.matrixBundles ?? [];
+    const n = data.endpoints.length;
+    for (let k = 0; k < mb.length; k += 3) bundles.set(mb[k]! * n + mb[k + 1]!, mb[k + 2]!);
+    view.matrix.forEach((row, from) => {
+      for (let to = 0; to < row.length; to++) {
+        const c = row.charCodeAt(to);
+        if (c === 46) continue; // '.'
+        const code = MATRIX_CODES.indexOf(row[to]!);
+        edges.push({
+          from: data.endpoints[from]!,
+          to: data.endpoints[to]!,
+          bundle: bundles.get(from * n + to) ?? -1,
+          status: DIFF_STATUSES[code >> 3]!,
+          flags: code & 7,
+        });
+      }
+    });
+    return edges;
+  }
+  const runs = view.runs ?? [];
   for (let r = 0; r < runs.length; r += RUN_SIZE) {
     const from = data.endpoints[runs[r]!]!;
     const status = DIFF_STATUSES[runs[r + 4]!]!;
@@ -200,22 +222,31 @@ export function drawEdges(
     };
   };
   if (selected.length <= budget) return { edges: selected.map(single), level: 'subnet' };
-  const byPair = new Map<string, DrawEdge>();
+  // Numeric keys and top-level lookups per node: this runs over millions of edges.
+  const tops = data.nodes.map((_, i) => topOf(data, i));
+  const stride = data.nodes.length;
+  const byPair = new Map<number, DrawEdge>();
   const out: DrawEdge[] = [];
   for (const i of selected) {
     const e = edges[i]!;
-    const from = topOf(data, e.from);
-    const to = topOf(data, e.to);
-    const id = edgeKey(data, from, to);
-    const risk = edgeRisk(data, e);
-    const d = byPair.get(id);
+    const from = tops[e.from]!;
+    const to = tops[e.to]!;
+    const key = from * stride + to;
+    const d = byPair.get(key);
     if (d) {
       d.members.push(i);
-      d.risk = mergeRisk(d.risk, risk);
+      d.risk = mergeRisk(d.risk, edgeRisk(data, e));
       if (d.status !== e.status) d.status = 'changed';
     } else {
-      const edge: DrawEdge = { id, from, to, members: [i], risk, status: e.status };
-      byPair.set(id, edge);
+      const edge: DrawEdge = {
+        id: edgeKey(data, from, to),
+        from,
+        to,
+        members: [i],
+        risk: edgeRisk(data, e),
+        status: e.status,
+      };
+      byPair.set(key, edge);
       out.push(edge);
     }
   }

@@ -76,12 +76,27 @@ describe('buildReportData', () => {
     const subnets = [1, 2, 3, 4, 5].map((k) =>
       makeSubnet(vnet, { name: `snet-${k}`, addressPrefixes: [`10.9.${k}.0/24`] }),
     );
-    const flat = reportDataOf(makeSnapshot({ virtualNetworks: [vnet], subnets }));
-    const runs = flat.views.before.runs;
+    const flat = reportDataOf(
+      makeSnapshot({ virtualNetworks: [vnet], subnets }),
+      undefined,
+      undefined,
+      'runs',
+    );
+    const runs = flat.views.before.runs!;
     const edges = decodeEdges(flat, flat.views.before);
     expect(runs.length / 5).toBeLessThan(edges.length);
     expect(flat.summary.edges).toBe(edges.length);
     expect(edges.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it('stores the same edges as runs or as a matrix', () => {
+    for (const snapshot of [reportEstate(), hubSpokeSnapshot()]) {
+      const runs = reportDataOf(snapshot, undefined, undefined, 'runs');
+      const matrix = reportDataOf(snapshot, undefined, undefined, 'matrix');
+      expect(matrix.views.before.runs).toBeUndefined();
+      expect(matrix.views.before.matrix).toHaveLength(matrix.endpoints.length);
+      expect(decodeEdges(matrix, matrix.views.before)).toEqual(decodeEdges(runs, runs.views.before));
+    }
   });
 
   it('over the class-pair budget keeps every edge and its rules, without classes', () => {
