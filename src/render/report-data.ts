@@ -114,7 +114,7 @@ export function buildReportData(input: ReportInput): ReportData {
   const endpointOf = new Int32Array(nodes.length).fill(-1);
   nodes.forEach((n, i) => {
     const list = classesOfNode.get(i);
-    if (n.kind === 'subnet' || n.kind === 'external' || (n.kind === 'containerGroup' && n.parent < 0)) {
+    if (n.kind === 'subnet' || list !== undefined) {
       endpointOf[i] = endpoints.length;
       endpoints.push(i);
     }
@@ -362,7 +362,18 @@ function topologyNodes(snapshot: Snapshot): Topo {
     });
     for (const g of groupsBySubnet.get(s.id) ?? []) addGroup(g, si);
   }
-  for (const g of groups) if (!nodeIndex.has(g.id)) addGroup(g, -1);
+  // Container groups outside every subnet of the snapshot (public ones) are dots in one box.
+  const outside = groups.filter((g) => !nodeIndex.has(g.id));
+  if (outside.length > 0) {
+    const box = add({
+      id: 'group:outside-vnets',
+      kind: 'group',
+      name: 'Container groups outside VNets',
+      parent: -1,
+      details: ['public IPs: each admits only its declared ports'],
+    });
+    for (const g of outside) addGroup(g, box);
+  }
 
   const peerings: ReportPeering[] = [];
   for (const p of [...snapshot.virtualNetworkPeerings].sort(byId)) {

@@ -5,7 +5,8 @@
  * Types only: nothing here touches the DOM, d3 or Node.
  */
 
-export type ReportNodeKind = 'vnet' | 'subnet' | 'containerGroup' | 'external';
+/** `group`: the box that holds container groups outside every VNet (public ones). */
+export type ReportNodeKind = 'vnet' | 'subnet' | 'containerGroup' | 'external' | 'group';
 
 /** A box or dot of the topology: VNet → subnet → container group, or an external endpoint. */
 export interface ReportNode {

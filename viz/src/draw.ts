@@ -117,12 +117,13 @@ export function drawTopology(data: ReportData, boxes: Box[], width: number, heig
     const fill =
       n.kind === 'vnet'
         ? FILL.vnet
-        : n.kind === 'external'
+        : n.kind === 'external' || n.kind === 'group'
           ? FILL.external
           : n.kind === 'containerGroup'
             ? '#fdeaea'
             : FILL.subnet;
-    const stroke = n.kind === 'external' || n.public ? '#c8102e' : n.kind === 'vnet' ? '#7d96c4' : '#a9b6cc';
+    const stroke =
+      n.kind === 'external' || n.kind === 'group' ? '#c8102e' : n.kind === 'vnet' ? '#7d96c4' : '#a9b6cc';
     g.append('rect')
       .attr('x', b.x)
       .attr('y', b.y)

@@ -276,7 +276,7 @@ function main(): void {
 
   const showNode = (i: number) => {
     const n = data.nodes[i]!;
-    selectedNode = n.kind === 'containerGroup' && n.parent >= 0 ? n.parent : i;
+    selectedNode = n.kind === 'containerGroup' && !n.public ? n.parent : i;
     selectedEdge = null;
     drawFlowLayer(drawing.flowLayer, boxes, [], '');
     clearPanel();
