@@ -9,7 +9,10 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Snapshot } from '../../src/model/snapshot';
+import { readPageAssets } from '../../src/cli/commands/report';
+import { renderReportHtml } from '../../src/render/report-html';
 import { runCapture } from '../support/cli';
+import { reportDataOf, reportEstate } from '../support/report-estate';
 import { SCREENSHOTS, chromiumMode, launchChromium } from './chromium';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -80,6 +83,10 @@ describeChromium('the HTML report in Chromium', () => {
       n.securityRules.forEach((r, i) => (r.name = `${HOSTILE}r${i}`));
     fs.writeFileSync(path.join(dir, 'hostile.json'), JSON.stringify(hostile));
     await report(path.join(dir, 'hostile.json'), path.join(dir, 'hostile.html'));
+    // A report as a large estate gets it: no class detail, no rules embedded.
+    const bare = reportDataOf(reportEstate(), 0, 0);
+    const { script, style } = readPageAssets();
+    fs.writeFileSync(path.join(dir, 'bare.html'), renderReportHtml(bare, script, style));
     browser = await launchChromium();
   }, 120000);
 
@@ -150,6 +157,40 @@ describeChromium('the HTML report in Chromium', () => {
     const first = await picture();
     expect(first).toContain('data-edge-id');
     expect(await picture()).toBe(first);
+  });
+
+  it('without embedded rules an edge keeps its risk and its panel names the explain command', async () => {
+    const { page, errors } = await open(path.join(dir, 'bare.html'));
+    const edge = page.locator('[data-edge-id^="external:internet -> "][data-edge-id$="/subnets/snet-web"]');
+    expect(await edge.getAttribute('stroke')).toBe('#c8102e');
+    await edge.dispatchEvent('click');
+    const text = await page.locator('#panel').textContent();
+    expect(text).toContain('aciseg explain <snapshot> --from Internet --to vnet-a/snet-web --port <port>');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('searches by container group name, and zooms with the wheel', async () => {
+    const { page, errors } = await open(path.join(dir, 'hub-spoke.html'));
+    const all = await page.locator('[data-edge-id]').count();
+    await page.fill('#search', 'status-page');
+    const found = await page
+      .locator('[data-edge-id]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-edge-id')));
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.length).toBeLessThan(all);
+    const status = snapshot.containerGroups.find((g) => g.name === 'status-page')!;
+    for (const id of found) expect(id).toContain(status.id);
+    const transform = () => page.$eval('.viewport', (g) => g.getAttribute('transform'));
+    const before = await transform();
+    await page.mouse.move(800, 500);
+    await page.mouse.wheel(0, -400);
+    await page.waitForFunction(
+      `document.querySelector('.viewport').getAttribute('transform') !== ${JSON.stringify(before)}`,
+    );
+    expect(await transform()).not.toBe(before);
+    expect(errors).toEqual([]);
+    await page.close();
   });
 
   it('filters by port and exports the view as SVG and PNG', async () => {
