@@ -42,6 +42,8 @@ beforeAll(() => {
   for (const f of ['package.json', 'README.md', 'LICENSE', 'tsconfig.json', 'tsconfig.build.json'])
     fs.copyFileSync(path.join(repo, f), path.join(pkg, f));
   fs.cpSync(path.join(repo, 'src'), path.join(pkg, 'src'), { recursive: true });
+  // The build also bundles the report page from viz/.
+  fs.cpSync(path.join(repo, 'viz'), path.join(pkg, 'viz'), { recursive: true });
   fs.symlinkSync(fs.realpathSync(path.join(repo, 'node_modules')), path.join(pkg, 'node_modules'), 'dir');
   run(npm, ['pack', '--silent', '--pack-destination', tmp], pkg);
 
@@ -69,6 +71,8 @@ describe('the packed package', () => {
       'dist/index.js',
       'dist/index.d.ts',
       'dist/cli/main.js',
+      'dist/viz/report.js',
+      'dist/viz/report.css',
       'src/model/snapshot.schema.json',
     ])
       expect({ f, exists: fs.existsSync(path.join(root, f)) }).toEqual({ f, exists: true });

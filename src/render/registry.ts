@@ -13,6 +13,8 @@ import { UsageError } from '../errors';
 import { checkReportJson, renderCheckText } from './check';
 import { enveloped } from './envelope';
 import { renderExplanationText } from './explain';
+import { renderReportHtml } from './report-html';
+import type { ReportData } from './report-model';
 import { renderReachabilityText, serializeReachabilityJson, type ReachabilityView } from './reachability';
 import { renderSummary, renderSummaryJson } from './summary';
 
@@ -35,6 +37,13 @@ export interface AnalyzeResult {
   progress(message: string): void;
 }
 
+/** The report page's data, with the page bundle and style sheet it inlines. */
+export interface ReportResult {
+  data: ReportData;
+  script: string;
+  style: string;
+}
+
 /** What each command hands to its renderers. */
 export interface CommandResults {
   import: SnapshotResult;
@@ -42,6 +51,7 @@ export interface CommandResults {
   analyze: AnalyzeResult;
   explain: Explanation;
   check: CheckReport;
+  report: ReportResult;
 }
 
 export type CommandName = keyof CommandResults;
@@ -69,6 +79,7 @@ const REGISTRY: { readonly [C in CommandName]: FormatTable<CommandResults[C]> } 
     json: (x) => jsonDocument(enveloped('aciseg.explanation', x)),
   },
   check: { text: (r) => [renderCheckText(r)], json: (r) => jsonDocument(checkReportJson(r)) },
+  report: { html: (r) => [renderReportHtml(r.data, r.script, r.style)] },
 };
 
 /** The registered command names, in registry order. */

@@ -5,6 +5,7 @@ import { registerCheck } from './check';
 import { registerCollect } from './collect';
 import { registerExplain } from './explain';
 import { registerImport } from './import';
+import { registerReport } from './report';
 import { registerSummary } from './summary';
 
 export const commands: readonly CommandRegistration[] = [
@@ -14,4 +15,5 @@ export const commands: readonly CommandRegistration[] = [
   registerAnalyze,
   registerExplain,
   registerCheck,
+  registerReport,
 ];

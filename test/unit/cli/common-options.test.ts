@@ -19,7 +19,7 @@ function helpOf(cmd: Command, long: string): string | undefined {
   return option && `${option.flags}  ${cmd.createHelp().optionDescription(option)}`;
 }
 
-const WRITERS: string[] = ['import', 'collect', 'summary', 'analyze', 'explain', 'check'];
+const WRITERS: string[] = ['import', 'collect', 'summary', 'analyze', 'explain', 'check', 'report'];
 
 describe('shared options', () => {
   it('every command with --format is in the format registry', () => {
@@ -32,7 +32,11 @@ describe('shared options', () => {
     ['--force', `--force  ${COMMON_HELP.force}`, WRITERS],
     ['--quiet', `-q, --quiet  ${COMMON_HELP.quiet}`, WRITERS],
     ['--verbose', `-v, --verbose  ${COMMON_HELP.verbose}`, WRITERS],
-    ['--service-tags', `--service-tags <file>  ${COMMON_HELP.serviceTags}`, ['analyze', 'explain', 'check']],
+    [
+      '--service-tags',
+      `--service-tags <file>  ${COMMON_HELP.serviceTags}`,
+      ['analyze', 'explain', 'check', 'report'],
+    ],
   ];
   it.each(shared)('%s has the same flags and help text on every command', (long, expected, names) => {
     for (const name of names) expect([name, helpOf(command(name), long)]).toEqual([name, expected]);

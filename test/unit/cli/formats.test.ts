@@ -38,6 +38,7 @@ const BASE: Record<CommandName, string[]> = {
   analyze: ['analyze', 'HUB', '--limit', '8'],
   explain: ['explain', 'HUB', '--from', 'Internet', '--to', 'vnet-app/snet-aci-web', '--port', '22'],
   check: ['check', 'HUB', '--intent', 'samples/hub-spoke/intent.yaml', '--today', '2026-11-26'],
+  report: ['report', 'HUB'],
 };
 
 /** How each registered (command, format) is proven: the golden its output must equal, or a check. */
@@ -59,6 +60,14 @@ const COVERAGE: Record<string, { argv: string[]; golden?: string; check?: (stdou
     argv: ['check', 'SEG', '--intent', 'samples/segmented/intent.yaml', '--today', '2026-11-26'],
     golden: 'check/segmented.json',
   },
+  // The page itself is tested in test/unit/render/report-*.test.ts and test/browser.
+  'report html': {
+    argv: BASE.report,
+    check: (stdout) => {
+      expect(stdout.startsWith('<!doctype html>')).toBe(true);
+      expect(stdout).toContain("default-src 'none'");
+    },
+  },
 };
 
 let runs = 0;
@@ -69,9 +78,10 @@ function argvFor(argv: string[], out = path.join(dir, `out-${++runs}.json`)) {
 const registered = registeredCommands().flatMap((c) => formatsOf(c).map((f) => [c, f] as const));
 
 describe('the format registry', () => {
-  it('holds the five commands, text (import: none) first as the default', () => {
-    expect(registeredCommands()).toEqual(['import', 'summary', 'analyze', 'explain', 'check']);
-    for (const c of registeredCommands()) expect(formatsOf(c)[0]).toBe(c === 'import' ? 'none' : 'text');
+  it('holds the six commands, text (import: none, report: html) first as the default', () => {
+    expect(registeredCommands()).toEqual(['import', 'summary', 'analyze', 'explain', 'check', 'report']);
+    const defaults: Partial<Record<CommandName, string>> = { import: 'none', report: 'html' };
+    for (const c of registeredCommands()) expect(formatsOf(c)[0]).toBe(defaults[c] ?? 'text');
   });
 
   it('every registered (command, format) has a golden or a test below, and nothing else does', () => {

@@ -1,0 +1,218 @@
+/**
+ * The report page in real Chromium, opened from file://: it draws with no console error and no
+ * request, every container group is an element, clicking an edge shows its deciding rules, hostile
+ * names stay text, and the layout of the same input is the same on every load.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { Snapshot } from '../../src/model/snapshot';
+import { readPageAssets } from '../../src/cli/commands/report';
+import { renderReportHtml } from '../../src/render/report-html';
+import { runCapture } from '../support/cli';
+import { reportDataOf, reportEstate } from '../support/report-estate';
+import { SCREENSHOTS, chromiumMode, launchChromium } from './chromium';
+
+const ROOT = path.join(__dirname, '..', '..');
+const HOSTILE = '</script><img src=x onerror=alert(1)>';
+const { mode, note } = chromiumMode();
+
+let dir: string;
+let browser: { context: BrowserContext; close(): Promise<void> };
+let snapshot: Snapshot;
+
+async function report(snapshotFile: string, out: string): Promise<string> {
+  const r = await runCapture(['report', snapshotFile, '-o', out, '-q'], ROOT);
+  expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
+  return out;
+}
+
+interface Loaded {
+  page: Page;
+  errors: string[];
+  requests: string[];
+  dialogs: string[];
+}
+
+/** Opens a report from disk and waits until it has drawn; records errors, requests and dialogs. */
+async function open(file: string): Promise<Loaded> {
+  const page = await browser.context.newPage();
+  const loaded: Loaded = { page, errors: [], requests: [], dialogs: [] };
+  const url = pathToFileURL(file).href;
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') loaded.errors.push(m.text());
+  });
+  page.on('pageerror', (e) => loaded.errors.push(String(e)));
+  page.on('request', (r) => {
+    if (r.url() !== url) loaded.requests.push(r.url());
+  });
+  page.on('dialog', (d) => {
+    loaded.dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto(url);
+  await page.waitForFunction('document.body.dataset.ready === "true"', undefined, { timeout: 30000 });
+  return loaded;
+}
+
+const describeChromium = mode === 'skip' ? describe.skip : describe;
+if (mode === 'skip') console.warn(note);
+
+describeChromium('the HTML report in Chromium', () => {
+  beforeAll(async () => {
+    if (mode === 'fail') throw new Error(note);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aciseg-report-page-'));
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    const snap = path.join(dir, 'hub-spoke.json');
+    const r = await runCapture(['import', path.join(ROOT, 'samples', 'hub-spoke'), '-o', snap, '-q'], ROOT);
+    expect(r.code).toBe(0);
+    snapshot = JSON.parse(fs.readFileSync(snap, 'utf8')) as Snapshot;
+    await report(snap, path.join(dir, 'hub-spoke.html'));
+    // Every name a hostile string: VNets, subnets, container groups, NSGs and their rules.
+    const hostile = structuredClone(snapshot);
+    for (const list of [
+      hostile.virtualNetworks,
+      hostile.subnets,
+      hostile.containerGroups,
+      hostile.networkSecurityGroups,
+    ])
+      list.forEach((r, i) => (r.name = `${HOSTILE}${i}`));
+    for (const n of hostile.networkSecurityGroups)
+      n.securityRules.forEach((r, i) => (r.name = `${HOSTILE}r${i}`));
+    fs.writeFileSync(path.join(dir, 'hostile.json'), JSON.stringify(hostile));
+    await report(path.join(dir, 'hostile.json'), path.join(dir, 'hostile.html'));
+    // A report as a large estate gets it: no class detail, no rules embedded.
+    const bare = reportDataOf(reportEstate(), 0, 0);
+    const { script, style } = readPageAssets();
+    fs.writeFileSync(path.join(dir, 'bare.html'), renderReportHtml(bare, script, style));
+    browser = await launchChromium();
+  }, 120000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads the sample from file:// with no console error and no request', async () => {
+    const { page, errors, requests } = await open(path.join(dir, 'hub-spoke.html'));
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'hub-spoke.png') });
+    await page.close();
+  });
+
+  it('has a data-node-id for every container group of the sample', async () => {
+    const { page } = await open(path.join(dir, 'hub-spoke.html'));
+    const ids = await page.$$eval('[data-node-id]', (els) => els.map((e) => e.getAttribute('data-node-id')));
+    expect(snapshot.containerGroups.length).toBeGreaterThan(0);
+    for (const g of snapshot.containerGroups) expect(ids).toContain(g.id);
+    await page.close();
+  });
+
+  it('clicking the Internet → web subnet edge opens the panel with the deciding rule', async () => {
+    const { page, errors } = await open(path.join(dir, 'hub-spoke.html'));
+    const web = snapshot.subnets.find((s) => s.name === 'snet-aci-web')!;
+    const edge = page.locator(`[data-edge-id="external:internet -> ${web.id}"]`);
+    await edge.dispatchEvent('click');
+    const panel = page.locator('#panel');
+    await panel.waitFor({ state: 'visible' });
+    const nsg = snapshot.networkSecurityGroups.find((n) => n.id === web.networkSecurityGroupId)!;
+    const allowing = nsg.securityRules.filter((r) => r.direction === 'Inbound' && r.access === 'Allow');
+    const names = await panel.locator('.rule-name').allTextContents();
+    expect(allowing.some((r) => names.includes(r.name))).toBe(true);
+    expect(await panel.textContent()).toContain(nsg.name);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'hub-spoke-edge-panel.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('renders hostile names as text and runs no script from them', async () => {
+    const { page, errors, requests, dialogs } = await open(path.join(dir, 'hostile.html'));
+    expect(dialogs).toEqual([]);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(requests).toEqual([]);
+    const texts = await page.locator('svg text').allTextContents();
+    expect(texts.some((t) => t.startsWith('</script>'))).toBe(true);
+    // The panel shows a full hostile rule name as text.
+    const web = snapshot.subnets.find((s) => s.name === 'snet-aci-web')!;
+    await page.locator(`[data-edge-id="external:internet -> ${web.id}"]`).dispatchEvent('click');
+    expect(await page.locator('#panel .rule-name').allTextContents()).toContainEqual(
+      expect.stringContaining(HOSTILE),
+    );
+    expect(await page.locator('img').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'hostile.png') });
+    await page.close();
+  });
+
+  it('draws the same layout on two loads', async () => {
+    const picture = async () => {
+      const { page } = await open(path.join(dir, 'hub-spoke.html'));
+      const svg = await page.$eval('.stage svg', (s) => s.outerHTML);
+      await page.close();
+      return svg;
+    };
+    const first = await picture();
+    expect(first).toContain('data-edge-id');
+    expect(await picture()).toBe(first);
+  });
+
+  it('without embedded rules an edge keeps its risk and its panel names the explain command', async () => {
+    const { page, errors } = await open(path.join(dir, 'bare.html'));
+    const edge = page.locator('[data-edge-id^="external:internet -> "][data-edge-id$="/subnets/snet-web"]');
+    expect(await edge.getAttribute('stroke')).toBe('#c8102e');
+    await edge.dispatchEvent('click');
+    const text = await page.locator('#panel').textContent();
+    expect(text).toContain('aciseg explain <snapshot> --from Internet --to vnet-a/snet-web --port <port>');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('searches by container group name, and zooms with the wheel', async () => {
+    const { page, errors } = await open(path.join(dir, 'hub-spoke.html'));
+    const all = await page.locator('[data-edge-id]').count();
+    await page.fill('#search', 'status-page');
+    const found = await page
+      .locator('[data-edge-id]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-edge-id')));
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.length).toBeLessThan(all);
+    const status = snapshot.containerGroups.find((g) => g.name === 'status-page')!;
+    for (const id of found) expect(id).toContain(status.id);
+    const transform = () => page.$eval('.viewport', (g) => g.getAttribute('transform'));
+    const before = await transform();
+    await page.mouse.move(800, 500);
+    await page.mouse.wheel(0, -400);
+    await page.waitForFunction(
+      `document.querySelector('.viewport').getAttribute('transform') !== ${JSON.stringify(before)}`,
+    );
+    expect(await transform()).not.toBe(before);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('filters by port and exports the view as SVG and PNG', async () => {
+    const { page } = await open(path.join(dir, 'hub-spoke.html'));
+    const all = await page.locator('[data-edge-id]').count();
+    await page.fill('#port', '22');
+    const ssh = await page.locator('[data-edge-id]').count();
+    expect(ssh).toBeGreaterThan(0);
+    expect(ssh).toBeLessThan(all);
+    const download = page.waitForEvent('download');
+    await page.getByText('Export SVG').click();
+    const file = path.join(dir, 'export.svg');
+    await (await download).saveAs(file);
+    const svg = fs.readFileSync(file, 'utf8');
+    expect(svg).toContain('<svg');
+    expect(svg).toContain('data-edge-id');
+    const png = page.waitForEvent('download');
+    await page.getByText('Export PNG').click();
+    const pngFile = path.join(dir, 'export.png');
+    await (await png).saveAs(pngFile);
+    expect(fs.readFileSync(pngFile).subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
+    fs.copyFileSync(pngFile, path.join(SCREENSHOTS, 'hub-spoke-port-22-export.png'));
+    await page.close();
+  });
+});

@@ -1,0 +1,170 @@
+/** The page's data shaping, without a browser: risk, filters, aggregation, expansion, layout. */
+import type { ReportData } from '../../../src/render/report-model';
+import {
+  classesByNode,
+  decodeEdges,
+  drawEdges,
+  edgeRisk,
+  expandEdge,
+  filterEdges,
+  layout,
+  searchTexts,
+  type Box,
+  type ReportEdge,
+} from '../../../viz/src/shape';
+import { reportDataOf, reportEstate } from '../../support/report-estate';
+import { hubSpokeSnapshot } from '../../support/sample-snapshots';
+
+const data = reportDataOf(reportEstate());
+const edges = decodeEdges(data, data.views.before);
+const node = (name: string) => data.nodes.findIndex((n) => n.name === name);
+const edge = (from: string, to: string) => edges.find((e) => e.from === node(from) && e.to === node(to))!;
+
+describe('edgeRisk', () => {
+  it('Internet to a management port is the top level; inside the VNet all ports is level 1', () => {
+    expect(edgeRisk(data, edge('Internet', 'snet-web'))).toMatchObject({
+      internet: true,
+      management: true,
+      level: 3,
+    });
+    expect(edgeRisk(data, edge('snet-ops', 'snet-web'))).toMatchObject({
+      internet: false,
+      allPorts: true,
+      level: 1,
+    });
+  });
+});
+
+describe('filterEdges', () => {
+  const texts = searchTexts(data);
+  const all = { text: '', port: null, minRisk: 0 as const };
+  const names = (ids: number[]) =>
+    ids.map((i) => `${data.nodes[edges[i]!.from]!.name}->${data.nodes[edges[i]!.to]!.name}`);
+
+  it('keeps everything with an empty filter', () => {
+    expect(filterEdges(data, edges, all, texts)).toHaveLength(edges.length);
+  });
+
+  it('finds edges by the name of a container group inside a subnet', () => {
+    const found = names(filterEdges(data, edges, { ...all, text: 'WEB-ADMIN' }, texts));
+    expect(found.length).toBeGreaterThan(0);
+    for (const f of found) expect(f).toMatch(/snet-web/);
+  });
+
+  it('keeps only edges that open a port, and only the riskiest', () => {
+    const https = names(filterEdges(data, edges, { ...all, port: 443 }, texts));
+    expect(https).toContain('Internet->snet-web');
+    const rdp = names(filterEdges(data, edges, { ...all, port: 3389 }, texts));
+    expect(rdp).not.toContain('Internet->snet-web');
+    // snet-ops has no NSG: the Internet reaches it on every port.
+    expect(names(filterEdges(data, edges, { ...all, minRisk: 3 }, texts))).toEqual([
+      'Internet->snet-ops',
+      'Internet->snet-web',
+    ]);
+  });
+});
+
+describe('drawEdges', () => {
+  const all = edges.map((_, i) => i);
+
+  it('draws one line per subnet pair within the budget', () => {
+    const drawn = drawEdges(data, edges, all, 1000);
+    expect(drawn.level).toBe('subnet');
+    expect(drawn.edges).toHaveLength(edges.length);
+  });
+
+  it('merges into one line per top-level pair over the budget, keeping the highest risk', () => {
+    const drawn = drawEdges(data, edges, all, 1);
+    expect(drawn.level).toBe('vnet');
+    const internet = drawn.edges.find((d) => d.from === node('Internet') && d.to === node('vnet-a'))!;
+    expect(internet.risk.level).toBe(3);
+    expect(drawn.edges.reduce((n, d) => n + d.members.length, 0)).toBe(edges.length);
+  });
+});
+
+describe('expandEdge', () => {
+  it('expands classes to their container groups, each with its own traffic', () => {
+    const { flows, omitted } = expandEdge(data, classesByNode(data), edge('Internet', 'snet-web'), 100);
+    expect(omitted).toBe(0);
+    const seen = flows.map((f) => `${data.nodes[f.to]!.name}: ${data.traffic[f.traffic]!.allow}`).sort();
+    expect(seen).toEqual(['web-1: tcp 443', 'web-admin: tcp 22, 443']);
+  });
+
+  it('expands nothing when the report keeps no class detail', () => {
+    const coarse = reportDataOf(reportEstate(), 0);
+    const e = decodeEdges(coarse, coarse.views.before)[0]!;
+    expect(expandEdge(coarse, classesByNode(coarse), e, 100)).toEqual({ flows: [], omitted: 0 });
+  });
+
+  it('stops at the limit and counts the rest', () => {
+    const e: ReportEdge = edge('snet-ops', 'snet-web');
+    const { flows, omitted } = expandEdge(data, classesByNode(data), e, 1);
+    expect(flows).toHaveLength(1);
+    expect(omitted).toBe(1);
+  });
+});
+
+function inside(inner: Box, outer: Box): boolean {
+  return (
+    inner.x >= outer.x &&
+    inner.y >= outer.y &&
+    inner.x + inner.w <= outer.x + outer.w &&
+    inner.y + inner.h <= outer.y + outer.h
+  );
+}
+
+function overlap(a: Box, b: Box): boolean {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+/** A synthetic estate of `vnets` VNets × `subnets` subnets × `groups` groups, data only. */
+function bigEstate(vnets: number, subnets: number, groups: number): ReportData {
+  const small = reportDataOf(reportEstate());
+  const nodes: ReportData['nodes'] = [
+    { id: 'external:internet', kind: 'external', name: 'Internet', parent: -1, details: [] },
+  ];
+  for (let v = 0; v < vnets; v++) {
+    const vi = nodes.push({ id: `v${v}`, kind: 'vnet', name: `vnet-${v}`, parent: -1, details: [] }) - 1;
+    for (let s = 0; s < subnets; s++) {
+      const si =
+        nodes.push({ id: `v${v}s${s}`, kind: 'subnet', name: `snet-${s}`, parent: vi, details: [] }) - 1;
+      for (let g = 0; g < groups; g++)
+        nodes.push({
+          id: `v${v}s${s}g${g}`,
+          kind: 'containerGroup',
+          name: `cg-${g}`,
+          parent: si,
+          details: [],
+        });
+    }
+  }
+  return { ...small, nodes, peerings: [], applianceRoutes: [] };
+}
+
+describe('layout', () => {
+  it('puts every node inside its parent, siblings apart, and is the same every time', () => {
+    for (const d of [data, reportDataOf(hubSpokeSnapshot()), bigEstate(3, 7, 11)]) {
+      const { boxes } = layout(d);
+      d.nodes.forEach((n, i) => {
+        if (n.parent >= 0) expect(inside(boxes[i]!, boxes[n.parent]!)).toBe(true);
+        d.nodes.forEach((m, j) => {
+          if (j > i && m.parent === n.parent && d.nodes.length < 500)
+            expect(overlap(boxes[i]!, boxes[j]!)).toBe(false);
+        });
+      });
+      expect(layout(d)).toEqual(layout(d));
+    }
+  });
+
+  it('lays out 2,000 subnets and 20,000 container groups in well under a second', () => {
+    const d = bigEstate(20, 100, 10);
+    const start = performance.now();
+    const { boxes, width, height } = layout(d);
+    expect(performance.now() - start).toBeLessThan(1000);
+    expect(boxes).toHaveLength(1 + 20 * (1 + 100 * 11));
+    expect(width).toBeGreaterThan(0);
+    // Roughly square: a picture, not a strip.
+    expect(width / height).toBeLessThan(4);
+    expect(height / width).toBeLessThan(4);
+  });
+});
