@@ -478,9 +478,9 @@ class RawTraffic {
   constructor(private readonly engine: PolicyEngine) {}
 
   of(out: number, inb: number): number {
-    const { store } = this.engine;
-    const pair = store.trafficBetween(store.decisions[out]!, store.decisions[inb]!);
-    const key = store.traffic.id(pair.allow) * 2 ** 26 + store.traffic.id(pair.unknown);
+    const engine = this.engine;
+    const pair = engine.trafficBetween(engine.decision(out), engine.decision(inb));
+    const key = engine.trafficId(pair.allow) * 2 ** 26 + engine.trafficId(pair.unknown);
     let t = this.number.get(key);
     if (t === undefined) {
       t = this.pairs.length;
@@ -569,7 +569,7 @@ class DetailTables {
 
   /** Every rule (or other decider) that decided traffic on one side, in priority order (as analyze lists them). */
   private sideOf(decision: number, source: boolean): ReportSide {
-    const d = this.engine.store.decisions[decision]!;
+    const d = this.engine.decision(decision);
     const side = source ? 'source' : 'destination';
     const entries = d
       .decidersOnce()
@@ -599,7 +599,7 @@ class DetailTables {
   private ruleOf(ref: number): number {
     let n = this.ruleNumber.get(ref);
     if (n === undefined) {
-      const r = this.engine.compiler.refs[ref]!;
+      const r = this.engine.ruleRef(ref);
       n = this.rules.length;
       this.rules.push({
         policy: r.layer === 'admin' ? 'avnm' : 'nsg',

@@ -77,7 +77,7 @@ export function externalPaths(
     out: number,
     inbound: number,
   ) => {
-    if (!engine.store.mayPass(out, inbound)) return;
+    if (!engine.mayPass(out, inbound)) return;
     openPairs++;
     const group = externalGroup(ranges);
     const from = outsideIsSource ? group : c;

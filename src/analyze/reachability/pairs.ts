@@ -108,7 +108,7 @@ export function pairMatrix(
     self: boolean,
   ) => {
     evaluated += fromGroup.length * toGroup.length;
-    if (!engine.store.mayPass(dOut, dIn)) return;
+    if (!engine.mayPass(dOut, dIn)) return;
     // An address to itself is not a flow: a one-address class never targets itself.
     if (self) {
       const targetSet = new Set(toGroup);

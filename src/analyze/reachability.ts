@@ -1,30 +1,30 @@
 /**
- * Exact all-pairs reachability, in phases (each in its own module):
+ * Exact all-pairs reachability. Its phases, each in a module of src/analyze/reachability/:
  *
- *   tables    compile every subnet's outbound and inbound side tables (here)
- *   classes   atoms no table tells apart, their signatures, endpoint classes  (classes.ts)
- *   blocks    classes grouped by subnet and local key; remote maps read per class  (blocks.ts)
- *   pairs     every ordered pair of classes, one block pair at a time, as rectangles  (pairs.ts)
- *   external  what addresses outside every subnet reach, and are reached from  (external.ts)
+ *   tables    every subnet's outbound and inbound side tables, compiled first (here)
+ *   classes   atoms no table tells apart, their signatures, endpoint classes
+ *   blocks    classes grouped by subnet and local key; remote maps read once per class
+ *   pairs     every ordered pair of classes, one block pair at a time, as rectangles
+ *   external  what addresses outside every subnet reach, and are reached from
  *
- * Open paths are stored as shared integer lists (paths.ts). Every ordered pair of classes gets one
+ * Open paths are stored as shared integer lists (paths). Every ordered pair of classes gets one
  * pair result, memoized on the pair of side decisions.
  */
-import type { PolicyEngine, SideTable } from '../../policy';
-import { Columns, blocksOf } from './blocks';
+import type { PolicyEngine, SideTable } from '../policy';
+import { Columns, blocksOf } from './reachability/blocks';
 import {
   cutAtoms,
   endpointClasses,
   remoteSignatures,
   type EndpointClass,
   type SubnetTables,
-} from './classes';
-import { externalPaths } from './external';
-import { pairMatrix } from './pairs';
-import { emptyPaths, type Paths } from './paths';
+} from './reachability/classes';
+import { externalPaths } from './reachability/external';
+import { pairMatrix } from './reachability/pairs';
+import { emptyPaths, type Paths } from './reachability/paths';
 
-export type { ClassKind, EndpointClass } from './classes';
-export { pathSources, pathTargets, type Paths } from './paths';
+export type { ClassKind, EndpointClass } from './reachability/classes';
+export { pathSources, pathTargets, type Paths } from './reachability/paths';
 
 export interface Reachability {
   classes: EndpointClass[];
@@ -87,7 +87,7 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
       externalGroups: classes.length - internalCount,
       pairsEvaluated: pairs.evaluated,
       openPairs: pairs.openPairs + externalOpen,
-      distinctDecisions: engine.store.decisions.length,
+      distinctDecisions: engine.decisions().length,
       milliseconds: { tables: t1 - t0, classes: t2 - t1, pairs: t3 - t2, external: t4 - t3 },
     },
   };
@@ -106,6 +106,6 @@ function compileTables(engine: PolicyEngine, progress: (message: string) => void
     inTables.push(engine.sideTable(s, 'Inbound'));
     if ((i + 1) % 250 === 0) progress(`compiled ${i + 1}/${subnets.length} subnets`);
   });
-  engine.compiler.releaseCaches();
+  engine.releaseCaches();
   return { subnets, outTables, inTables };
 }
