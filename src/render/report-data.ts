@@ -11,7 +11,7 @@ import { parseIpv4 } from '../net/address';
 import { AZURE_HOST_IP, ipv4SetOf, type PairTraffic, type PolicyEngine, PUBLIC_IPV4 } from '../policy';
 import { IntervalSet, ipv4Domain } from '../net/interval-set';
 import { VERSION } from '../version';
-import { ASSUMPTIONS } from './reachability';
+import { ASSUMPTIONS, describeTraffic, type TrafficDescription } from '../analyze/results';
 import { sideEntry } from '../analyze/explain';
 import {
   TRAFFIC_ALL_PORTS,
@@ -32,9 +32,12 @@ import {
   type ReportSideEntry,
   type ReportTraffic,
 } from './report-model';
-import { describeTraffic, type TrafficDescription } from './traffic';
 
-/** Ports that give a shell or a desktop: open to wide sources, the classic way in. */
+/**
+ * Ports that give a shell or a desktop: open to wide sources, the classic way in. A subset of
+ * analyze's SENSITIVE_PORTS: the report's colour tiers mark remote-login exposure only (the wider
+ * list would recolour edges that open databases or SMB).
+ */
 export const MANAGEMENT_PORTS = [22, 23, 3389, 5985, 5986];
 
 const EXTERNALS = [
