@@ -18,10 +18,9 @@ import { importPaths, type ImportOutcome } from './collect/files';
 import { UsageError } from './errors';
 import { buildTopology } from './graph/build';
 import type { Snapshot } from './model/snapshot';
-import { compilePolicy, type PolicyEngine } from './policy/engine';
+import { compilePolicy, type PolicyEngine, type ServiceTags } from './policy';
 import type { PortSet } from './net/interval-set';
 import { portSetOf } from './net/ports';
-import type { ServiceTags } from './policy/words/service-tags';
 import { ReachabilityView, renderReachabilityText, serializeReachabilityJson } from './render/reachability';
 import { renderSummary, renderSummaryJson } from './render/summary';
 
@@ -40,8 +39,7 @@ export {
   type IntentEntry,
 } from './analyze/intent';
 export type { Reachability, ReachabilityOptions } from './analyze/reachability';
-export type { PolicyEngine } from './policy/engine';
-export { parseServiceTags, type ServiceTags } from './policy/words/service-tags';
+export { parseServiceTags, type PolicyEngine, type ServiceTags } from './policy';
 export { renderExplanationText as explanationText } from './render/explain';
 export { checkReportJson, renderCheckText as checkReportText } from './render/check';
 

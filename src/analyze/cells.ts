@@ -60,7 +60,7 @@ export function* cellsBetween(engine: PolicyEngine, src: LocatedPart, dst: Locat
       : dst.kind === 'unknownLocation'
         ? engine.unknownLocation
         : engine.noPolicy;
-  const decisions = engine.store.decisions;
+  const decisions = engine.decisions();
   for (const s of slices(src, srcTable)) {
     for (const d of slices(dst, dstTable)) {
       const outRuns: [number, number, Decision][] = srcTable
@@ -71,7 +71,7 @@ export function* cellsBetween(engine: PolicyEngine, src: LocatedPart, dst: Locat
         : [[s.lo, s.hi, dstConst]];
       for (const [srcLo, srcHi, inDecision] of inRuns) {
         for (const [dstLo, dstHi, outDecision] of outRuns) {
-          yield { srcLo, srcHi, dstLo, dstHi, result: engine.store.meet(outDecision, inDecision) };
+          yield { srcLo, srcHi, dstLo, dstHi, result: engine.meet(outDecision, inDecision) };
         }
       }
     }

@@ -242,7 +242,7 @@ export function sideEntries(
 export function sideEntry(engine: PolicyEngine, side: 'source' | 'destination', d: Decider): SideEntry {
   switch (d.kind) {
     case 'rule': {
-      const ref = engine.compiler.refs[d.ref]!;
+      const ref = engine.ruleRef(d.ref);
       const entry: SideEntry = {
         side,
         policy: ref.layer === 'admin' ? 'avnm' : 'nsg',
@@ -251,7 +251,7 @@ export function sideEntry(engine: PolicyEngine, side: 'source' | 'destination', 
         outcome: d.outcome,
       };
       if (d.maybe) {
-        const on = ref.unknowns.map((u) => engine.compiler.words.registry.all[u]!.label);
+        const on = ref.unknowns.map((u) => engine.unknownLabel(u));
         entry.note = `matches only if ${on.length > 0 ? on.join(' or ') : 'an unknown set'} holds the address`;
       }
       return entry;
@@ -336,13 +336,12 @@ function addUnknownLabels(
   deciders: readonly Decider[],
   maybeCounts: (rule: Decider) => boolean,
 ): void {
-  const registry = engine.compiler.words.registry.all;
-  for (const v of decision.vars) labels.add(registry[v >> 1]!.label);
+  for (const v of decision.vars) labels.add(engine.unknownLabel(v >> 1));
   for (const x of deciders) {
     if (x.kind === 'dangling-nsg') labels.add(`NSG ${x.detail} (not in the snapshot)`);
     if (x.kind === 'unknown-location') labels.add('a subnet that is not in the snapshot');
     if (x.kind === 'rule' && x.maybe && maybeCounts(x)) {
-      for (const u of engine.compiler.refs[x.ref]!.unknowns) labels.add(registry[u]!.label);
+      for (const u of engine.ruleRef(x.ref).unknowns) labels.add(engine.unknownLabel(u));
     }
   }
 }

@@ -219,7 +219,7 @@ export class ReachabilityView {
     this.pathResult = new Int32Array(paths.count);
     this.exactRisk = new Int32Array(paths.count).fill(-1);
     let withUnknowns = 0;
-    const decisions = engine.store.decisions;
+    const decisions = engine.decisions();
     for (let i = 0; i < paths.count; i++) {
       const out = paths.out.get(i);
       const inb = paths.in.get(i);
@@ -241,7 +241,7 @@ export class ReachabilityView {
         !a.leaves[0]!.unknown.isEmpty ||
         !b.leaves[0]!.unknown.isEmpty
       ) {
-        if (!engine.store.trafficBetween(a, b).unknown.isEmpty)
+        if (!engine.trafficBetween(a, b).unknown.isEmpty)
           withUnknowns += pathTargets(paths, i).length * pathSources(paths, i).length;
       }
     }
@@ -305,7 +305,7 @@ export class ReachabilityView {
     const { engine } = this;
     const { paths } = this.reach;
     const { pathOrder } = this.order();
-    const decisions = engine.store.decisions;
+    const decisions = engine.decisions();
     const numbering: Numbering = { pathTraffic: new Int32Array(paths.count), traffic: [], sides: [] };
     const byObject = new Map<PairTraffic, number>();
     const byContent = new IntPairMap(1 << 12);
@@ -314,12 +314,12 @@ export class ReachabilityView {
       const i = pathOrder[k]!;
       const out = paths.out.get(i);
       const inb = paths.in.get(i);
-      const traffic = engine.store.trafficBetween(decisions[out]!, decisions[inb]!);
+      const traffic = engine.trafficBetween(decisions[out]!, decisions[inb]!);
       let t = byObject.get(traffic);
       if (t === undefined) {
         // Equal allowed and unknown sets share a number, whichever memo entry computed them.
-        const allowId = engine.store.traffic.id(traffic.allow);
-        const unknownId = engine.store.traffic.id(traffic.unknown);
+        const allowId = engine.trafficId(traffic.allow);
+        const unknownId = engine.trafficId(traffic.unknown);
         t = byContent.get(allowId, unknownId);
         if (t < 0) {
           t = numbering.traffic.length;
@@ -393,7 +393,7 @@ export class ReachabilityView {
    */
   *sides(progress: (message: string) => void = () => undefined): Generator<SideData> {
     const { sides } = this.numbering();
-    const decisions = this.engine.store.decisions;
+    const decisions = this.engine.decisions();
     const positions: [Int32Array, Int32Array] = [
       new Int32Array(decisions.length).fill(-1),
       new Int32Array(decisions.length).fill(-1),
@@ -418,7 +418,7 @@ export class ReachabilityView {
 
   /** A side's data with `rule` holding compiler refs (the caller turns them into positions). */
   private sideData(decision: number, source: boolean): SideData {
-    const d = this.engine.store.decisions[decision]!;
+    const d = this.engine.decision(decision);
     const side = source ? 'source' : 'destination';
     // A single pass over every side: compute the deciders without keeping them on the decision.
     const deciders = d.decidersOnce();
@@ -460,7 +460,7 @@ export class ReachabilityView {
   private ruleKey(ref: number): string {
     let key = this.ruleKeys.get(ref);
     if (key === undefined) {
-      const r = this.engine.compiler.refs[ref]!;
+      const r = this.engine.ruleRef(ref);
       key =
         r.layer === 'admin'
           ? `admin:${r.ownerId}/${r.name}`.toLowerCase()
@@ -483,7 +483,7 @@ export class ReachabilityView {
   /** Rule at position n (positions are given out while the sides are listed). */
   rule(n: number): RuleData {
     const ref = this.usedRules[n]!;
-    const r = this.engine.compiler.refs[ref]!;
+    const r = this.engine.ruleRef(ref);
     return {
       key: this.ruleKey(ref),
       policy: r.layer === 'admin' ? 'avnm' : 'nsg',
@@ -529,7 +529,7 @@ export class ReachabilityView {
   private decisionPortRisk(id: number): number {
     let r = this.portRiskMemo.get(id);
     if (r === undefined) {
-      r = portRisk(this.engine.store.decisions[id]!.possible);
+      r = portRisk(this.engine.decision(id).possible);
       this.portRiskMemo.set(id, r);
     }
     return r;
@@ -540,8 +540,8 @@ export class ReachabilityView {
     let r = this.exactRisk[i]!;
     if (r < 0) {
       const { paths } = this.reach;
-      const d = this.engine.store.decisions;
-      const traffic = this.engine.store.trafficBetween(d[paths.out.get(i)]!, d[paths.in.get(i)]!);
+      const d = this.engine.decisions();
+      const traffic = this.engine.trafficBetween(d[paths.out.get(i)]!, d[paths.in.get(i)]!);
       let tr = this.riskOfTraffic.get(traffic);
       if (tr === undefined) {
         tr = trafficRisk(traffic);
@@ -585,7 +585,7 @@ export class ReachabilityView {
     const outId = this.resultOut.get(n);
     const inId = this.resultIn.get(n);
     const { engine, reach } = this;
-    const result = engine.store.meet(engine.store.decisions[outId]!, engine.store.decisions[inId]!);
+    const result = engine.meet(engine.decision(outId), engine.decision(inId));
     const open = result.allow.union(result.unknown);
     // The rules, recomputed at the first path's endpoints (every path with this result has the same ones).
     const p = this.resultFirstPath.get(n);

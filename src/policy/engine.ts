@@ -6,13 +6,19 @@ import type { ContainerGroup, Direction, SecurityAdminRule, Snapshot, Subnet } f
 import { indexSnapshot, type SnapshotIndex } from '../model/snapshot-index';
 import { parseIpv4, parsePrefix } from '../net/address';
 import { AddressWords, ipv4SetOf } from './words/address-words';
-import { DecisionStore, type Decider, type Decision, type PairResult } from './compile/decision';
+import {
+  DecisionStore,
+  type Decider,
+  type Decision,
+  type PairResult,
+  type PairTraffic,
+} from './compile/decision';
 import type { Flow, FlowEnd, FlowVerdict } from './flow';
 import { IntervalSet, ipv4Domain, portDomain } from '../net/interval-set';
 import { PortRegion } from './sets/port-region';
 import type { ServiceTags } from './words/service-tags';
 import { publicGroupsOf } from './words/public-groups';
-import { PolicyCompiler } from './compile/side-policy';
+import { PolicyCompiler, type RuleRef } from './compile/side-policy';
 import { SideTableBuilder, runIndex, type SideTable } from './compile/side-table';
 import { TrafficSet } from './sets/traffic';
 import { DST, SRC, variable, type Role } from './sets/unknowns';
@@ -22,10 +28,15 @@ export interface EngineOptions {
   serviceTags?: ServiceTags;
 }
 
+/**
+ * The engine's surface is what analyses need: side tables and decisions by id, the meet of two
+ * decisions, and the rule and unknown-set labels explanations print. Its decision store and rule
+ * compiler stay inside (src/policy), so their representation can change without touching callers.
+ */
 export class PolicyEngine {
   readonly index: SnapshotIndex;
-  readonly store = new DecisionStore();
-  readonly compiler: PolicyCompiler;
+  private readonly store = new DecisionStore();
+  private readonly compiler: PolicyCompiler;
   private readonly builder: SideTableBuilder;
   private readonly tables = new Map<string, SideTable>();
   private readonly publicPorts = new Map<string, Decision>();
@@ -46,6 +57,59 @@ export class PolicyEngine {
     this.unknownLocation = this.store.plain(TrafficSet.none, TrafficSet.all, [
       { kind: 'unknown-location', ref: -1, outcome: 'unknown', traffic: TrafficSet.all },
     ]);
+  }
+
+  /** Every decision made so far, by id (side tables and paths hold these ids). Read-only; grows as tables compile. */
+  decisions(): readonly Decision[] {
+    return this.store.decisions;
+  }
+
+  /** The decision with this id. */
+  decision(id: number): Decision {
+    return this.store.decisions[id]!;
+  }
+
+  /** How many distinct pairs of decisions have been met so far (a benchmark figure). */
+  get pairCount(): number {
+    return this.store.pairCount;
+  }
+
+  /** What passes an outbound decision and an inbound one together, with the deciders (memoized per pair). */
+  meet(out: Decision, inbound: Decision): PairResult {
+    return this.store.meet(out, inbound);
+  }
+
+  /** Whether the meet of two decisions (by id) may let anything through: cheap, for pruning closed pairs. */
+  mayPass(outId: number, inboundId: number): boolean {
+    return this.store.mayPass(outId, inboundId);
+  }
+
+  /** The traffic allowed and unknown through both decisions, without deciders. */
+  trafficBetween(out: Decision, inbound: Decision): PairTraffic {
+    return this.store.trafficBetween(out, inbound);
+  }
+
+  /** A stable id for a traffic set: equal sets get equal ids within this engine. */
+  trafficId(set: TrafficSet): number {
+    return this.store.traffic.id(set);
+  }
+
+  /** The rule a decider's `ref` points at (refs ≥ 0; -1 means no rule, e.g. no policy at all). */
+  ruleRef(ref: number): RuleRef {
+    return this.compiler.refs[ref]!;
+  }
+
+  /** The label of an unknown set (an index in a rule ref's `unknowns`), e.g. the service tag's name. */
+  unknownLabel(unknown: number): string {
+    return this.compiler.words.registry.all[unknown]!.label;
+  }
+
+  /**
+   * Drops the compiled rules kept for sharing between subnets (call after building every side
+   * table: they are large; later requests compile again).
+   */
+  releaseCaches(): void {
+    this.compiler.releaseCaches();
   }
 
   /** Side tables (`subnet id|direction`) whose correlated unknowns exceeded the exact-enumeration budget. */

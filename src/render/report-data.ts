@@ -11,7 +11,7 @@ import { parseIpv4 } from '../net/address';
 import { AZURE_HOST_IP, ipv4SetOf, type PairTraffic, type PolicyEngine, PUBLIC_IPV4 } from '../policy';
 import { IntervalSet, ipv4Domain } from '../net/interval-set';
 import { VERSION } from '../version';
-import { ASSUMPTIONS } from './reachability';
+import { ASSUMPTIONS, describeTraffic, type TrafficDescription } from '../analyze/results';
 import { sideEntry } from '../analyze/explain';
 import {
   TRAFFIC_ALL_PORTS,
@@ -32,9 +32,12 @@ import {
   type ReportSideEntry,
   type ReportTraffic,
 } from './report-model';
-import { describeTraffic, type TrafficDescription } from './traffic';
 
-/** Ports that give a shell or a desktop: open to wide sources, the classic way in. */
+/**
+ * Ports that give a shell or a desktop: open to wide sources, the classic way in. A subset of
+ * analyze's SENSITIVE_PORTS: the report's colour tiers mark remote-login exposure only (the wider
+ * list would recolour edges that open databases or SMB).
+ */
 export const MANAGEMENT_PORTS = [22, 23, 3389, 5985, 5986];
 
 const EXTERNALS = [
@@ -478,9 +481,9 @@ class RawTraffic {
   constructor(private readonly engine: PolicyEngine) {}
 
   of(out: number, inb: number): number {
-    const { store } = this.engine;
-    const pair = store.trafficBetween(store.decisions[out]!, store.decisions[inb]!);
-    const key = store.traffic.id(pair.allow) * 2 ** 26 + store.traffic.id(pair.unknown);
+    const engine = this.engine;
+    const pair = engine.trafficBetween(engine.decision(out), engine.decision(inb));
+    const key = engine.trafficId(pair.allow) * 2 ** 26 + engine.trafficId(pair.unknown);
     let t = this.number.get(key);
     if (t === undefined) {
       t = this.pairs.length;
@@ -569,7 +572,7 @@ class DetailTables {
 
   /** Every rule (or other decider) that decided traffic on one side, in priority order (as analyze lists them). */
   private sideOf(decision: number, source: boolean): ReportSide {
-    const d = this.engine.store.decisions[decision]!;
+    const d = this.engine.decision(decision);
     const side = source ? 'source' : 'destination';
     const entries = d
       .decidersOnce()
@@ -599,7 +602,7 @@ class DetailTables {
   private ruleOf(ref: number): number {
     let n = this.ruleNumber.get(ref);
     if (n === undefined) {
-      const r = this.engine.compiler.refs[ref]!;
+      const r = this.engine.ruleRef(ref);
       n = this.rules.length;
       this.rules.push({
         policy: r.layer === 'admin' ? 'avnm' : 'nsg',

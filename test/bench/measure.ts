@@ -180,7 +180,7 @@ process.stdout.write(
     openPairs: stats.openPairs,
     paths: reach.paths.count,
     decisions: stats.distinctDecisions,
-    pairResults: engine.store.pairCount,
+    pairResults: engine.pairCount,
     oracleFlows: flows.length,
     oracleAgreement: agree / flows.length,
     oracleContradictions: contradictions,

@@ -60,8 +60,8 @@ function verdictFromPaths(engine: PolicyEngine, reach: Reachability, flow: Flow)
   if (matches.length > 1)
     throw new Error(`${matches.length} paths join the flow's classes: ${JSON.stringify(flow)}`);
   if (matches.length === 0) return 'deny';
-  const d = engine.store.decisions;
-  const t = engine.store.trafficBetween(d[paths.out.get(matches[0]!)]!, d[paths.in.get(matches[0]!)]!);
+  const d = engine.decisions();
+  const t = engine.trafficBetween(d[paths.out.get(matches[0]!)]!, d[paths.in.get(matches[0]!)]!);
   if (t.allow.has(flow.protocol, flow.srcPort, flow.dstPort)) return 'allow';
   if (t.unknown.has(flow.protocol, flow.srcPort, flow.dstPort)) return 'unknown';
   return 'deny';
