@@ -358,7 +358,8 @@ export function formatRange(lo: number, hi: number): string {
     block *= 2;
     length--;
   }
-  if (block === size && lo % size === 0) return length === 32 ? formatIpv4(lo) : `${formatIpv4(lo)}/${length}`;
+  if (block === size && lo % size === 0)
+    return length === 32 ? formatIpv4(lo) : `${formatIpv4(lo)}/${length}`;
   return `${formatIpv4(lo)}-${formatIpv4(hi)}`;
 }
 

@@ -51,9 +51,16 @@ export function snapshotValueProblems(snapshot: Snapshot, limit = 20): ValueProb
   snapshot.virtualNetworks.forEach((v, i) =>
     prefixes(v.addressPrefixes, 'cidr', (f) => ['virtualNetworks', i, f], 'addressPrefixes'),
   );
-  snapshot.subnets.forEach((s, i) => prefixes(s.addressPrefixes, 'cidr', (f) => ['subnets', i, f], 'addressPrefixes'));
+  snapshot.subnets.forEach((s, i) =>
+    prefixes(s.addressPrefixes, 'cidr', (f) => ['subnets', i, f], 'addressPrefixes'),
+  );
   snapshot.virtualNetworkPeerings.forEach((p, i) =>
-    prefixes(p.remoteAddressPrefixes, 'cidr', (f) => ['virtualNetworkPeerings', i, f], 'remoteAddressPrefixes'),
+    prefixes(
+      p.remoteAddressPrefixes,
+      'cidr',
+      (f) => ['virtualNetworkPeerings', i, f],
+      'remoteAddressPrefixes',
+    ),
   );
   snapshot.networkSecurityGroups.forEach((nsg, i) => {
     for (const [key, lo, hi] of [

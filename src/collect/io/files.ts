@@ -347,7 +347,7 @@ async function writeChunks(fd: number, chunks: Iterable<string>, size = 1 << 20)
   const buffer = Buffer.allocUnsafe(size);
   let used = 0;
   const flush = (): void => {
-    for (let at = 0; at < used; ) at += fs.writeSync(fd, buffer, at, used - at);
+    for (let at = 0; at < used;) at += fs.writeSync(fd, buffer, at, used - at);
     used = 0;
   };
   /** Puts text in the buffer (or writes it, when it is larger); true when the buffer was written first. */

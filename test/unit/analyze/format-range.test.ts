@@ -23,13 +23,11 @@ describe('formatRange', () => {
 
   it('agrees with the CIDR split on arbitrary and aligned ranges', () => {
     const u32 = fc.integer({ min: 0, max: 2 ** 32 - 1 });
-    const aligned = fc
-      .tuple(fc.integer({ min: 0, max: 32 }), u32)
-      .map(([bits, x]) => {
-        const size = 2 ** bits;
-        const lo = Math.floor(x / size) * size;
-        return [lo, lo + size - 1] as const;
-      });
+    const aligned = fc.tuple(fc.integer({ min: 0, max: 32 }), u32).map(([bits, x]) => {
+      const size = 2 ** bits;
+      const lo = Math.floor(x / size) * size;
+      return [lo, lo + size - 1] as const;
+    });
     const any = fc.tuple(u32, u32).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const);
     fc.assert(
       fc.property(fc.oneof(aligned, any), ([lo, hi]) => formatRange(lo, hi) === byCidrSplit(lo, hi)),
