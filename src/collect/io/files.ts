@@ -122,12 +122,19 @@ export function readSnapshotFile(
 function parseSnapshotAt(file: string, displayName: string, limit: number): SnapshotParse {
   const { fd, size } = openRegularFile(file, displayName);
   try {
-    if (size <= limit)
-      return parseSnapshotText(decodeUtf8(readAll(fd, displayName), displayName), displayName);
+    if (size <= limit) return parseSnapshotText(readWholeText(fd, displayName), displayName);
     return parseSnapshotLines(linesOf(readChunks(fd, displayName), displayName), displayName);
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * An open file's text. Its own function so that the bytes (as large as the file) are garbage once it
+ * returns: a temporary in the caller's frame would keep them alive while the text is parsed.
+ */
+function readWholeText(fd: number, displayName: string): string {
+  return decodeUtf8(readAll(fd, displayName), displayName);
 }
 
 /** Standard input has no size to look at: buffer up to the limit, then go on line by line if it is longer. */
