@@ -4,7 +4,7 @@
  * source port) is allowed, `deny` when none is, `partial` when some are, `unknown` when the answer
  * depends on something the snapshot does not resolve (docs/semantics.md §0).
  */
-import { formatIpv4, ipv4RangeToCidrs } from '../net/address';
+import { formatIpv4 } from '../net/address';
 import {
   type Decider,
   type Decision,
@@ -348,8 +348,17 @@ function addUnknownLabels(
 
 /** An address range as people write it: `10.0.0.4`, a CIDR when it is exactly one, else `first-last`. */
 export function formatRange(lo: number, hi: number): string {
-  const cidrs = ipv4RangeToCidrs(lo, hi);
-  if (cidrs.length === 1) return cidrs[0]!.replace(/\/32$/, '');
+  // One CIDR block exactly when the size is a power of two and `lo` is aligned to it (no CIDR split:
+  // large estates format millions of ranges).
+  const size = hi - lo + 1;
+  let block = 1;
+  let length = 32;
+  while (block < size) {
+    block *= 2;
+    length--;
+  }
+  if (block === size && lo % size === 0)
+    return length === 32 ? formatIpv4(lo) : `${formatIpv4(lo)}/${length}`;
   return `${formatIpv4(lo)}-${formatIpv4(hi)}`;
 }
 

@@ -159,8 +159,9 @@ function rangesKey(addresses: readonly string[]): string {
   return text.length <= KEY_RANGES_MAX ? text : `sha256:${hash16(text)}`;
 }
 
+/** The first 16 hex digits of the SHA-256 of `text`, as a string of its own (not a slice that keeps all 64). */
 function hash16(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+  return createHash('sha256').update(text).digest().toString('hex', 0, 8);
 }
 
 /** The canonical order of groups and paths: every position depends only on content. */
@@ -204,7 +205,7 @@ export class ReachabilityView {
   /** Side streaming state: decision → side position (source and destination sides apart), rules by ref. */
   private sidePositions: [Int32Array, Int32Array] | null = null;
   private readonly rulePosition = new Map<number, number>();
-  private readonly ruleKeys = new Map<number, string>();
+  /** Rule ref → digest of its key, while the sides are listed (dropped after: only side keys use them). */
   private readonly ruleDigests = new Map<number, string>();
   readonly usedRules: number[] = [];
 
@@ -414,6 +415,7 @@ export class ReachabilityView {
       for (const e of side.entries) if (e.rule !== null) e.rule = this.rulePositionOf(e.rule);
       yield side;
     }
+    this.ruleDigests.clear();
   }
 
   /** A side's data with `rule` holding compiler refs (the caller turns them into positions). */
@@ -457,17 +459,12 @@ export class ReachabilityView {
     return digest;
   }
 
+  /** Made when asked, not kept: a large estate's report names over 100,000 rules, each by a long resource ID. */
   private ruleKey(ref: number): string {
-    let key = this.ruleKeys.get(ref);
-    if (key === undefined) {
-      const r = this.engine.ruleRef(ref);
-      key =
-        r.layer === 'admin'
-          ? `admin:${r.ownerId}/${r.name}`.toLowerCase()
-          : `nsg:${r.ownerId}/${r.direction}/${r.name}`.toLowerCase();
-      this.ruleKeys.set(ref, key);
-    }
-    return key;
+    const r = this.engine.ruleRef(ref);
+    return r.layer === 'admin'
+      ? `admin:${r.ownerId}/${r.name}`.toLowerCase()
+      : `nsg:${r.ownerId}/${r.direction}/${r.name}`.toLowerCase();
   }
 
   private rulePositionOf(ref: number): number {

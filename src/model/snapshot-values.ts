@@ -24,31 +24,43 @@ export function snapshotValueProblems(snapshot: Snapshot, limit = 20): ValueProb
   const add = (code: DiagnosticCode, message: string, path: (string | number)[]): void => {
     if (out.length < limit) out.push({ code, message, path });
   };
-  const prefixes = (list: readonly string[] | null, kind: PrefixKind, at: (string | number)[]) => {
+  /** The path of a list field is `at(field)`; whole paths are made only for values with a problem. */
+  type At = (field: string) => (string | number)[];
+  const prefixes = (list: readonly string[] | null, kind: PrefixKind, at: At, field: string) => {
     if (list === null) return;
     for (let i = 0; i < list.length; i++) {
       const problem = prefixProblem(list[i] as string, kind);
-      if (problem !== null) add('INVALID_PREFIX', problem, [...at, i]);
+      if (problem !== null) add('INVALID_PREFIX', problem, [...at(field), i]);
     }
   };
   const single = (text: string, kind: PrefixKind, at: (string | number)[]) => {
     const problem = prefixProblem(text, kind);
     if (problem !== null) add('INVALID_PREFIX', problem, at);
   };
-  const ports = (list: readonly string[], at: (string | number)[]) => {
+  const ports = (list: readonly string[], at: At, field: string) => {
     for (let i = 0; i < list.length; i++) {
       const text = list[i] as string;
       if (parsePortRange(text) === null)
-        add('INVALID_PORT', `${JSON.stringify(text)} is not a valid port range (low > high)`, [...at, i]);
+        add('INVALID_PORT', `${JSON.stringify(text)} is not a valid port range (low > high)`, [
+          ...at(field),
+          i,
+        ]);
     }
   };
 
   snapshot.virtualNetworks.forEach((v, i) =>
-    prefixes(v.addressPrefixes, 'cidr', ['virtualNetworks', i, 'addressPrefixes']),
+    prefixes(v.addressPrefixes, 'cidr', (f) => ['virtualNetworks', i, f], 'addressPrefixes'),
   );
-  snapshot.subnets.forEach((s, i) => prefixes(s.addressPrefixes, 'cidr', ['subnets', i, 'addressPrefixes']));
+  snapshot.subnets.forEach((s, i) =>
+    prefixes(s.addressPrefixes, 'cidr', (f) => ['subnets', i, f], 'addressPrefixes'),
+  );
   snapshot.virtualNetworkPeerings.forEach((p, i) =>
-    prefixes(p.remoteAddressPrefixes, 'cidr', ['virtualNetworkPeerings', i, 'remoteAddressPrefixes']),
+    prefixes(
+      p.remoteAddressPrefixes,
+      'cidr',
+      (f) => ['virtualNetworkPeerings', i, f],
+      'remoteAddressPrefixes',
+    ),
   );
   snapshot.networkSecurityGroups.forEach((nsg, i) => {
     for (const [key, lo, hi] of [
@@ -57,16 +69,17 @@ export function snapshotValueProblems(snapshot: Snapshot, limit = 20): ValueProb
     ] as const) {
       const rules: readonly SecurityRule[] = nsg[key];
       rules.forEach((rule, k) => {
-        const at = ['networkSecurityGroups', i, key, k];
-        prefixes(rule.sourceAddressPrefixes, 'any', [...at, 'sourceAddressPrefixes']);
-        prefixes(rule.destinationAddressPrefixes, 'any', [...at, 'destinationAddressPrefixes']);
-        ports(rule.sourcePortRanges, [...at, 'sourcePortRanges']);
-        ports(rule.destinationPortRanges, [...at, 'destinationPortRanges']);
+        // Paths are built only for a problem: a large estate has hundreds of thousands of rule fields.
+        const at = (field: string) => ['networkSecurityGroups', i, key, k, field];
+        prefixes(rule.sourceAddressPrefixes, 'any', at, 'sourceAddressPrefixes');
+        prefixes(rule.destinationAddressPrefixes, 'any', at, 'destinationAddressPrefixes');
+        ports(rule.sourcePortRanges, at, 'sourcePortRanges');
+        ports(rule.destinationPortRanges, at, 'destinationPortRanges');
         if (rule.priority < lo || rule.priority > hi) {
           add(
             'INVALID_PRIORITY',
             `priority ${rule.priority} is not valid here: these rules need ${lo} to ${hi}`,
-            [...at, 'priority'],
+            at('priority'),
           );
         }
       });
@@ -90,19 +103,20 @@ export function snapshotValueProblems(snapshot: Snapshot, limit = 20): ValueProb
     }
   });
   snapshot.securityAdminRules.forEach((r, i) => {
-    const at = ['securityAdminRules', i];
+    const path = ['securityAdminRules', i];
+    const at = (field: string) => [...path, field];
     for (const side of ['sources', 'destinations'] as const) {
       r[side].forEach((a, k) =>
         single(a.addressPrefix, a.addressPrefixType === 'IPPrefix' ? 'ip-prefix' : 'tag', [
-          ...at,
+          ...path,
           side,
           k,
           'addressPrefix',
         ]),
       );
     }
-    ports(r.sourcePortRanges, [...at, 'sourcePortRanges']);
-    ports(r.destinationPortRanges, [...at, 'destinationPortRanges']);
+    ports(r.sourcePortRanges, at, 'sourcePortRanges');
+    ports(r.destinationPortRanges, at, 'destinationPortRanges');
   });
   uniquePriorities(
     snapshot.securityAdminRules,

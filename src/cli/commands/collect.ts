@@ -1,19 +1,10 @@
 /** `aciseg collect`: a live Azure estate (ARM or Resource Graph) → a normalized snapshot file. */
 import * as path from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
-import {
-  azureTarget,
-  chooseCredential,
-  collectAzure,
-  CLOUD_NAMES,
-  DEFAULT_RETRY,
-  normalizeEndpoint,
-  RESOURCE_GRAPH_ABOVE,
-  TOKEN_VARIABLE,
-  type AttemptRecord,
-  type CloudName,
-  type EngineName,
-} from '../../collect/azure';
+// The Azure SDK is loaded only when collect runs (see the action): other commands never pay for it.
+import type { AttemptRecord, EngineName } from '../../collect/azure';
+import { CLOUD_NAMES, normalizeEndpoint, type CloudName } from '../../collect/azure/clouds';
+import { DEFAULT_RETRY, RESOURCE_GRAPH_ABOVE, TOKEN_VARIABLE } from '../../collect/azure/settings';
 import { formatDiagnostic } from '../../diagnostics';
 import { EnvironmentError } from '../../errors';
 import { failWith, readTextFile } from '../../collect/io/files';
@@ -153,6 +144,7 @@ Examples:
           );
         else if (a.status !== null && a.status >= 500) progress(`HTTP ${a.status} on ${a.url}: retrying`);
       };
+      const { azureTarget, chooseCredential, collectAzure } = await import('../../collect/azure');
       const azure = azureTarget(options.cloud, options.armEndpoint);
       const ca =
         options.caFile === undefined

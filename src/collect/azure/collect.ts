@@ -20,10 +20,8 @@ import {
 } from './engine';
 import type { TransportSettings } from './pipeline';
 import { collectWithResourceGraph } from './resource-graph-engine';
+import { RESOURCE_GRAPH_ABOVE } from './settings';
 import { listSubscriptions } from './subscriptions';
-
-/** Above this many subscriptions the Resource Graph engine is chosen when --engine is not given. */
-export const RESOURCE_GRAPH_ABOVE = 10;
 
 export interface CollectRequest {
   target: AzureTarget;

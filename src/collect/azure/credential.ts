@@ -8,8 +8,7 @@ import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
 import { EnvironmentError } from '../../errors';
 import type { AzureTarget } from './clouds';
-
-export const TOKEN_VARIABLE = 'ACISEG_ACCESS_TOKEN';
+import { TOKEN_VARIABLE } from './settings';
 
 export interface ChosenCredential {
   credential: TokenCredential;

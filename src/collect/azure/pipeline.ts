@@ -10,18 +10,7 @@
 import type { CommonClientOptions } from '@azure/core-client';
 import type { PipelinePolicy, PipelineResponse } from '@azure/core-rest-pipeline';
 import type { AzureTarget } from './clouds';
-
-export interface RetrySettings {
-  maxRetries: number;
-  retryDelayInMs: number;
-  maxRetryDelayInMs: number;
-}
-
-export const DEFAULT_RETRY: RetrySettings = {
-  maxRetries: 8,
-  retryDelayInMs: 1000,
-  maxRetryDelayInMs: 60_000,
-};
+import type { RetrySettings } from './settings';
 
 /** One HTTP attempt as seen on the wire (no headers but the throttling ones, never a token or body). */
 export interface AttemptRecord {

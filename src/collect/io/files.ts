@@ -122,12 +122,19 @@ export function readSnapshotFile(
 function parseSnapshotAt(file: string, displayName: string, limit: number): SnapshotParse {
   const { fd, size } = openRegularFile(file, displayName);
   try {
-    if (size <= limit)
-      return parseSnapshotText(decodeUtf8(readAll(fd, displayName), displayName), displayName);
+    if (size <= limit) return parseSnapshotText(readWholeText(fd, displayName), displayName);
     return parseSnapshotLines(linesOf(readChunks(fd, displayName), displayName), displayName);
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * An open file's text. Its own function so that the bytes (as large as the file) are garbage once it
+ * returns: a temporary in the caller's frame would keep them alive while the text is parsed.
+ */
+function readWholeText(fd: number, displayName: string): string {
+  return decodeUtf8(readAll(fd, displayName), displayName);
 }
 
 /** Standard input has no size to look at: buffer up to the limit, then go on line by line if it is longer. */
@@ -318,10 +325,7 @@ export async function writeOutputFile(
   const release = removeOnSignal(temp);
   try {
     fd = fs.openSync(temp, 'wx', 0o644);
-    for (const chunk of batchChunks(chunks)) {
-      fs.writeSync(fd, chunk);
-      await nextTurn();
-    }
+    await writeChunks(fd, chunks);
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = null;
@@ -339,6 +343,43 @@ export async function writeOutputFile(
 /** Writes a snapshot file atomically. */
 export function writeSnapshotFile(target: string, snapshot: Snapshot, options: WriteOptions): Promise<void> {
   return writeOutputFile(target, serializeSnapshot(snapshot), options);
+}
+
+/**
+ * Writes string chunks to `fd` as UTF-8 through one reused buffer of `size` bytes, yielding to the
+ * event loop after each full buffer. No joined string and no buffer per write: a report of hundreds
+ * of MB would otherwise leave as much garbage behind.
+ */
+async function writeChunks(fd: number, chunks: Iterable<string>, size = 1 << 20): Promise<void> {
+  const buffer = Buffer.allocUnsafe(size);
+  let used = 0;
+  const flush = (): void => {
+    for (let at = 0; at < used;) at += fs.writeSync(fd, buffer, at, used - at);
+    used = 0;
+  };
+  /** Puts text in the buffer (or writes it, when it is larger); true when the buffer was written first. */
+  const put = (text: string): boolean => {
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+    const flushed = used + text.length * 3 > size;
+    if (flushed) flush();
+    if (text.length * 3 > size) fs.writeSync(fd, text);
+    else used += buffer.write(text, used);
+    return flushed;
+  };
+  // A surrogate pair split between two chunks is encoded whole: the high half waits for the next chunk.
+  let carry = '';
+  for (const chunk of chunks) {
+    let text = carry === '' ? chunk : carry + chunk;
+    carry = '';
+    const last = text.charCodeAt(text.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff) {
+      carry = text.slice(-1);
+      text = text.slice(0, -1);
+    }
+    if (text.length > 0 && put(text)) await nextTurn();
+  }
+  if (carry !== '') put(carry);
+  flush();
 }
 
 function nextTurn(): Promise<void> {

@@ -8,6 +8,7 @@ import {
   readSnapshotFile,
   wholeFileLimit,
   WHOLE_FILE_LIMIT,
+  writeOutputFile,
   writeSnapshotFile,
 } from '../../../src/collect/io/files';
 import { diagnostic } from '../../../src/diagnostics';
@@ -96,6 +97,20 @@ describe('output paths', () => {
     const r = await run('analyze', 's.json', '-o', 'r.txt', '--force', '-q');
     expect(r.code).toBe(0);
     expect(fs.readFileSync(path.join(dir, 'r.txt'), 'utf8')).toMatch(/endpoint groups/);
+  });
+});
+
+describe('writing an output file', () => {
+  it('writes the UTF-8 of the joined chunks: pieces across the 1 MiB buffer, a chunk larger than it, a surrogate pair cut in two', async () => {
+    const chunks: string[] = [];
+    for (let i = 0; i < 40_000; i++) chunks.push(`{"line":${i},"name":"caf\u00e9 \u{1F600}"}\n`);
+    chunks.push('x'.repeat(700_000), '\u00e9'.repeat(400_000));
+    // One emoji split between two chunks, at the end of the output and in the middle.
+    chunks.push('before \ud83d', '\ude00 after', 'end \ud83d', '\ude01');
+    const target = path.join(dir, 'out.txt');
+    await writeOutputFile(target, chunks, { force: false });
+    expect(fs.readFileSync(target).equals(Buffer.from(chunks.join(''), 'utf8'))).toBe(true);
+    expect(fs.readdirSync(dir)).toEqual(['out.txt']);
   });
 });
 
