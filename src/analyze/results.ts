@@ -263,14 +263,13 @@ export class ReachabilityView {
     if (this.groupMemo) return this.groupMemo;
     const { classes } = this.reach;
     const internal = this.reach.stats.internalClasses;
-    const external = Array.from({ length: classes.length - internal }, (_, k) => ({
-      c: internal + k,
-      ranges: classes[internal + k]!.ranges.intervals(),
-    }));
-    external.sort((a, b) => compareRanges(a.ranges, b.ranges));
+    // External groups in address order, compared on their bounds (no interval pairs built: 1.6 M on
+    // the typical estate).
+    const external = Array.from({ length: classes.length - internal }, (_, k) => internal + k);
+    external.sort((a, b) => classes[a]!.ranges.compareTo(classes[b]!.ranges));
     const groupOrder = new Int32Array(classes.length);
     for (let c = 0; c < internal; c++) groupOrder[c] = c;
-    external.forEach((e, k) => (groupOrder[internal + k] = e.c));
+    external.forEach((c, k) => (groupOrder[internal + k] = c));
     const groupPos = new Int32Array(classes.length);
     groupOrder.forEach((c, k) => (groupPos[c] = k));
     this.groupMemo = { groupOrder, groupPos };
@@ -670,16 +669,4 @@ function sortedPositions(members: Int32Array, pos: Int32Array): number[] {
     if (k > 0 && out[k]! < out[k - 1]!) sorted = false;
   }
   return sorted ? out : out.sort((a, b) => a - b);
-}
-
-/** Orders interval lists by their first difference (distinct sets never compare equal). */
-function compareRanges(
-  a: readonly (readonly [number, number])[],
-  b: readonly (readonly [number, number])[],
-): number {
-  for (let k = 0; k < Math.min(a.length, b.length); k++) {
-    const d = a[k]![0] - b[k]![0] || a[k]![1] - b[k]![1];
-    if (d !== 0) return d;
-  }
-  return a.length - b.length;
 }

@@ -83,6 +83,18 @@ export class IntervalSet<T extends number | bigint> {
     return out;
   }
 
+  /**
+   * Orders sets by their intervals, lexicographically (lower bound, then upper bound, interval by
+   * interval; a prefix first), without building the interval pairs.
+   */
+  compareTo(other: IntervalSet<T>): number {
+    const a = this.bounds;
+    const b = other.bounds;
+    const n = Math.min(a.length, b.length);
+    for (let k = 0; k < n; k++) if (a[k] !== b[k]) return a[k]! < b[k]! ? -1 : 1;
+    return a.length - b.length;
+  }
+
   get intervalCount(): number {
     return this.bounds.length / 2;
   }

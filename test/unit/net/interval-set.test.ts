@@ -56,6 +56,25 @@ function laws<T extends number | bigint>(name: string, domain: IntegerDomain<T>,
       );
     });
 
+    it('compareTo orders by the intervals, lexicographically, and is 0 only for equal sets', () => {
+      fc.assert(
+        fc.property(set, set, (a, b) => {
+          const x = a.intervals();
+          const y = b.intervals();
+          let expected = 0;
+          for (let k = 0; k < Math.min(x.length, y.length) && expected === 0; k++) {
+            const [alo, ahi] = x[k]!;
+            const [blo, bhi] = y[k]!;
+            expected = alo !== blo ? (alo < blo ? -1 : 1) : ahi !== bhi ? (ahi < bhi ? -1 : 1) : 0;
+          }
+          if (expected === 0) expected = Math.sign(x.length - y.length);
+          expect(Math.sign(a.compareTo(b)) || 0).toBe(expected);
+          expect(Math.sign(b.compareTo(a)) || 0).toBe(-expected || 0);
+          expect(a.compareTo(b) === 0).toBe(a.equals(b));
+        }),
+      );
+    });
+
     it('union and intersection commute, and agree with membership', () => {
       fc.assert(
         fc.property(set, set, point, (a, b, x) => {
