@@ -414,17 +414,30 @@ function endAddress(snapshot: Snapshot, end: FlowEnd): number {
  * no type on a group with neither subnet nor network profile. Should two hold it, the smallest ID.
  */
 function publicGroupHolding(snapshot: Snapshot, ip: string): string | null {
-  const holders = snapshot.containerGroups
-    .filter((g) => {
-      const a = g.ipAddress;
-      if (a === null || a.ip === null || oracleIpv4(a.ip) === null) return false;
-      const isPublicGroup =
-        a.type === 'Public' || (a.type === null && g.subnetIds.length === 0 && g.networkProfileId === null);
-      return isPublicGroup && oracleIpv4(a.ip) === oracleIpv4(ip);
-    })
-    .map((g) => g.id)
-    .sort();
-  return holders[0] ?? null;
+  return publicHolders(snapshot).get(oracleIpv4(ip)!) ?? null;
+}
+
+/** Address → holding public group, made once per snapshot (a scan per flow made large estates slow). */
+const holdersBySnapshot = new WeakMap<Snapshot, Map<number, string>>();
+
+function publicHolders(snapshot: Snapshot): Map<number, string> {
+  let holders = holdersBySnapshot.get(snapshot);
+  if (holders) return holders;
+  holders = new Map();
+  const ids = snapshot.containerGroups.map((g) => g.id).sort();
+  const byId = new Map(snapshot.containerGroups.map((g) => [g.id, g]));
+  for (const id of ids) {
+    const g = byId.get(id)!;
+    const a = g.ipAddress;
+    if (a === null || a.ip === null || oracleIpv4(a.ip) === null) continue;
+    const isPublicGroup =
+      a.type === 'Public' || (a.type === null && g.subnetIds.length === 0 && g.networkProfileId === null);
+    const address = oracleIpv4(a.ip)!;
+    // Should two hold it, the smallest ID (ids are visited in order).
+    if (isPublicGroup && !holders.has(address)) holders.set(address, id);
+  }
+  holdersBySnapshot.set(snapshot, holders);
+  return holders;
 }
 
 function publicGroup(snapshot: Snapshot, id: string): Snapshot['containerGroups'][number] {
