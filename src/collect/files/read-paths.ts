@@ -8,6 +8,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { diagnostic, type Diagnostic } from '../../diagnostics';
 import { InputError } from '../../errors';
 import { notRegularInput, readTextFile, STDIN } from '../io/files';
+import { realpath, walkFiles } from '../io/walk';
 import { cannotRead } from '../../util/fs-errors';
 import { compareFileNames, Importer, type ImportOptions, type ImportOutcome } from './import-documents';
 
@@ -58,8 +59,7 @@ export function listInputFiles(
       // A FIFO would block the import forever, a device never ends: only `-` reads a stream.
       diagnostics.push(diagnostic('FILE_UNREADABLE', notRegularInput(stat), named));
     } else if (stat.isDirectory()) {
-      const found: InputFile[] = [];
-      walkDirectory(absolute, named, found, new Set([realpath(absolute)]), diagnostics);
+      const found = walkFiles(absolute, named, /\.json$/i, diagnostics);
       if (found.length === 0) {
         diagnostics.push(
           diagnostic('EMPTY_INPUT', 'the directory holds no .json file (it is searched recursively)', named),
@@ -81,53 +81,6 @@ export function listInputFiles(
   }
   files.sort((a, b) => compareFileNames(a.file, b.file));
   return { files, diagnostics };
-}
-
-function walkDirectory(
-  dir: string,
-  shown: string,
-  out: InputFile[],
-  visited: Set<string>,
-  diagnostics: Diagnostic[],
-): void {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch (e) {
-    diagnostics.push(diagnostic('FILE_UNREADABLE', cannotRead(e, 'directory'), shown));
-    return;
-  }
-  for (const entry of entries) {
-    const absolute = path.join(dir, entry.name);
-    const display = path.join(shown, entry.name);
-    let isDir = entry.isDirectory();
-    let isFile = entry.isFile();
-    if (entry.isSymbolicLink()) {
-      try {
-        const target = fs.statSync(absolute);
-        isDir = target.isDirectory();
-        isFile = target.isFile();
-      } catch {
-        continue; // a dangling link is not an input
-      }
-    }
-    if (isDir) {
-      const real = realpath(absolute);
-      if (visited.has(real)) continue; // a link back up the tree
-      visited.add(real);
-      walkDirectory(absolute, display, out, visited, diagnostics);
-    } else if (isFile && /\.json$/i.test(entry.name)) {
-      out.push({ file: display, absolute, inDirectory: true });
-    }
-  }
-}
-
-function realpath(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return p;
-  }
 }
 
 /** Reads one input file; size, read and UTF-8 problems come back as diagnostics. */

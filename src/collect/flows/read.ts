@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { diagnostic, type Diagnostic } from '../../diagnostics';
 import { InputError, UsageError } from '../../errors';
 import { cannotRead, describeFsError } from '../../util/fs-errors';
+import { realpath, walkFiles } from '../io/walk';
 import { FlowAggregator, type ObservedFlows, type ObservedWindow } from './aggregate';
 import { FlowLogFileReader, noCounts, type FlowLogFileStats } from './records';
 
@@ -191,8 +192,7 @@ export function listFlowLogFiles(
       add(named, absolute);
       continue;
     }
-    const found: FlowLogFile[] = [];
-    walk(absolute, named, found, new Set([realpath(absolute)]), diagnostics);
+    const found = walkFiles(absolute, named, FLOW_LOG_NAME, diagnostics);
     if (found.length === 0) {
       diagnostics.push(
         diagnostic(
@@ -206,38 +206,6 @@ export function listFlowLogFiles(
     for (const f of found) add(f.file, f.absolute);
   }
   return { files, diagnostics };
-}
-
-function walk(
-  dir: string,
-  shown: string,
-  out: FlowLogFile[],
-  visited: Set<string>,
-  diagnostics: Diagnostic[],
-): void {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch (e) {
-    diagnostics.push(diagnostic('FILE_UNREADABLE', cannotRead(e, 'directory'), shown));
-    return;
-  }
-  for (const entry of entries) {
-    const absolute = path.join(dir, entry.name);
-    const display = path.join(shown, entry.name);
-    let stat: { isDirectory(): boolean; isFile(): boolean } = entry;
-    try {
-      if (entry.isSymbolicLink()) stat = fs.statSync(absolute);
-    } catch {
-      continue; // a dangling link is not an input
-    }
-    if (stat.isDirectory()) {
-      const real = realpath(absolute);
-      if (visited.has(real)) continue; // a link back up the tree
-      visited.add(real);
-      walk(absolute, display, out, visited, diagnostics);
-    } else if (stat.isFile() && FLOW_LOG_NAME.test(entry.name)) out.push({ file: display, absolute });
-  }
 }
 
 /** Streams one file into the reader; read and gzip failures become diagnostics. */
@@ -282,12 +250,4 @@ export async function readFlowLogFile(reader: FlowLogReader, input: FlowLogFile)
 
 function isGzip(b: Buffer): boolean {
   return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
-}
-
-function realpath(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return p;
-  }
 }
