@@ -1,0 +1,61 @@
+/**
+ * The rule pack and its runner. Each rule lives in a file of its own in this folder and is listed in
+ * RULES in ID order; test/unit/analyze/rules/catalogue.test.ts pins IDs, titles and severities.
+ */
+import {
+  compareFindings,
+  countBySeverity,
+  findingFingerprint,
+  type Finding,
+  type FindingsResult,
+} from '../findings';
+import type { PackRule, RuleContext } from './rule';
+
+export type {
+  FindingDraft,
+  ObservedFlowInput,
+  ObservedFlowsInput,
+  PackRule,
+  RuleContext,
+  RuleSettings,
+} from './rule';
+export { DEFAULT_RULE_SETTINGS } from './rule';
+
+/** The pack, in ID order. */
+export const RULES: readonly PackRule[] = [];
+
+/**
+ * Runs the rules on one context: drafts become findings (metadata filled in, fingerprinted), sorted by
+ * severity, rule and fingerprint. Two drafts of one rule with the same identity are a bug in the rule.
+ */
+export function runRules(context: RuleContext, rules: readonly PackRule[] = RULES): FindingsResult {
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    const seen = new Set<string>();
+    for (const draft of rule.run(context)) {
+      const { identity, ...rest } = draft;
+      const fingerprint = findingFingerprint(rule.meta.id, identity);
+      if (seen.has(fingerprint))
+        throw new Error(`rule ${rule.meta.id} made two findings with one identity (${identity.join(' ')})`);
+      seen.add(fingerprint);
+      findings.push({
+        ...rest,
+        ruleId: rule.meta.id,
+        severity: draft.severity ?? rule.meta.severity,
+        title: draft.title ?? rule.meta.title,
+        remediation: draft.remediation ?? rule.meta.remediation,
+        controls: rule.meta.controls,
+        fingerprint,
+        accepted: null,
+      });
+    }
+  }
+  findings.sort(compareFindings);
+  return {
+    findings,
+    counts: countBySeverity(findings),
+    accepted: 0,
+    rules: rules.map((r) => r.meta),
+    window: context.observed?.window ?? null,
+  };
+}

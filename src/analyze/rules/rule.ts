@@ -1,0 +1,70 @@
+/**
+ * The shape of a pack rule and what it is given. A rule is pure: it reads the context and returns
+ * finding drafts; the runner (index.ts) fingerprints, sorts and applies acceptances.
+ */
+import type { Snapshot } from '../../model/snapshot';
+import type { PolicyEngine } from '../../policy';
+import type { IntentEntry } from '../intent';
+import type { Reachability } from '../reachability';
+import type { ReachabilityView } from '../results';
+import type { Finding, FindingsWindow, RuleMeta } from '../findings';
+
+/**
+ * An observed flow as the rules read it: the flow-log reader's ObservedFlow (src/collect/flows) has
+ * this shape, restated here because analyze may not import collect.
+ */
+export interface ObservedFlowInput {
+  source: string;
+  destination: string;
+  protocol: string;
+  destinationPort: number | null;
+  direction: 'Inbound' | 'Outbound';
+  decision: 'allow' | 'deny';
+  tuples: number;
+  flowsStarted: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export interface ObservedFlowsInput {
+  flows: readonly ObservedFlowInput[];
+  window: FindingsWindow;
+}
+
+/** Tunables, each a documented `analyze` default (README "Rule catalogue"). */
+export interface RuleSettings {
+  /** ACI004: an allow rule whose source or destination prefix is wider than this (a /N) is over-broad. */
+  broadPrefixLength: number;
+  /** ACI004: an allow rule opening more than this many destination ports is a wide range. */
+  widePortRange: number;
+}
+
+export const DEFAULT_RULE_SETTINGS: RuleSettings = { broadPrefixLength: 16, widePortRange: 1024 };
+
+export interface RuleContext {
+  snapshot: Snapshot;
+  engine: PolicyEngine;
+  /** All-pairs reachability and its view, computed once on first use and shared by every rule. */
+  reachability(): { reach: Reachability; view: ReachabilityView };
+  /** Intent entries (`require`/`forbid`) when `--intent` is given. */
+  intent: { file: string; entries: readonly IntentEntry[] } | null;
+  observed: ObservedFlowsInput | null;
+  /** YYYY-MM-DD: decides expiry (the CLI passes the current date; tests pass a fixed one). */
+  today: string;
+  settings: RuleSettings;
+}
+
+/** A finding before the runner completes it: no fingerprint, no acceptance, metadata from the rule. */
+export type FindingDraft = Omit<
+  Finding,
+  'ruleId' | 'fingerprint' | 'accepted' | 'controls' | 'remediation' | 'title' | 'severity'
+> &
+  Partial<Pick<Finding, 'severity' | 'title' | 'remediation'>> & {
+    /** Content parts that identify the finding (see findingFingerprint). */
+    identity: string[];
+  };
+
+export interface PackRule {
+  meta: RuleMeta;
+  run(context: RuleContext): FindingDraft[];
+}
