@@ -10,6 +10,8 @@ import {
   type FindingsResult,
 } from '../findings';
 import type { PackRule, RuleContext } from './rule';
+import { shadowedRule } from './shadowed-rule';
+import { redundantRule } from './redundant-rule';
 
 export type {
   FindingDraft,
@@ -22,7 +24,7 @@ export type {
 export { DEFAULT_RULE_SETTINGS } from './rule';
 
 /** The pack, in ID order. */
-export const RULES: readonly PackRule[] = [];
+export const RULES: readonly PackRule[] = [shadowedRule, redundantRule];
 
 /**
  * Runs the rules on one context: drafts become findings (metadata filled in, fingerprinted), sorted by
