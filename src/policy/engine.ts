@@ -127,10 +127,11 @@ export class PolicyEngine {
     if (!group) return [];
     // Subnets sharing a VNet and route table read the rules' words alike: one context for all of them.
     const contexts = new Map<string, Subnet[]>();
-    for (const s of this.index.snapshot.subnets) {
-      if (s.networkSecurityGroupId !== group.id) continue;
+    for (const s of this.subnetsOfNsg().get(group.id) ?? []) {
       const key = `${s.virtualNetworkId}|${s.routeTableId ?? ''}`;
-      contexts.set(key, [...(contexts.get(key) ?? []), s]);
+      const list = contexts.get(key);
+      if (list) list.push(s);
+      else contexts.set(key, [s]);
     }
     if (contexts.size === 0) return [];
     const out: NsgRuleCoverage[] = [];
@@ -148,9 +149,9 @@ export class PolicyEngine {
       const candidate = rules.map((ref) => {
         const rule = ref.isDefault ? undefined : byName.get(ref.name.toLowerCase());
         if (!rule || rule.protocol === 'Esp' || rule.protocol === 'Ah') return false;
-        return ![...rule.sourceAddressPrefixes, ...rule.destinationAddressPrefixes].some(
-          (p) => parsePrefix(p)?.family === 6,
-        );
+        // Canonical prefixes: only IPv6 ones hold a colon (no tag or IPv4 prefix does).
+        const v6 = (list: readonly string[]) => list.some((p) => p.includes(':'));
+        return !v6(rule.sourceAddressPrefixes) && !v6(rule.destinationAddressPrefixes);
       });
       const answer = ruleCoverage(compiled, direction, candidate);
       out.push({ direction, rules, candidate, contexts: compiled.length, ...answer });
@@ -158,6 +159,20 @@ export class PolicyEngine {
     // Compiling here refilled the compiler's caches: drop them (they are large on big estates).
     this.compiler.releaseCaches();
     return out;
+  }
+
+  private nsgSubnets: Map<string, Subnet[]> | null = null;
+
+  private subnetsOfNsg(): Map<string, Subnet[]> {
+    if (this.nsgSubnets) return this.nsgSubnets;
+    this.nsgSubnets = new Map();
+    for (const s of this.index.snapshot.subnets) {
+      if (s.networkSecurityGroupId === null) continue;
+      const list = this.nsgSubnets.get(s.networkSecurityGroupId);
+      if (list) list.push(s);
+      else this.nsgSubnets.set(s.networkSecurityGroupId, [s]);
+    }
+    return this.nsgSubnets;
   }
 
   /** The decision table of a subnet side, compiled on first use. */

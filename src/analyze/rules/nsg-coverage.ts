@@ -1,48 +1,53 @@
 /**
  * Shared by ACI008 (shadowed-rule) and ACI009 (redundant-rule): the engine's rule coverage of every
- * NSG in the snapshot, computed once per engine, and the finding parts both rules print.
+ * NSG in the snapshot, computed once per engine, and the one finding per NSG each rule makes.
  */
 import type { NetworkSecurityGroup, Snapshot } from '../../model/snapshot';
 import type { NsgRuleCoverage, PolicyEngine } from '../../policy';
 import type { FindingResource, FindingRuleRef } from '../findings';
+import type { FindingDraft } from './rule';
 
 type RuleRef = NsgRuleCoverage['rules'][number];
 
 /** One custom rule the coverage reports, with what decides its traffic instead. */
 export interface CoveredRule {
-  nsg: NetworkSecurityGroup;
-  nsgIndex: number;
-  direction: 'Inbound' | 'Outbound';
   rule: RuleRef;
   shadowed: boolean;
   matchesNothing: boolean;
   covering: RuleRef[];
+}
+
+/** The removable rules of one NSG (both directions, evaluation order), and how many subnet contexts it has. */
+export interface NsgCoverage {
+  nsg: NetworkSecurityGroup;
+  nsgIndex: number;
+  rules: CoveredRule[];
   contexts: number;
 }
 
-const memo = new WeakMap<PolicyEngine, CoveredRule[]>();
+const memo = new WeakMap<PolicyEngine, NsgCoverage[]>();
 
-/** Every removable custom rule of every NSG that applies to a subnet, in snapshot order. */
-export function coveredRules(snapshot: Snapshot, engine: PolicyEngine): CoveredRule[] {
+/** Every NSG that applies to a subnet and has removable custom rules, in snapshot order. */
+export function nsgCoverages(snapshot: Snapshot, engine: PolicyEngine): NsgCoverage[] {
   let found = memo.get(engine);
   if (found) return found;
   found = [];
   snapshot.networkSecurityGroups.forEach((nsg, nsgIndex) => {
+    const rules: CoveredRule[] = [];
+    let contexts = 0;
     for (const c of engine.nsgRuleCoverage(nsg.id)) {
+      contexts = c.contexts;
       c.rules.forEach((rule, i) => {
         if (!c.removable[i]) return;
-        found!.push({
-          nsg,
-          nsgIndex,
-          direction: c.direction,
+        rules.push({
           rule,
           shadowed: c.shadowed[i]!,
           matchesNothing: c.matchesNothing[i]!,
           covering: c.coveredBy[i]!.map((j) => c.rules[j]!),
-          contexts: c.contexts,
         });
       });
     }
+    if (rules.length > 0) found!.push({ nsg, nsgIndex, rules, contexts });
   });
   memo.set(engine, found);
   return found;
@@ -63,37 +68,60 @@ export function findingRuleOf(r: RuleRef): FindingRuleRef {
   };
 }
 
-export function resourcesOf(c: CoveredRule): FindingResource[] {
-  return [
-    { kind: 'networkSecurityGroup', id: c.nsg.id, name: c.nsg.name },
-    { kind: 'securityRule', id: `${c.nsg.id}/securityRules/${c.rule.name}`.toLowerCase(), name: c.rule.name },
-  ];
-}
-
-/** The RFC 6901 pointer of the rule in the snapshot. */
-export function pointerOf(c: CoveredRule): string {
-  const j = c.nsg.securityRules.findIndex(
-    (r) => r.direction === c.direction && r.name.toLowerCase() === c.rule.name.toLowerCase(),
-  );
-  return `/networkSecurityGroups/${c.nsgIndex}/securityRules/${j}`;
-}
-
 /** `allow-ssh (Inbound, 200)` */
 export function ruleWords(r: RuleRef): string {
   return `${r.name} (${r.direction}, ${r.priority})`;
 }
 
-/** At most `limit` rule words, then how many more. */
-export function ruleList(rules: readonly RuleRef[], limit = 5): string {
-  const shown = rules.slice(0, limit).map(ruleWords).join(', ');
-  return rules.length > limit ? `${shown} and ${rules.length - limit} more` : shown;
+/** At most `limit` items joined, then how many more. */
+export function listWords(items: readonly string[], limit: number, joiner = ', '): string {
+  const shown = items.slice(0, limit).join(joiner);
+  return items.length > limit ? `${shown} and ${items.length - limit} more` : shown;
 }
 
-/** Identity parts of a rule's finding: the NSG, the direction, the rule name (never its priority). */
-export function identityOf(c: CoveredRule): string[] {
-  return [c.nsg.id, c.direction, c.rule.name];
+/** How a rule's coverers read: `allow-all (Inbound, 100), deny-x (Inbound, 200)`. */
+export function coveringWords(c: CoveredRule): string {
+  return listWords(c.covering.map(ruleWords), 3);
 }
 
-export function subnetWords(c: CoveredRule): string {
-  return c.contexts === 1 ? 'the subnets it applies to' : `all ${c.contexts} subnet contexts it applies to`;
+export function subnetWords(n: NsgCoverage): string {
+  return n.contexts === 1 ? 'every subnet it applies to' : `all ${n.contexts} subnet contexts it applies to`;
+}
+
+/**
+ * The one finding of an NSG for the rules chosen: resources (the NSG, each rule), the rules (chosen
+ * first, then their coverers), the coverage per rule, and an identity of NSG and rule names.
+ */
+export function nsgFinding(
+  n: NsgCoverage,
+  chosen: readonly CoveredRule[],
+  message: string,
+): Omit<FindingDraft, 'severity'> {
+  const rules = new Map<string, FindingRuleRef>();
+  for (const c of chosen) rules.set(findingRuleOf(c.rule).key, findingRuleOf(c.rule));
+  for (const c of chosen)
+    for (const r of c.covering)
+      if (!rules.has(findingRuleOf(r).key)) rules.set(findingRuleOf(r).key, findingRuleOf(r));
+  const resources: FindingResource[] = [
+    { kind: 'networkSecurityGroup', id: n.nsg.id, name: n.nsg.name },
+    ...chosen.map((c) => ({
+      kind: 'securityRule' as const,
+      id: `${n.nsg.id}/securityRules/${c.rule.name}`.toLowerCase(),
+      name: c.rule.name,
+    })),
+  ];
+  return {
+    message,
+    resources,
+    flows: [],
+    flowsOmitted: 0,
+    rules: [...rules.values()],
+    coverage: chosen.map((c) => ({
+      rule: findingRuleOf(c.rule).key,
+      coveredBy: c.covering.map((r) => findingRuleOf(r).key),
+    })),
+    explain: null,
+    location: { snapshotPointer: `/networkSecurityGroups/${n.nsgIndex}` },
+    identity: [n.nsg.id, ...chosen.map((c) => `${c.rule.direction}/${c.rule.name}`)],
+  };
 }

@@ -21,7 +21,8 @@
 import type { Ipv4Set } from '../../net/interval-set';
 import { IPV4_MAX, PORT_MAX } from '../../net/interval-set';
 import type { SymbolicAddressSet } from '../sets/address-sets';
-import { FALSE, TRUE } from '../sets/unknowns';
+import { TRUE } from '../sets/unknowns';
+import { lastAtOrBelow, sortedDistinct } from '../../util/sorted-search';
 import type { TrafficSet } from '../sets/traffic';
 import type { CompiledRule } from './side-policy';
 
@@ -49,11 +50,6 @@ const NONE = 0;
 const MAYBE = 1;
 const SURE = 2;
 
-/** A cell: one combination of address slices, as each rule's match there. */
-interface Cell {
-  match: Uint8Array;
-}
-
 /**
  * Answers for one direction of one NSG. `candidate[i]` says whether position i may be reported
  * (custom rules the model fully evaluates); the others are only ever covering rules.
@@ -65,71 +61,73 @@ export function ruleCoverage(
 ): CoverageAnswer {
   const n = candidate.length;
   const shadowed = candidate.map((c) => c);
+  const empty = candidate.map((c) => c);
   const removable = new Array<boolean>(n).fill(false);
   const coveredBy: number[][] = Array.from({ length: n }, () => []);
   if (contexts.length === 0 || n === 0)
-    return {
-      shadowed: shadowed.map(() => false),
-      matchesNothing: shadowed.map(() => false),
-      removable,
-      coveredBy,
-    };
+    return { shadowed: removable.slice(), matchesNothing: removable.slice(), removable, coveredBy };
 
-  const atoms = new PortAtoms(contexts[0]!.rules.map((r) => r.traffic));
-  const bits = contexts[0]!.rules.map((r) => atoms.encode(r.traffic));
+  const rules = contexts[0]!.rules;
+  const atoms = new PortAtoms(rules.map((r) => r.traffic));
+  const bits = rules.map((r) => atoms.encode(r.traffic));
   const W = atoms.words;
-  const hasTraffic = bits.map((b) => b.some((w) => w !== 0));
-  const cellsPer = contexts.map((ctx) => cellsOf(ctx, direction));
-
-  // Forward: what each rule may decide per cell (its bits not surely taken earlier); shadowed iff never any.
-  const decides: Uint32Array[][] = [];
-  const empty = candidate.map(() => true);
-  cellsPer.forEach((cells) => {
-    const perCell: Uint32Array[] = [];
-    for (const cell of cells) {
-      const taken = new Uint32Array(W);
-      const own = new Uint32Array(n * W);
-      for (let i = 0; i < n; i++) {
-        const m = cell.match[i]!;
-        if (m === NONE) continue;
-        const b = bits[i]!;
-        let any = 0;
-        for (let k = 0; k < W; k++) {
-          const x = b[k]! & ~taken[k]!;
-          own[i * W + k] = x;
-          any |= x;
-        }
-        if (candidate[i] && hasTraffic[i]) empty[i] = false;
-        if (any !== 0 && candidate[i]) shadowed[i] = false;
-        if (m === SURE) for (let k = 0; k < W; k++) taken[k]! |= b[k]!;
-      }
-      perCell.push(own);
-    }
-    decides.push(perCell);
+  // Each rule's bits are zero outside its words [lo, hi]: loops stay inside, `own` stores only those.
+  const lo = new Int32Array(n);
+  const hi = new Int32Array(n);
+  const offset = new Int32Array(n + 1);
+  bits.forEach((b, i) => {
+    let a = 0;
+    while (a < W && b[a] === 0) a++;
+    let z = W - 1;
+    while (z > a && b[z] === 0) z--;
+    lo[i] = a;
+    hi[i] = a < W ? z : a - 1;
+    offset[i + 1] = offset[i]! + (hi[i]! - lo[i]! + 1);
   });
+  const stride = offset[n]!;
+  // Cells of every context together: a cell is only its match vector, whichever subnet it came from.
+  const match = cellMatches(contexts, direction, n);
+  const C = match.length / n;
 
-  // Backward, lowest priority first: remove a rule when the reduced suffix decides its traffic alike.
-  const suffix = cellsPer.map((cells) =>
-    cells.map(() => ({ allow: new Uint32Array(W), deny: new Uint32Array(W) })),
-  );
-  const actionOf = contexts[0]!.rules.map((r) => r.action);
+  // Forward: the traffic each rule may decide per cell (its bits not surely taken by an earlier rule).
+  const own = scratch(C * stride);
+  const taken = new Uint32Array(W);
+  for (let c = 0; c < C; c++) {
+    taken.fill(0);
+    for (let i = 0; i < n; i++) {
+      const m = match[c * n + i]!;
+      if (m === NONE || lo[i]! > hi[i]!) continue;
+      empty[i] = false;
+      const b = bits[i]!;
+      const at = c * stride + offset[i]! - lo[i]!;
+      let any = 0;
+      for (let k = lo[i]!; k <= hi[i]!; k++) {
+        const x = b[k]! & ~taken[k]!;
+        own[at + k] = x;
+        any |= x;
+      }
+      if (any !== 0) shadowed[i] = false;
+      if (m === SURE) for (let k = lo[i]!; k <= hi[i]!; k++) taken[k]! |= b[k]!;
+    }
+  }
+
+  // Backward, lowest priority first: a rule goes when the reduced suffix decides its traffic alike.
+  const canAllow = new Uint32Array(C * W);
+  const canDeny = new Uint32Array(C * W);
   for (let i = n - 1; i >= 0; i--) {
-    const allow = actionOf[i] === 'allow';
-    let redundant = candidate[i]! && actionOf[i] !== 'pass';
-    for (let c = 0; c < cellsPer.length && redundant; c++) {
-      const cells = cellsPer[c]!;
-      for (let x = 0; x < cells.length && redundant; x++) {
-        if (cells[x]!.match[i] === NONE) continue;
-        const own = decides[c]![x]!;
-        const s = suffix[c]![x]!;
-        const same = allow ? s.allow : s.deny;
-        const other = allow ? s.deny : s.allow;
-        for (let k = 0; k < W; k++) {
-          const d = own[i * W + k]!;
-          if ((d & other[k]!) !== 0 || (d & ~same[k]!) !== 0) {
-            redundant = false;
-            break;
-          }
+    const action = rules[i]!.action;
+    const same = action === 'allow' ? canAllow : canDeny;
+    const other = action === 'allow' ? canDeny : canAllow;
+    let redundant = candidate[i]! && action !== 'pass';
+    for (let c = 0; c < C && redundant; c++) {
+      if (match[c * n + i] === NONE) continue;
+      const at = c * stride + offset[i]! - lo[i]!;
+      const base = c * W;
+      for (let k = lo[i]!; k <= hi[i]!; k++) {
+        const d = own[at + k]!;
+        if ((d & other[base + k]!) !== 0 || (d & ~same[base + k]!) !== 0) {
+          redundant = false;
+          break;
         }
       }
     }
@@ -138,122 +136,194 @@ export function ruleCoverage(
       continue;
     }
     const b = bits[i]!;
-    cellsPer.forEach((cells, c) =>
-      cells.forEach((cell, x) => {
-        const m = cell.match[i]!;
-        if (m === NONE) return;
-        const s = suffix[c]![x]!;
-        const into = allow ? s.allow : s.deny;
-        const away = allow ? s.deny : s.allow;
-        for (let k = 0; k < W; k++) {
-          into[k]! |= b[k]!;
-          if (m === SURE) away[k]! &= ~b[k]!;
-        }
-      }),
-    );
+    for (let c = 0; c < C; c++) {
+      const m = match[c * n + i]!;
+      if (m === NONE) continue;
+      const base = c * W;
+      for (let k = lo[i]!; k <= hi[i]!; k++) {
+        same[base + k]! |= b[k]!;
+        if (m === SURE) other[base + k]! &= ~b[k]!;
+      }
+    }
   }
-  for (let i = 0; i < n; i++)
-    if (shadowed[i] && !removable[i]) throw new Error('internal: a shadowed rule was kept');
+  for (let i = 0; i < n; i++) {
+    if (empty[i]) shadowed[i] = false;
+    if (candidate[i] && (shadowed[i] || empty[i]) && !removable[i])
+      throw new Error('internal: a rule that decides nothing was kept');
+  }
 
   // Who decides the traffic of each removed rule: earlier sure matches (shadowed) or the reduced list.
-  const kept = removable.map((r) => !r);
-  const all = removable.map(() => true);
-  cellsPer.forEach((cells) => {
-    for (const cell of cells) {
-      const full = owners(cell, bits, W, all);
-      const reduced = owners(cell, bits, W, kept);
+  coverers(coveredBy, { match, n, C, W, bits, lo, hi, removable, shadowed });
+  for (const list of coveredBy) list.sort((a, b) => a - b);
+  return { shadowed, matchesNothing: empty, removable, coveredBy };
+}
+
+interface CoverInput {
+  match: Uint8Array;
+  n: number;
+  C: number;
+  W: number;
+  bits: readonly Uint32Array[];
+  lo: Int32Array;
+  hi: Int32Array;
+  removable: readonly boolean[];
+  shadowed: readonly boolean[];
+}
+
+/** Fills `coveredBy[i]` for each removable rule i: the rules that surely decide its traffic. */
+function coverers(coveredBy: number[][], input: CoverInput): void {
+  const { match, n, C, W, bits, lo, hi, removable, shadowed } = input;
+  // Per rule of the list walked: the bits it surely decides in the current cell (first sure match).
+  const decided = new Uint32Array(n * W);
+  const deciding = new Uint8Array(n);
+  const taken = new Uint32Array(W);
+  const known = new Uint8Array(n * n);
+  for (const wantShadowed of [true, false]) {
+    const asked = removable.map((r, i) => r && shadowed[i] === wantShadowed);
+    if (!asked.includes(true)) continue;
+    for (let c = 0; c < C; c++) {
+      const row = c * n;
+      let needed = false;
+      for (let i = 0; i < n && !needed; i++) needed = asked[i]! && match[row + i] !== NONE;
+      if (!needed) continue;
+      // Shadowed rules are covered by the full list's earlier rules, the others by the reduced list.
+      taken.fill(0);
+      for (let j = 0; j < n; j++) {
+        deciding[j] = 0;
+        if (match[row + j] !== SURE || (!wantShadowed && removable[j])) continue;
+        const b = bits[j]!;
+        let any = 0;
+        for (let k = lo[j]!; k <= hi[j]!; k++) {
+          const x = b[k]! & ~taken[k]!;
+          decided[j * W + k] = x;
+          taken[k]! |= x;
+          any |= x;
+        }
+        deciding[j] = any !== 0 ? 1 : 0;
+      }
       for (let i = 0; i < n; i++) {
-        if (!removable[i] || cell.match[i] === NONE) continue;
-        const owner = shadowed[i] ? full : reduced;
+        if (!asked[i] || match[row + i] === NONE) continue;
         const b = bits[i]!;
-        const found = coveredBy[i]!;
-        for (let k = 0; k < W; k++) {
-          let word = b[k]!;
-          while (word !== 0) {
-            const low = word & -word;
-            const o = owner[k * 32 + (31 - Math.clz32(low))]!;
-            if (o >= 0 && o !== i && !found.includes(o)) found.push(o);
-            word ^= low;
+        for (let j = 0; j < n; j++) {
+          if (deciding[j] === 0 || j === i || known[i * n + j] === 1) continue;
+          const from = Math.max(lo[i]!, lo[j]!);
+          const to = Math.min(hi[i]!, hi[j]!);
+          for (let k = from; k <= to; k++) {
+            if ((b[k]! & decided[j * W + k]!) !== 0) {
+              known[i * n + j] = 1;
+              coveredBy[i]!.push(j);
+              break;
+            }
           }
         }
       }
     }
-  });
-  for (const list of coveredBy) list.sort((a, b) => a - b);
-  const matchesNothing = candidate.map((c, i) => c && empty[i]!);
-  return { shadowed: shadowed.map((s, i) => s && !matchesNothing[i]), matchesNothing, removable, coveredBy };
+  }
 }
 
-/** Per port atom of a cell: the first rule (among `active`) that surely matches it, or -1. */
-function owners(cell: Cell, bits: readonly Uint32Array[], W: number, active: readonly boolean[]): Int32Array {
-  const owner = new Int32Array(W * 32).fill(-1);
-  const taken = new Uint32Array(W);
-  for (let i = 0; i < bits.length; i++) {
-    if (!active[i] || cell.match[i] !== SURE) continue;
-    const b = bits[i]!;
-    for (let k = 0; k < W; k++) {
-      let fresh = b[k]! & ~taken[k]!;
-      taken[k]! |= fresh;
-      while (fresh !== 0) {
-        const low = fresh & -fresh;
-        owner[k * 32 + (31 - Math.clz32(low))] = i;
-        fresh ^= low;
-      }
-    }
-  }
-  return owner;
+let scratchBuffer = new Uint32Array(1 << 16);
+
+/** A zeroed buffer of at least `size` words, reused between calls. */
+function scratch(size: number): Uint32Array {
+  if (scratchBuffer.length < size) scratchBuffer = new Uint32Array(Math.max(size, scratchBuffer.length * 2));
+  const view = scratchBuffer.subarray(0, size);
+  view.fill(0);
+  return view;
 }
 
-/** The address cells of a context: local slices (inside its subnets) × remote slices, deduplicated. */
-function cellsOf(ctx: CoverageContext, direction: 'Inbound' | 'Outbound'): Cell[] {
-  const localOf = (r: CompiledRule) => (direction === 'Outbound' ? r.src : r.dst);
-  const remoteOf = (r: CompiledRule) => (direction === 'Outbound' ? r.dst : r.src);
-  const localVectors = sliceVectors(ctx.rules.map(localOf), ctx.local);
-  const remoteVectors = sliceVectors(ctx.rules.map(remoteOf), null);
-  const n = ctx.rules.length;
-  const seen = new Set<string>();
-  const cells: Cell[] = [];
-  for (const l of localVectors) {
-    for (const r of remoteVectors) {
-      const match = new Uint8Array(n);
-      for (let i = 0; i < n; i++) match[i] = Math.min(l[i]!, r[i]!);
-      const key = match.join('');
-      if (seen.has(key)) continue;
-      seen.add(key);
-      cells.push({ match });
+/** Distinct rows of bytes, told apart by hash and confirmed by comparison (no string keys). */
+class RowSet {
+  private readonly byHash = new Map<number, Uint8Array[]>();
+  readonly rows: Uint8Array[] = [];
+
+  /** Adds a copy of the row unless an equal one is there. */
+  add(row: Uint8Array): void {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < row.length; i++) h = Math.imul(h ^ row[i]!, 0x01000193);
+    let bucket = this.byHash.get(h);
+    if (bucket) {
+      for (const other of bucket) if (sameRow(other, row)) return;
+    } else {
+      bucket = [];
+      this.byHash.set(h, bucket);
     }
+    const copy = row.slice();
+    bucket.push(copy);
+    this.rows.push(copy);
   }
-  return cells;
+}
+
+function sameRow(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
- * The distinct match vectors of the slices of one address axis (within `within` when given): the axis
- * is cut at every edge of every rule's field, and each slice gets each rule's match there.
+ * The distinct cells of every context, as one flat matrix (cell c, rule i at c * n + i): local slices
+ * (inside the context's subnets) × remote slices, each rule's match being the weaker of its two.
  */
-function sliceVectors(fields: readonly SymbolicAddressSet[], within: Ipv4Set | null): Uint8Array[] {
-  const cuts = new Set<number>([0]);
-  const add = (lo: number, hi: number) => {
-    cuts.add(lo);
-    if (hi < IPV4_MAX) cuts.add(hi + 1);
-  };
-  if (within) for (const [lo, hi] of within.intervals()) add(lo, hi);
-  for (const f of fields) for (const s of f.segments()) add(s.lo, s.hi);
-  const starts = [...cuts].sort((a, b) => a - b);
-  const seen = new Set<string>();
-  const out: Uint8Array[] = [];
-  for (const start of starts) {
-    if (within && !within.has(start)) continue;
-    const v = new Uint8Array(fields.length);
-    for (let i = 0; i < fields.length; i++) {
-      const m = fields[i]!.membership(start);
-      v[i] = m === TRUE ? SURE : m === FALSE ? NONE : MAYBE;
+function cellMatches(
+  contexts: readonly CoverageContext[],
+  direction: 'Inbound' | 'Outbound',
+  n: number,
+): Uint8Array {
+  const cells = new RowSet();
+  const cell = new Uint8Array(n);
+  for (const ctx of contexts) {
+    const local = sliceRows(
+      ctx.rules.map((r) => (direction === 'Outbound' ? r.src : r.dst)),
+      ctx.local,
+    );
+    const remote = sliceRows(
+      ctx.rules.map((r) => (direction === 'Outbound' ? r.dst : r.src)),
+      null,
+    );
+    for (const l of local) {
+      for (const r of remote) {
+        for (let i = 0; i < n; i++) cell[i] = l[i]! < r[i]! ? l[i]! : r[i]!;
+        cells.add(cell);
+      }
     }
-    const key = v.join('');
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(v);
   }
+  const out = new Uint8Array(cells.rows.length * n);
+  cells.rows.forEach((row, c) => out.set(row, c * n));
   return out;
+}
+
+/**
+ * The distinct match rows of the slices of one address axis (within `within` when given): the axis is
+ * cut at every edge of every field's membership segments, and each field painted over its slices.
+ */
+function sliceRows(fields: readonly SymbolicAddressSet[], within: Ipv4Set | null): Uint8Array[] {
+  const n = fields.length;
+  let size = 1;
+  if (within) size += 2 * within.intervalCount;
+  for (const f of fields) size += 2 * f.segments().length;
+  const cutBuffer = new Float64Array(size);
+  let m = 1; // cutBuffer[0] = 0: the axis start
+  const add = (lo: number, hi: number) => {
+    cutBuffer[m++] = lo;
+    if (hi < IPV4_MAX) cutBuffer[m++] = hi + 1;
+  };
+  if (within) for (const [a, b] of within.intervals()) add(a, b);
+  for (const f of fields) for (const s of f.segments()) add(s.lo, s.hi);
+  const starts = sortedDistinct(cutBuffer, m);
+  const S = starts.length;
+  const matrix = new Uint8Array(S * n);
+  fields.forEach((f, i) => {
+    for (const seg of f.segments()) {
+      const value = seg.membership === TRUE ? SURE : MAYBE;
+      const a = lastAtOrBelow(starts, seg.lo);
+      const b = lastAtOrBelow(starts, seg.hi);
+      for (let x = a; x <= b; x++) matrix[x * n + i] = value;
+    }
+  });
+  const rows = new RowSet();
+  for (let x = 0; x < S; x++) {
+    if (within && !within.has(starts[x]!)) continue;
+    rows.add(matrix.subarray(x * n, (x + 1) * n));
+  }
+  return rows.rows;
 }
 
 /** The port space cut at every rule's port edges: TCP and UDP (source atom × destination atom), then ICMP. */
@@ -291,9 +361,9 @@ class PortAtoms {
     [t.tcp, t.udp].forEach((region, p) => {
       for (const [srcSet, dstSet] of region.layers) {
         for (const [slo, shi] of srcSet.intervals()) {
-          for (let s = this.src.indexOf(slo); s < S && this.src[s]! <= shi; s++) {
+          for (let s = lastAtOrBelow(this.src, slo); s < S && this.src[s]! <= shi; s++) {
             for (const [dlo, dhi] of dstSet.intervals()) {
-              for (let d = this.dst.indexOf(dlo); d < D && this.dst[d]! <= dhi; d++) {
+              for (let d = lastAtOrBelow(this.dst, dlo); d < D && this.dst[d]! <= dhi; d++) {
                 const c = (p * S + s) * D + d;
                 bits[c >>> 5]! |= 1 << (c & 31);
               }

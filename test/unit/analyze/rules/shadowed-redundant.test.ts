@@ -24,8 +24,12 @@ function estate(rules: SecurityRule[], extra: { attached?: boolean } = {}): Snap
   });
 }
 
-const names = (findings: Finding[]) => findings.map((f) => f.resources[1]!.name).sort();
-const covering = (f: Finding) => f.rules.slice(1).map((r) => r.name);
+/** The rules the findings report (one finding per NSG), sorted. */
+const names = (findings: Finding[]) =>
+  findings.flatMap((f) => f.resources.slice(1).map((r) => r.name)).sort();
+/** The rules that decide the traffic of the finding's first reported rule instead. */
+const covering = (f: Finding) =>
+  f.coverage![0]!.coveredBy.map((key) => f.rules.find((r) => r.key === key)!.name);
 
 describe('ACI008 shadowed-rule', () => {
   const broadFirst = [
@@ -52,12 +56,18 @@ describe('ACI008 shadowed-rule', () => {
   it('fires for a rule whose traffic a higher-priority rule decides, naming it', () => {
     const [f, ...rest] = findingsOf(shadowedRule, estate(broadFirst));
     expect(rest).toEqual([]);
-    expect(f!.resources[1]!.name).toBe('allow-ssh-corp');
+    expect(names([f!])).toEqual(['allow-ssh-corp']);
     expect(covering(f!)).toEqual(['allow-ssh-any']);
     expect(f!.severity).toBe('low');
     expect(f!.message).toContain('decides nothing');
-    expect(f!.location).toEqual({ snapshotPointer: '/networkSecurityGroups/0/securityRules/1' });
+    expect(f!.location).toEqual({ snapshotPointer: '/networkSecurityGroups/0' });
     expect(f!.rules[0]!.key).toBe(`nsg:${ids.nsg('n')}/inbound/allow-ssh-corp`);
+    expect(f!.coverage).toEqual([
+      {
+        rule: `nsg:${ids.nsg('n')}/inbound/allow-ssh-corp`,
+        coveredBy: [`nsg:${ids.nsg('n')}/inbound/allow-ssh-any`],
+      },
+    ]);
   });
 
   it('stays silent when the narrow rule comes first (it decides its traffic)', () => {
@@ -182,7 +192,7 @@ describe('ACI009 redundant-rule', () => {
     ];
     const [f, ...rest] = findingsOf(redundantRule, estate(rules));
     expect(rest).toEqual([]);
-    expect(f!.resources[1]!.name).toBe('allow-https-corp');
+    expect(names([f!])).toEqual(['allow-https-corp']);
     expect(covering(f!)).toEqual(['allow-https']);
     expect(findingsOf(shadowedRule, estate(rules))).toEqual([]);
   });
@@ -275,7 +285,7 @@ describe('ACI009 redundant-rule', () => {
     const s = estate([twin('first', 100), twin('second', 200)]);
     expect(names(findingsOf(shadowedRule, s))).toEqual(['second']);
     const [f] = findingsOf(redundantRule, s);
-    expect(f!.resources[1]!.name).toBe('first');
+    expect(names([f!])).toEqual(['first']);
     expect(covering(f!)).toEqual(['AllowVnetInBound']);
   });
 
@@ -292,6 +302,46 @@ describe('ACI009 redundant-rule', () => {
     const [f] = findingsOf(redundantRule, estate(rules));
     expect(f!.message).toContain('matches no flow');
     expect(findingsOf(shadowedRule, estate(rules))).toEqual([]);
+  });
+
+  it('makes one finding per NSG for all its redundant rules, each with its own covering rules', () => {
+    const rules = [
+      rule({
+        name: 'in-corp',
+        priority: 100,
+        direction: 'Inbound',
+        access: 'Allow',
+        protocol: 'Tcp',
+        src: ['203.0.113.0/24'],
+        dstPorts: ['443'],
+      }),
+      rule({
+        name: 'in-all',
+        priority: 200,
+        direction: 'Inbound',
+        access: 'Allow',
+        protocol: 'Tcp',
+        dstPorts: ['443'],
+      }),
+      rule({
+        name: 'out-vnet',
+        priority: 100,
+        direction: 'Outbound',
+        access: 'Allow',
+        protocol: 'Udp',
+        dst: ['10.1.2.0/24'],
+        dstPorts: ['53'],
+      }),
+    ];
+    const [f, ...rest] = findingsOf(redundantRule, estate(rules));
+    expect(rest).toEqual([]);
+    expect(names([f!])).toEqual(['in-corp', 'out-vnet']);
+    expect(f!.message).toContain('2 rules can be removed');
+    const nameOf = (key: string) => f!.rules.find((r) => r.key === key)!.name;
+    expect(f!.coverage!.map((c) => [nameOf(c.rule), c.coveredBy.map(nameOf)])).toEqual([
+      ['in-corp', ['in-all']],
+      ['out-vnet', ['AllowVnetOutBound']],
+    ]);
   });
 
   it('keeps fingerprints when priorities change and rules are reordered', () => {
