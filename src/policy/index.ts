@@ -18,7 +18,7 @@
 export { compilePolicy, type NsgRuleCoverage, type PolicyEngine } from './engine';
 export type { Decider, Decision, PairResult, PairTraffic } from './compile/decision';
 export { runIndex, type Runs, type SideTable } from './compile/side-table';
-export type { FlowProtocol } from './flow';
+export type { Flow, FlowEnd, FlowProtocol } from './flow';
 export { PortRegion } from './sets/port-region';
 export type { TrafficSet } from './sets/traffic';
 export { AZURE_HOST_IP, PUBLIC_IPV4, ipv4SetOf } from './words/address-words';

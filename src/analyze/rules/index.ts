@@ -12,6 +12,8 @@ import {
 import type { PackRule, RuleContext } from './rule';
 import { shadowedRule } from './shadowed-rule';
 import { redundantRule } from './redundant-rule';
+import { observedFlowDenied } from './observed-flow-denied';
+import { unobservedOpenPath } from './unobserved-open-path';
 
 export type {
   FindingDraft,
@@ -24,7 +26,12 @@ export type {
 export { DEFAULT_RULE_SETTINGS } from './rule';
 
 /** The pack, in ID order. */
-export const RULES: readonly PackRule[] = [shadowedRule, redundantRule];
+export const RULES: readonly PackRule[] = [
+  shadowedRule,
+  redundantRule,
+  observedFlowDenied,
+  unobservedOpenPath,
+];
 
 /**
  * Runs the rules on one context: drafts become findings (metadata filled in, fingerprinted), sorted by
