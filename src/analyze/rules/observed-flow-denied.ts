@@ -238,7 +238,7 @@ function finding(engine: PolicyEngine, pair: PairOfPlaces, window: string): Find
           )
         : null,
     location: null,
-    identity: [pair.src.key, pair.dst.key],
+    identity: [`from:${pair.src.key}`, `to:${pair.dst.key}`],
   };
 }
 
