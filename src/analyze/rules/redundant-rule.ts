@@ -34,7 +34,7 @@ export const redundantRule: PackRule = {
       if (chosen.length === 0) continue;
       const what = chosen.map((c) =>
         c.matchesNothing
-          ? `${ruleWords(c.rule)} matches no flow there`
+          ? `${ruleWords(c.rule)} matches no flow there (read in those subnets, its addresses hold none of their traffic)`
           : `${ruleWords(c.rule)} (decided alike by ${coveringWords(c)})`,
       );
       const count = chosen.length === 1 ? '1 rule' : `${chosen.length} rules`;

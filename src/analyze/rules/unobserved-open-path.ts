@@ -6,6 +6,7 @@
 import { isAciSubnet } from '../../model/snapshot-index';
 import { formatIpv4 } from '../../net/address';
 import type { PolicyEngine, TrafficSet } from '../../policy';
+import type { PortSet } from '../../net/interval-set';
 import { pathSources, pathTargets, type Reachability } from '../reachability';
 import type { ReachabilityView } from '../results';
 import { FLOWS_PER_FINDING, type FindingFlow, type FindingResource } from '../findings';
@@ -200,7 +201,7 @@ function finding(
       } else {
         const set = (protocol === 'tcp' ? allow.tcp : allow.udp).destinationPorts();
         if (set.isEmpty) continue;
-        [ports, first, whole] = [portsWords(set), set.first()!, set.isFull];
+        [ports, first, whole] = [portsWords(set), samplePort(set), set.isFull];
       }
       flows.push({
         from: from.label,
@@ -232,6 +233,11 @@ function finding(
     location: null,
     identity: [to.key],
   };
+}
+
+/** A port to show in the explain command: a well-known one the set holds, else its first. */
+function samplePort(set: PortSet): number {
+  return [443, 80, 22, 3389, 8080, 53].find((p) => set.has(p)) ?? set.first()!;
 }
 
 /** Public container group keys are endpoint group keys; subnet places are not (a subnet may hold several groups). */
