@@ -36,8 +36,7 @@ function reported(
   const shadowed = new Set<string>();
   for (const f of result.findings) {
     for (const c of f.coverage ?? []) {
-      const r = f.rules.find((x) => x.key === c.rule)!;
-      const key = `${r.container}/${r.direction}/${r.name}`;
+      const key = `${f.resources[0]!.id}/${c.direction}/${c.rule}`;
       all.add(key);
       if (f.ruleId === 'ACI008') shadowed.add(key);
     }

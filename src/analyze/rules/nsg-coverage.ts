@@ -88,23 +88,28 @@ export function subnetWords(n: NsgCoverage): string {
   return n.contexts === 1 ? 'every subnet it applies to' : `all ${n.contexts} subnet contexts it applies to`;
 }
 
+/** How many reported rules a finding details in `rules` and `resources` (`coverage` lists them all). */
+export const RULES_DETAILED = 5;
+
 /**
- * The one finding of an NSG for the rules chosen: resources (the NSG, each rule), the rules (chosen
- * first, then their coverers), the coverage per rule, and an identity of NSG and rule names.
+ * The one finding of an NSG for the rules chosen: resources (the NSG, then each rule) and rules (chosen
+ * first, then their coverers) for the first RULES_DETAILED rules, the coverage of every rule by name,
+ * and an identity of NSG and rule names.
  */
 export function nsgFinding(
   n: NsgCoverage,
   chosen: readonly CoveredRule[],
   message: string,
 ): Omit<FindingDraft, 'severity'> {
+  const detailed = chosen.slice(0, RULES_DETAILED);
   const rules = new Map<string, FindingRuleRef>();
-  for (const c of chosen) rules.set(findingRuleOf(c.rule).key, findingRuleOf(c.rule));
-  for (const c of chosen)
+  for (const c of detailed) rules.set(findingRuleOf(c.rule).key, findingRuleOf(c.rule));
+  for (const c of detailed)
     for (const r of c.covering)
       if (!rules.has(findingRuleOf(r).key)) rules.set(findingRuleOf(r).key, findingRuleOf(r));
   const resources: FindingResource[] = [
     { kind: 'networkSecurityGroup', id: n.nsg.id, name: n.nsg.name },
-    ...chosen.map((c) => ({
+    ...detailed.map((c) => ({
       kind: 'securityRule' as const,
       id: `${n.nsg.id}/securityRules/${c.rule.name}`.toLowerCase(),
       name: c.rule.name,
@@ -117,8 +122,9 @@ export function nsgFinding(
     flowsOmitted: 0,
     rules: [...rules.values()],
     coverage: chosen.map((c) => ({
-      rule: findingRuleOf(c.rule).key,
-      coveredBy: c.covering.map((r) => findingRuleOf(r).key),
+      direction: c.rule.direction,
+      rule: c.rule.name,
+      coveredBy: c.covering.map((r) => r.name),
     })),
     explain: null,
     location: { snapshotPointer: `/networkSecurityGroups/${n.nsgIndex}` },

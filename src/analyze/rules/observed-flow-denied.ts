@@ -151,13 +151,9 @@ function judge(
         : 'deny';
   const deniers: FindingRuleRef[] = [];
   if (verdict !== 'allow') {
-    const sides: [Located, Located, 'Outbound' | 'Inbound'][] = [
-      [d.src, d.dst, 'Outbound'],
-      [d.dst, d.src, 'Inbound'],
-    ];
-    for (const [local, remote, direction] of sides) {
-      if (local.end?.kind !== 'subnet') continue;
-      for (const decider of engine.decidersAt(local.end.subnetId, direction, local.ip!, remote.ip!)) {
+    // A decision's deciders are computed once per decision (many flows share one).
+    for (const side of [result.out, result.in]) {
+      for (const decider of side.deciders) {
         if (decider.kind !== 'rule' || decider.outcome !== 'deny' || !has(decider.traffic, false)) continue;
         deniers.push(engineRuleRef(engine, decider.ref));
       }
