@@ -1,0 +1,36 @@
+/**
+ * Reading the reachability's open paths cheaply: a path's source list and target lists are shared by
+ * many paths, so per-list facts are computed once per list (memoized by list id), never per pair.
+ */
+import type { Paths } from '../reachability';
+
+/** Target list ids of path i. */
+export function targetListsOf(paths: Paths, i: number): number[] {
+  const end = i + 1 < paths.count ? paths.targetStart.get(i + 1) : paths.targetLists.length;
+  const out: number[] = [];
+  for (let k = paths.targetStart.get(i); k < end; k++) out.push(paths.targetLists.get(k));
+  return out;
+}
+
+/** The classes of stored list `list`. */
+export function listMembers(paths: Paths, list: number): Int32Array {
+  return paths.members.slice(paths.listStart.get(list), paths.listStart.get(list + 1));
+}
+
+/** A fact per list id, computed on first use. */
+export class ListMemo<T> {
+  private readonly memo = new Map<number, T>();
+  constructor(
+    private readonly paths: Paths,
+    private readonly compute: (members: Int32Array) => T,
+  ) {}
+
+  get(list: number): T {
+    let v = this.memo.get(list);
+    if (v === undefined) {
+      v = this.compute(listMembers(this.paths, list));
+      this.memo.set(list, v);
+    }
+    return v;
+  }
+}
