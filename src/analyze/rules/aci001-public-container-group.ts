@@ -74,6 +74,8 @@ export const aci001: PackRule = {
 function portsOf(group: ContainerGroup, protocol: 'TCP' | 'UDP') {
   return IntervalSet.of(
     portDomain,
-    (group.ipAddress?.ports ?? []).filter((p) => p.protocol === protocol).map((p) => [p.port, p.port] as [number, number]),
+    (group.ipAddress?.ports ?? [])
+      .filter((p) => p.protocol === protocol)
+      .map((p) => [p.port, p.port] as [number, number]),
   );
 }

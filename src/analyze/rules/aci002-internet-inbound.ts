@@ -1,28 +1,35 @@
 /**
  * ACI002: the Internet (or any source, `*`) allowed into a subnet that holds container groups,
  * computed from the reachability: the open paths from groups holding Internet addresses into the
- * subnet's classes. One finding per destination subnet, ranked by what is exposed. Public container
- * groups are ACI001's (no NSG applies to them).
+ * subnet's classes. One finding per destination subnet, ranked by what is exposed; its rules are
+ * those that let the most exposed traffic in (deciding-rules.ts). Public container groups are
+ * ACI001's (no NSG applies to them).
  */
 import type { TrafficSet } from '../../policy';
 import { IntPairMap } from '../../util/int-pair-map';
-import type { FindingFlow, FindingResource, FindingRuleRef } from '../findings';
+import type { FindingFlow, FindingResource } from '../findings';
 import { CIS_INTERNET_ACCESS } from './controls';
-import { examplePort, exposedPorts, exposureSeverity, exposureText, worstCategory } from './exposure';
+import { decidingRules } from './deciding-rules';
+import {
+  examplePort,
+  exposedPorts,
+  exposureSeverity,
+  exposureText,
+  touches,
+  worstCategory,
+} from './exposure';
 import {
   aciSubnetIds,
   capFlows,
   endpointNames,
-  engineRuleRef,
   groupsBySubnet,
   wholeSubnetKeys,
   explainCommand,
   portWords,
   SnapshotPointers,
-  sortedRuleRefs,
   subnetResource,
 } from './flow-words';
-import { ListMemo, targetListsOf } from './path-lists';
+import { forEachTargetList, ListMemo } from './path-lists';
 import type { FindingDraft, PackRule, RuleContext } from './rule';
 
 export const aci002: PackRule = {
@@ -44,56 +51,69 @@ export const aci002: PackRule = {
     const aci = aciSubnetIds(snapshot);
     const decisions = engine.decisions();
     const fromInternet = new ListMemo(paths, (members) => members.some((c) => view.labels[c]!.internet));
-    // The ACI subnets among a list's classes (once per list).
+    const firstInternet = new ListMemo(paths, (members) => members.find((c) => view.labels[c]!.internet)!);
+    // The ACI subnets among a list's classes, each with one of its classes there (once per list).
     const aciSubnetsOf = new ListMemo(paths, (members) => {
-      const ids = new Set<string>();
+      const found = new Map<string, number>();
       for (const c of members) {
         const cls = classes[c]!;
-        if (cls.kind === 'subnet' && aci.has(cls.subnet!.id)) ids.add(cls.subnet!.id);
+        if (cls.kind === 'subnet' && aci.has(cls.subnet!.id) && !found.has(cls.subnet!.id))
+          found.set(cls.subnet!.id, c);
       }
-      return [...ids];
+      return [...found];
     });
-    const bySubnet = new Map<string, { allow: TrafficSet | null; pairs: Map<number, TrafficSet> }>();
+    // Per subnet: the inbound decisions that let Internet sources in, with what each lets through
+    // and one (source class, target class) pair that has it.
+    const bySubnet = new Map<string, Map<number, { allow: TrafficSet; from: number; to: number }>>();
     const seen = new IntPairMap(1 << 12);
     for (let i = 0; i < paths.count; i++) {
-      if (!fromInternet.get(paths.sources.get(i))) continue;
+      const sourceList = paths.sources.get(i);
+      if (!fromInternet.get(sourceList)) continue;
       const out = paths.out.get(i);
       const inb = paths.in.get(i);
       const traffic = engine.trafficBetween(decisions[out]!, decisions[inb]!);
       if (traffic.allow.isEmpty) continue;
-      for (const list of targetListsOf(paths, i)) {
-        // Sources holding Internet addresses have no policy of their own: the inbound side decides.
-        if (out === engine.noPolicy.id) {
-          if (seen.get(list, inb) >= 0) continue;
+      // Sources holding Internet addresses have no policy of their own: the inbound side decides,
+      // so a (target list, inbound decision) pair is read once.
+      const noPolicy = out === engine.noPolicy.id;
+      forEachTargetList(paths, i, (list) => {
+        if (noPolicy) {
+          if (seen.get(list, inb) >= 0) return;
           seen.set(list, inb, 1);
         }
-        for (const id of aciSubnetsOf.get(list)) {
-          let acc = bySubnet.get(id);
-          if (!acc) bySubnet.set(id, (acc = { allow: null, pairs: new Map() }));
-          acc.allow = acc.allow === null ? traffic.allow : acc.allow.union(traffic.allow);
-          const known = acc.pairs.get(inb);
-          acc.pairs.set(inb, known ? known.union(traffic.allow) : traffic.allow);
+        for (const [id, to] of aciSubnetsOf.get(list)) {
+          let pairs = bySubnet.get(id);
+          if (!pairs) bySubnet.set(id, (pairs = new Map()));
+          const known = pairs.get(inb);
+          if (!known) pairs.set(inb, { allow: traffic.allow, from: firstInternet.get(sourceList), to });
+          else if (known.allow !== traffic.allow) known.allow = known.allow.union(traffic.allow);
         }
-      }
+      });
     }
     const names = endpointNames(engine.index);
     const pointers = new SnapshotPointers(snapshot);
     const groupKeys = wholeSubnetKeys(classes);
     const groupsIn = groupsBySubnet(snapshot);
     const drafts: FindingDraft[] = [];
-    for (const [id, acc] of [...bySubnet].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    for (const [id, pairs] of [...bySubnet].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
       const subnet = engine.index.subnets.get(id)!;
-      const exposures = exposedPorts(acc.allow!);
+      let allow: TrafficSet | null = null;
+      for (const p of pairs.values()) allow = allow === null ? p.allow : allow.union(p.allow);
+      const exposures = exposedPorts(allow!);
       const worst = worstCategory(exposures);
       if (worst === null) continue;
-      const rules: FindingRuleRef[] = [];
-      for (const [inb, allowed] of acc.pairs) {
-        for (const d of engine.decision(inb).deciders) {
-          if (d.kind === 'rule' && d.outcome === 'allow' && d.traffic.overlaps(allowed))
-            rules.push(engineRuleRef(engine, d.ref));
-        }
-      }
-      const sorted = sortedRuleRefs(rules);
+      // The rules at one pair that carries the most exposed traffic.
+      const example = [...pairs]
+        .sort((a, b) => a[0] - b[0])
+        .find(([, p]) => touches(p.allow, exposures[0]!))![1];
+      const sorted = decidingRules(
+        engine,
+        id,
+        'Inbound',
+        classes[example.to]!.ranges.first()!,
+        classes[example.from]!.ranges.first()!,
+        (t) => touches(t, exposures[0]!),
+      );
       const subnetName = names.subnetName(subnet);
       const toKey = groupKeys.get(id) ?? null;
       const flows: FindingFlow[] = exposures.map((e) => ({
@@ -115,10 +135,14 @@ export const aci002: PackRule = {
       const texts = exposures.map(exposureText);
       drafts.push({
         severity: exposureSeverity(worst),
-        message: `Internet can reach ${subnetName}${groups.length > 0 ? ` (${groups.length} container group${groups.length === 1 ? '' : 's'})` : ''} on ${texts.slice(0, 3).join(', ')}${texts.length > 3 ? ` and ${texts.length - 3} more` : ''}${sorted.length > 0 ? `, allowed by ${sorted
-          .slice(0, 3)
-          .map((r) => `${r.containerName}/${r.name}`)
-          .join(', ')}${sorted.length > 3 ? ` and ${sorted.length - 3} more` : ''}` : ''}`,
+        message: `Internet can reach ${subnetName}${groups.length > 0 ? ` (${groups.length} container group${groups.length === 1 ? '' : 's'})` : ''} on ${texts.slice(0, 3).join(', ')}${texts.length > 3 ? ` and ${texts.length - 3} more` : ''}${
+          sorted.length > 0
+            ? `, allowed by ${sorted
+                .slice(0, 3)
+                .map((r) => `${r.containerName}/${r.name}`)
+                .join(', ')}${sorted.length > 3 ? ` and ${sorted.length - 3} more` : ''}`
+            : ''
+        }`,
         resources,
         ...capFlows(flows),
         rules: sorted,

@@ -6,21 +6,20 @@
  */
 import { IntPairMap } from '../../util/int-pair-map';
 import type { Decision } from '../../policy';
-import type { FindingFlow, FindingRuleRef } from '../findings';
+import type { FindingFlow } from '../findings';
+import { decidingRules } from './deciding-rules';
 import {
   aciSubnetIds,
   capFlows,
   endpointNames,
-  engineRuleRef,
   explainCommand,
   groupsBySubnet,
   namesText,
   SnapshotPointers,
-  sortedRuleRefs,
   subnetResource,
   wholeSubnetKeys,
 } from './flow-words';
-import { ListMemo, targetListsOf } from './path-lists';
+import { forEachTargetList, ListMemo } from './path-lists';
 import type { FindingDraft, PackRule, RuleContext } from './rule';
 
 /** A source that reaches a subnet on every TCP port: another subnet, or a peered network outside the snapshot. */
@@ -28,6 +27,8 @@ interface FlatSource {
   key: string;
   label: string;
   endpoint: string | null;
+  /** One class of the source (for the rules at a concrete pair). */
+  cls: number;
 }
 
 export const aci003: PackRule = {
@@ -61,48 +62,60 @@ export const aci003: PackRule = {
         const cls = classes[c]!;
         if (cls.kind === 'subnet') {
           const s = cls.subnet!;
-          found.set(s.id, { key: s.id, label: names.subnetName(s), endpoint: names.subnetEndpoint(s) });
+          if (!found.has(s.id))
+            found.set(s.id, {
+              key: s.id,
+              label: names.subnetName(s),
+              endpoint: names.subnetEndpoint(s),
+              cls: c,
+            });
         } else if (cls.kind === 'external') {
           for (const part of view.labels[c]!.composition ?? []) {
             if (part.kind === 'peeredNetwork')
-              found.set(part.id!, { key: part.id!, label: `peered network behind ${part.name}`, endpoint: null });
+              found.set(part.id!, {
+                key: part.id!,
+                label: `peered network behind ${part.name}`,
+                endpoint: null,
+                cls: c,
+              });
           }
         }
       }
       return [...found.values()];
     });
     const targetsOf = new ListMemo(paths, (members) => {
-      const ids = new Set<string>();
+      const found = new Map<string, number>();
       for (const c of members) {
         const cls = classes[c]!;
-        if (cls.kind === 'subnet' && aci.has(cls.subnet!.id)) ids.add(cls.subnet!.id);
+        if (cls.kind === 'subnet' && aci.has(cls.subnet!.id) && !found.has(cls.subnet!.id))
+          found.set(cls.subnet!.id, c);
       }
-      return [...ids];
+      return [...found];
     });
-    const byTarget = new Map<string, { sources: Map<string, FlatSource>; inbound: Set<number> }>();
+    // Per target subnet: the sources open on every TCP port, and one (source, target class) pair.
+    const byTarget = new Map<
+      string,
+      { sources: Map<string, FlatSource>; example: [number, number] | null }
+    >();
     const seen = new IntPairMap(1 << 12);
     for (let i = 0; i < paths.count; i++) {
       const out = decisions[paths.out.get(i)]!;
       const inb = decisions[paths.in.get(i)]!;
       if (!allTcp(out) || !allTcp(inb)) continue;
       const sourceList = paths.sources.get(i);
-      for (const list of targetListsOf(paths, i)) {
-        if (seen.get(sourceList, list) >= 0) {
-          // The same lists again (another decision pair): only the inbound decision is new.
-          for (const id of targetsOf.get(list)) byTarget.get(id)?.inbound.add(inb.id);
-          continue;
-        }
+      forEachTargetList(paths, i, (list) => {
+        if (seen.get(sourceList, list) >= 0) return;
         seen.set(sourceList, list, 1);
-        for (const id of targetsOf.get(list)) {
+        for (const [id, target] of targetsOf.get(list)) {
           let acc = byTarget.get(id);
           for (const s of sourcesOf.get(sourceList)) {
             if (s.key === id) continue;
-            if (!acc) byTarget.set(id, (acc = { sources: new Map(), inbound: new Set() }));
+            if (!acc) byTarget.set(id, (acc = { sources: new Map(), example: null }));
             acc.sources.set(s.key, s);
+            acc.example ??= [s.cls, target];
           }
-          acc?.inbound.add(inb.id);
         }
-      }
+      });
     }
     const pointers = new SnapshotPointers(snapshot);
     const groupKeys = wholeSubnetKeys(classes);
@@ -112,14 +125,15 @@ export const aci003: PackRule = {
       if (acc.sources.size === 0) continue;
       const subnet = engine.index.subnets.get(id)!;
       const name = names.subnetName(subnet);
-      const rules: FindingRuleRef[] = [];
-      for (const inb of acc.inbound) {
-        for (const d of engine.decision(inb).deciders) {
-          if (d.kind === 'rule' && d.outcome === 'allow' && !d.traffic.tcp.isEmpty)
-            rules.push(engineRuleRef(engine, d.ref));
-        }
-      }
-      const sorted = sortedRuleRefs(rules);
+      const [from, to] = acc.example!;
+      const sorted = decidingRules(
+        engine,
+        id,
+        'Inbound',
+        classes[to]!.ranges.first()!,
+        classes[from]!.ranges.first()!,
+        (t) => !t.tcp.isEmpty,
+      );
       const sources = [...acc.sources.values()].sort((a, b) =>
         a.label < b.label ? -1 : a.label > b.label ? 1 : a.key < b.key ? -1 : 1,
       );
@@ -138,7 +152,11 @@ export const aci003: PackRule = {
         message: `${name} is open on every TCP port from ${sources.length} other subnet${sources.length === 1 ? '' : 's'} or peered network${sources.length === 1 ? '' : 's'} (${namesText(sources.map((s) => s.label))})${sorted.length > 0 ? `, allowed by ${namesText(sorted.map((r) => `${r.containerName}/${r.name}`))}` : ''}`,
         resources: [
           subnetResource(names, subnet),
-          ...(groupsIn.get(id) ?? []).map((g) => ({ kind: 'containerGroup' as const, id: g.id, name: g.name })),
+          ...(groupsIn.get(id) ?? []).map((g) => ({
+            kind: 'containerGroup' as const,
+            id: g.id,
+            name: g.name,
+          })),
         ],
         ...capFlows(flows),
         rules: sorted,

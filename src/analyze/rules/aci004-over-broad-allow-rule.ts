@@ -8,21 +8,25 @@
  * - a broad prefix on the remote side: an IPv4 CIDR wider than `/settings.broadPrefixLength`.
  * The local side (an inbound destination, an outbound source) is bounded by the subnet anyway, and
  * every port for AzureLoadBalancer alone (the platform's health probes) is not broad.
- * High when any address meets any port or a wide range, low for any address on a few ports (a web
- * front end on 443 is often meant), medium otherwise. One finding per rule.
+ * High when any address meets any port, a wide range, or a remote administration or data port; low
+ * for any address on a few other ports (a web front end on 443 is often meant); medium otherwise.
+ * One finding per NSG, naming its broad rules, most severe first (one per rule gave 46,000 findings
+ * on the typical synthetic estate: nobody reads those).
  */
 import type { NetworkSecurityGroup, SecurityRule, Subnet } from '../../model/snapshot';
 import { parsePrefix } from '../../net/address';
 import { portSetOf } from '../../net/ports';
-import type { FindingSeverity } from '../findings';
+import type { PortSet } from '../../net/interval-set';
+import { severityRank, type FindingFlow, type FindingSeverity } from '../findings';
+import { categoryPorts } from '../risk';
 import {
+  capFlows,
   endpointNames,
   explainCommand,
   namesText,
   nsgResource,
   nsgRuleRef,
   portWords,
-  ruleResource,
   SnapshotPointers,
   subnetResource,
 } from './flow-words';
@@ -53,20 +57,41 @@ export const aci004: PackRule = {
       if (list) list.push(s);
       else attached.set(s.networkSecurityGroupId, [s]);
     }
+    const ports = new PortMemo();
     const drafts: FindingDraft[] = [];
     for (const nsg of snapshot.networkSecurityGroups) {
       const subnets = (attached.get(nsg.id) ?? []).sort((a, b) => (a.id < b.id ? -1 : 1));
       if (subnets.length === 0) continue;
+      const broad: BroadRule[] = [];
       for (const rule of nsg.securityRules) {
         if (rule.access !== 'Allow') continue;
-        const breadth = breadthOf(rule, settings.broadPrefixLength, settings.widePortRange);
-        if (breadth === null) continue;
-        drafts.push(draftFor(nsg, rule, subnets, breadth, names, pointers));
+        const dst = ports.of(rule.destinationPortRanges);
+        const breadth = breadthOf(rule, dst, settings.broadPrefixLength, settings.widePortRange);
+        if (breadth !== null) broad.push({ rule, breadth, ports: dst, severity: severityOf(breadth, dst) });
       }
+      if (broad.length > 0) drafts.push(draftFor(nsg, broad, subnets, names, pointers));
     }
     return drafts;
   },
 };
+
+interface BroadRule {
+  rule: SecurityRule;
+  breadth: Breadth;
+  ports: PortSet;
+  severity: FindingSeverity;
+}
+
+/** Port fields parsed once per distinct text (rule sets repeat the same few lists). */
+class PortMemo {
+  private readonly memo = new Map<string, PortSet>();
+  of(ranges: readonly string[]): PortSet {
+    const key = ranges.join(',');
+    let set = this.memo.get(key);
+    if (!set) this.memo.set(key, (set = portSetOf(ranges)));
+    return set;
+  }
+}
 
 interface Breadth {
   anyPort: boolean;
@@ -76,9 +101,13 @@ interface Breadth {
 }
 
 /** What is broad about a rule, or null when nothing is. */
-export function breadthOf(rule: SecurityRule, prefixLength: number, widePortRange: number): Breadth | null {
+export function breadthOf(
+  rule: SecurityRule,
+  ports: PortSet,
+  prefixLength: number,
+  widePortRange: number,
+): Breadth | null {
   const remote = rule.direction === 'Inbound' ? rule.sourceAddressPrefixes : rule.destinationAddressPrefixes;
-  const ports = portSetOf(rule.destinationPortRanges);
   const icmpOnly = rule.protocol === 'Icmp';
   // The platform's health probes (AzureLoadBalancer, one address) on every port are Azure's own advice.
   const probesOnly = remote.length > 0 && remote.every((p) => p.toLowerCase() === 'azureloadbalancer');
@@ -87,7 +116,8 @@ export function breadthOf(rule: SecurityRule, prefixLength: number, widePortRang
   const widePorts = portsMatter && !anyPort && ports.size() > widePortRange ? ports.size() : null;
   const anyAddress =
     remote.find(
-      (p) => ANY_WORDS.has(p.toLowerCase()) || (rule.direction === 'Inbound' && p.toLowerCase() === 'internet'),
+      (p) =>
+        ANY_WORDS.has(p.toLowerCase()) || (rule.direction === 'Inbound' && p.toLowerCase() === 'internet'),
     ) ?? null;
   const broadPrefixes = remote.filter((p) => {
     const prefix = parsePrefix(p);
@@ -97,69 +127,100 @@ export function breadthOf(rule: SecurityRule, prefixLength: number, widePortRang
   return { anyPort, widePorts, anyAddress, broadPrefixes };
 }
 
-function severityOf(b: Breadth): FindingSeverity {
-  if (b.anyAddress !== null) return b.anyPort || b.widePorts !== null ? 'high' : 'low';
-  return 'medium';
+function severityOf(b: Breadth, ports: PortSet): FindingSeverity {
+  if (b.anyAddress === null) return 'medium';
+  const sensitive = !categoryPorts(ports, 'management').isEmpty || !categoryPorts(ports, 'data').isEmpty;
+  return b.anyPort || b.widePorts !== null || sensitive ? 'high' : 'low';
 }
 
 function draftFor(
   nsg: NetworkSecurityGroup,
-  rule: SecurityRule,
+  broad: BroadRule[],
   subnets: Subnet[],
-  b: Breadth,
   names: ReturnType<typeof endpointNames>,
   pointers: SnapshotPointers,
 ): FindingDraft {
-  const ref = nsgRuleRef(nsg, rule, false);
-  const inbound = rule.direction === 'Inbound';
-  const remoteSide = inbound ? 'source' : 'destination';
-  const words: string[] = [];
-  if (b.anyAddress !== null) words.push(`any ${remoteSide} (${b.anyAddress})`);
-  if (b.broadPrefixes.length > 0) words.push(`broad ${remoteSide} ${namesText(b.broadPrefixes)}`);
-  if (b.anyPort) words.push('any port');
-  if (b.widePorts !== null) words.push(`${b.widePorts} ports`);
-  const ports = portSetOf(rule.destinationPortRanges);
-  const remote = inbound ? rule.sourceAddressPrefixes : rule.destinationAddressPrefixes;
-  const remoteText = namesText(remote.length > 0 ? remote : ['application security groups']);
+  // Most severe first, then in the NSG's order (direction, priority).
+  const ordered = [...broad].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
+  const refs = ordered.map((b) => nsgRuleRef(nsg, b.rule, false));
   const localText = namesText(subnets.map((s) => names.subnetName(s)));
-  const protocol =
-    rule.protocol === 'Tcp' ? 'tcp' : rule.protocol === 'Udp' ? 'udp' : rule.protocol === 'Icmp' ? 'icmp' : '*';
-  const flowProtocol = rule.protocol === 'Esp' || rule.protocol === 'Ah' ? null : protocol;
-  // explain from the broad remote word (a CIDR or a tag endpoint) to the first subnet, or back.
-  const remoteEndpoint =
-    b.anyAddress?.toLowerCase() === 'internet'
-      ? 'Internet'
-      : (b.anyAddress ?? b.broadPrefixes[0] ?? remote.find((p) => parsePrefix(p)?.family === 4) ?? null);
-  const local = names.subnetEndpoint(subnets[0]!);
-  const port = ports.has(22) ? 22 : (ports.first() ?? null);
-  const explain =
-    remoteEndpoint === null || flowProtocol === null
-      ? null
-      : inbound
-        ? explainCommand(remoteEndpoint, local, flowProtocol === '*' ? 'tcp' : flowProtocol, port)
-        : explainCommand(local, remoteEndpoint, flowProtocol === '*' ? 'tcp' : flowProtocol, port);
+  const flows: FindingFlow[] = [];
+  for (const b of ordered) {
+    const flow = flowOf(b, localText);
+    if (flow) flows.push(flow);
+  }
+  const worst = ordered[0]!;
+  const texts = ordered.map((b) => `${b.rule.name} (${breadthWords(b).join(', ')})`);
   return {
-    severity: severityOf(b),
-    message: `${nsg.name}/${rule.name} (${rule.direction.toLowerCase()}, priority ${rule.priority}) allows ${words.join(', ')}`,
-    resources: [ruleResource(ref), nsgResource(nsg), ...subnets.map((s) => subnetResource(names, s))],
-    flows:
-      flowProtocol === null
-        ? []
-        : [
-            {
-              from: inbound ? remoteText : localText,
-              to: inbound ? localText : remoteText,
-              fromKey: null,
-              toKey: null,
-              protocol: flowProtocol,
-              ports: flowProtocol === 'icmp' ? '-' : portWords(ports),
-              verdict: 'allow',
-            },
-          ],
-    flowsOmitted: 0,
-    rules: [ref],
-    explain,
-    location: { snapshotPointer: pointers.rule(ref)! },
-    identity: [ref.key],
+    severity: worst.severity,
+    message: `${nsg.name} has ${broad.length} over-broad allow rule${broad.length === 1 ? '' : 's'}: ${namesText(texts)}`,
+    // The rules are in `rules`; resources name the NSG and where it applies.
+    resources: [nsgResource(nsg), ...subnets.map((s) => subnetResource(names, s))],
+    ...capFlows(flows),
+    rules: refs,
+    explain: explainOf(worst, names.subnetEndpoint(subnets[0]!)),
+    location: { snapshotPointer: pointers.rule(refs[0]!)! },
+    identity: [nsg.id],
   };
+}
+
+function breadthWords(b: BroadRule): string[] {
+  const side = b.rule.direction === 'Inbound' ? 'source' : 'destination';
+  const words: string[] = [];
+  if (b.breadth.anyAddress !== null) words.push(`any ${side} (${b.breadth.anyAddress})`);
+  if (b.breadth.broadPrefixes.length > 0) words.push(`broad ${side} ${namesText(b.breadth.broadPrefixes)}`);
+  if (b.breadth.anyPort) words.push('any port');
+  if (b.breadth.widePorts !== null) words.push(`${b.breadth.widePorts} ports`);
+  return words;
+}
+
+function protocolWord(rule: SecurityRule): FindingFlow['protocol'] | null {
+  switch (rule.protocol) {
+    case 'Tcp':
+      return 'tcp';
+    case 'Udp':
+      return 'udp';
+    case 'Icmp':
+      return 'icmp';
+    case '*':
+      return '*';
+    default:
+      return null; // ESP and AH have no flows aciseg analyses
+  }
+}
+
+function flowOf(b: BroadRule, localText: string): FindingFlow | null {
+  const protocol = protocolWord(b.rule);
+  if (protocol === null) return null;
+  const inbound = b.rule.direction === 'Inbound';
+  const remote = inbound ? b.rule.sourceAddressPrefixes : b.rule.destinationAddressPrefixes;
+  const remoteText = namesText(remote.length > 0 ? remote : ['application security groups']);
+  return {
+    from: inbound ? remoteText : localText,
+    to: inbound ? localText : remoteText,
+    fromKey: null,
+    toKey: null,
+    protocol,
+    ports: protocol === 'icmp' ? '-' : portWords(b.ports),
+    verdict: 'allow',
+  };
+}
+
+/** explain from the broad remote word (a CIDR or a tag endpoint) to the subnet, or back. */
+function explainOf(b: BroadRule, local: string): string | null {
+  const protocol = protocolWord(b.rule);
+  if (protocol === null) return null;
+  const inbound = b.rule.direction === 'Inbound';
+  const remote = inbound ? b.rule.sourceAddressPrefixes : b.rule.destinationAddressPrefixes;
+  const any = b.breadth.anyAddress;
+  const endpoint =
+    any?.toLowerCase() === 'internet'
+      ? 'Internet'
+      : (any ?? b.breadth.broadPrefixes[0] ?? remote.find((p) => parsePrefix(p)?.family === 4) ?? null);
+  if (endpoint === null) return null;
+  const port = b.ports.has(22) ? 22 : (b.ports.first() ?? null);
+  const query = protocol === '*' ? 'tcp' : protocol;
+  return inbound
+    ? explainCommand(endpoint, local, query, port)
+    : explainCommand(local, endpoint, query, port);
 }

@@ -5,22 +5,21 @@
  * usually the default AllowInternetOutBound. One finding per source subnet.
  */
 import { ClassLabeler } from '../endpoint-labels';
-import type { FindingFlow, FindingRuleRef } from '../findings';
+import type { FindingFlow } from '../findings';
+import { decidingRules } from './deciding-rules';
 import {
   aciSubnetIds,
   capFlows,
   endpointNames,
-  engineRuleRef,
   explainCommand,
   groupsBySubnet,
   namesText,
   portWords,
   SnapshotPointers,
-  sortedRuleRefs,
   subnetResource,
   wholeSubnetKeys,
 } from './flow-words';
-import { ListMemo, targetListsOf } from './path-lists';
+import { forEachTargetList, ListMemo, listMembers } from './path-lists';
 import type { FindingDraft, PackRule, RuleContext } from './rule';
 import type { PortSet } from '../../net/interval-set';
 
@@ -61,13 +60,21 @@ export const aci005: PackRule = {
       Array.from(members).filter((c) => classes[c]!.kind === 'subnet' && aci.has(classes[c]!.subnet!.id)),
     );
     const wideMemo = new Map<number, PortSet | null>();
+    /** A class holding Internet addresses among path i's targets. */
+    const firstInternet = (i: number) => {
+      let found = -1;
+      forEachTargetList(paths, i, (list) => {
+        if (found < 0) found = listMembers(paths, list).find((c) => view.labels[c]!.internet) ?? -1;
+      });
+      return found;
+    };
     // Per source class: Internet addresses reached with wide TCP ports, the ports, and the outbound decisions.
-    const reached = new Map<number, { size: number; ports: PortSet; allPorts: boolean; out: Set<number> }>();
+    const reached = new Map<number, { size: number; ports: PortSet; allPorts: boolean; target: number }>();
     for (let i = 0; i < paths.count; i++) {
       const sources = aciSources.get(paths.sources.get(i));
       if (sources.length === 0) continue;
       let size = 0;
-      for (const list of targetListsOf(paths, i)) size += internetIn.get(list);
+      forEachTargetList(paths, i, (list) => (size += internetIn.get(list)));
       if (size === 0) continue;
       const out = paths.out.get(i);
       const inb = paths.in.get(i);
@@ -85,17 +92,20 @@ export const aci005: PackRule = {
           acc.size += size;
           acc.ports = acc.ports.union(ports);
           acc.allPorts &&= ports.isFull;
-          acc.out.add(out);
-        } else reached.set(c, { size, ports, allPorts: ports.isFull, out: new Set([out]) });
+        } else reached.set(c, { size, ports, allPorts: ports.isFull, target: firstInternet(i) });
       }
     }
     // Per subnet: the class that reaches the most.
-    const best = new Map<string, { c: number; size: number; ports: PortSet; allPorts: boolean; out: Set<number> }>();
+    const best = new Map<
+      string,
+      { c: number; size: number; ports: PortSet; allPorts: boolean; target: number }
+    >();
     for (const [c, acc] of reached) {
       if (acc.size < INTERNET_SHARE * internetTotal) continue;
       const id = classes[c]!.subnet!.id;
       const known = best.get(id);
-      if (!known || acc.size > known.size || (acc.size === known.size && c < known.c)) best.set(id, { c, ...acc });
+      if (!known || acc.size > known.size || (acc.size === known.size && c < known.c))
+        best.set(id, { c, ...acc });
     }
     const names = endpointNames(engine.index);
     const pointers = new SnapshotPointers(snapshot);
@@ -105,14 +115,14 @@ export const aci005: PackRule = {
     for (const [id, b] of [...best].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
       const subnet = engine.index.subnets.get(id)!;
       const name = names.subnetName(subnet);
-      const rules: FindingRuleRef[] = [];
-      for (const out of b.out) {
-        for (const d of engine.decision(out).deciders) {
-          if (d.kind === 'rule' && d.outcome === 'allow' && !d.traffic.tcp.isEmpty)
-            rules.push(engineRuleRef(engine, d.ref));
-        }
-      }
-      const sorted = sortedRuleRefs(rules);
+      const sorted = decidingRules(
+        engine,
+        id,
+        'Outbound',
+        classes[b.c]!.ranges.first()!,
+        classes[b.target]!.ranges.first()!,
+        (t) => !t.tcp.isEmpty,
+      );
       const all = b.allPorts;
       const share = Math.round((100 * b.size) / internetTotal);
       const flows: FindingFlow[] = [
@@ -132,7 +142,11 @@ export const aci005: PackRule = {
         message: `${name} can reach ${share === 100 ? 'the whole' : `${share}% of the`} Internet on ${all ? 'every TCP port' : `up to ${b.ports.size()} TCP ports`}${sorted.length > 0 ? `, allowed by ${namesText(sorted.map((r) => `${r.containerName}/${r.name}`))}` : ''}`,
         resources: [
           subnetResource(names, subnet),
-          ...(groupsIn.get(id) ?? []).map((g) => ({ kind: 'containerGroup' as const, id: g.id, name: g.name })),
+          ...(groupsIn.get(id) ?? []).map((g) => ({
+            kind: 'containerGroup' as const,
+            id: g.id,
+            name: g.name,
+          })),
         ],
         ...capFlows(flows),
         rules: sorted,

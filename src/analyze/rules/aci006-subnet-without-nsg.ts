@@ -2,7 +2,14 @@
  * ACI006: a subnet that holds container groups (delegated to ACI, or named by a group) with no NSG.
  * Only security admin rules, if any, stand between its containers and every other address.
  */
-import { aciSubnetIds, endpointNames, explainCommand, groupsBySubnet, SnapshotPointers, subnetResource } from './flow-words';
+import {
+  aciSubnetIds,
+  endpointNames,
+  explainCommand,
+  groupsBySubnet,
+  SnapshotPointers,
+  subnetResource,
+} from './flow-words';
 import type { FindingDraft, PackRule, RuleContext } from './rule';
 
 export const aci006: PackRule = {

@@ -31,7 +31,7 @@ export const aci010: PackRule = {
     title: 'VirtualNetwork tag widened by user routes',
     severity: 'high',
     description:
-      'Azure adds the prefix of every user-defined route on a subnet to that subnet\'s VirtualNetwork service tag. A 0.0.0.0/0 route (to a firewall or appliance) makes VirtualNetwork mean every address, and a route to public space adds that space, so AllowVnetInBound and every rule written for VirtualNetwork admit the Internet. High for 0.0.0.0/0, medium for other public prefixes.',
+      "Azure adds the prefix of every user-defined route on a subnet to that subnet's VirtualNetwork service tag. A 0.0.0.0/0 route (to a firewall or appliance) makes VirtualNetwork mean every address, and a route to public space adds that space, so AllowVnetInBound and every rule written for VirtualNetwork admit the Internet. High for 0.0.0.0/0, medium for other public prefixes.",
     remediation:
       'Do not rely on VirtualNetwork where the subnet has a default route: override AllowVnetInBound (and AllowVnetOutBound) with a custom Deny from VirtualNetwork at a priority such as 4000, and allow the needed sources by their subnet prefixes.',
     controls: { mcsb: ['NS-1'], cis: [] },
@@ -56,11 +56,14 @@ export const aci010: PackRule = {
       const rules: FindingRuleRef[] = [];
       const nsgs = new Map<string, NetworkSecurityGroup>();
       for (const s of subnets) {
-        const nsg = s.networkSecurityGroupId ? index.networkSecurityGroups.get(s.networkSecurityGroupId) : undefined;
+        const nsg = s.networkSecurityGroupId
+          ? index.networkSecurityGroups.get(s.networkSecurityGroupId)
+          : undefined;
         if (!nsg) continue;
         nsgs.set(nsg.id, nsg);
         for (const r of nsg.securityRules) if (usesVirtualNetwork(r)) rules.push(nsgRuleRef(nsg, r, false));
-        for (const r of nsg.defaultSecurityRules) if (usesVirtualNetwork(r)) rules.push(nsgRuleRef(nsg, r, true));
+        for (const r of nsg.defaultSecurityRules)
+          if (usesVirtualNetwork(r)) rules.push(nsgRuleRef(nsg, r, true));
       }
       const sorted = sortedRuleRefs(rules);
       if (sorted.length === 0) continue;

@@ -36,20 +36,19 @@ export const aci012: PackRule = {
       const entry = entries[k]!;
       const wanted = r.kind === 'forbid' ? 'deny' : 'allow';
       // The rules that decided against the entry: allows for a forbid, denies for a require.
-      const sides = r.explanation.parts
-        ? r.explanation.parts.flatMap((p) => p.sides)
-        : r.explanation.sides;
-      const against = sides.filter((s) => (r.kind === 'forbid' ? s.outcome !== 'deny' : s.outcome === 'deny'));
+      const sides = r.explanation.parts ? r.explanation.parts.flatMap((p) => p.sides) : r.explanation.sides;
+      const against = sides.filter((s) =>
+        r.kind === 'forbid' ? s.outcome !== 'deny' : s.outcome === 'deny',
+      );
       const rules = sortedRuleRefs(against.flatMap((s) => ruleRefOf(snapshot, s)));
-      const protocol = r.protocol === 'Tcp' ? 'tcp' : r.protocol === 'Udp' ? 'udp' : r.protocol === 'Icmp' ? 'icmp' : '*';
+      const protocol =
+        r.protocol === 'Tcp' ? 'tcp' : r.protocol === 'Udp' ? 'udp' : r.protocol === 'Icmp' ? 'icmp' : '*';
       const ports = protocol === 'icmp' ? '-' : r.ports;
       drafts.push({
         severity: r.kind === 'forbid' ? 'high' : 'medium',
         message: `${r.kind} ${JSON.stringify(r.name)} fails: ${r.from} → ${r.to} ${protocol} ${ports} is ${r.verdict} (must be ${wanted})${entry.owner ? `; owner ${entry.owner}` : ''}`,
         resources: [],
-        flows: [
-          { from: r.from, to: r.to, fromKey: null, toKey: null, protocol, ports, verdict: r.verdict },
-        ],
+        flows: [{ from: r.from, to: r.to, fromKey: null, toKey: null, protocol, ports, verdict: r.verdict }],
         flowsOmitted: 0,
         rules,
         explain: explainCommand(r.from, r.to, protocol, entry.ports?.first() ?? null),
@@ -62,7 +61,14 @@ export const aci012: PackRule = {
 };
 
 function identityOf(r: CheckResult): string[] {
-  return [`intent:${r.kind}`, `name:${r.name}`, `from:${r.from}`, `to:${r.to}`, `protocol:${r.protocol}`, `ports:${r.ports}`];
+  return [
+    `intent:${r.kind}`,
+    `name:${r.name}`,
+    `from:${r.from}`,
+    `to:${r.to}`,
+    `protocol:${r.protocol}`,
+    `ports:${r.ports}`,
+  ];
 }
 
 function firstPointer(pointers: SnapshotPointers, rules: FindingRuleRef[]) {
@@ -81,9 +87,13 @@ function ruleRefOf(snapshot: Snapshot, s: SideEntry): FindingRuleRef[] {
     const collection = snapshot.securityAdminRuleCollections
       .filter((c) => c.name === s.nsg)
       .sort((a, b) => (a.id < b.id ? -1 : 1))
-      .find((c) => snapshot.securityAdminRules.some((a) => a.ruleCollectionId === c.id && a.name === rule.name));
+      .find((c) =>
+        snapshot.securityAdminRules.some((a) => a.ruleCollectionId === c.id && a.name === rule.name),
+      );
     if (!collection) return [];
-    const admin = snapshot.securityAdminRules.find((a) => a.ruleCollectionId === collection.id && a.name === rule.name)!;
+    const admin = snapshot.securityAdminRules.find(
+      (a) => a.ruleCollectionId === collection.id && a.name === rule.name,
+    )!;
     return [
       {
         key: `admin:${collection.id}/${admin.name}`.toLowerCase(),
@@ -104,7 +114,9 @@ function ruleRefOf(snapshot: Snapshot, s: SideEntry): FindingRuleRef[] {
       [nsg.securityRules, false],
       [nsg.defaultSecurityRules, true],
     ] as const) {
-      const found = list.find((x) => x.name === rule.name && x.direction === rule.direction && x.priority === rule.priority);
+      const found = list.find(
+        (x) => x.name === rule.name && x.direction === rule.direction && x.priority === rule.priority,
+      );
       if (found)
         return [
           {

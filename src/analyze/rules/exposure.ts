@@ -100,3 +100,12 @@ export function portsOf(list: readonly number[]): PortSet {
     list.map((p) => [p, p] as [number, number]),
   );
 }
+
+/** Whether a traffic set opens some of an exposure's ports. */
+export function touches(traffic: TrafficSet, e: ExposedPorts): boolean {
+  if (e.protocol === 'icmp') return traffic.icmp;
+  return traffic
+    .region(e.protocol === 'tcp' ? 'Tcp' : 'Udp')
+    .destinationPorts()
+    .overlaps(e.ports!);
+}

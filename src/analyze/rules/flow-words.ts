@@ -31,7 +31,11 @@ export function nsgRuleKey(nsgId: string, direction: string, name: string): stri
 }
 
 /** A finding's reference to an NSG rule read from the snapshot. */
-export function nsgRuleRef(nsg: NetworkSecurityGroup, rule: SecurityRule, isDefault: boolean): FindingRuleRef {
+export function nsgRuleRef(
+  nsg: NetworkSecurityGroup,
+  rule: SecurityRule,
+  isDefault: boolean,
+): FindingRuleRef {
   return {
     key: nsgRuleKey(nsg.id, rule.direction, rule.name),
     policy: 'nsg',
@@ -238,7 +242,10 @@ export function nsgResource(nsg: NetworkSecurityGroup): FindingResource {
 export function ruleResource(ref: FindingRuleRef): FindingResource {
   return {
     kind: ref.policy === 'avnm' ? 'adminRule' : 'securityRule',
-    id: ref.policy === 'avnm' ? `${ref.container}/${ref.name}`.toLowerCase() : `${ref.container}/securityrules/${ref.name}`.toLowerCase(),
+    id:
+      ref.policy === 'avnm'
+        ? `${ref.container}/${ref.name}`.toLowerCase()
+        : `${ref.container}/securityrules/${ref.name}`.toLowerCase(),
     name: `${ref.containerName}/${ref.name}`,
   };
 }

@@ -17,20 +17,28 @@ export function listMembers(paths: Paths, list: number): Int32Array {
   return paths.members.slice(paths.listStart.get(list), paths.listStart.get(list + 1));
 }
 
-/** A fact per list id, computed on first use. */
+/** A fact per list id, computed on first use (an array indexed by list id: lookups are per path). */
 export class ListMemo<T> {
-  private readonly memo = new Map<number, T>();
+  private readonly memo: (T | undefined)[];
   constructor(
     private readonly paths: Paths,
     private readonly compute: (members: Int32Array) => T,
-  ) {}
+  ) {
+    this.memo = new Array<T | undefined>(paths.listStart.length);
+  }
 
   get(list: number): T {
-    let v = this.memo.get(list);
+    let v = this.memo[list];
     if (v === undefined) {
       v = this.compute(listMembers(this.paths, list));
-      this.memo.set(list, v);
+      this.memo[list] = v;
     }
     return v;
   }
+}
+
+/** Calls `visit` with each target list id of path i (no array made per path). */
+export function forEachTargetList(paths: Paths, i: number, visit: (list: number) => void): void {
+  const end = i + 1 < paths.count ? paths.targetStart.get(i + 1) : paths.targetLists.length;
+  for (let k = paths.targetStart.get(i); k < end; k++) visit(paths.targetLists.get(k));
 }
