@@ -105,6 +105,17 @@ export class PolicyEngine {
     return this.compiler.words.registry.all[unknown]!.label;
   }
 
+  /** How many rule refs the compiler has given out so far (refs are 0 … count - 1). */
+  get ruleRefCount(): number {
+    return this.compiler.refs.length;
+  }
+
+  /** The identity of an unknown set: its stable id (`tag:storage`, `peer:<id>`, …), kind and label. */
+  unknownSet(unknown: number): { id: string; kind: string; label: string } {
+    const u = this.compiler.words.registry.all[unknown]!;
+    return { id: u.id, kind: u.kind, label: u.label };
+  }
+
   /**
    * Drops the compiled rules kept for sharing between subnets (call after building every side
    * table: they are large; later requests compile again).
