@@ -6,6 +6,7 @@ import type { NetworkSecurityGroup, Snapshot } from '../../model/snapshot';
 import type { NsgRuleCoverage, PolicyEngine } from '../../policy';
 import type { FindingResource, FindingRuleRef } from '../findings';
 import type { FindingDraft } from './rule';
+import { namesText, nsgResource, nsgRuleKey, ruleResource } from './flow-words';
 
 type RuleRef = NsgRuleCoverage['rules'][number];
 
@@ -56,7 +57,7 @@ export function nsgCoverages(snapshot: Snapshot, engine: PolicyEngine): NsgCover
 /** A rule as a finding names it. */
 export function findingRuleOf(r: RuleRef): FindingRuleRef {
   return {
-    key: `nsg:${r.ownerId}/${r.direction}/${r.name}`.toLowerCase(),
+    key: nsgRuleKey(r.ownerId, r.direction, r.name),
     policy: 'nsg',
     container: r.ownerId,
     containerName: r.ownerName,
@@ -73,15 +74,15 @@ export function ruleWords(r: RuleRef): string {
   return `${r.name} (${r.direction}, ${r.priority})`;
 }
 
-/** At most `limit` items joined, then how many more. */
-export function listWords(items: readonly string[], limit: number, joiner = ', '): string {
-  const shown = items.slice(0, limit).join(joiner);
+/** Clauses joined by `; `, at most `limit` of them, then how many more (clauses may hold commas). */
+export function clauses(items: readonly string[], limit: number): string {
+  const shown = items.slice(0, limit).join('; ');
   return items.length > limit ? `${shown} and ${items.length - limit} more` : shown;
 }
 
 /** How a rule's coverers read: `allow-all (Inbound, 100), deny-x (Inbound, 200)`. */
 export function coveringWords(c: CoveredRule): string {
-  return listWords(c.covering.map(ruleWords), 3);
+  return namesText(c.covering.map(ruleWords), 3);
 }
 
 export function subnetWords(n: NsgCoverage): string {
@@ -108,12 +109,8 @@ export function nsgFinding(
     for (const r of c.covering)
       if (!rules.has(findingRuleOf(r).key)) rules.set(findingRuleOf(r).key, findingRuleOf(r));
   const resources: FindingResource[] = [
-    { kind: 'networkSecurityGroup', id: n.nsg.id, name: n.nsg.name },
-    ...detailed.map((c) => ({
-      kind: 'securityRule' as const,
-      id: `${n.nsg.id}/securityRules/${c.rule.name}`.toLowerCase(),
-      name: c.rule.name,
-    })),
+    nsgResource(n.nsg),
+    ...detailed.map((c) => ruleResource(findingRuleOf(c.rule))),
   ];
   return {
     message,

@@ -12,8 +12,7 @@ import type { ReachabilityView } from '../results';
 import { FLOWS_PER_FINDING, type FindingFlow, type FindingResource } from '../findings';
 import type { FindingDraft, PackRule } from './rule';
 import { PlaceFinder, windowWords, type Place } from './observed-places';
-import { explainCommand, portsWords } from './observed-words';
-import { listWords } from './nsg-coverage';
+import { explainCommand, namesText, portWords } from './flow-words';
 
 export const unobservedOpenPath: PackRule = {
   meta: {
@@ -201,7 +200,7 @@ function finding(
       } else {
         const set = (protocol === 'tcp' ? allow.tcp : allow.udp).destinationPorts();
         if (set.isEmpty) continue;
-        [ports, first, whole] = [portsWords(set), samplePort(set), set.isFull];
+        [ports, first, whole] = [portWords(set), samplePort(set), set.isFull];
       }
       flows.push({
         from: from.label,
@@ -219,12 +218,12 @@ function finding(
   const fromInternet = list[sources[0]!]!.kind === 'internet';
   const labels = sources.map((s) => list[s]!.label);
   const resources: FindingResource[] = [];
-  if (to.subnet) resources.push({ kind: 'subnet', id: to.subnet.id, name: to.subnet.name });
+  if (to.subnet) resources.push({ kind: 'subnet', id: to.subnet.id, name: to.label });
   if (to.group) resources.push({ kind: 'containerGroup', id: to.group.id, name: to.group.name });
   const count = sources.length === 1 ? '1 open path' : `${sources.length} open paths`;
   return {
     severity: fromInternet ? 'low' : 'info',
-    message: `${count} into ${to.label} carried no allowed flow in ${window}: from ${listWords(labels, 5)}`,
+    message: `${count} into ${to.label} carried no allowed flow in ${window}: from ${namesText(labels, 5)}`,
     resources,
     flows,
     flowsOmitted: Math.max(0, sources.length - FLOWS_PER_FINDING),

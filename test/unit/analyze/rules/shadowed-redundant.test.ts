@@ -25,8 +25,7 @@ function estate(rules: SecurityRule[], extra: { attached?: boolean } = {}): Snap
 }
 
 /** The rules the findings report (one finding per NSG), sorted. */
-const names = (findings: Finding[]) =>
-  findings.flatMap((f) => f.resources.slice(1).map((r) => r.name)).sort();
+const names = (findings: Finding[]) => findings.flatMap((f) => f.coverage!.map((c) => c.rule)).sort();
 /** The rules that decide the traffic of the finding's first reported rule instead. */
 const covering = (f: Finding) => f.coverage![0]!.coveredBy;
 
