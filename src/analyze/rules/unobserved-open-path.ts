@@ -26,7 +26,8 @@ export const unobservedOpenPath: PackRule = {
       'from the Internet into them, that no allowed flow in the observed window used (the window is ' +
       'stated in each finding): candidates to close. One finding per destination (a subnet or a public ' +
       'container group) listing the unobserved sources with the traffic the policy allows from each; ' +
-      'low from the Internet, info otherwise. A path counts as used when any allowed flow went from the ' +
+      'low from the Internet, info otherwise (flows per source and protocol; flowsOmitted counts the ' +
+      'sources not listed). A path counts as used when any allowed flow went from the ' +
       'source to the destination, whatever its port. A short window makes every quiet path a candidate: ' +
       'read the findings against it.',
     remediation:
@@ -189,20 +190,24 @@ function finding(
   const to = list[dst]!;
   const flows: FindingFlow[] = [];
   let explain: string | null = null;
+  // Flows per source and protocol, at most FLOWS_PER_FINDING; `flowsOmitted` counts the sources left out.
+  let listed = 0;
   for (const s of sources.slice(0, FLOWS_PER_FINDING)) {
     const from = list[s]!;
     const allow = shown.get(s * P + dst);
     if (!allow) continue;
-    for (const protocol of ['tcp', 'udp', 'icmp'] as const) {
+    const protocols = (['tcp', 'udp', 'icmp'] as const).filter((p) =>
+      p === 'icmp' ? allow.icmp : !(p === 'tcp' ? allow.tcp : allow.udp).isEmpty,
+    );
+    if (flows.length + protocols.length > FLOWS_PER_FINDING) break;
+    listed++;
+    for (const protocol of protocols) {
       let ports: string;
       let first: number;
       let whole: boolean;
-      if (protocol === 'icmp') {
-        if (!allow.icmp) continue;
-        [ports, first, whole] = ['-', 0, true];
-      } else {
+      if (protocol === 'icmp') [ports, first, whole] = ['-', 0, true];
+      else {
         const set = (protocol === 'tcp' ? allow.tcp : allow.udp).destinationPorts();
-        if (set.isEmpty) continue;
         [ports, first, whole] = [portWords(set), samplePort(set), set.isFull];
       }
       flows.push({
@@ -229,7 +234,7 @@ function finding(
     message: `${count} into ${to.label} carried no allowed flow in ${window}: from ${namesText(labels, 5)}`,
     resources,
     flows,
-    flowsOmitted: Math.max(0, sources.length - FLOWS_PER_FINDING),
+    flowsOmitted: sources.length - listed,
     rules: [],
     explain,
     location: null,

@@ -120,6 +120,7 @@ const WINDOW = {
   files: 1,
   tuples: 40,
 };
+const EMPTY_WINDOW = { first: null, last: null, since: null, until: null, files: 0, tuples: 0 };
 
 function observed(flows: ObservedFlowInput[]): ObservedFlowsInput {
   return { flows, window: WINDOW };
@@ -264,5 +265,22 @@ describe('ACI014 unobserved-open-path', () => {
     const used = [seen('10.1.1.4', '10.1.2.5', 'Tcp', 5432, 'allow')];
     const found = findingsOf(unobservedOpenPath, estate(), { observed: observed(used) });
     expect(found.map((f) => f.resources[0]!.name).sort()).toEqual(['app/web', 'pub']);
+  });
+
+  it('lists at most FLOWS_PER_FINDING flows per destination and counts the sources left out', () => {
+    const subnets = Array.from({ length: 25 }, (_, i) =>
+      subnet('big', `s${i}`, [`10.2.${i}.0/24`], { delegations: [ACI_DELEGATION] }),
+    );
+    const snapshot = snapshotOf({ virtualNetworks: [vnet('big', ['10.2.0.0/16'])], subnets });
+    const found = findingsOf(unobservedOpenPath, snapshot, { observed: { flows: [], window: EMPTY_WINDOW } });
+    expect(found).toHaveLength(25);
+    for (const f of found) {
+      // 26 sources (the Internet and every subnet, itself included), each open on tcp, udp and icmp.
+      expect(f.flows).toHaveLength(18);
+      expect(f.flowsOmitted).toBe(20);
+      expect(f.severity).toBe('low');
+      expect(f.message).toContain('26 open paths');
+      expect(f.message).toContain('an empty window');
+    }
   });
 });
