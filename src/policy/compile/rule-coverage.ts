@@ -24,11 +24,17 @@ import type { SymbolicAddressSet } from '../sets/address-sets';
 import { TRUE } from '../sets/unknowns';
 import { lastAtOrBelow, sortedDistinct } from '../../util/sorted-search';
 import type { TrafficSet } from '../sets/traffic';
-import type { CompiledRule } from './side-policy';
+/** A rule as coverage reads it: what it does with the traffic and addresses it matches. */
+export interface CoverageRule {
+  action: 'allow' | 'deny';
+  traffic: TrafficSet;
+  src: SymbolicAddressSet;
+  dst: SymbolicAddressSet;
+}
 
-/** One subnet context of the NSG: its compiled rules (same order in every context) and local addresses. */
+/** One subnet context of the NSG: its rules in evaluation order (the same in every context) and local addresses. */
 export interface CoverageContext {
-  rules: readonly CompiledRule[];
+  rules: readonly CoverageRule[];
   local: Ipv4Set;
 }
 
@@ -118,7 +124,7 @@ export function ruleCoverage(
     const action = rules[i]!.action;
     const same = action === 'allow' ? canAllow : canDeny;
     const other = action === 'allow' ? canDeny : canAllow;
-    let redundant = candidate[i]! && action !== 'pass';
+    let redundant = candidate[i]!;
     for (let c = 0; c < C && redundant; c++) {
       if (match[c * n + i] === NONE) continue;
       const at = c * stride + offset[i]! - lo[i]!;
