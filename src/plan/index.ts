@@ -92,6 +92,7 @@ export function planSegmentation(input: PlanInput): PlanResult {
   const names = new AddressNames(
     index.snapshot.subnets,
     index.snapshot.containerGroups.map((g) => ({ name: g.name, ip: g.ipAddress?.ip ?? null })),
+    index.snapshot.virtualNetworks,
   );
   progress('synthesizing rules');
   const synthesis = synthesize({ shaped, planned, nsgOfSubnet, engine: before, locator, names });

@@ -39,6 +39,8 @@ export interface ProposedRule {
   /** `kept`: identical to an existing rule; `changed`: an existing name with other content; `added`: new. */
   status: 'kept' | 'changed' | 'added';
   provenance: RuleProvenance[];
+  /** For `changed`: the existing rule of that name as it is today. Added by issue 11. */
+  previous?: SecurityRule;
 }
 
 /** The proposed rule set of one NSG (an existing one, or a new one for an ACI subnet that has none). */

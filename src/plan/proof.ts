@@ -126,6 +126,7 @@ function proveForbidden(input: ProofInput): ProofCheck {
     const dst = relocate(g.dst, index);
     let open: TrafficSet | null = null;
     let where: [LocatedPart, LocatedPart] | null = null;
+    let reachable = false;
     for (const s of src) {
       for (const d of dst) {
         for (const cell of cellsBetween(input.after, s, d)) {
@@ -133,7 +134,9 @@ function proveForbidden(input: ProofInput): ProofCheck {
           const may = cell.result.allow.union(cell.result.unknown).intersect(g.traffic);
           if (may.isEmpty) continue;
           open = open === null ? may : open.union(may);
-          where ??= [clipPart(s, cell.srcLo, cell.srcHi)!, clipPart(d, cell.dstLo, cell.dstHi)!];
+          const here: [LocatedPart, LocatedPart] = [clipPart(s, cell.srcLo, cell.srcHi)!, clipPart(d, cell.dstLo, cell.dstHi)!];
+          if (where === null || (where[0].kind !== 'external' && s.kind === 'external')) where = here;
+          reachable ||= [s, d].some((p) => p.kind === 'subnet' && input.planned.has(p.subnet.id));
         }
       }
     }
@@ -143,7 +146,7 @@ function proveForbidden(input: ProofInput): ProofCheck {
       failures.push({
         flow,
         entry: g.entry.name,
-        detail: `forbid ${g.entry.name}: allowed (or possibly allowed) under the proposal, e.g. ${input.labels.part(where![0])} → ${input.labels.part(where![1])}`,
+        detail: `forbid ${g.entry.name}: allowed (or possibly allowed) under the proposal, e.g. ${input.labels.part(where![0])} → ${input.labels.part(where![1])}${reachable ? '' : ' — neither end is in a subnet whose NSG the plan writes, so no proposed rule can deny it'}`,
       });
   }
   return check(failures, input.guards.length, failed);

@@ -153,7 +153,12 @@ export function nameAndNumber(nsg: PlannedNsg, drafts: readonly Draft[]): Propos
       ) {
         used.add(only.priority);
         names.add(only.name.toLowerCase());
-        placed[i] = { rule: { ...rule, name: only.name, priority: only.priority }, status: 'changed', provenance };
+        placed[i] = {
+          rule: { ...rule, name: only.name, priority: only.priority },
+          status: 'changed',
+          provenance,
+          previous: only,
+        };
         return;
       }
       placed[i] = { rule, status: 'added', provenance };
@@ -185,8 +190,10 @@ export function nameAndNumber(nsg: PlannedNsg, drafts: readonly Draft[]): Propos
     const lastAllow = Math.max(0, ...placed.filter((p) => p!.rule.access === 'Allow').map((p) => p!.rule.priority));
     for (const p of placed) {
       if (p!.rule.access !== 'Deny' || p!.rule.priority > lastAllow) continue;
+      const previous = existing.find((r) => r.name === p!.rule.name);
       p!.rule = { ...p!.rule, priority: DENY_PRIORITY };
       p!.status = 'changed';
+      if (previous) p!.previous = previous;
     }
     rules.push(...placed.map((p) => p!).sort((a, b) => a.rule.priority - b.rule.priority));
   }

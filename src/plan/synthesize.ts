@@ -288,8 +288,12 @@ function denyDraft(nsg: PlannedNsg, direction: Direction): Draft {
 /** Names address sets for rule names: a subnet, a container group, `any`, or the CIDR. */
 export class AddressNames {
   private readonly bySet = new Map<string, string>();
-  constructor(subnets: readonly { name: string; addressPrefixes: readonly string[] }[], groups: readonly { name: string; ip: string | null }[]) {
-    for (const s of subnets) {
+  constructor(
+    subnets: readonly { name: string; addressPrefixes: readonly string[] }[],
+    groups: readonly { name: string; ip: string | null }[],
+    vnets: readonly { name: string; addressPrefixes: readonly string[] }[] = [],
+  ) {
+    for (const s of [...subnets, ...vnets]) {
       const key = ipv4SetOf(s.addressPrefixes).key();
       if (!this.bySet.has(key)) this.bySet.set(key, s.name);
     }
