@@ -8,7 +8,7 @@
 import type { LocatedPart } from '../analyze/endpoints';
 import { runsWithin } from '../analyze/cells';
 import type { Direction, Subnet } from '../model/snapshot';
-import { ipv4SetOf, type Decision, type PolicyEngine, type TrafficSet } from '../policy';
+import { AZURE_HOST_IP, ipv4SetOf, PUBLIC_IPV4, type Decision, type PolicyEngine, type TrafficSet } from '../policy';
 import { formatPorts } from '../analyze/explain';
 import type { FindingFlow } from '../analyze/findings';
 import type { SubnetLocator } from './space';
@@ -34,7 +34,7 @@ export function* changedPairs(
           };
           for (const [c, d, id] of runsWithin(table.remote[key]!, 0, IPV4_MAX)) {
             if (!open(engine.decision(id))) continue;
-            for (const remote of locator.locate(IntervalSet.range(ipv4Domain, c, d))) {
+            for (const remote of splitPublic(locator.locate(IntervalSet.range(ipv4Domain, c, d)))) {
               if (direction === 'Inbound') yield [remote, local];
               else if (!(remote.kind === 'subnet' && planned.has(remote.subnet.id))) yield [local, remote];
             }
@@ -43,6 +43,24 @@ export function* changedPairs(
       }
     }
   }
+}
+
+/** The Azure host address (DNS, load-balancer probes): a part of its own, not "the Internet". */
+export const HOST = IntervalSet.range(ipv4Domain, AZURE_HOST_IP, AZURE_HOST_IP);
+
+/** External parts cut into public space (the Internet), the Azure host and the rest, so effects read per kind. */
+function splitPublic(parts: LocatedPart[]): LocatedPart[] {
+  const out: LocatedPart[] = [];
+  for (const p of parts) {
+    if (p.kind !== 'external') {
+      out.push(p);
+      continue;
+    }
+    const publicSpace = PUBLIC_IPV4.subtract(HOST);
+    for (const ranges of [p.ranges.intersect(publicSpace), p.ranges.intersect(HOST), p.ranges.subtract(PUBLIC_IPV4).subtract(HOST)])
+      if (!ranges.isEmpty) out.push({ kind: 'external', ranges });
+  }
+  return out;
 }
 
 /** Traffic as flows for people, one per protocol: `tcp 22,80`, `icmp -`. */

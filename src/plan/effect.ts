@@ -11,8 +11,8 @@ import { computeReachability } from '../analyze/reachability';
 import { ReachabilityView } from '../analyze/results';
 import { DEFAULT_RULE_SETTINGS, runRules, type ObservedFlowsInput, type PackRule, type RuleContext } from '../analyze/rules';
 import type { IntentEntry } from '../analyze/intent';
-import { TrafficSet, type PolicyEngine } from '../policy';
-import { changedPairs, trafficFlows, tupleCount } from './compare';
+import { PUBLIC_IPV4, TrafficSet, type PolicyEngine } from '../policy';
+import { changedPairs, HOST, trafficFlows, tupleCount } from './compare';
 import type { PlanEffect, ProposedNsg } from './model';
 import type { Labels } from './required';
 import { clipPart, isSelfCell, relocate, type SubnetLocator } from './space';
@@ -35,13 +35,15 @@ export interface EffectInput {
 function pairKey(p: LocatedPart): string {
   if (p.kind === 'subnet') return `subnet:${p.subnet.id}`;
   if (p.kind === 'publicContainerGroup' || p.kind === 'unknownLocation') return `group:${p.group.id}`;
-  return 'external';
+  if (p.ranges.isSubsetOf(HOST)) return 'azure-host';
+  return p.ranges.isSubsetOf(PUBLIC_IPV4) ? 'internet' : 'external';
 }
 
 function pairLabel(p: LocatedPart, labels: Labels): string {
   if (p.kind === 'subnet') return labels.subnet(p.subnet.id);
   if (p.kind === 'publicContainerGroup' || p.kind === 'unknownLocation') return p.group.name;
-  return 'addresses outside every subnet';
+  if (p.ranges.isSubsetOf(HOST)) return 'Azure host 168.63.129.16';
+  return p.ranges.isSubsetOf(PUBLIC_IPV4) ? 'Internet' : 'private addresses outside every subnet';
 }
 
 export function computeEffect(input: EffectInput): PlanEffect {

@@ -8,7 +8,7 @@ import { diagnostic } from '../diagnostics';
 import { InputError } from '../errors';
 import type { SecurityRule } from '../model/snapshot';
 import { parsePrefix } from '../net/address';
-import { IntervalSet, ipv4Domain, type Ipv4Set } from '../net/interval-set';
+import { IntervalSet, ipv4Domain } from '../net/interval-set';
 import { portSetOf } from '../net/ports';
 import { PUBLIC_IPV4 } from '../policy';
 import type { ProposedNsg, ProposedRule } from './model';
@@ -38,27 +38,32 @@ export function contentKey(r: SecurityRule): string {
 const PRIVATE_IPV4 = PUBLIC_IPV4.complement();
 
 /**
- * The addresses rule words may cover, roughly (for "does this rule replace that one" only, never for a
- * verdict): CIDRs exactly, `*` everything, `VirtualNetwork` private space, other tags public space.
+ * Whether two sides' words may share an address, roughly (for "does this rule replace that one" only,
+ * never for a verdict): CIDRs exactly, `*` everything, `VirtualNetwork` private space, `Internet`
+ * public space; another service tag only meets `*` or the same tag (its prefixes are not known here).
  */
-function wordSpace(words: readonly string[]): Ipv4Set {
-  let out = IntervalSet.empty(ipv4Domain);
-  for (const w of words) {
-    const p = parsePrefix(w);
-    if (p !== null) {
-      if (p.family === 4) out = out.union(IntervalSet.range(ipv4Domain, p.start, p.end));
-      continue;
-    }
-    const lower = w.toLowerCase();
-    out = out.union(
-      lower === '*' ? IntervalSet.full(ipv4Domain) : lower === 'virtualnetwork' ? PRIVATE_IPV4 : PUBLIC_IPV4,
-    );
-  }
-  return out;
-}
-
 function sidesOverlap(a: readonly string[], b: readonly string[]): boolean {
-  return wordSpace(a).overlaps(wordSpace(b));
+  const space = (words: readonly string[]) => {
+    let out = IntervalSet.empty(ipv4Domain);
+    const tags = new Set<string>();
+    for (const w of words) {
+      const p = parsePrefix(w);
+      const lower = w.toLowerCase();
+      if (p !== null) {
+        if (p.family === 4) out = out.union(IntervalSet.range(ipv4Domain, p.start, p.end));
+      } else if (lower === '*') out = IntervalSet.full(ipv4Domain);
+      else if (lower === 'virtualnetwork') out = out.union(PRIVATE_IPV4);
+      else if (lower === 'internet') out = out.union(PUBLIC_IPV4);
+      else tags.add(lower);
+    }
+    return { out, tags };
+  };
+  const x = space(a);
+  const y = space(b);
+  if (x.out.overlaps(y.out)) return true;
+  if (x.out.isFull && y.tags.size > 0) return true;
+  if (y.out.isFull && x.tags.size > 0) return true;
+  return [...x.tags].some((t) => y.tags.has(t));
 }
 
 /** Whether an existing rule and a proposed one could match a common flow (the one may replace the other). */
