@@ -127,3 +127,15 @@ function shapeOne(need: Need, wideSrc: LocatedPart[], wideDst: RuleEnd, engine: 
   return { need, src: { parts: need.src, tag: null }, dst: exactDst, widening: !allowed };
 }
 
+/**
+ * Only an intent `require` may widen: an observed or declared flow that the snapshot does not
+ * certainly allow today (the logs disagree with the snapshot, or an unresolved tag decides it) is
+ * left out of the required set, with the reason.
+ */
+export function withoutUnsupportedWidening(shaped: readonly Shaped[]): { kept: Shaped[]; left: Shaped[] } {
+  const kept: Shaped[] = [];
+  const left: Shaped[] = [];
+  for (const s of shaped) (s.widening && s.need.origin.kind !== 'intent' ? left : kept).push(s);
+  return { kept, left };
+}
+

@@ -20,7 +20,7 @@ import type { Snapshot } from '../model/snapshot';
 import { compilePolicy, type PolicyEngine, type ServiceTags } from '../policy';
 import { applyProposal } from './apply';
 import { computeEffect } from './effect';
-import { shapeNeeds, TagFinder, type Shaped } from './generalize';
+import { shapeNeeds, TagFinder, withoutUnsupportedWidening, type Shaped } from './generalize';
 import type { PlanResult, ProofFailure } from './model';
 import { prove } from './proof';
 import { Labels, requiredFlows } from './required';
@@ -88,7 +88,17 @@ export function planSegmentation(input: PlanInput): PlanResult {
     );
 
   progress(`shaping ${required.needs.length} required flows`);
-  const shaped: Shaped[] = shapeNeeds(required.needs, before, locator, new TagFinder(input.serviceTags));
+  const split = withoutUnsupportedWidening(
+    shapeNeeds(required.needs, before, locator, new TagFinder(input.serviceTags)),
+  );
+  const shaped: Shaped[] = split.kept;
+  const excluded = [
+    ...required.excluded,
+    ...split.left.map((s) => ({
+      flow: s.need.required.flow,
+      detail: `left out: ${s.need.required.source === 'observed' ? 'seen allowed in the flow logs' : 'declared'}, but the snapshot does not certainly allow it today, and only an intent require may widen`,
+    })),
+  ];
   const names = new AddressNames(
     index.snapshot.subnets,
     index.snapshot.containerGroups.map((g) => ({ name: g.name, ip: g.ipAddress?.ip ?? null })),
@@ -134,7 +144,7 @@ export function planSegmentation(input: PlanInput): PlanResult {
     proof,
     effect,
     proposed,
-    excluded: required.excluded,
+    excluded,
     notes: [
       ...synthesis.notes,
       ...(required.skippedObserved > 0

@@ -114,7 +114,7 @@ export interface PlanResult {
   /** The input snapshot with every ProposedNsg applied (rules replaced, new NSGs added and associated). */
   proposed: Snapshot;
   /** Observed or declared flows left out because a `forbid` entry covers them (forbid wins). Added by issue 11. */
-  excluded?: { flow: FindingFlow; entry: string; detail: string }[];
+  excluded?: { flow: FindingFlow; entry?: string; detail: string }[];
   /** What the planner chose not to do, for people (e.g. a platform rule that would widen). Added by issue 11. */
   notes?: string[];
 }

@@ -49,7 +49,7 @@ export interface Guard {
 /** A flow left out of the required set, and why. */
 export interface Excluded {
   flow: FindingFlow;
-  entry: string;
+  entry?: string;
   detail: string;
 }
 
