@@ -11,7 +11,7 @@ import { parsePrefix } from '../net/address';
 import { IntervalSet, ipv4Domain } from '../net/interval-set';
 import { portSetOf } from '../net/ports';
 import { PUBLIC_IPV4 } from '../policy';
-import type { ProposedNsg, ProposedRule } from './model';
+import type { ProposedNsg, ProposedRule, RuleProvenance } from './model';
 import { portsText } from './required';
 import type { PlannedNsg } from './scope';
 import { DENY_PRIORITY, MAX_RULES_PER_NSG, ruleOf, type Draft } from './synthesize';
@@ -224,9 +224,28 @@ export function nameAndNumber(nsg: PlannedNsg, drafts: readonly Draft[]): Propos
   };
 }
 
-/** The deployed description (≤ 140 characters): the first provenance line, shortened. */
+/** The deployed description (Azure: ≤ 140 characters): each reason in short, the full text in comments. */
 function descriptionOf(r: ProposedRule): string | null {
   if (r.status === 'kept') return r.rule.description;
-  const text = r.provenance.map((p) => p.text).join('; ');
+  const text = [...new Set(r.provenance.map(shortReason))].join('; ');
   return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
+}
+
+function shortReason(p: RuleProvenance): string {
+  switch (p.kind) {
+    case 'observed':
+      return p.observed
+        ? `observed ${p.observed.flows} flows ${p.observed.firstSeen.slice(0, 10)}..${p.observed.lastSeen.slice(0, 10)}`
+        : 'observed';
+    case 'intent':
+      return `intent ${p.entry ?? ''}`.trim();
+    case 'platform':
+      return 'platform: Azure DNS';
+    case 'default-deny':
+      return 'closes what the default rules allow';
+    case 'declared-port':
+      return p.text;
+    case 'kept':
+      return 'kept';
+  }
 }

@@ -155,11 +155,34 @@ export function synthesize(input: SynthesisInput): Synthesis {
   for (const b of merged.values()) drafts.get(b.nsg.id)!.push(...draftsOf(b, input.names));
   const notes: string[] = [];
   for (const nsg of input.planned) {
-    const list = drafts.get(nsg.id)!;
-    list.push(...platformDrafts(nsg, input, notes));
-    list.push(denyDraft(nsg, 'Inbound'), denyDraft(nsg, 'Outbound'));
+    const platform = platformDrafts(nsg, input, notes);
+    // A flow rule the platform rule already covers (DNS seen in the flow logs) becomes its provenance.
+    const list = drafts.get(nsg.id)!.filter((d) => {
+      const cover = platform.find((p) => covers(p, d));
+      if (!cover) return true;
+      cover.provenance.push(...d.provenance);
+      return false;
+    });
+    list.push(...platform, denyDraft(nsg, 'Inbound'), denyDraft(nsg, 'Outbound'));
+    drafts.set(nsg.id, list);
   }
   return { drafts, notes };
+}
+
+/** Whether allow draft `a` matches every flow draft `b` matches (same NSG and direction). */
+function covers(a: Draft, b: Draft): boolean {
+  if (a.direction !== b.direction || a.access !== b.access) return false;
+  if (a.protocol !== '*' && a.protocol !== b.protocol) return false;
+  if (b.protocol === 'Icmp' || b.protocol === '*') {
+    if (a.protocol !== '*' || a.ports !== null) return false;
+  } else if (a.ports !== null && (b.ports === null || !b.ports.isSubsetOf(a.ports))) return false;
+  const set = (words: readonly string[]) => (words.every((w) => parsePrefix(w)?.family === 4) ? ipv4SetOf(words) : null);
+  const within = (x: readonly string[], y: readonly string[]) => {
+    const sx = set(x);
+    const sy = set(y);
+    return sx !== null && sy !== null && sx.isSubsetOf(sy);
+  };
+  return within(b.source, a.source) && within(b.destination, a.destination);
 }
 
 /** The addresses of `parts` that each planned NSG governs. */

@@ -27,16 +27,18 @@ export const NETWORK_API_VERSION = '2025-05-01';
 
 /** The plan's Bicep syntax tree (printed by printBicep and printArmTemplate). */
 export function planBicepTree(result: PlanResult): BicepFile {
+  const proofLine = result.proof.ok
+    ? 'Proof: ok (every required flow allowed, nothing newly allowed, every forbid entry denied).'
+    : 'Proof: FAILED. Do not deploy: see the failing flows with --format markdown or json.';
+  const group = result.nsgs[0]?.resourceGroup ?? '<resource group>';
   const statements: Statement[] = [
     {
       kind: 'metadata',
       name: 'description',
       value: str('Least-privilege NSG rules proposed by aciseg plan; every rule says why it exists.'),
+      comments: [proofLine, `Deploy: az deployment group create --resource-group ${group} --template-file <this file>`],
     },
   ];
-  const proofLine = result.proof.ok
-    ? 'proof: ok (required flows allowed, nothing newly allowed, forbid entries denied)'
-    : 'proof: FAILED, do not deploy (see the plan in markdown or json)';
   const fresh = result.nsgs.filter((n) => n.isNew);
   if (fresh.length > 0)
     statements.push({
@@ -50,12 +52,12 @@ export function planBicepTree(result: PlanResult): BicepFile {
       ],
       defaultValue: str(fresh[0]!.location ?? 'westeurope'),
     });
-  result.nsgs.forEach((nsg, i) => statements.push(nsgResource(nsg, result.proposed, i === 0 ? [proofLine] : [])));
+  for (const nsg of result.nsgs) statements.push(nsgResource(nsg, result.proposed));
   return { statements };
 }
 
-function nsgResource(nsg: ProposedNsg, proposed: Snapshot, lead: string[]): Statement {
-  const comments = [...lead];
+function nsgResource(nsg: ProposedNsg, proposed: Snapshot): Statement {
+  const comments: string[] = [];
   comments.push(
     nsg.isNew
       ? `New NSG ${nsg.name} for ${subnetNames(nsg, proposed).join(', ')} (none is attached today).`
@@ -104,11 +106,7 @@ function associationStep(nsg: ProposedNsg, proposed: Snapshot): string[] {
 }
 
 function ruleItem(r: ProposedRule): Item {
-  return { value: ruleObject(r.rule), comments: r.provenance.map((p) => `${p.kind}: ${stripKind(p.text, p.kind)}`) };
-}
-
-function stripKind(text: string, kind: string): string {
-  return text.startsWith(`${kind}: `) ? text.slice(kind.length + 2) : text;
+  return { value: ruleObject(r.rule), comments: r.provenance.map((p) => p.text) };
 }
 
 /** One address form and one port form per side, as Azure requires. */
