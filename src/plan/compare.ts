@@ -8,7 +8,14 @@
 import type { LocatedPart } from '../analyze/endpoints';
 import { runsWithin } from '../analyze/cells';
 import type { Direction, Subnet } from '../model/snapshot';
-import { AZURE_HOST_IP, ipv4SetOf, PUBLIC_IPV4, type Decision, type PolicyEngine, type TrafficSet } from '../policy';
+import {
+  AZURE_HOST_IP,
+  ipv4SetOf,
+  PUBLIC_IPV4,
+  type Decision,
+  type PolicyEngine,
+  type TrafficSet,
+} from '../policy';
 import { formatPorts } from '../analyze/explain';
 import type { FindingFlow } from '../analyze/findings';
 import type { SubnetLocator } from './space';
@@ -57,7 +64,11 @@ function splitPublic(parts: LocatedPart[]): LocatedPart[] {
       continue;
     }
     const publicSpace = PUBLIC_IPV4.subtract(HOST);
-    for (const ranges of [p.ranges.intersect(publicSpace), p.ranges.intersect(HOST), p.ranges.subtract(PUBLIC_IPV4).subtract(HOST)])
+    for (const ranges of [
+      p.ranges.intersect(publicSpace),
+      p.ranges.intersect(HOST),
+      p.ranges.subtract(PUBLIC_IPV4).subtract(HOST),
+    ])
       if (!ranges.isEmpty) out.push({ kind: 'external', ranges });
   }
   return out;
@@ -76,7 +87,15 @@ export function trafficFlows(
     ['udp', traffic.udp],
   ] as const) {
     if (!region.isEmpty)
-      out.push({ from, to, fromKey: null, toKey: null, protocol, ports: formatPorts(region.destinationPorts()).join(','), verdict });
+      out.push({
+        from,
+        to,
+        fromKey: null,
+        toKey: null,
+        protocol,
+        ports: formatPorts(region.destinationPorts()).join(','),
+        verdict,
+      });
   }
   if (traffic.icmp) out.push({ from, to, fromKey: null, toKey: null, protocol: 'icmp', ports: '-', verdict });
   return out;

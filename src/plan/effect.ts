@@ -9,7 +9,13 @@ import type { LocatedPart } from '../analyze/endpoints';
 import type { FindingFlow } from '../analyze/findings';
 import { computeReachability } from '../analyze/reachability';
 import { ReachabilityView } from '../analyze/results';
-import { DEFAULT_RULE_SETTINGS, runRules, type ObservedFlowsInput, type PackRule, type RuleContext } from '../analyze/rules';
+import {
+  DEFAULT_RULE_SETTINGS,
+  runRules,
+  type ObservedFlowsInput,
+  type PackRule,
+  type RuleContext,
+} from '../analyze/rules';
 import type { IntentEntry } from '../analyze/intent';
 import { PUBLIC_IPV4, TrafficSet, type PolicyEngine } from '../policy';
 import { changedPairs, HOST, trafficFlows, tupleCount } from './compare';
@@ -51,7 +57,13 @@ export function computeEffect(input: EffectInput): PlanEffect {
   let total = 0n;
   const subnets = [...input.planned].map((id) => input.before.index.subnets.get(id)!).filter(Boolean);
   const afterIndex = input.after.index;
-  for (const [src, dst] of changedPairs(input.before, input.beforeLocator, subnets, input.planned, (d) => !d.sure.isEmpty)) {
+  for (const [src, dst] of changedPairs(
+    input.before,
+    input.beforeLocator,
+    subnets,
+    input.planned,
+    (d) => !d.sure.isEmpty,
+  )) {
     for (const cell of cellsBetween(input.before, src, dst)) {
       if (cell.result.allow.isEmpty || isSelfCell(src, dst, cell)) continue;
       const newSrc = clipPart(relocate([src], afterIndex)[0]!, cell.srcLo, cell.srcHi)!;
@@ -60,8 +72,7 @@ export function computeEffect(input: EffectInput): PlanEffect {
         if (isSelfCell(newSrc, newDst, now)) continue;
         const closed = cell.result.allow.subtract(now.result.allow.union(now.result.unknown));
         if (closed.isEmpty) continue;
-        total +=
-          BigInt(now.srcHi - now.srcLo + 1) * BigInt(now.dstHi - now.dstLo + 1) * tupleCount(closed);
+        total += BigInt(now.srcHi - now.srcLo + 1) * BigInt(now.dstHi - now.dstLo + 1) * tupleCount(closed);
         const key = `${pairKey(src)}|${pairKey(dst)}`;
         const entry = pairs.get(key);
         if (entry) entry.closed = entry.closed.union(closed);
@@ -74,7 +85,9 @@ export function computeEffect(input: EffectInput): PlanEffect {
     const p = pairs.get(key)!;
     closed.push(...trafficFlows(p.closed, p.from, p.to, 'deny'));
   }
-  closed.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
+  closed.sort((a, b) =>
+    a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0,
+  );
 
   const findings = (engine: PolicyEngine) => {
     const context: RuleContext = {
@@ -114,4 +127,3 @@ function lazyReachability(engine: PolicyEngine): RuleContext['reachability'] {
     return value;
   };
 }
-

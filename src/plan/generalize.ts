@@ -33,7 +33,11 @@ function subnetWide(parts: readonly LocatedPart[]): LocatedPart[] {
   for (const p of parts) {
     if (p.kind !== 'subnet') rest.push(p);
     else if (!bySubnet.has(p.subnet.id))
-      bySubnet.set(p.subnet.id, { kind: 'subnet', subnet: p.subnet, ranges: ipv4SetOf(p.subnet.addressPrefixes) });
+      bySubnet.set(p.subnet.id, {
+        kind: 'subnet',
+        subnet: p.subnet,
+        ranges: ipv4SetOf(p.subnet.addressPrefixes),
+      });
   }
   return [...bySubnet.values(), ...rest];
 }
@@ -121,7 +125,8 @@ function shapeOne(need: Need, wideSrc: LocatedPart[], wideDst: RuleEnd, engine: 
     [need.src, wideDst],
   ];
   for (const [src, dst] of candidates) {
-    if (allowsAll(engine, src, dst.parts, need.traffic)) return { need, src: { parts: src, tag: null }, dst, widening: false };
+    if (allowsAll(engine, src, dst.parts, need.traffic))
+      return { need, src: { parts: src, tag: null }, dst, widening: false };
   }
   const allowed = allowsAll(engine, need.src, need.dst, need.traffic);
   return { need, src: { parts: need.src, tag: null }, dst: exactDst, widening: !allowed };
@@ -138,4 +143,3 @@ export function withoutUnsupportedWidening(shaped: readonly Shaped[]): { kept: S
   for (const s of shaped) (s.widening && s.need.origin.kind !== 'intent' ? left : kept).push(s);
   return { kept, left };
 }
-

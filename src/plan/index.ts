@@ -77,14 +77,16 @@ export function planSegmentation(input: PlanInput): PlanResult {
   if (inexpressible.length > 0)
     throw new InputError(
       'some required flows cannot be planned: no NSG the plan writes governs either end, and today they are not allowed',
-      inexpressible.slice(0, 20).map((n) =>
-        diagnostic(
-          'INVALID_VALUE',
-          `${n.required.entry ? `require ${JSON.stringify(n.required.entry)}: ` : ''}${n.required.flow.from} → ${n.required.flow.to} ${n.required.flow.protocol} ${n.required.flow.ports}: neither end is in a subnet whose NSG the plan writes, so no rule can allow it`,
-          input.intent && n.required.entry ? input.intent.file : null,
-          n.required.source === 'intent' && n.origin.kind === 'intent' ? n.origin.entry.path : null,
+      inexpressible
+        .slice(0, 20)
+        .map((n) =>
+          diagnostic(
+            'INVALID_VALUE',
+            `${n.required.entry ? `require ${JSON.stringify(n.required.entry)}: ` : ''}${n.required.flow.from} → ${n.required.flow.to} ${n.required.flow.protocol} ${n.required.flow.ports}: neither end is in a subnet whose NSG the plan writes, so no rule can allow it`,
+            input.intent && n.required.entry ? input.intent.file : null,
+            n.required.source === 'intent' && n.origin.kind === 'intent' ? n.origin.entry.path : null,
+          ),
         ),
-      ),
     );
 
   progress(`shaping ${required.needs.length} required flows`);
@@ -148,7 +150,9 @@ export function planSegmentation(input: PlanInput): PlanResult {
     notes: [
       ...synthesis.notes,
       ...(required.skippedObserved > 0
-        ? [`${required.skippedObserved} observed flows not used: denied, not IPv4, or a protocol NSG rules cannot name`]
+        ? [
+            `${required.skippedObserved} observed flows not used: denied, not IPv4, or a protocol NSG rules cannot name`,
+          ]
         : []),
     ],
   };

@@ -67,7 +67,13 @@ function proveNoWidening(input: ProofInput): ProofCheck & { widening: RequiredFl
   let failed = 0;
   let checked = 0;
   const subnets = [...input.planned].map((id) => input.after.index.subnets.get(id)!).filter(Boolean);
-  for (const [src, dst] of changedPairs(input.after, input.afterLocator, subnets, input.planned, (d) => !d.possible.isEmpty)) {
+  for (const [src, dst] of changedPairs(
+    input.after,
+    input.afterLocator,
+    subnets,
+    input.planned,
+    (d) => !d.possible.isEmpty,
+  )) {
     for (const cell of cellsBetween(input.after, src, dst)) {
       const may = cell.result.allow.union(cell.result.unknown);
       if (may.isEmpty || isSelfCell(src, dst, cell)) continue;
@@ -85,7 +91,10 @@ function proveNoWidening(input: ProofInput): ProofCheck & { widening: RequiredFl
           const from = input.labels.part(clipPart(src, old.srcLo, old.srcHi)!);
           const to = input.labels.part(clipPart(dst, old.dstLo, old.dstHi)!);
           for (const flow of trafficFlows(excess, from, to, 'allow'))
-            failures.push({ flow, detail: 'allowed (or possibly allowed) under the proposal, not certainly allowed today' });
+            failures.push({
+              flow,
+              detail: 'allowed (or possibly allowed) under the proposal, not certainly allowed today',
+            });
         }
       }
     }
@@ -134,7 +143,10 @@ function proveForbidden(input: ProofInput): ProofCheck {
           const may = cell.result.allow.union(cell.result.unknown).intersect(g.traffic);
           if (may.isEmpty) continue;
           open = open === null ? may : open.union(may);
-          const here: [LocatedPart, LocatedPart] = [clipPart(s, cell.srcLo, cell.srcHi)!, clipPart(d, cell.dstLo, cell.dstHi)!];
+          const here: [LocatedPart, LocatedPart] = [
+            clipPart(s, cell.srcLo, cell.srcHi)!,
+            clipPart(d, cell.dstLo, cell.dstHi)!,
+          ];
           if (where === null || (where[0].kind !== 'external' && s.kind === 'external')) where = here;
           reachable ||= [s, d].some((p) => p.kind === 'subnet' && input.planned.has(p.subnet.id));
         }

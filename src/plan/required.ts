@@ -84,7 +84,8 @@ function flowProtocol(p: NeedProtocol): FindingFlow['protocol'] {
 export class Labels {
   private readonly groupByIp = new Map<string, string>();
   constructor(private readonly index: SnapshotIndex) {
-    for (const g of index.snapshot.containerGroups) if (g.ipAddress?.ip) this.groupByIp.set(g.ipAddress.ip, g.name);
+    for (const g of index.snapshot.containerGroups)
+      if (g.ipAddress?.ip) this.groupByIp.set(g.ipAddress.ip, g.name);
   }
 
   subnet(subnetId: string): string {
@@ -95,7 +96,8 @@ export class Labels {
   }
 
   part(p: LocatedPart): string {
-    const single = p.ranges.intervalCount === 1 && p.ranges.intervals()[0]![0] === p.ranges.intervals()[0]![1];
+    const single =
+      p.ranges.intervalCount === 1 && p.ranges.intervals()[0]![0] === p.ranges.intervals()[0]![1];
     if (p.kind === 'publicContainerGroup' || p.kind === 'unknownLocation') return p.group.name;
     if (p.kind === 'subnet') {
       const where = this.subnet(p.subnet.id);
@@ -106,7 +108,9 @@ export class Labels {
       }
       return p.ranges.equals(ipv4SetOf(p.subnet.addressPrefixes)) ? where : `${cidrText(p)} in ${where}`;
     }
-    return single ? `${formatIpv4(p.ranges.intervals()[0]![0])} (outside every subnet)` : `${cidrText(p)} (outside every subnet)`;
+    return single
+      ? `${formatIpv4(p.ranges.intervals()[0]![0])} (outside every subnet)`
+      : `${cidrText(p)} (outside every subnet)`;
   }
 
   parts(parts: readonly LocatedPart[]): string {
@@ -222,17 +226,29 @@ export function requiredFlows(input: RequiredInput): RequiredSet {
         );
     }
   }
-  if (problems.length > 0)
-    throw new InputError(`the intent file ${file} cannot be planned`, problems);
+  if (problems.length > 0) throw new InputError(`the intent file ${file} cannot be planned`, problems);
 
   const derived: Need[] = [];
   let skippedObserved = 0;
   if (input.observed) {
-    const merged = new Map<string, { src: number; dst: number; protocol: 'Tcp' | 'Udp' | 'Icmp'; port: number | null; flows: number; tuples: number; first: string; last: string }>();
+    const merged = new Map<
+      string,
+      {
+        src: number;
+        dst: number;
+        protocol: 'Tcp' | 'Udp' | 'Icmp';
+        port: number | null;
+        flows: number;
+        tuples: number;
+        first: string;
+        last: string;
+      }
+    >();
     for (const f of input.observed.flows) {
       const src = parseIpv4(f.source);
       const dst = parseIpv4(f.destination);
-      const protocol = f.protocol === 'Tcp' || f.protocol === 'Udp' || f.protocol === 'Icmp' ? f.protocol : null;
+      const protocol =
+        f.protocol === 'Tcp' || f.protocol === 'Udp' || f.protocol === 'Icmp' ? f.protocol : null;
       if (f.decision !== 'allow' || src === null || dst === null || protocol === null || src === dst) {
         skippedObserved++;
         continue;
@@ -246,7 +262,16 @@ export function requiredFlows(input: RequiredInput): RequiredSet {
       const key = `${src}|${dst}|${protocol}|${port ?? ''}`;
       const m = merged.get(key);
       if (!m)
-        merged.set(key, { src, dst, protocol, port, flows: f.flowsStarted, tuples: f.tuples, first: f.firstSeen, last: f.lastSeen });
+        merged.set(key, {
+          src,
+          dst,
+          protocol,
+          port,
+          flows: f.flowsStarted,
+          tuples: f.tuples,
+          first: f.firstSeen,
+          last: f.lastSeen,
+        });
       else {
         m.flows = Math.max(m.flows, f.flowsStarted);
         m.tuples = Math.max(m.tuples, f.tuples);
@@ -307,7 +332,9 @@ function declaredPortNeeds(index: SnapshotIndex, locator: SubnetLocator, labels:
   const groupSubnets = new Set(index.snapshot.containerGroups.flatMap((g) => g.subnetIds));
   for (const g of index.snapshot.containerGroups) {
     const ip = g.ipAddress?.ip ? parseIpv4(g.ipAddress.ip) : null;
-    const subnet = g.subnetIds.map((id) => index.subnets.get(id)).find((s) => s && isAciSubnet(s, groupSubnets));
+    const subnet = g.subnetIds
+      .map((id) => index.subnets.get(id))
+      .find((s) => s && isAciSubnet(s, groupSubnets));
     if (!subnet) continue; // public groups: their ports are already all they admit
     const vnet = index.virtualNetworks.get(subnet.virtualNetworkId);
     if (!vnet) continue;
@@ -320,7 +347,10 @@ function declaredPortNeeds(index: SnapshotIndex, locator: SubnetLocator, labels:
     const src = locator.locate(ipv4SetOf(vnet.addressPrefixes));
     const dst = locator.locate(dstSet);
     for (const [protocol, list] of [...byProtocol].sort()) {
-      const ports = IntervalSet.of(portDomain, list.map((p) => [p, p] as [number, number]));
+      const ports = IntervalSet.of(
+        portDomain,
+        list.map((p) => [p, p] as [number, number]),
+      );
       out.push({
         required: {
           source: 'declared-port',

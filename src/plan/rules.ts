@@ -87,14 +87,19 @@ export function ruleName(parts: readonly string[]): string {
     .replace(/[^A-Za-z0-9_.-]+/g, '-')
     .replace(/-{2,}/g, '-')
     .toLowerCase();
-  name = name.slice(0, NAME_MAX).replace(/^[^A-Za-z0-9_]+/, '').replace(/[^A-Za-z0-9_]+$/, '');
+  name = name
+    .slice(0, NAME_MAX)
+    .replace(/^[^A-Za-z0-9_]+/, '')
+    .replace(/[^A-Za-z0-9_]+$/, '');
   return name === '' ? 'rule' : name;
 }
 
 function draftName(d: Draft): string {
-  if (d.role === 'deny') return ruleName(['deny', 'other', d.direction === 'Inbound' ? 'inbound' : 'outbound']);
+  if (d.role === 'deny')
+    return ruleName(['deny', 'other', d.direction === 'Inbound' ? 'inbound' : 'outbound']);
   const protocol = d.protocol === '*' ? 'any' : d.protocol.toLowerCase();
-  const ports = d.protocol === 'Icmp' ? '' : portsText(d.protocol, d.ports).replace(/,/g, '-').replace('*', 'all');
+  const ports =
+    d.protocol === 'Icmp' ? '' : portsText(d.protocol, d.ports).replace(/,/g, '-').replace('*', 'all');
   const direction = d.direction === 'Inbound' ? 'from' : 'to';
   return ruleName(['allow', direction, d.remoteLabel, protocol, ports]);
 }
@@ -132,7 +137,10 @@ export function nameAndNumber(nsg: PlannedNsg, drafts: readonly Draft[]): Propos
       placed[i] = {
         rule: { ...rule, name: same.name, priority: same.priority, description: same.description },
         status: 'kept',
-        provenance: [...d.provenance, { kind: 'kept', text: `existing rule ${same.name} kept as it is`, replaces: [same.name] }],
+        provenance: [
+          ...d.provenance,
+          { kind: 'kept', text: `existing rule ${same.name} kept as it is`, replaces: [same.name] },
+        ],
       };
     });
     // 2. A rule that replaces exactly one existing allow rule takes its name and priority.
@@ -148,7 +156,8 @@ export function nameAndNumber(nsg: PlannedNsg, drafts: readonly Draft[]): Propos
       const olds = replaces[i]!;
       const only = olds.length === 1 ? olds[0]! : null;
       const names2 = olds.map((o) => o.name);
-      const provenance = names2.length > 0 ? d.provenance.map((p) => ({ ...p, replaces: names2 })) : d.provenance;
+      const provenance =
+        names2.length > 0 ? d.provenance.map((p) => ({ ...p, replaces: names2 })) : d.provenance;
       if (
         only &&
         replacedBy.get(only.name)!.length === 1 &&
@@ -170,12 +179,16 @@ export function nameAndNumber(nsg: PlannedNsg, drafts: readonly Draft[]): Propos
     });
     // 3. New rules: unique names, priorities from 100 in steps of 10 (closer when many), denies at 4096.
     const fresh = placed.filter((p) => p!.status === 'added' && p!.rule.access === 'Allow').length;
-    const step = Math.max(1, Math.min(STEP, Math.floor((DENY_PRIORITY - FIRST_PRIORITY) / Math.max(fresh + used.size, 1))));
+    const step = Math.max(
+      1,
+      Math.min(STEP, Math.floor((DENY_PRIORITY - FIRST_PRIORITY) / Math.max(fresh + used.size, 1))),
+    );
     let next = FIRST_PRIORITY;
     for (const p of placed) {
       if (p!.status !== 'added') continue;
       let name = p!.rule.name;
-      for (let n = 2; names.has(name.toLowerCase()); n++) name = `${p!.rule.name.slice(0, NAME_MAX - 1 - String(n).length)}-${n}`;
+      for (let n = 2; names.has(name.toLowerCase()); n++)
+        name = `${p!.rule.name.slice(0, NAME_MAX - 1 - String(n).length)}-${n}`;
       names.add(name.toLowerCase());
       let priority: number;
       if (p!.rule.access === 'Deny') priority = DENY_PRIORITY;
@@ -185,14 +198,23 @@ export function nameAndNumber(nsg: PlannedNsg, drafts: readonly Draft[]): Propos
         next += step;
       }
       if (priority >= DENY_PRIORITY && p!.rule.access === 'Allow')
-        throw new InputError(`${nsg.name}: the plan needs more ${direction.toLowerCase()} rules than fit between priorities 100 and 4095`, [
-          diagnostic('INVALID_PRIORITY', `${nsg.name}: ${fresh} new ${direction.toLowerCase()} rules do not fit in the custom priority range`),
-        ]);
+        throw new InputError(
+          `${nsg.name}: the plan needs more ${direction.toLowerCase()} rules than fit between priorities 100 and 4095`,
+          [
+            diagnostic(
+              'INVALID_PRIORITY',
+              `${nsg.name}: ${fresh} new ${direction.toLowerCase()} rules do not fit in the custom priority range`,
+            ),
+          ],
+        );
       used.add(priority);
       p!.rule = { ...p!.rule, name, priority };
     }
     // A kept deny above an allow would shadow it: the deny moves to the end of the range.
-    const lastAllow = Math.max(0, ...placed.filter((p) => p!.rule.access === 'Allow').map((p) => p!.rule.priority));
+    const lastAllow = Math.max(
+      0,
+      ...placed.filter((p) => p!.rule.access === 'Allow').map((p) => p!.rule.priority),
+    );
     for (const p of placed) {
       if (p!.rule.access !== 'Deny' || p!.rule.priority > lastAllow) continue;
       const previous = existing.find((r) => r.name === p!.rule.name);
@@ -203,12 +225,15 @@ export function nameAndNumber(nsg: PlannedNsg, drafts: readonly Draft[]): Propos
     rules.push(...placed.map((p) => p!).sort((a, b) => a.rule.priority - b.rule.priority));
   }
   if (rules.length > MAX_RULES_PER_NSG)
-    throw new InputError(`${nsg.name}: the plan needs ${rules.length} rules; Azure allows ${MAX_RULES_PER_NSG} per NSG`, [
-      diagnostic(
-        'INVALID_VALUE',
-        `${nsg.name}: ${rules.length} rules needed, more than the ${MAX_RULES_PER_NSG} Azure allows per NSG (fewer, wider required flows — e.g. intent entries per subnet — would fit)`,
-      ),
-    ]);
+    throw new InputError(
+      `${nsg.name}: the plan needs ${rules.length} rules; Azure allows ${MAX_RULES_PER_NSG} per NSG`,
+      [
+        diagnostic(
+          'INVALID_VALUE',
+          `${nsg.name}: ${rules.length} rules needed, more than the ${MAX_RULES_PER_NSG} Azure allows per NSG (fewer, wider required flows — e.g. intent entries per subnet — would fit)`,
+        ),
+      ],
+    );
   for (const r of rules) r.rule.description = descriptionOf(r);
   const keptNames = new Set(rules.map((r) => r.rule.name.toLowerCase()));
   return {

@@ -93,4 +93,3 @@ export function nsgBySubnet(planned: readonly PlannedNsg[]): Map<string, Planned
   for (const p of planned) for (const s of p.subnets) out.set(s.id, p);
   return out;
 }
-

@@ -47,7 +47,8 @@ export class SubnetLocator {
         a = m + 1;
       } else b = m - 1;
     }
-    for (let i = last; i >= 0 && this.maxEnd[i]! >= lo; i--) if (this.ends[i]! >= lo) out.add(this.subnets[i]!);
+    for (let i = last; i >= 0 && this.maxEnd[i]! >= lo; i--)
+      if (this.ends[i]! >= lo) out.add(this.subnets[i]!);
     return [...out];
   }
 

@@ -176,7 +176,8 @@ function covers(a: Draft, b: Draft): boolean {
   if (b.protocol === 'Icmp' || b.protocol === '*') {
     if (a.protocol !== '*' || a.ports !== null) return false;
   } else if (a.ports !== null && (b.ports === null || !b.ports.isSubsetOf(a.ports))) return false;
-  const set = (words: readonly string[]) => (words.every((w) => parsePrefix(w)?.family === 4) ? ipv4SetOf(words) : null);
+  const set = (words: readonly string[]) =>
+    words.every((w) => parsePrefix(w)?.family === 4) ? ipv4SetOf(words) : null;
   const within = (x: readonly string[], y: readonly string[]) => {
     const sx = set(x);
     const sy = set(y);

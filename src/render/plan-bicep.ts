@@ -36,7 +36,10 @@ export function planBicepTree(result: PlanResult): BicepFile {
       kind: 'metadata',
       name: 'description',
       value: str('Least-privilege NSG rules proposed by aciseg plan; every rule says why it exists.'),
-      comments: [proofLine, `Deploy: az deployment group create --resource-group ${group} --template-file <this file>`],
+      comments: [
+        proofLine,
+        `Deploy: az deployment group create --resource-group ${group} --template-file <this file>`,
+      ],
     },
   ];
   const fresh = result.nsgs.filter((n) => n.isNew);

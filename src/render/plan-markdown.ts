@@ -27,7 +27,10 @@ export function renderPlanMarkdown(result: PlanResult): string {
   out.push(...proofSection(result), '');
   for (const nsg of result.nsgs) out.push(...nsgSection(nsg, result), '');
   out.push(...effectSection(result));
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 function proofSection(result: PlanResult): string[] {
@@ -82,7 +85,8 @@ function ruleCells(r: SecurityRule): string {
 function beforeAfter(r: ProposedRule): string {
   if (r.status === 'kept') return 'unchanged';
   const replaces = [...new Set(r.provenance.flatMap((p) => p.replaces ?? []))];
-  if (r.status === 'added') return replaces.length > 0 ? `new; replaces ${replaces.map(mdCell).join(', ')}` : 'new';
+  if (r.status === 'added')
+    return replaces.length > 0 ? `new; replaces ${replaces.map(mdCell).join(', ')}` : 'new';
   const old = r.previous;
   return old
     ? `was: ${old.priority} ${old.access} ${old.protocol} ${words(old.sourceAddressPrefixes)} → ${words(old.destinationAddressPrefixes)} ${words(old.destinationPortRanges)}`
@@ -100,9 +104,17 @@ function nsgSection(nsg: ProposedNsg, result: PlanResult): string[] {
     '| ---: | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of nsg.rules)
-    out.push(`| ${ruleCells(r.rule)} | ${r.status} | ${r.provenance.map((p) => mdCell(p.text)).join('<br>')} | ${beforeAfter(r)} |`);
+    out.push(
+      `| ${ruleCells(r.rule)} | ${r.status} | ${r.provenance.map((p) => mdCell(p.text)).join('<br>')} | ${beforeAfter(r)} |`,
+    );
   if (nsg.removed.length > 0) {
-    out.push('', 'Removed:', '', '| priority | rule | direction | access | protocol | source | destination | ports |', '| ---: | --- | --- | --- | --- | --- | --- | --- |');
+    out.push(
+      '',
+      'Removed:',
+      '',
+      '| priority | rule | direction | access | protocol | source | destination | ports |',
+      '| ---: | --- | --- | --- | --- | --- | --- | --- |',
+    );
     for (const r of nsg.removed) out.push(`| ${ruleCells(r)} |`);
   }
   return out;

@@ -34,7 +34,9 @@ function ipOf(snapshot: Snapshot, end: FlowEnd): string {
 /** Every location an address can have in a snapshot (a subnet holding it, a public group, or none). */
 function endsAt(snapshot: Snapshot, ip: number): FlowEnd[] {
   const text = formatIpv4(ip);
-  const group = snapshot.containerGroups.find((g) => g.ipAddress?.type === 'Public' && g.ipAddress.ip === text);
+  const group = snapshot.containerGroups.find(
+    (g) => g.ipAddress?.type === 'Public' && g.ipAddress.ip === text,
+  );
   if (group) return [{ kind: 'publicContainerGroup', containerGroupId: group.id }];
   const out: FlowEnd[] = [];
   for (const s of snapshot.subnets) {
@@ -54,13 +56,15 @@ function boundaryAddresses(snapshots: Snapshot[]): number[] {
   const add = (word: string) => {
     const p = parsePrefix(word);
     if (p?.family !== 4) return;
-    for (const x of [p.start - 1, p.start, p.start + 1, p.end - 1, p.end, p.end + 1]) if (x >= 0 && x <= 0xffffffff) out.add(x);
+    for (const x of [p.start - 1, p.start, p.start + 1, p.end - 1, p.end, p.end + 1])
+      if (x >= 0 && x <= 0xffffffff) out.add(x);
   };
   for (const s of snapshots) {
     for (const v of s.virtualNetworks) v.addressPrefixes.forEach(add);
     for (const x of s.subnets) x.addressPrefixes.forEach(add);
     for (const g of s.networkSecurityGroups)
-      for (const r of g.securityRules) [...r.sourceAddressPrefixes, ...r.destinationAddressPrefixes].forEach(add);
+      for (const r of g.securityRules)
+        [...r.sourceAddressPrefixes, ...r.destinationAddressPrefixes].forEach(add);
     for (const g of s.containerGroups) if (g.ipAddress?.ip) add(g.ipAddress.ip);
   }
   return [...out].sort((a, b) => a - b);
@@ -97,7 +101,10 @@ interface Entry {
 }
 
 const inside = (e: Entry, src: number, dst: number, f: Flow) =>
-  e.src === src && e.dst === dst && e.protocol === f.protocol && (f.protocol === 'Icmp' || e.port === f.dstPort);
+  e.src === src &&
+  e.dst === dst &&
+  e.protocol === f.protocol &&
+  (f.protocol === 'Icmp' || e.port === f.dstPort);
 
 const arbCase = arbEstate().chain((snapshot) =>
   fc.record({
@@ -110,7 +117,12 @@ const arbCase = arbEstate().chain((snapshot) =>
 );
 
 function entryOf(snapshot: Snapshot, f: Flow): Entry {
-  return { src: parseIpv4(ipOf(snapshot, f.src))!, dst: parseIpv4(ipOf(snapshot, f.dst))!, protocol: f.protocol, port: f.dstPort };
+  return {
+    src: parseIpv4(ipOf(snapshot, f.src))!,
+    dst: parseIpv4(ipOf(snapshot, f.dst))!,
+    protocol: f.protocol,
+    port: f.dstPort,
+  };
 }
 
 function intentYaml(requires: Entry[], forbids: Entry[]): string {
@@ -147,7 +159,10 @@ describe('plan proof vs the oracle', () => {
           result = planSegmentation({
             snapshot,
             engine: compilePolicy(snapshot),
-            observed: { flows, window: { first: null, last: null, since: null, until: null, files: 1, tuples: flows.length } },
+            observed: {
+              flows,
+              window: { first: null, last: null, since: null, until: null, files: 1, tuples: flows.length },
+            },
             intent: { file: 'intent.yaml', entries: parsed.entries },
             today: '2026-12-01',
           });
@@ -161,7 +176,14 @@ describe('plan proof vs the oracle', () => {
         const verdict = (s: Snapshot, flow: Flow) => oracleVerdict(s, flow);
 
         const srcPorts = boundaryPorts([snapshot, after]);
-        const everywhere = (s0: Snapshot, src: number, dst: number, protocol: FlowProtocol, dstPort: number, want: 'allow' | 'deny') => {
+        const everywhere = (
+          s0: Snapshot,
+          src: number,
+          dst: number,
+          protocol: FlowProtocol,
+          dstPort: number,
+          want: 'allow' | 'deny',
+        ) => {
           for (const s of endsAt(s0, src))
             for (const d of endsAt(s0, dst))
               for (const sp of protocol === 'Icmp' ? [0] : srcPorts)
@@ -172,18 +194,39 @@ describe('plan proof vs the oracle', () => {
         // forbid covers stays allowed; so does every require entry.
         for (const f of observed) {
           const e = entryOf(snapshot, f);
-          if (e.src === e.dst || fb.some((x) => x.src === e.src && x.dst === e.dst && x.protocol === e.protocol && (e.protocol === 'Icmp' || x.port === e.port))) continue;
+          if (
+            e.src === e.dst ||
+            fb.some(
+              (x) =>
+                x.src === e.src &&
+                x.dst === e.dst &&
+                x.protocol === e.protocol &&
+                (e.protocol === 'Icmp' || x.port === e.port),
+            )
+          )
+            continue;
           if (!everywhere(snapshot, e.src, e.dst, e.protocol, e.port, 'allow')) continue;
-          expect({ observed: e, after: everywhere(after, e.src, e.dst, e.protocol, e.port, 'allow') }).toEqual({ observed: e, after: true });
+          expect({
+            observed: e,
+            after: everywhere(after, e.src, e.dst, e.protocol, e.port, 'allow'),
+          }).toEqual({ observed: e, after: true });
         }
         for (const e of req) {
-          for (const s of endsAt(after, e.src)) for (const d of endsAt(after, e.dst)) for (const sp of [0, 50000, 65535])
-            expect(verdict(after, { src: s, dst: d, protocol: e.protocol, srcPort: sp, dstPort: e.port })).toBe('allow');
+          for (const s of endsAt(after, e.src))
+            for (const d of endsAt(after, e.dst))
+              for (const sp of [0, 50000, 65535])
+                expect(
+                  verdict(after, { src: s, dst: d, protocol: e.protocol, srcPort: sp, dstPort: e.port }),
+                ).toBe('allow');
         }
         // (c) forbid entries denied after.
         for (const e of fb) {
-          for (const s of endsAt(after, e.src)) for (const d of endsAt(after, e.dst)) for (const sp of [0, 50000, 65535])
-            expect(verdict(after, { src: s, dst: d, protocol: e.protocol, srcPort: sp, dstPort: e.port })).toBe('deny');
+          for (const s of endsAt(after, e.src))
+            for (const d of endsAt(after, e.dst))
+              for (const sp of [0, 50000, 65535])
+                expect(
+                  verdict(after, { src: s, dst: d, protocol: e.protocol, srcPort: sp, dstPort: e.port }),
+                ).toBe('deny');
         }
         // (b) on boundary flows: open after ⇒ allowed before, or inside a require entry.
         const addresses = boundaryAddresses([snapshot, after]);

@@ -153,7 +153,10 @@ async function observedFlows(
 }
 
 function oneDeploymentScope(result: PlanResult): boolean {
-  return new Set(result.nsgs.map((n) => `${n.subscriptionId ?? ''}/${(n.resourceGroup ?? '').toLowerCase()}`)).size <= 1;
+  return (
+    new Set(result.nsgs.map((n) => `${n.subscriptionId ?? ''}/${(n.resourceGroup ?? '').toLowerCase()}`))
+      .size <= 1
+  );
 }
 
 /** The proof in a few lines on stderr: always when it fails, else unless --quiet. */
@@ -164,7 +167,11 @@ function reportProof(result: PlanResult, line: (text: string) => void, quiet: bo
   line(
     `proof: ${mark(proof.ok)} — (a) required allowed: ${mark(proof.required.ok)} (${proof.required.checked}), (b) nothing newly allowed: ${mark(proof.noWidening.ok)}${proof.noWidening.widening.length > 0 ? ` (${proof.noWidening.widening.length} widening by require)` : ''}, (c) forbid denied: ${mark(proof.forbidden.ok)} (${proof.forbidden.checked})`,
   );
-  for (const f of [...proof.required.failures, ...proof.noWidening.failures, ...proof.forbidden.failures].slice(0, 20))
+  for (const f of [
+    ...proof.required.failures,
+    ...proof.noWidening.failures,
+    ...proof.forbidden.failures,
+  ].slice(0, 20))
     line(`  ${f.flow.from} → ${f.flow.to} ${f.flow.protocol} ${f.flow.ports}: ${f.detail}`);
   if (!quiet)
     line(

@@ -54,12 +54,20 @@ const HUB_PLAN = [
   '2026-11-26',
 ];
 const HUB_PLAN_STDERR = (stderr: string) =>
-  expect(stderr).toContain('proof: FAILED — (a) required allowed: ok (17), (b) nothing newly allowed: ok, (c) forbid denied: FAILED (4)');
+  expect(stderr).toContain(
+    'proof: FAILED — (a) required allowed: ok (17), (b) nothing newly allowed: ok, (c) forbid denied: FAILED (4)',
+  );
 
 /** How each registered (command, format) is proven: the golden its output must equal, or a check. */
 const COVERAGE: Record<
   string,
-  { argv: string[]; golden?: string; check?: (stdout: string) => void; code?: number; stderr?: (stderr: string) => void }
+  {
+    argv: string[];
+    golden?: string;
+    check?: (stdout: string) => void;
+    code?: number;
+    stderr?: (stderr: string) => void;
+  }
 > = {
   'import none': { argv: BASE.import, check: (stdout) => expect(stdout).toBe('') },
   'import text': { argv: BASE.import, golden: 'samples/hub-spoke.summary.txt' },
@@ -101,7 +109,15 @@ const registered = registeredCommands().flatMap((c) => formatsOf(c).map((f) => [
 
 describe('the format registry', () => {
   it('holds the seven commands, text (import: none, plan: bicep, report: html) first as the default', () => {
-    expect(registeredCommands()).toEqual(['import', 'summary', 'analyze', 'explain', 'check', 'plan', 'report']);
+    expect(registeredCommands()).toEqual([
+      'import',
+      'summary',
+      'analyze',
+      'explain',
+      'check',
+      'plan',
+      'report',
+    ]);
     const defaults: Partial<Record<CommandName, string>> = { import: 'none', plan: 'bicep', report: 'html' };
     for (const c of registeredCommands()) expect(formatsOf(c)[0]).toBe(defaults[c] ?? 'text');
   });
