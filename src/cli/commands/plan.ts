@@ -25,7 +25,7 @@ import type { CommandRegistration } from '../program';
 
 interface PlanOptions extends OutputOptions, VerbosityOptions {
   format: string;
-  flows: string[];
+  flows?: string[];
   since?: string;
   until?: string;
   intent?: string;
@@ -44,9 +44,9 @@ export const registerPlan: CommandRegistration = (program, ctx) => {
     .argument('<snapshot>', 'snapshot file written by aciseg import');
   addOptions(command, [formatOption('plan'), ...outputOptions(), serviceTagsOption()])
     .addOption(
-      new Option('--flows <path>', 'flow logs (file or directory, plain or .gz); repeatable')
-        .argParser((v: string, previous: string[] = []) => [...previous, v])
-        .default([]),
+      new Option('--flows <path>', 'flow logs (file or directory, plain or .gz); repeatable').argParser(
+        (v: string, previous: string[] = []) => [...previous, v],
+      ),
     )
     .option('--since <time>', 'use flow-log tuples at or after this ISO time')
     .option('--until <time>', 'use flow-log tuples before this ISO time')
@@ -80,7 +80,8 @@ Examples:
       const today = options.today ?? new Date().toISOString().slice(0, 10);
       if (!isCalendarDate(today))
         throw new UsageError(`--today must be a real date written YYYY-MM-DD, not ${JSON.stringify(today)}`);
-      if (options.flows.length === 0 && options.intent === undefined && !options.includeDeclaredPorts)
+      const flowPaths = options.flows ?? [];
+      if (flowPaths.length === 0 && options.intent === undefined && !options.includeDeclaredPorts)
         throw new UsageError(
           'plan needs to know what is required: give --flows, --intent or --include-declared-ports',
         );
@@ -97,9 +98,11 @@ Examples:
         ? readServiceTagsFile(options.serviceTags, ctx.io, log.quiet)
         : undefined;
       const observed =
-        options.flows.length === 0
+        flowPaths.length === 0
           ? null
-          : await log.phase('read flow logs', async () => observedFlows(options, ctx.io.cwd, log.warn));
+          : await log.phase('read flow logs', async () =>
+              observedFlows(flowPaths, options, ctx.io.cwd, log.warn),
+            );
       const engine = compilePolicy(snapshot, serviceTags ? { serviceTags } : {});
       const result = log.phase('plan and prove', () =>
         planSegmentation({
@@ -131,12 +134,13 @@ function readIntent(file: string, cwd: string): { file: string; entries: readonl
 }
 
 async function observedFlows(
+  paths: string[],
   options: PlanOptions,
   cwd: string,
   warn: (line: string) => void,
 ): Promise<ObservedFlowsInput> {
   const read = requireCompleteFlowLogs(
-    await readFlowLogs(options.flows, { since: options.since ?? null, until: options.until ?? null, cwd }),
+    await readFlowLogs(paths, { since: options.since ?? null, until: options.until ?? null, cwd }),
   );
   for (const d of read.diagnostics) warn(formatDiagnostic(d));
   return {
