@@ -129,10 +129,10 @@ export function planSegmentation(input: PlanInput): PlanResult {
   const effect = computeEffect({
     before,
     after,
-    beforeLocator: locator,
     planned: plannedSubnets,
     labels,
     nsgs,
+    progress,
     rulesInput: {
       intent: input.intent,
       observed: input.observed,

@@ -42,41 +42,58 @@ const PRIVATE_IPV4 = PUBLIC_IPV4.complement();
  * never for a verdict): CIDRs exactly, `*` everything, `VirtualNetwork` private space, `Internet`
  * public space; another service tag only meets `*` or the same tag (its prefixes are not known here).
  */
-function sidesOverlap(a: readonly string[], b: readonly string[]): boolean {
-  const space = (words: readonly string[]) => {
-    let out = IntervalSet.empty(ipv4Domain);
-    const tags = new Set<string>();
-    for (const w of words) {
-      const p = parsePrefix(w);
-      const lower = w.toLowerCase();
-      if (p !== null) {
-        if (p.family === 4) out = out.union(IntervalSet.range(ipv4Domain, p.start, p.end));
-      } else if (lower === '*') out = IntervalSet.full(ipv4Domain);
-      else if (lower === 'virtualnetwork') out = out.union(PRIVATE_IPV4);
-      else if (lower === 'internet') out = out.union(PUBLIC_IPV4);
-      else tags.add(lower);
-    }
-    return { out, tags };
-  };
-  const x = space(a);
-  const y = space(b);
+interface SideSpace {
+  out: ReturnType<typeof IntervalSet.empty<number>>;
+  tags: Set<string>;
+}
+
+function sideSpace(words: readonly string[]): SideSpace {
+  let out = IntervalSet.empty(ipv4Domain);
+  const tags = new Set<string>();
+  for (const w of words) {
+    const p = parsePrefix(w);
+    const lower = w.toLowerCase();
+    if (p !== null) {
+      if (p.family === 4) out = out.union(IntervalSet.range(ipv4Domain, p.start, p.end));
+    } else if (lower === '*') out = IntervalSet.full(ipv4Domain);
+    else if (lower === 'virtualnetwork') out = out.union(PRIVATE_IPV4);
+    else if (lower === 'internet') out = out.union(PUBLIC_IPV4);
+    else tags.add(lower);
+  }
+  return { out, tags };
+}
+
+function spacesOverlap(x: SideSpace, y: SideSpace): boolean {
   if (x.out.overlaps(y.out)) return true;
   if (x.out.isFull && y.tags.size > 0) return true;
   if (y.out.isFull && x.tags.size > 0) return true;
   return [...x.tags].some((t) => y.tags.has(t));
 }
 
+interface RuleShape {
+  rule: SecurityRule;
+  protocol: string;
+  ports: ReturnType<typeof portSetOf>;
+  source: SideSpace;
+  destination: SideSpace;
+}
+
+function shapeOf(rule: SecurityRule): RuleShape {
+  return {
+    rule,
+    protocol: rule.protocol.toLowerCase(),
+    ports: portSetOf(rule.destinationPortRanges),
+    source: sideSpace(rule.sourceAddressPrefixes),
+    destination: sideSpace(rule.destinationAddressPrefixes),
+  };
+}
+
 /** Whether an existing rule and a proposed one could match a common flow (the one may replace the other). */
-function mayOverlap(old: SecurityRule, now: SecurityRule): boolean {
-  if (old.direction !== now.direction || old.access !== now.access) return false;
-  const po = old.protocol.toLowerCase();
-  const pn = now.protocol.toLowerCase();
-  if (po !== '*' && pn !== '*' && po !== pn) return false;
-  if (!portSetOf(old.destinationPortRanges).overlaps(portSetOf(now.destinationPortRanges))) return false;
-  return (
-    sidesOverlap(old.sourceAddressPrefixes, now.sourceAddressPrefixes) &&
-    sidesOverlap(old.destinationAddressPrefixes, now.destinationAddressPrefixes)
-  );
+function mayOverlap(old: RuleShape, now: RuleShape): boolean {
+  if (old.rule.direction !== now.rule.direction || old.rule.access !== now.rule.access) return false;
+  if (old.protocol !== '*' && now.protocol !== '*' && old.protocol !== now.protocol) return false;
+  if (!old.ports.overlaps(now.ports)) return false;
+  return spacesOverlap(old.source, now.source) && spacesOverlap(old.destination, now.destination);
 }
 
 /** A valid NSG rule name: word characters, `.`, `-`, `_`; starts with a word character, ends with one or `_`. */
@@ -112,6 +129,7 @@ function order(d: Draft): number {
 export function nameAndNumber(nsg: PlannedNsg, drafts: readonly Draft[]): ProposedNsg {
   const existing = nsg.existing?.securityRules ?? [];
   const byContent = new Map(existing.map((r) => [contentKey(r), r]));
+  const existingShapes = existing.map(shapeOf);
   const rules: ProposedRule[] = [];
   for (const direction of ['Inbound', 'Outbound'] as const) {
     const list = drafts
@@ -147,7 +165,8 @@ export function nameAndNumber(nsg: PlannedNsg, drafts: readonly Draft[]): Propos
     const replacedBy = new Map<string, number[]>();
     const replaces = list.map(({ d, rule }, i) => {
       if (placed[i] || d.role !== 'flow') return [];
-      const olds = existing.filter((o) => mayOverlap(o, rule));
+      const shape = shapeOf(rule);
+      const olds = existingShapes.filter((o) => mayOverlap(o, shape)).map((o) => o.rule);
       for (const o of olds) replacedBy.set(o.name, [...(replacedBy.get(o.name) ?? []), i]);
       return olds;
     });
