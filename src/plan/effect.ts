@@ -9,9 +9,21 @@
  */
 import type { FindingFlow } from '../analyze/findings';
 import type { IntentEntry } from '../analyze/intent';
-import { computeReachability, pathSources, pathTargets, type EndpointClass, type Reachability } from '../analyze/reachability';
+import {
+  computeReachability,
+  pathSources,
+  pathTargets,
+  type EndpointClass,
+  type Reachability,
+} from '../analyze/reachability';
 import { ReachabilityView } from '../analyze/results';
-import { DEFAULT_RULE_SETTINGS, runRules, type ObservedFlowsInput, type PackRule, type RuleContext } from '../analyze/rules';
+import {
+  DEFAULT_RULE_SETTINGS,
+  runRules,
+  type ObservedFlowsInput,
+  type PackRule,
+  type RuleContext,
+} from '../analyze/rules';
 import { PUBLIC_IPV4, TrafficSet, type PolicyEngine } from '../policy';
 import { HOST, trafficFlows, tupleCount } from './compare';
 import type { PlanEffect, ProposedNsg } from './model';
@@ -32,84 +44,122 @@ export interface EffectInput {
   progress: (m: string) => void;
 }
 
+/** At most this many endpoint pairs are listed in `closed` (the most closed tuples first); all are counted. */
+export const MAX_CLOSED_PAIRS = 1000;
+
 interface PairSpace {
-  from: string;
-  to: string;
   space: bigint;
-  traffic: TrafficSet;
+  /** Ids (engine.trafficId) of the traffic sets seen between the pair. */
+  traffic: Set<number>;
 }
 
-/** A class's addresses by pair key: one key for a subnet or a public group, up to three for external space. */
-interface ClassShare {
-  key: string;
-  label: string;
-  planned: boolean;
-  size: bigint;
+/** The endpoints effects are told by: a subnet, a public group, the Internet, the Azure host, other private space. */
+class Shares {
+  readonly labels: string[] = [];
+  readonly planned: boolean[] = [];
+  private readonly ids = new Map<string, number>();
+
+  id(key: string, label: string, planned: boolean): number {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.labels.length;
+      this.ids.set(key, id);
+      this.labels.push(label);
+      this.planned.push(planned);
+    }
+    return id;
+  }
 }
 
-function sharesOf(c: EndpointClass, planned: ReadonlySet<string>, labels: Labels): ClassShare[] {
+/** A class's addresses by share: one for a subnet or a public group, up to three for external space. */
+function sharesOf(
+  c: EndpointClass,
+  planned: ReadonlySet<string>,
+  labels: Labels,
+  shares: Shares,
+): [number, number][] {
   if (c.kind === 'subnet')
-    return [{ key: `s:${c.subnet!.id}`, label: labels.subnet(c.subnet!.id), planned: planned.has(c.subnet!.id), size: BigInt(c.ranges.size()) }];
+    return [
+      [
+        shares.id(`s:${c.subnet!.id}`, labels.subnet(c.subnet!.id), planned.has(c.subnet!.id)),
+        c.ranges.size(),
+      ],
+    ];
   if (c.kind === 'publicContainerGroup')
-    return [{ key: `g:${c.group!.id}`, label: c.group!.name, planned: false, size: BigInt(c.ranges.size()) }];
-  const out: ClassShare[] = [];
-  const host = c.ranges.intersect(HOST);
+    return [[shares.id(`g:${c.group!.id}`, c.group!.name, false), c.ranges.size()]];
+  const out: [number, number][] = [];
   const internet = c.ranges.intersect(PUBLIC_IPV4).subtract(HOST);
+  const host = c.ranges.intersect(HOST);
   const rest = c.ranges.subtract(PUBLIC_IPV4).subtract(HOST);
-  if (!internet.isEmpty) out.push({ key: 'internet', label: 'Internet', planned: false, size: BigInt(internet.size()) });
-  if (!host.isEmpty) out.push({ key: 'host', label: 'Azure host 168.63.129.16', planned: false, size: 1n });
+  if (!internet.isEmpty) out.push([shares.id('internet', 'Internet', false), internet.size()]);
+  if (!host.isEmpty) out.push([shares.id('host', 'Azure host 168.63.129.16', false), 1]);
   if (!rest.isEmpty)
-    out.push({ key: 'private', label: 'private addresses outside every subnet', planned: false, size: BigInt(rest.size()) });
+    out.push([shares.id('private', 'private addresses outside every subnet', false), rest.size()]);
   return out;
 }
 
-/** Certainly allowed tuples per endpoint pair that has a planned subnet at one end. */
-function pairSpaces(engine: PolicyEngine, reach: Reachability, planned: ReadonlySet<string>, labels: Labels): Map<string, PairSpace> {
-  const shares = reach.classes.map((c) => sharesOf(c, planned, labels));
-  const out = new Map<string, PairSpace>();
+/** Certainly allowed tuples per endpoint pair that has a planned subnet at one end (pair id = source * N + target). */
+function pairSpaces(
+  engine: PolicyEngine,
+  reach: Reachability,
+  planned: ReadonlySet<string>,
+  labels: Labels,
+  shares: Shares,
+  trafficById: Map<number, TrafficSet>,
+): Map<number, PairSpace> {
+  const classShares = reach.classes.map((c) => sharesOf(c, planned, labels, shares));
+  const N = 1 << 20;
+  const out = new Map<number, PairSpace>();
   const { paths } = reach;
   const decisions = engine.decisions();
-  const add = (s: ClassShare, t: ClassShare, amount: bigint, traffic: TrafficSet) => {
-    const key = `${s.key}|${t.key}`;
+  const tuplesById = new Map<number, bigint>();
+  const add = (s: number, t: number, amount: bigint, trafficId: number) => {
+    const key = s * N + t;
     const entry = out.get(key);
     if (entry) {
       entry.space += amount;
-      entry.traffic = entry.traffic.union(traffic);
-    } else out.set(key, { from: s.label, to: t.label, space: amount, traffic });
+      if (trafficId >= 0) entry.traffic.add(trafficId);
+    } else out.set(key, { space: amount, traffic: new Set(trafficId >= 0 ? [trafficId] : []) });
+  };
+  // Sizes per share of a class list, summed (a path joins thousands of classes).
+  const sum = (list: Int32Array): Map<number, number> => {
+    const m = new Map<number, number>();
+    for (const c of list) for (const [id, size] of classShares[c]!) m.set(id, (m.get(id) ?? 0) + size);
+    return m;
   };
   for (let i = 0; i < paths.count; i++) {
     const allow = engine.trafficBetween(decisions[paths.out.get(i)]!, decisions[paths.in.get(i)]!).allow;
     if (allow.isEmpty) continue;
-    const tuples = tupleCount(allow);
+    const trafficId = engine.trafficId(allow);
+    let tuples = tuplesById.get(trafficId);
+    if (tuples === undefined) {
+      tuples = tupleCount(allow);
+      tuplesById.set(trafficId, tuples);
+      trafficById.set(trafficId, allow);
+    }
     const sources = pathSources(paths, i);
     const targets = pathTargets(paths, i);
-    // Sum the sources and targets per pair key first: a path joins thousands of classes.
-    const sum = (list: Int32Array) => {
-      const m = new Map<string, { share: ClassShare; size: bigint }>();
-      for (const c of list)
-        for (const s of shares[c]!) {
-          const e = m.get(s.key);
-          if (e) e.size += s.size;
-          else m.set(s.key, { share: s, size: s.size });
-        }
-      return [...m.values()];
-    };
     const from = sum(sources);
     const to = sum(targets);
-    for (const s of from)
-      for (const t of to) if (s.share.planned || t.share.planned) add(s.share, t.share, s.size * t.size * tuples, allow);
+    for (const [s, sSize] of from)
+      for (const [t, tSize] of to)
+        if (shares.planned[s] || shares.planned[t])
+          add(s, t, BigInt(sSize) * BigInt(tSize) * tuples, trafficId);
     // A class in both lists holds flows from each address to itself: not network flows.
     const inSources = new Set(sources);
     for (const c of targets) {
       if (!inSources.has(c)) continue;
-      for (const s of shares[c]!) if (s.planned) add(s, s, -s.size * tuples, TrafficSet.none);
+      for (const [id, size] of classShares[c]!)
+        if (shares.planned[id]) add(id, id, -BigInt(size) * tuples, -1);
     }
   }
   return out;
 }
 
 export function computeEffect(input: EffectInput): PlanEffect {
-  const sides: { spaces: Map<string, PairSpace>; findings: string[] }[] = [];
+  const shares = new Shares();
+  const sides: { spaces: Map<number, PairSpace>; findings: string[]; traffic: Map<number, TrafficSet> }[] =
+    [];
   for (const [name, engine] of [
     ['before', input.before],
     ['after', input.after],
@@ -127,25 +177,49 @@ export function computeEffect(input: EffectInput): PlanEffect {
       settings: DEFAULT_RULE_SETTINGS,
     };
     const findings = runRules(context, input.rulesInput.rules).findings.map((f) => f.fingerprint);
-    sides.push({ spaces: pairSpaces(engine, reach, input.planned, input.labels), findings });
+    const traffic = new Map<number, TrafficSet>();
+    sides.push({
+      spaces: pairSpaces(engine, reach, input.planned, input.labels, shares, traffic),
+      findings,
+      traffic,
+    });
   }
   const [before, after] = sides as [(typeof sides)[0], (typeof sides)[0]];
+  const union = (side: (typeof sides)[0], p: PairSpace | undefined) => {
+    let t = TrafficSet.none;
+    for (const id of p?.traffic ?? []) t = t.union(side.traffic.get(id)!);
+    return t;
+  };
   let total = 0n;
-  const closed: FindingFlow[] = [];
-  for (const key of [...before.spaces.keys()].sort()) {
-    const was = before.spaces.get(key)!;
-    const now = after.spaces.get(key);
-    const reduction = was.space - (now?.space ?? 0n);
+  const reduced: { key: number; reduction: bigint }[] = [];
+  for (const [key, was] of before.spaces) {
+    const reduction = was.space - (after.spaces.get(key)?.space ?? 0n);
     if (reduction <= 0n) continue;
     total += reduction;
-    const gone = was.traffic.subtract(now?.traffic ?? TrafficSet.none);
-    // Traffic no longer allowed anywhere between the pair is `deny`; a pair narrowed only for some addresses is `partial`.
-    closed.push(...(gone.isEmpty ? trafficFlows(was.traffic, was.from, was.to, 'partial') : trafficFlows(gone, was.from, was.to, 'deny')));
+    reduced.push({ key, reduction });
   }
-  closed.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
+  const N = 1 << 20;
+  const label = (key: number) => [shares.labels[Math.floor(key / N)]!, shares.labels[key % N]!] as const;
+  reduced.sort((a, b) => {
+    if (a.reduction !== b.reduction) return a.reduction > b.reduction ? -1 : 1;
+    const [af, at] = label(a.key);
+    const [bf, bt] = label(b.key);
+    return af < bf ? -1 : af > bf ? 1 : at < bt ? -1 : at > bt ? 1 : 0;
+  });
+  const closed: FindingFlow[] = [];
+  for (const { key } of reduced.slice(0, MAX_CLOSED_PAIRS)) {
+    const [from, to] = label(key);
+    const was = union(before, before.spaces.get(key));
+    const gone = was.subtract(union(after, after.spaces.get(key)));
+    // Traffic no longer allowed anywhere between the pair is `deny`; a pair narrowed only for some addresses is `partial`.
+    closed.push(
+      ...(gone.isEmpty ? trafficFlows(was, from, to, 'partial') : trafficFlows(gone, from, to, 'deny')),
+    );
+  }
   const remaining = new Set(after.findings);
   return {
     closed,
+    closedPairs: reduced.length,
     closedFlowSpace: total.toString(),
     findingsResolved: before.findings.filter((f) => !remaining.has(f)),
     findingsRemaining: [...remaining],

@@ -108,6 +108,7 @@ export function planSegmentation(input: PlanInput): PlanResult {
   );
   progress('synthesizing rules');
   const synthesis = synthesize({ shaped, planned, nsgOfSubnet, engine: before, locator, names });
+  progress(`naming and numbering the rules of ${planned.length} NSGs`);
   const nsgs = planned.map((p) => nameAndNumber(p, synthesis.drafts.get(p.id)!));
   const proposed = applyProposal(input.snapshot, nsgs);
 

@@ -98,6 +98,8 @@ export interface PlanProof {
 export interface PlanEffect {
   /** Endpoint pairs whose allowed traffic shrinks: what was open before and is closed after. */
   closed: FindingFlow[];
+  /** How many endpoint pairs shrink; `closed` lists the 1,000 that shrink most (added by issue 11). */
+  closedPairs?: number;
   /** Closed (source address, destination address, protocol, destination port) tuples, as a decimal integer. */
   closedFlowSpace: string;
   /** Fingerprints of findings present before and absent on the proposed snapshot. */

@@ -154,8 +154,9 @@ export function synthesize(input: SynthesisInput): Synthesis {
   const drafts = new Map<string, Draft[]>(input.planned.map((p) => [p.id, []]));
   for (const b of merged.values()) drafts.get(b.nsg.id)!.push(...draftsOf(b, input.names));
   const notes: string[] = [];
+  const groupSubnets = new Set(input.engine.index.snapshot.containerGroups.flatMap((g) => g.subnetIds));
   for (const nsg of input.planned) {
-    const platform = platformDrafts(nsg, input, notes);
+    const platform = platformDrafts(nsg, input, notes, groupSubnets);
     // A flow rule the platform rule already covers (DNS seen in the flow logs) becomes its provenance.
     const list = drafts.get(nsg.id)!.filter((d) => {
       const cover = platform.find((p) => covers(p, d));
@@ -249,8 +250,12 @@ function draftsOf(b: Bucket, names: AddressNames): Draft[] {
 }
 
 /** Azure DNS (168.63.129.16, UDP and TCP 53) kept explicit for ACI subnets — when allowed today. */
-function platformDrafts(nsg: PlannedNsg, input: SynthesisInput, notes: string[]): Draft[] {
-  const groupSubnets = new Set(input.engine.index.snapshot.containerGroups.flatMap((g) => g.subnetIds));
+function platformDrafts(
+  nsg: PlannedNsg,
+  input: SynthesisInput,
+  notes: string[],
+  groupSubnets: ReadonlySet<string>,
+): Draft[] {
   const aci = nsg.subnets.filter((s) => isAciSubnet(s, groupSubnets));
   if (aci.length === 0) return [];
   let local = IntervalSet.empty(ipv4Domain);

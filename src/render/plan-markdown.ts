@@ -129,6 +129,8 @@ function effectSection(result: PlanResult): string[] {
     '',
     `Findings resolved: ${effect.findingsResolved.length}; remaining: ${effect.findingsRemaining.length}.`,
     '',
+    'Per endpoint pair, most closed tuples first: `deny` traffic is closed between the whole pair, the rest narrowed for some addresses.',
+    '',
     '| from | to | closed |',
     '| --- | --- | --- |',
   ];
@@ -136,13 +138,18 @@ function effectSection(result: PlanResult): string[] {
   const rows: { from: string; to: string; parts: string[] }[] = [];
   for (const f of effect.closed) {
     const last = rows[rows.length - 1];
-    const part = f.protocol === 'icmp' ? 'icmp' : `${f.protocol} ${f.ports}`;
+    const part = `${f.protocol === 'icmp' ? 'icmp' : `${f.protocol} ${f.ports}`}${f.verdict === 'partial' ? ' (narrowed)' : ''}`;
     if (last && last.from === f.from && last.to === f.to) last.parts.push(part);
     else rows.push({ from: f.from, to: f.to, parts: [part] });
   }
   for (const r of rows.slice(0, MAX_ROWS))
     out.push(`| ${mdCell(r.from)} | ${mdCell(r.to)} | ${r.parts.map(mdCell).join('; ')} |`);
-  if (rows.length > MAX_ROWS) out.push('', `… and ${rows.length - MAX_ROWS} more pairs (see --format json).`);
+  const pairs = effect.closedPairs ?? rows.length;
+  if (pairs > Math.min(rows.length, MAX_ROWS))
+    out.push(
+      '',
+      `${pairs.toLocaleString('en-US')} endpoint pairs in all; the ${Math.min(rows.length, MAX_ROWS)} that close most are listed${rows.length > MAX_ROWS ? ' (up to 1,000 in --format json)' : ''}.`,
+    );
   return out;
 }
 

@@ -179,6 +179,6 @@ function reportProof(result: PlanResult, line: (text: string) => void, quiet: bo
     line(`  ${f.flow.from} → ${f.flow.to} ${f.flow.protocol} ${f.flow.ports}: ${f.detail}`);
   if (!quiet)
     line(
-      `effect: ${BigInt(effect.closedFlowSpace).toLocaleString('en-US')} tuples closed over ${effect.closed.length} (pair, protocol) entries; rules ${effect.rules.map((r) => `${r.name} ${r.before}→${r.after}`).join(', ')}`,
+      `effect: ${BigInt(effect.closedFlowSpace).toLocaleString('en-US')} tuples closed between ${effect.closedPairs ?? effect.closed.length} endpoint pairs; rules ${effect.rules.map((r) => `${r.name} ${r.before}→${r.after}`).join(', ')}`,
     );
 }
