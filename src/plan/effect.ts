@@ -47,10 +47,12 @@ export interface EffectInput {
 /** At most this many endpoint pairs are listed in `closed` (the most closed tuples first); all are counted. */
 export const MAX_CLOSED_PAIRS = 1000;
 
-interface PairSpace {
-  space: bigint;
-  /** Ids (engine.trafficId) of the traffic sets seen between the pair. */
-  traffic: Set<number>;
+/** Per pair id: its certainly allowed tuples (a number while exact, else a bigint) and the interned id of its traffic's union. */
+interface PairSpaces {
+  space: Map<number, number | bigint>;
+  traffic: Map<number, number>;
+  /** Interned traffic sets by id (this side's engine). */
+  sets: Map<number, TrafficSet>;
 }
 
 /** The endpoints effects are told by: a subnet, a public group, the Internet, the Azure host, other private space. */
@@ -105,27 +107,51 @@ function pairSpaces(
   planned: ReadonlySet<string>,
   labels: Labels,
   shares: Shares,
-  trafficById: Map<number, TrafficSet>,
-): Map<number, PairSpace> {
+): PairSpaces {
   const classShares = reach.classes.map((c) => sharesOf(c, planned, labels, shares));
-  const N = 1 << 20;
-  const out = new Map<number, PairSpace>();
+  const out: PairSpaces = { space: new Map(), traffic: new Map(), sets: new Map() };
   const { paths } = reach;
   const decisions = engine.decisions();
-  const tuplesById = new Map<number, bigint>();
-  const add = (s: number, t: number, amount: bigint, trafficId: number) => {
-    const key = s * N + t;
-    const entry = out.get(key);
-    if (entry) {
-      entry.space += amount;
-      if (trafficId >= 0) entry.traffic.add(trafficId);
-    } else out.set(key, { space: amount, traffic: new Set(trafficId >= 0 ? [trafficId] : []) });
+  const tuplesById = new Map<number, number>();
+  const unions = new Map<number, number>();
+  const unionId = (a: number, b: number): number => {
+    if (a === b) return a;
+    const key = a < b ? a * 2 ** 26 + b : b * 2 ** 26 + a;
+    let id = unions.get(key);
+    if (id === undefined) {
+      const set = out.sets.get(a)!.union(out.sets.get(b)!);
+      id = engine.trafficId(set);
+      out.sets.set(id, set);
+      unions.set(key, id);
+    }
+    return id;
   };
-  // Sizes per share of a class list, summed (a path joins thousands of classes).
-  const sum = (list: Int32Array): Map<number, number> => {
-    const m = new Map<number, number>();
-    for (const c of list) for (const [id, size] of classShares[c]!) m.set(id, (m.get(id) ?? 0) + size);
-    return m;
+  const add = (key: number, amount: number | bigint, trafficId: number) => {
+    const was = out.space.get(key);
+    if (was === undefined) out.space.set(key, amount);
+    else if (typeof was === 'number' && typeof amount === 'number' && Number.isSafeInteger(was + amount))
+      out.space.set(key, was + amount);
+    else out.space.set(key, BigInt(was) + BigInt(amount));
+    if (trafficId < 0) return;
+    const t = out.traffic.get(key);
+    out.traffic.set(key, t === undefined ? trafficId : unionId(t, trafficId));
+  };
+  // Sizes per share of a class list, summed in scratch arrays (a path joins thousands of classes).
+  const scratch = [new Float64Array(1 << 12), new Float64Array(1 << 12)];
+  const grow = () => {
+    if (scratch[0]!.length < shares.labels.length)
+      for (let k = 0; k < 2; k++) scratch[k] = new Float64Array(shares.labels.length * 2);
+  };
+  const sum = (list: Int32Array, k: number): number[] => {
+    grow();
+    const acc = scratch[k]!;
+    const touched: number[] = [];
+    for (const c of list)
+      for (const [id, size] of classShares[c]!) {
+        if (acc[id] === 0) touched.push(id);
+        acc[id]! += size;
+      }
+    return touched;
   };
   for (let i = 0; i < paths.count; i++) {
     const allow = engine.trafficBetween(decisions[paths.out.get(i)]!, decisions[paths.in.get(i)]!).allow;
@@ -133,33 +159,43 @@ function pairSpaces(
     const trafficId = engine.trafficId(allow);
     let tuples = tuplesById.get(trafficId);
     if (tuples === undefined) {
-      tuples = tupleCount(allow);
+      tuples = Number(tupleCount(allow));
       tuplesById.set(trafficId, tuples);
-      trafficById.set(trafficId, allow);
+      out.sets.set(trafficId, allow);
     }
     const sources = pathSources(paths, i);
     const targets = pathTargets(paths, i);
-    const from = sum(sources);
-    const to = sum(targets);
-    for (const [s, sSize] of from)
-      for (const [t, tSize] of to)
-        if (shares.planned[s] || shares.planned[t])
-          add(s, t, BigInt(sSize) * BigInt(tSize) * tuples, trafficId);
+    const from = sum(sources, 0);
+    const to = sum(targets, 1);
+    const [sAcc, tAcc] = scratch as [Float64Array, Float64Array];
+    for (const s of from)
+      for (const t of to) {
+        if (!shares.planned[s] && !shares.planned[t]) continue;
+        const product = sAcc[s]! * tAcc[t]! * tuples;
+        const amount = Number.isSafeInteger(product) ? product : BigInt(sAcc[s]!) * BigInt(tAcc[t]!) * BigInt(tuples);
+        add(s * PAIR + t, amount, trafficId);
+      }
+    for (const s of from) sAcc[s] = 0;
+    for (const t of to) tAcc[t] = 0;
     // A class in both lists holds flows from each address to itself: not network flows.
     const inSources = new Set(sources);
     for (const c of targets) {
       if (!inSources.has(c)) continue;
       for (const [id, size] of classShares[c]!)
-        if (shares.planned[id]) add(id, id, -BigInt(size) * tuples, -1);
+        if (shares.planned[id]) add(id * PAIR + id, Number.isSafeInteger(size * tuples) ? -size * tuples : -BigInt(size) * BigInt(tuples), -1);
     }
   }
   return out;
 }
 
+/** Pair ids: source share * PAIR + target share. */
+const PAIR = 1 << 20;
+
+const big = (v: number | bigint | undefined): bigint => (v === undefined ? 0n : BigInt(v));
+
 export function computeEffect(input: EffectInput): PlanEffect {
   const shares = new Shares();
-  const sides: { spaces: Map<number, PairSpace>; findings: string[]; traffic: Map<number, TrafficSet> }[] =
-    [];
+  const sides: { spaces: PairSpaces; findings: string[] }[] = [];
   for (const [name, engine] of [
     ['before', input.before],
     ['after', input.after],
@@ -177,29 +213,22 @@ export function computeEffect(input: EffectInput): PlanEffect {
       settings: DEFAULT_RULE_SETTINGS,
     };
     const findings = runRules(context, input.rulesInput.rules).findings.map((f) => f.fingerprint);
-    const traffic = new Map<number, TrafficSet>();
-    sides.push({
-      spaces: pairSpaces(engine, reach, input.planned, input.labels, shares, traffic),
-      findings,
-      traffic,
-    });
+    sides.push({ spaces: pairSpaces(engine, reach, input.planned, input.labels, shares), findings });
   }
   const [before, after] = sides as [(typeof sides)[0], (typeof sides)[0]];
-  const union = (side: (typeof sides)[0], p: PairSpace | undefined) => {
-    let t = TrafficSet.none;
-    for (const id of p?.traffic ?? []) t = t.union(side.traffic.get(id)!);
-    return t;
+  const trafficOf = (side: (typeof sides)[0], key: number): TrafficSet => {
+    const id = side.spaces.traffic.get(key);
+    return id === undefined ? TrafficSet.none : side.spaces.sets.get(id)!;
   };
   let total = 0n;
   const reduced: { key: number; reduction: bigint }[] = [];
-  for (const [key, was] of before.spaces) {
-    const reduction = was.space - (after.spaces.get(key)?.space ?? 0n);
+  for (const [key, was] of before.spaces.space) {
+    const reduction = big(was) - big(after.spaces.space.get(key));
     if (reduction <= 0n) continue;
     total += reduction;
     reduced.push({ key, reduction });
   }
-  const N = 1 << 20;
-  const label = (key: number) => [shares.labels[Math.floor(key / N)]!, shares.labels[key % N]!] as const;
+  const label = (key: number) => [shares.labels[Math.floor(key / PAIR)]!, shares.labels[key % PAIR]!] as const;
   reduced.sort((a, b) => {
     if (a.reduction !== b.reduction) return a.reduction > b.reduction ? -1 : 1;
     const [af, at] = label(a.key);
@@ -209,12 +238,10 @@ export function computeEffect(input: EffectInput): PlanEffect {
   const closed: FindingFlow[] = [];
   for (const { key } of reduced.slice(0, MAX_CLOSED_PAIRS)) {
     const [from, to] = label(key);
-    const was = union(before, before.spaces.get(key));
-    const gone = was.subtract(union(after, after.spaces.get(key)));
+    const was = trafficOf(before, key);
+    const gone = was.subtract(trafficOf(after, key));
     // Traffic no longer allowed anywhere between the pair is `deny`; a pair narrowed only for some addresses is `partial`.
-    closed.push(
-      ...(gone.isEmpty ? trafficFlows(was, from, to, 'partial') : trafficFlows(gone, from, to, 'deny')),
-    );
+    closed.push(...(gone.isEmpty ? trafficFlows(was, from, to, 'partial') : trafficFlows(gone, from, to, 'deny')));
   }
   const remaining = new Set(after.findings);
   return {
