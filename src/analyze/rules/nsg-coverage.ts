@@ -90,7 +90,7 @@ export function subnetWords(n: NsgCoverage): string {
 }
 
 /** How many reported rules a finding details in `rules` and `resources` (`coverage` lists them all). */
-export const RULES_DETAILED = 5;
+export const RULES_DETAILED = 3;
 
 /**
  * The one finding of an NSG for the rules chosen: resources (the NSG, then each rule) and rules (chosen
