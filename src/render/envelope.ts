@@ -4,10 +4,12 @@
  */
 import { VERSION } from '../version';
 
-export type JsonKind = 'aciseg.reachability' | 'aciseg.summary' | 'aciseg.explanation' | 'aciseg.check';
+export type JsonKind =
+  'aciseg.findings' | 'aciseg.reachability' | 'aciseg.summary' | 'aciseg.explanation' | 'aciseg.check';
 
 /** The current shape version of each kind (bumped when a field changes meaning or goes away). */
 export const SCHEMA_VERSIONS: Record<JsonKind, number> = {
+  'aciseg.findings': 1,
   'aciseg.reachability': 3,
   'aciseg.summary': 1,
   'aciseg.explanation': 1,

@@ -13,6 +13,11 @@ import { UsageError } from '../errors';
 import { checkReportJson, renderCheckText } from './check';
 import { enveloped } from './envelope';
 import { renderExplanationText } from './explain';
+import type { FindingsReport } from './findings-common';
+import { serializeFindingsJson } from './findings-json';
+import { renderFindingsMarkdown } from './findings-markdown';
+import { renderFindingsSarif } from './findings-sarif';
+import { renderFindingsText } from './findings-text';
 import { renderReportHtml } from './report-html';
 import type { ReportData } from './report-model';
 import { renderReachabilityText, serializeReachabilityJson, type ReachabilityView } from './reachability';
@@ -30,7 +35,7 @@ export interface SnapshotResult {
   topology(): Topology;
 }
 
-/** The reachability report, with the text form's length and a sink for progress while it streams. */
+/** The reachability dump (`analyze --reachability`), with the text form's length and a sink for progress while it streams. */
 export interface AnalyzeResult {
   view: ReachabilityView;
   limit: number;
@@ -48,7 +53,9 @@ export interface ReportResult {
 export interface CommandResults {
   import: SnapshotResult;
   summary: SnapshotResult;
-  analyze: AnalyzeResult;
+  analyze: FindingsReport;
+  /** `analyze --reachability`: not a command of its own, the dump behind analyze's option. */
+  reachability: AnalyzeResult;
   explain: Explanation;
   check: CheckReport;
   report: ReportResult;
@@ -71,6 +78,12 @@ const REGISTRY: { readonly [C in CommandName]: FormatTable<CommandResults[C]> } 
   import: { none: () => [], text: summaryText, json: summaryJson },
   summary: { text: summaryText, json: summaryJson },
   analyze: {
+    text: (r) => [renderFindingsText(r)],
+    json: (r) => serializeFindingsJson(r),
+    markdown: (r) => [renderFindingsMarkdown(r)],
+    sarif: (r) => [renderFindingsSarif(r)],
+  },
+  reachability: {
     text: (r) => [renderReachabilityText(r.view, r.limit)],
     json: (r) => serializeReachabilityJson(r.view, r.progress),
   },

@@ -10,6 +10,7 @@ import {
   type FindingsResult,
 } from '../findings';
 import type { PackRule, RuleContext } from './rule';
+import { expiredAcceptance } from './aci015-expired-acceptance';
 
 export type {
   FindingDraft,
@@ -22,7 +23,7 @@ export type {
 export { DEFAULT_RULE_SETTINGS } from './rule';
 
 /** The pack, in ID order. */
-export const RULES: readonly PackRule[] = [];
+export const RULES: readonly PackRule[] = [expiredAcceptance];
 
 /**
  * Runs the rules on one context: drafts become findings (metadata filled in, fingerprinted), sorted by
