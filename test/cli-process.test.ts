@@ -78,7 +78,7 @@ describe('standard output', () => {
         child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
         child.on('close', (code) => resolve({ code, stderr }));
       });
-    expect(await closedReader(['analyze', 's.json', '--format', 'json', '-q'])).toEqual({
+    expect(await closedReader(['analyze', 's.json', '--reachability', '--format', 'json', '-q'])).toEqual({
       code: 0,
       stderr: '',
     });
@@ -153,7 +153,7 @@ describe('signals', () => {
       (resolve) => {
         const child = spawn(
           process.execPath,
-          [mainJs(), 'analyze', 'big.json', '--format', 'json', '-o', 'r.json', '-q'],
+          [mainJs(), 'analyze', 'big.json', '--reachability', '--format', 'json', '-o', 'r.json', '-q'],
           { cwd: dir, env: env(), stdio: 'ignore' },
         );
         let sawTemp = false;

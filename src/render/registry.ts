@@ -95,9 +95,19 @@ const REGISTRY: { readonly [C in CommandName]: FormatTable<CommandResults[C]> } 
   report: { html: (r) => [renderReportHtml(r.data, r.script, r.style)] },
 };
 
+/** Results that are not a command of their own but another command's option (`analyze --reachability`). */
+const OPTION_RESULTS: ReadonlySet<CommandName> = new Set(['reachability']);
+
 /** The registered command names, in registry order. */
 export function registeredCommands(): CommandName[] {
-  return Object.keys(REGISTRY) as CommandName[];
+  return (Object.keys(REGISTRY) as CommandName[]).filter((c) => !OPTION_RESULTS.has(c));
+}
+
+/** Every registered (result, format), the option results (`reachability`) included: each needs a golden or a test. */
+export function registeredFormats(): [CommandName, string][] {
+  return (Object.keys(REGISTRY) as CommandName[]).flatMap((c) =>
+    formatsOf(c).map((f) => [c, f] as [CommandName, string]),
+  );
 }
 
 /** The formats a command can print, its default first. */

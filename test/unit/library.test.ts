@@ -69,10 +69,10 @@ describe('library API', () => {
     // which earlier queries on the same engine extend.
     const fresh = aciseg.compile(snapshot);
     const reach = aciseg.analyze(fresh);
-    const cli = await runCapture(['analyze', file, '--format', 'json', '-q'], repo);
+    const cli = await runCapture(['analyze', file, '--reachability', '--format', 'json', '-q'], repo);
     expect(aciseg.reachabilityJson(fresh, reach)).toBe(cli.stdout);
     expect(aciseg.reachabilityText(fresh, reach, 5)).toBe(
-      (await runCapture(['analyze', file, '--limit', '5', '-q'], repo)).stdout,
+      (await runCapture(['analyze', file, '--reachability', '--limit', '5', '-q'], repo)).stdout,
     );
   });
 
