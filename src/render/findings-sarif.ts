@@ -133,6 +133,7 @@ export function renderFindingsSarif(report: FindingsReport): string {
         tool: {
           driver: {
             name: 'aciseg',
+            informationUri: 'https://www.npmjs.com/package/aciseg',
             version: VERSION,
             semanticVersion: VERSION,
             rules: rules.map(descriptor),

@@ -84,7 +84,7 @@ export const PROBE_BARE_SUBNET_RULE: PackRule = {
         flows: [],
         flowsOmitted: 0,
         rules: [],
-        explain: null,
+        explain: `aciseg explain ${SNAPSHOT_PLACEHOLDER} --from Internet --to ${subnet.name} --port 22`,
         location: { snapshotPointer: `/subnets/${i}` },
         identity: [subnet.id],
       }));

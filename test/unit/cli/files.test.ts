@@ -183,9 +183,9 @@ describe('file errors', () => {
       `error: ${f}: cannot read file: no such file or directory (ENOENT) [FILE_UNREADABLE]\n`;
     expect((await run('summary', 'gone.json')).stderr).toBe(expected('gone.json'));
     expect((await run('import', 'gone.json', '-o', 'o.json')).stderr).toBe(expected('gone.json'));
-    expect((await run('analyze', 's.json', '--reachability', '--service-tags', 'tags.json', '-q')).stderr).toBe(
-      expected('tags.json'),
-    );
+    expect(
+      (await run('analyze', 's.json', '--reachability', '--service-tags', 'tags.json', '-q')).stderr,
+    ).toBe(expected('tags.json'));
   });
 
   it('refuses a directory or a device named as a snapshot, naming it', async () => {
