@@ -54,7 +54,10 @@ export function renderFindingsMarkdown(report: FindingsReport): string {
   const window = windowText(result);
   if (window !== null) out.push(`Observed flows: ${mdText(window)}.`, '');
   if (open.length === 0) {
-    out.push(`No open findings from the ${result.rules.length} rules of the pack.`, '');
+    out.push(
+      `No open findings from the ${result.rules.length} ${result.rules.length === 1 ? 'rule' : 'rules'} of the pack.`,
+      '',
+    );
   } else {
     const shown = open.slice(0, MARKDOWN_FINDINGS);
     out.push('| # | Severity | Rule | Finding |', '| --- | --- | --- | --- |');

@@ -116,7 +116,11 @@ export function renderFindingsText(report: FindingsReport): string {
       '  ',
     ),
   );
-  if (open.length === 0) out.push('', `No open findings from the ${result.rules.length} rules of the pack.`);
+  if (open.length === 0)
+    out.push(
+      '',
+      `No open findings from the ${result.rules.length} ${result.rules.length === 1 ? 'rule' : 'rules'} of the pack.`,
+    );
 
   const shown = open.slice(0, report.limit);
   let n = 0;
