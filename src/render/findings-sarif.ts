@@ -121,11 +121,14 @@ function result(f: Finding, ruleIndex: number, report: FindingsReport): Record<s
   return out;
 }
 
-/** The SARIF log, pretty-printed (deterministic: findings in their sorted order, no timestamps). */
-export function renderFindingsSarif(report: FindingsReport): string {
+/**
+ * The SARIF log as chunks: the tool and its rules pretty-printed, then one result per line, so a
+ * large run streams (deterministic: findings in their sorted order, no timestamps).
+ */
+export function* serializeFindingsSarif(report: FindingsReport): Generator<string> {
   const { rules, findings } = report.result;
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  const log = {
+  const head = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [
@@ -141,9 +144,22 @@ export function renderFindingsSarif(report: FindingsReport): string {
         },
         artifacts: [{ location: { uri: report.snapshot.uri }, roles: ['analysisTarget'] }],
         columnKind: 'unicodeCodePoints',
-        results: findings.map((f) => result(f, index.get(f.ruleId) ?? -1, report)),
+        results: [] as unknown[],
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  // The head's text up to its empty results array, which the results then fill.
+  const text = JSON.stringify(head, null, 2);
+  const at = text.lastIndexOf('"results": []');
+  yield `${text.slice(0, at)}"results": [\n`;
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i]!;
+    yield `${JSON.stringify(result(f, index.get(f.ruleId) ?? -1, report))}${i < findings.length - 1 ? ',' : ''}\n`;
+  }
+  yield `]${text.slice(at + '"results": []'.length)}\n`;
+}
+
+/** The whole SARIF log as one string (small runs, tests). */
+export function renderFindingsSarif(report: FindingsReport): string {
+  return [...serializeFindingsSarif(report)].join('');
 }

@@ -16,7 +16,7 @@ import { renderExplanationText } from './explain';
 import type { FindingsReport } from './findings-common';
 import { serializeFindingsJson } from './findings-json';
 import { renderFindingsMarkdown } from './findings-markdown';
-import { renderFindingsSarif } from './findings-sarif';
+import { serializeFindingsSarif } from './findings-sarif';
 import { renderFindingsText } from './findings-text';
 import { renderReportHtml } from './report-html';
 import type { ReportData } from './report-model';
@@ -81,7 +81,7 @@ const REGISTRY: { readonly [C in CommandName]: FormatTable<CommandResults[C]> } 
     text: (r) => [renderFindingsText(r)],
     json: (r) => serializeFindingsJson(r),
     markdown: (r) => [renderFindingsMarkdown(r)],
-    sarif: (r) => [renderFindingsSarif(r)],
+    sarif: (r) => serializeFindingsSarif(r),
   },
   reachability: {
     text: (r) => [renderReachabilityText(r.view, r.limit)],
