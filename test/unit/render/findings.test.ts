@@ -242,7 +242,25 @@ describe('sarif', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aciseg-sarif-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  function sarifOf(snapshot: Snapshot, acceptYaml?: string): Record<string, any> {
+  interface SarifResult {
+    ruleId: string;
+    level: string;
+    partialFingerprints: Record<string, string>;
+    suppressions?: unknown[];
+    locations: {
+      physicalLocation: { artifactLocation: unknown; region: { startLine: number } };
+      logicalLocations: { name: string }[];
+    }[];
+  }
+  interface SarifLog {
+    version: string;
+    runs: {
+      tool: { driver: { rules: { id: string; help: { markdown: string } }[] } };
+      results: SarifResult[];
+    }[];
+  }
+
+  function sarifOf(snapshot: Snapshot, acceptYaml?: string): SarifLog {
     const lines = snapshotLineIndex(snapshot);
     const result = findingsOf(snapshot, acceptYaml);
     return JSON.parse(
@@ -260,22 +278,22 @@ describe('sarif', () => {
       `accept:\n  - {fingerprint: ${accepted.fingerprint}, reason: behind the firewall, owner: sec, expires: 2027-01-01}\n`,
     );
     expect(log.version).toBe('2.1.0');
-    const run = log.runs[0];
-    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(['ACI901', 'ACI902', 'ACI015']);
-    expect(run.tool.driver.rules[0]).toMatchObject({
+    const run = log.runs[0]!;
+    expect(run.tool.driver.rules.map((r) => r.id)).toEqual(['ACI901', 'ACI902', 'ACI015']);
+    expect(run.tool.driver.rules[0]!).toMatchObject({
       id: 'ACI901',
       name: 'ProbeInboundAllow',
       shortDescription: { text: 'Inbound allow rule' },
       defaultConfiguration: { level: 'error' },
       properties: { tags: ['security', 'network', 'mcsb/NS-1'], 'security-severity': '8.0' },
     });
-    expect(run.tool.driver.rules[0].help.markdown).toContain('**Remediation:**');
-    const critical = run.results[0];
+    expect(run.tool.driver.rules[0]!.help.markdown).toContain('**Remediation:**');
+    const critical = run.results[0]!;
     expect(critical).toMatchObject({ ruleId: 'ACI902', ruleIndex: 1, level: 'error' });
     expect(critical.partialFingerprints[SARIF_FINGERPRINT]).toMatch(/^[0-9a-f]{32}$/);
-    const suppressed = run.results.filter((r: { suppressions?: unknown }) => r.suppressions);
+    const suppressed = run.results.filter((r) => r.suppressions);
     expect(suppressed).toHaveLength(1);
-    expect(suppressed[0].suppressions).toEqual([
+    expect(suppressed[0]!.suppressions).toEqual([
       {
         kind: 'external',
         status: 'accepted',
@@ -288,12 +306,12 @@ describe('sarif', () => {
     const snapshot = hubSpokeSnapshot();
     const text = snapshotToString(snapshot).split('\n');
     const log = sarifOf(snapshot);
-    for (const r of log.runs[0].results) {
-      const loc = r.locations[0];
+    for (const r of log.runs[0]!.results) {
+      const loc = r.locations[0]!;
       expect(loc.physicalLocation.artifactLocation).toEqual({ uri: 's.json', index: 0 });
       const line = loc.physicalLocation.region.startLine as number;
       const resource = JSON.parse(text[line - 1]!.replace(/,$/, '')) as { name: string };
-      const named = loc.logicalLocations[0].name as string;
+      const named = loc.logicalLocations[0]!.name as string;
       // ACI901 points at the NSG's line (the rule is inside it), ACI902 at the subnet's.
       expect([
         resource.name,
@@ -315,7 +333,7 @@ describe('sarif', () => {
       `accept:\n  - {fingerprint: ${first.fingerprint}, reason: r, owner: o, expires: 2027-01-01}\n`,
     );
     expect(validate(log) ? [] : validate.errors).toEqual([]);
-    log.runs[0].results[0].level = 'severe';
+    log.runs[0]!.results[0]!.level = 'severe';
     expect(validate(log)).toBe(false);
   });
 
