@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { describeAcceptance, parseAcceptances, type Acceptance } from '../../analyze/accept';
 import { SEVERITIES, severityRank, type FindingSeverity } from '../../analyze/findings';
 import {
@@ -16,7 +16,7 @@ import {
   type IntentEntry,
 } from '../../analyze/intent';
 import { computeReachability } from '../../analyze/reachability';
-import { RULES } from '../../analyze/rules';
+import { DEFAULT_RULE_SETTINGS, RULES } from '../../analyze/rules';
 import { computeFindings } from '../../analyze/run-findings';
 import { diagnostic, formatDiagnostic, type Diagnostic } from '../../diagnostics';
 import { ExitCode, UsageError } from '../../errors';
@@ -47,6 +47,8 @@ interface AnalyzeOptions extends OutputOptions, VerbosityOptions, FlowInputOptio
   today?: string;
   limit: number;
   reachability?: boolean;
+  broadPrefix: number;
+  widePorts: number;
 }
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -77,6 +79,17 @@ export const registerAnalyze: CommandRegistration = (program, ctx) => {
         '--today <date>',
         'date (YYYY-MM-DD) that decides which acceptances have expired; default: today',
       ),
+    )
+    .addOption(
+      new Option('--broad-prefix <n>', 'ACI004: an allow rule with a prefix wider than /<n> is over-broad')
+        .argParser(parsePrefixLength)
+        .default(DEFAULT_RULE_SETTINGS.broadPrefixLength),
+    )
+    .option(
+      '--wide-ports <n>',
+      'ACI004: an allow rule opening more than <n> destination ports is over-broad',
+      parsePositiveInt,
+      DEFAULT_RULE_SETTINGS.widePortRange,
     )
     .option(
       '--limit <n>',
@@ -137,7 +150,8 @@ Examples:
       );
       const run = log.phase('run the rule pack', () => {
         try {
-          return computeFindings({ engine, intent, observed, today, progress: log.progress });
+          const settings = { broadPrefixLength: options.broadPrefix, widePortRange: options.widePorts };
+          return computeFindings({ engine, intent, observed, today, settings, progress: log.progress });
         } catch (e) {
           if (e instanceof IntentError) failWith(inFileOrder(e.diagnostics));
           throw e;
@@ -222,6 +236,13 @@ Examples:
     return { path: named, uri, lineOf: canonical ? index.lineOf : () => null };
   }
 };
+
+/** `--broad-prefix`: a prefix length 0–32. */
+function parsePrefixLength(value: string): number {
+  if (!/^\d{1,2}$/.test(value) || Number(value) > 32)
+    throw new InvalidArgumentError('expected a prefix length from 0 to 32');
+  return Number(value);
+}
 
 function unmatchedDiagnostic(a: Acceptance, file: string): Diagnostic {
   return diagnostic(

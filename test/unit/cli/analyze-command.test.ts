@@ -268,6 +268,16 @@ describe('accept entries', () => {
   });
 });
 
+describe('rule settings', () => {
+  it('--broad-prefix takes 0–32 and --wide-ports a positive number', async () => {
+    expect((await run(['analyze', 'hub.json', '--broad-prefix', '33'])).code).toBe(2);
+    expect((await run(['analyze', 'hub.json', '--wide-ports', '0'])).code).toBe(2);
+    expect(
+      (await run(['analyze', 'hub.json', '--broad-prefix', '8', '--wide-ports', '100', '-q'])).code,
+    ).toBe(0);
+  });
+});
+
 describe('--fail-on', () => {
   it('offers critical, high, medium, low and none', async () => {
     const r = await run(['analyze', 'hub.json', '--fail-on', 'info']);
