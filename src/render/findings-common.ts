@@ -109,3 +109,8 @@ export function snapshotLineIndex(snapshot: Snapshot): {
     },
   };
 }
+
+/** `1 flow`, `3 flows`. */
+export function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

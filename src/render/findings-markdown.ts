@@ -8,6 +8,7 @@
 import type { Finding } from '../analyze/findings';
 import { printable } from '../util/escape';
 import {
+  count,
   countsText,
   explainCommand,
   flowText,
@@ -25,14 +26,17 @@ const MARKDOWN_RULES = 5;
 
 /**
  * Text made inert in Markdown and HTML: line breaks become spaces, control characters escapes, and
- * every character that opens something in either (`| \` * _ [ ] < > & ~ " '`, and a first character
- * that could start a list, heading or quote) a numeric character reference, which both decode to the
- * character itself.
+ * every character that opens something in either (`| \\ \` * _ [ ] < > & ~`) a numeric character
+ * reference, which both decode to the character itself. Text that starts a line (`lineStart`) also
+ * gets a first character that would start a list, heading or quote escaped.
  */
-export function mdText(text: string): string {
-  return printable(text.replace(/\r\n|[\r\n]/g, ' '))
-    .replace(/[\\`*_[\]<>&|~"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
-    .replace(/^[-+#>=0-9]/, (ch) => `&#${ch.charCodeAt(0)};`);
+export function mdText(text: string, lineStart = false): string {
+  const inert = printable(text.replace(/\r\n|[\r\n]/g, ' ')).replace(
+    /[\\`*_[\]<>&|~]/g,
+    (ch) => `&#${ch.charCodeAt(0)};`,
+  );
+  if (!lineStart) return inert;
+  return inert.replace(/^(?:[-+#>=]|\d+(?=[.)]))/, (m) => `&#${m.charCodeAt(0)};${m.slice(1)}`);
 }
 
 /** Inline code made of escaped text (never backticks, so a name holding one cannot close it). */
@@ -77,7 +81,8 @@ export function renderFindingsMarkdown(report: FindingsReport): string {
     const notShown = open.length - shown.length;
     if (notShown > 0 || detailed < shown.length) {
       const parts: string[] = [];
-      if (notShown > 0) parts.push(`${notShown} more findings are not listed`);
+      if (notShown > 0)
+        parts.push(`${count(notShown, 'more finding')} ${notShown === 1 ? 'is' : 'are'} not listed`);
       if (detailed < shown.length)
         parts.push(`details are shown for the first ${detailed} of ${shown.length}`);
       out.push(
@@ -107,7 +112,7 @@ function details(f: Finding, n: number, report: FindingsReport): string {
   const lines = [
     `<details><summary><b>${n}. ${f.ruleId}</b> ${f.severity}: ${mdText(f.title)}</summary>`,
     '',
-    mdText(f.message),
+    mdText(f.message, true),
     '',
   ];
   if (f.flows.length > 0) {

@@ -8,7 +8,7 @@
  */
 import type { Finding, FindingSeverity, RuleMeta } from '../analyze/findings';
 import { VERSION } from '../version';
-import { explainCommand, flowText, ruleText, type FindingsReport } from './findings-common';
+import { count, explainCommand, flowText, ruleText, type FindingsReport } from './findings-common';
 
 export const SARIF_FINGERPRINT = 'acisegFingerprint/v1';
 
@@ -72,7 +72,7 @@ function messageText(f: Finding, report: FindingsReport): string {
   const lines = [f.message];
   for (const flow of f.flows.slice(0, 5)) lines.push(`flow: ${flowText(flow)} (${flow.verdict})`);
   const more = Math.max(0, f.flows.length - 5) + f.flowsOmitted;
-  if (more > 0) lines.push(`… ${more} more flows`);
+  if (more > 0) lines.push(`… ${count(more, 'more flow')}`);
   for (const rule of f.rules.slice(0, 5)) lines.push(`rule: ${ruleText(rule)}`);
   lines.push(`fix: ${f.remediation}`);
   const command = explainCommand(f, report.snapshot.path);

@@ -7,6 +7,7 @@
 import { SEVERITIES, type Finding, type FindingSeverity } from '../analyze/findings';
 import { printable } from '../util/escape';
 import {
+  count,
   countsText,
   explainCommand,
   flowText,
@@ -135,7 +136,7 @@ export function renderFindingsText(report: FindingsReport): string {
   if (rest.length > 0) {
     out.push(
       '',
-      `${rest.length} more findings not shown (--limit ${report.limit}; --format json lists all):`,
+      `${count(rest.length, 'more finding')} not shown (--limit ${report.limit}; --format json lists all):`,
     );
     const byRule = new Map<string, { title: string; severity: FindingSeverity; count: number }>();
     for (const f of rest) {
@@ -183,9 +184,10 @@ function findingLines(
   for (const flow of f.flows.slice(0, TEXT_FLOWS))
     lines.push(...labelled('flow', `${flowText(flow)} (${flow.verdict}${observedText(flow)})`));
   const moreFlows = f.flows.length - TEXT_FLOWS + f.flowsOmitted;
-  if (moreFlows > 0) lines.push(`${label('')}… ${moreFlows} more flows`);
+  if (moreFlows > 0) lines.push(`${label('')}… ${count(moreFlows, 'more flow')}`);
   for (const rule of f.rules.slice(0, TEXT_RULES)) lines.push(...labelled('rule', ruleText(rule)));
-  if (f.rules.length > TEXT_RULES) lines.push(`${label('')}… ${f.rules.length - TEXT_RULES} more rules`);
+  if (f.rules.length > TEXT_RULES)
+    lines.push(`${label('')}… ${count(f.rules.length - TEXT_RULES, 'more rule')}`);
   lines.push(...labelled('fix', f.remediation));
   const command = explainCommand(f, report.snapshot.path);
   if (command !== null)

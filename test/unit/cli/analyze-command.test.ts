@@ -191,67 +191,105 @@ describe('accept entries', () => {
     expect((await run(['analyze', 'hub.json', '--intent', yaml, ...TODAY, '-q'])).stderr).toBe('');
   });
 
-  it('an expired acceptance is an ACI015 finding (low): --fail-on low fails, medium does not, the default never', async () => {
-    const yaml = intent(
-      '  - {fingerprint: 0123456789abcdef0123456789abcdef, reason: r, owner: o, expires: 2026-11-25}\n',
-    );
-    const base = ['analyze', 'hub.json', '--intent', yaml, ...TODAY, '-q'];
-    const json = JSON.parse((await run([...base, '--format', 'json'])).stdout);
-    const expired = json.findings.filter((f: { ruleId: string }) => f.ruleId === 'ACI015');
-    expect(expired).toHaveLength(1);
-    expect(expired[0]).toMatchObject({ severity: 'low', accepted: null });
-    expect((await run(base)).code).toBe(0);
-    expect((await run([...base, '--fail-on', 'none'])).code).toBe(0);
-    expect((await run([...base, '--fail-on', 'medium'])).code).toBe(0);
-    expect((await run([...base, '--fail-on', 'low'])).code).toBe(1);
-    // The day it expires it is still in force: no ACI015 (and a warning: it matches nothing).
-    const inForce = await run([
+  /** The findings of hub-spoke (with the intent file `yaml`) as the JSON lists them. */
+  async function findingsOf(yaml: string, ...more: string[]) {
+    const r = await run([
       'analyze',
       'hub.json',
       '--intent',
       yaml,
-      '--today',
-      '2026-11-25',
-      '--fail-on',
-      'low',
+      ...TODAY,
+      '--format',
+      'json',
+      '-q',
+      ...more,
     ]);
-    expect(inForce.code).toBe(0);
-    expect(inForce.stdout).not.toContain('ACI015');
-  });
+    return JSON.parse(r.stdout) as {
+      accepted: number;
+      findings: {
+        ruleId: string;
+        severity: string;
+        fingerprint: string;
+        accepted: unknown;
+        resources: { name: string }[];
+      }[];
+    };
+  }
+  const acceptAll = (fingerprints: string[], expires = '2027-01-01') =>
+    fingerprints
+      .map((fp) => `  - {fingerprint: ${fp}, reason: tracked in SEC-12, owner: sec, expires: ${expires}}\n`)
+      .join('');
 
   it('accepted findings never fail --fail-on, and every format shows them as accepted', async () => {
-    // The ACI015 finding of an expired entry, accepted in turn by its fingerprint.
-    const first = intent(
-      '  - {fingerprint: 0123456789abcdef0123456789abcdef, reason: r, owner: o, expires: 2026-11-25}\n',
+    const none = intent(
+      '  - {fingerprint: 0123456789abcdef0123456789abcdef, reason: r, owner: o, expires: 2026-01-01}\n',
     );
-    const found = JSON.parse(
-      (await run(['analyze', 'hub.json', '--intent', first, ...TODAY, '--format', 'json', '-q'])).stdout,
-    );
-    const fp = found.findings.find((f: { ruleId: string }) => f.ruleId === 'ACI015').fingerprint as string;
-    const yaml = intent(
-      `  - {fingerprint: 0123456789abcdef0123456789abcdef, reason: r, owner: o, expires: 2026-11-25}\n  - {fingerprint: ${fp}, reason: tracked in SEC-12, owner: sec, expires: 2027-01-01}\n`,
-    );
-    const base = ['analyze', 'hub.json', '--intent', yaml, ...TODAY, '-q', '--fail-on', 'low'];
-    const text = await run(base);
-    expect(text.code).toBe(0);
-    expect(text.stdout).toContain('ACCEPTED (1)');
-    const json = JSON.parse((await run([...base, '--format', 'json'])).stdout);
-    expect(json.accepted).toBe(1);
-    expect(json.findings.find((f: { fingerprint: string }) => f.fingerprint === fp).accepted).toEqual({
-      entry: 'accept[1]',
+    const all = await findingsOf(none);
+    const severe = all.findings
+      .filter((f) => ['critical', 'high'].includes(f.severity))
+      .map((f) => f.fingerprint);
+    expect(severe.length).toBeGreaterThan(3);
+    // Every critical and high finding accepted: --fail-on high passes; all but one: it fails.
+    const yaml = write('accept-all.yaml', `accept:\n${acceptAll(severe)}`);
+    const base = ['analyze', 'hub.json', '--intent', yaml, ...TODAY, '-q'];
+    expect((await run([...base, '--fail-on', 'high'])).code).toBe(0);
+    expect((await run([...base, '--fail-on', 'medium'])).code).toBe(1);
+    expect(
+      (
+        await run([
+          'analyze',
+          'hub.json',
+          '--intent',
+          write('accept-most.yaml', `accept:\n${acceptAll(severe.slice(1))}`),
+          ...TODAY,
+          '-q',
+          '--fail-on',
+          'high',
+        ])
+      ).code,
+    ).toBe(1);
+    const json = await findingsOf(yaml);
+    expect(json.accepted).toBe(severe.length);
+    expect(json.findings.find((f) => f.fingerprint === severe[0])!.accepted).toEqual({
+      entry: 'accept[0]',
       reason: 'tracked in SEC-12',
       owner: 'sec',
       expires: '2027-01-01',
     });
+    const text = await run([...base, '--fail-on', 'high']);
+    expect(text.stdout).toContain(`ACCEPTED (${severe.length}): reported, never failing --fail-on`);
+    expect(text.stdout.split('\n')[0]).toMatch(/: 0 critical, 0 high, .*; \d+ accepted$/);
     const sarif = JSON.parse((await run([...base, '--format', 'sarif'])).stdout);
-    const result = sarif.runs[0].results.find(
-      (r: { partialFingerprints: Record<string, string> }) =>
-        r.partialFingerprints['acisegFingerprint/v1'] === fp,
-    );
-    expect(result.suppressions[0]).toMatchObject({ kind: 'external', status: 'accepted' });
+    const suppressed = sarif.runs[0].results.filter((r: { suppressions?: unknown[] }) => r.suppressions);
+    expect(suppressed).toHaveLength(severe.length);
+    expect(suppressed[0].suppressions[0]).toMatchObject({ kind: 'external', status: 'accepted' });
     const md = await run([...base, '--format', 'markdown']);
-    expect(md.code).toBe(0);
-    expect(md.stdout).toContain('1 accepted findings (never failing <code>--fail-on</code>)');
+    expect(md.stdout).toContain(`${severe.length} accepted findings (never failing <code>--fail-on</code>)`);
+  });
+
+  it('an expired acceptance covers nothing and is an ACI015 finding (low); in force through its day', async () => {
+    const all = await findingsOf(intent('  []\n'));
+    const target = all.findings.find((f) => f.severity === 'high')!;
+    const yaml = intent(acceptAll([target.fingerprint], '2026-11-25'));
+    const inForce = await findingsOf(yaml, '--today', '2026-11-25');
+    expect(inForce.findings.find((f) => f.fingerprint === target.fingerprint)!.accepted).not.toBeNull();
+    expect(inForce.findings.some((f) => f.ruleId === 'ACI015')).toBe(false);
+    const expired = await findingsOf(yaml);
+    expect(expired.findings.find((f) => f.fingerprint === target.fingerprint)!.accepted).toBeNull();
+    const aci015 = expired.findings.filter((f) => f.ruleId === 'ACI015');
+    expect(aci015).toHaveLength(1);
+    expect(aci015[0]).toMatchObject({ severity: 'low', accepted: null });
+  });
+
+  it('by rule and resource: ACI001 on status-page, as the sample intent file accepts it', async () => {
+    const yaml = intent(
+      '  - {rule: ACI001, resource: status-page, reason: r, owner: o, expires: 2099-12-31}\n',
+    );
+    const json = await findingsOf(yaml);
+    const accepted = json.findings.filter((f) => f.accepted !== null);
+    expect(accepted.map((f) => [f.ruleId, f.resources.map((r) => r.name)])).toEqual([
+      ['ACI001', ['status-page']],
+    ]);
   });
 
   it('check reads a file with accept entries and ignores them', async () => {
@@ -279,6 +317,30 @@ describe('rule settings', () => {
 });
 
 describe('--fail-on', () => {
+  it('exit 1 only for an unaccepted finding at or above the severity; the default is none', async () => {
+    const seg = path.join(dir, 'seg.json');
+    expect(
+      (
+        await runCapture(
+          ['import', path.join(ROOT, 'samples', 'segmented'), '-o', seg, '-q', '--force'],
+          ROOT,
+        )
+      ).code,
+    ).toBe(0);
+    const counts = JSON.parse((await run(['analyze', 'seg.json', '--format', 'json', '-q'])).stdout).counts;
+    // The segmented sample is clean but for low and info findings.
+    expect(counts).toMatchObject({ critical: 0, high: 0, medium: 0 });
+    expect(counts.low).toBeGreaterThan(0);
+    const code = async (...more: string[]) => (await run(['analyze', 'seg.json', '-q', ...more])).code;
+    expect(await code()).toBe(0);
+    expect(await code('--fail-on', 'none')).toBe(0);
+    expect(await code('--fail-on', 'critical')).toBe(0);
+    expect(await code('--fail-on', 'high')).toBe(0);
+    expect(await code('--fail-on', 'medium')).toBe(0);
+    expect(await code('--fail-on', 'low')).toBe(1);
+    expect(await code('--fail-on', 'low', '--format', 'sarif')).toBe(1);
+  });
+
   it('offers critical, high, medium, low and none', async () => {
     const r = await run(['analyze', 'hub.json', '--fail-on', 'info']);
     expect(r.code).toBe(2);

@@ -41,7 +41,16 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const BASE: Record<CommandName, string[]> = {
   import: ['import', 'samples/hub-spoke', '-o', 'OUT'],
   summary: ['summary', 'HUB'],
-  analyze: ['analyze', 'HUB', '--intent', 'samples/hub-spoke/intent.yaml', '--today', '2026-11-26'],
+  analyze: [
+    'analyze',
+    'HUB',
+    '--flows',
+    'samples/hub-spoke-flow-logs',
+    '--intent',
+    'samples/hub-spoke/intent.yaml',
+    '--today',
+    '2026-11-26',
+  ],
   reachability: ['analyze', 'HUB', '--reachability', '--limit', '8'],
   explain: ['explain', 'HUB', '--from', 'Internet', '--to', 'vnet-app/snet-aci-web', '--port', '22'],
   check: ['check', 'HUB', '--intent', 'samples/hub-spoke/intent.yaml', '--today', '2026-11-26'],

@@ -182,7 +182,10 @@ describe('markdown', () => {
     expect(md).not.toContain('[x](');
     expect(md).not.toMatch(/^line2/m);
     expect(mdText('a|b<c>`d`\ne')).toBe('a&#124;b&#60;c&#62;&#96;d&#96; e');
-    expect(mdText('- list')).toBe('&#45; list');
+    expect(mdText('- list', true)).toBe('&#45; list');
+    expect(mdText('12. item', true)).toBe('&#49;2. item');
+    expect(mdText('3 open paths', true)).toBe('3 open paths');
+    expect(mdText('- in a cell')).toBe('- in a cell');
   });
 });
 
