@@ -84,11 +84,10 @@ function location(f: Finding, report: FindingsReport): Record<string, unknown> {
   const physical: Record<string, unknown> = { artifactLocation: { uri: report.snapshot.uri, index: 0 } };
   const line = f.location === null ? null : report.snapshot.lineOf(f.location.snapshotPointer);
   if (line !== null) physical.region = { startLine: line };
-  const logical = f.resources.slice(0, 1).map((r) => ({
-    name: r.name,
-    fullyQualifiedName: f.location?.snapshotPointer ?? r.id,
-    kind: 'resource',
-  }));
+  // The resources the finding names (the line is that of the one its pointer names).
+  const logical = f.resources
+    .slice(0, 5)
+    .map((r) => ({ name: r.name, fullyQualifiedName: r.id, kind: 'resource' }));
   return logical.length > 0
     ? { physicalLocation: physical, logicalLocations: logical }
     : { physicalLocation: physical };

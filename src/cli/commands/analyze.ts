@@ -230,7 +230,11 @@ Examples:
     const uri =
       named === STDIN
         ? 'stdin'
-        : path.relative(ctx.io.cwd, path.resolve(ctx.io.cwd, named)).split(path.sep).join('/');
+        : path
+            .relative(ctx.io.cwd, path.resolve(ctx.io.cwd, named))
+            .split(path.sep)
+            .map(encodeURIComponent)
+            .join('/');
     const index = withLines && named !== STDIN ? snapshotLineIndex(snapshot) : null;
     const canonical = index !== null && countLines(path.resolve(ctx.io.cwd, named)) === index.lines;
     return { path: named, uri, lineOf: canonical ? index.lineOf : () => null };

@@ -306,6 +306,47 @@ describe('accept entries', () => {
   });
 });
 
+describe('sarif locations', () => {
+  it('name the snapshot by a relative, percent-encoded URI and the line of each resource', async () => {
+    fs.copyFileSync(path.join(dir, 'hub.json'), path.join(dir, 'my estate.json'));
+    const log = JSON.parse((await run(['analyze', 'my estate.json', '--format', 'sarif', '-q'])).stdout);
+    const lines = fs.readFileSync(path.join(dir, 'my estate.json'), 'utf8').split('\n');
+    const snapshot = JSON.parse(lines.join('\n')) as Record<string, unknown[]>;
+    const results = log.runs[0].results as {
+      properties: { snapshotPointer?: string };
+      locations: {
+        physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } };
+      }[];
+    }[];
+    expect(results.length).toBeGreaterThan(5);
+    let located = 0;
+    for (const r of results) {
+      const loc = r.locations[0]!;
+      expect(loc.physicalLocation.artifactLocation.uri).toBe('my%20estate.json');
+      const pointer = r.properties.snapshotPointer;
+      if (pointer === undefined) continue;
+      // The line is that of the resource the finding's JSON pointer starts in.
+      const [, array, index] = pointer.split('/');
+      const line = lines[loc.physicalLocation.region!.startLine - 1]!.replace(/,$/, '');
+      expect(JSON.parse(line)).toEqual(snapshot[array!]![Number(index)]);
+      located++;
+    }
+    expect(located).toBeGreaterThan(5);
+    // A hand-formatted snapshot (other line breaks) gets no lines, only the file.
+    fs.writeFileSync(
+      path.join(dir, 'pretty.json'),
+      `${JSON.stringify(JSON.parse(lines.join('\n')), null, 2)}\n`,
+    );
+    const pretty = JSON.parse((await run(['analyze', 'pretty.json', '--format', 'sarif', '-q'])).stdout);
+    expect(
+      pretty.runs[0].results.every(
+        (r: { locations: { physicalLocation: { region?: unknown } }[] }) =>
+          r.locations[0]!.physicalLocation.region === undefined,
+      ),
+    ).toBe(true);
+  });
+});
+
 describe('rule settings', () => {
   it('--broad-prefix takes 0–32 and --wide-ports a positive number', async () => {
     expect((await run(['analyze', 'hub.json', '--broad-prefix', '33'])).code).toBe(2);
