@@ -138,14 +138,15 @@ export function renderFindingsText(report: FindingsReport): string {
       '',
       `${count(rest.length, 'more finding')} not shown (--limit ${report.limit}; --format json lists all):`,
     );
-    const byRule = new Map<string, { title: string; severity: FindingSeverity; count: number }>();
+    // Findings come sorted by severity, then rule: one line per (severity, rule), in that order.
+    const groups: { id: string; title: string; severity: FindingSeverity; count: number }[] = [];
     for (const f of rest) {
-      const e = byRule.get(f.ruleId) ?? { title: f.title, severity: f.severity, count: 0 };
-      e.count++;
-      byRule.set(f.ruleId, e);
+      const last = groups.at(-1);
+      if (last !== undefined && last.id === f.ruleId && last.severity === f.severity) last.count++;
+      else groups.push({ id: f.ruleId, title: f.title, severity: f.severity, count: 1 });
     }
-    for (const [id, e] of [...byRule].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
-      out.push(...wrap(printable(`${id} ${e.severity}: ${e.title} ×${e.count}`), TEXT_WIDTH, '  ', '    '));
+    for (const g of groups)
+      out.push(...wrap(printable(`${g.severity} ${g.id}: ${g.title} ×${g.count}`), TEXT_WIDTH, '  ', '    '));
   }
   if (accepted.length > 0) {
     out.push('', paint('dim', `ACCEPTED (${accepted.length}): reported, never failing --fail-on`));

@@ -136,7 +136,7 @@ describe('text', () => {
     const text = renderFindingsText(report(result, { limit: 5 }));
     expect(text).toContain('30 findings: 1 critical, 29 high, 0 medium, 0 low, 0 info; 1 accepted');
     expect(text).toContain(
-      '25 more findings not shown (--limit 5; --format json lists all):\n  ACI901 high: Inbound allow rule ×25',
+      '25 more findings not shown (--limit 5; --format json lists all):\n  high ACI901: Inbound allow rule ×25',
     );
     const tail = text.slice(text.indexOf('ACCEPTED (1)')).replace(/\s+/g, ' ');
     expect(tail).toMatch(
