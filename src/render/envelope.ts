@@ -5,7 +5,12 @@
 import { VERSION } from '../version';
 
 export type JsonKind =
-  'aciseg.findings' | 'aciseg.reachability' | 'aciseg.summary' | 'aciseg.explanation' | 'aciseg.check';
+  | 'aciseg.findings'
+  | 'aciseg.reachability'
+  | 'aciseg.summary'
+  | 'aciseg.explanation'
+  | 'aciseg.check'
+  | 'aciseg.plan';
 
 /** The current shape version of each kind (bumped when a field changes meaning or goes away). */
 export const SCHEMA_VERSIONS: Record<JsonKind, number> = {
@@ -14,6 +19,7 @@ export const SCHEMA_VERSIONS: Record<JsonKind, number> = {
   'aciseg.summary': 1,
   'aciseg.explanation': 1,
   'aciseg.check': 1,
+  'aciseg.plan': 1,
 };
 
 export interface Envelope<K extends JsonKind = JsonKind> {
