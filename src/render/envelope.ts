@@ -5,6 +5,7 @@
 import { VERSION } from '../version';
 
 export type JsonKind =
+  | 'aciseg.findings'
   | 'aciseg.reachability'
   | 'aciseg.summary'
   | 'aciseg.explanation'
@@ -13,6 +14,7 @@ export type JsonKind =
 
 /** The current shape version of each kind (bumped when a field changes meaning or goes away). */
 export const SCHEMA_VERSIONS: Record<JsonKind, number> = {
+  'aciseg.findings': 1,
   'aciseg.reachability': 3,
   'aciseg.summary': 1,
   'aciseg.explanation': 1,

@@ -46,7 +46,7 @@ function summary(findings: Finding[]): string[] {
 }
 
 describe('the proof rules on the samples', () => {
-  it('hub-spoke: the shadowed and late rules, the removable set, the two denied flows, the quiet open paths', async () => {
+  it('hub-spoke: the shadowed and late rules, the removable set, the two denied flows (both SSH, both DenySshOutbound), the quiet open paths', async () => {
     const snapshot = sample('hub-spoke');
     const result = runRules(ruleContext(snapshot, { observed: await hubSpokeFlows() }), PROOF_RULES);
     expect(summary(result.findings)).toEqual([
