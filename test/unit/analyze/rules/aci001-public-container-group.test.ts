@@ -4,9 +4,10 @@ import { findingsOf } from './support-context';
 
 describe('ACI001 public-container-group', () => {
   it('fires for a public group, critical when it exposes SSH, naming its ports', () => {
-    const [f, ...rest] = findingsOf(estate({ publicGroups: [{ name: 'jump', ip: '20.1.2.3', ports: [22, 80] }] }), [
-      aci001,
-    ]);
+    const [f, ...rest] = findingsOf(
+      estate({ publicGroups: [{ name: 'jump', ip: '20.1.2.3', ports: [22, 80] }] }),
+      [aci001],
+    );
     expect(rest).toEqual([]);
     expect(f!.severity).toBe('critical');
     expect(f!.resources).toEqual([expect.objectContaining({ kind: 'containerGroup', name: 'jump' })]);
@@ -25,7 +26,9 @@ describe('ACI001 public-container-group', () => {
         { name: 'site', ip: '20.1.2.4', ports: [80, 443] },
       ],
     });
-    const bySeverity = Object.fromEntries(findingsOf(snapshot, [aci001]).map((f) => [f.resources[0]!.name, f.severity]));
+    const bySeverity = Object.fromEntries(
+      findingsOf(snapshot, [aci001]).map((f) => [f.resources[0]!.name, f.severity]),
+    );
     expect(bySeverity).toEqual({ db: 'critical', site: 'high' });
   });
 

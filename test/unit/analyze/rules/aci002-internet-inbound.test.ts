@@ -16,8 +16,13 @@ describe('ACI002 internet-inbound', () => {
     ]);
     expect(f!.flows[0]!.toKey).toBe(`subnet:${f!.resources[0]!.id}`);
     expect(f!.rules.map((r) => r.name)).toEqual(['AllowFromInternet']);
-    expect(f!.rules[0]!.key).toMatch(/^nsg:\/subscriptions\/.*\/networksecuritygroups\/nsg-aci\/inbound\/allowfrominternet$/);
-    expect(f!.resources.map((r) => `${r.kind}:${r.name}`)).toEqual(['subnet:vnet-app/snet-aci', 'containerGroup:web']);
+    expect(f!.rules[0]!.key).toMatch(
+      /^nsg:\/subscriptions\/.*\/networksecuritygroups\/nsg-aci\/inbound\/allowfrominternet$/,
+    );
+    expect(f!.resources.map((r) => `${r.kind}:${r.name}`)).toEqual([
+      'subnet:vnet-app/snet-aci',
+      'containerGroup:web',
+    ]);
     expect(f!.explain).toBe('aciseg explain <snapshot> --from Internet --to vnet-app/snet-aci --port 22');
     expect(f!.location).toEqual({ snapshotPointer: '/networkSecurityGroups/0/securityRules/0' });
   });
@@ -34,16 +39,25 @@ describe('ACI002 internet-inbound', () => {
   });
 
   it('fires for any source (*), not only the Internet tag', () => {
-    const [f] = findingsOf(estate({ aciRules: [rule({ priority: 100, source: '*', destinationPorts: '6379' })] }), [
-      aci002,
-    ]);
+    const [f] = findingsOf(
+      estate({ aciRules: [rule({ priority: 100, source: '*', destinationPorts: '6379' })] }),
+      [aci002],
+    );
     expect(f!.severity).toBe('high');
   });
 
   it('is silent for private sources, for Internet into a subnet without containers, and when a deny comes first', () => {
-    expect(findingsOf(estate({ aciRules: [rule({ priority: 100, source: '10.200.0.0/16', destinationPorts: '22' })] }), [aci002])).toEqual([]);
+    expect(
+      findingsOf(
+        estate({ aciRules: [rule({ priority: 100, source: '10.200.0.0/16', destinationPorts: '22' })] }),
+        [aci002],
+      ),
+    ).toEqual([]);
     expect(findingsOf(estate({ vmRules: [fromInternet('22')] }), [aci002])).toEqual([]);
-    const denyFirst = [rule({ name: 'DenySsh', priority: 100, access: 'Deny', source: '*', destinationPorts: '22' }), fromInternet('22')];
+    const denyFirst = [
+      rule({ name: 'DenySsh', priority: 100, access: 'Deny', source: '*', destinationPorts: '22' }),
+      fromInternet('22'),
+    ];
     expect(findingsOf(estate({ aciRules: denyFirst }), [aci002])).toEqual([]);
     expect(findingsOf(estate({ aciRules: LOCKDOWN }), [aci002])).toEqual([]);
   });

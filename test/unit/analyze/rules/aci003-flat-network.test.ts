@@ -13,7 +13,9 @@ describe('ACI003 flat-network', () => {
       'vnet-app/snet-vm → vnet-app/snet-aci tcp *',
     ]);
     expect(f.rules.map((r) => `${r.name}:${r.isDefault}`)).toEqual(['AllowVnetInBound:true']);
-    expect(f.explain).toBe('aciseg explain <snapshot> --from vnet-app/snet-vm --to vnet-app/snet-aci --port 22');
+    expect(f.explain).toBe(
+      'aciseg explain <snapshot> --from vnet-app/snet-vm --to vnet-app/snet-aci --port 22',
+    );
     expect(f.location?.snapshotPointer).toBe('/networkSecurityGroups/0/defaultSecurityRules/0');
   });
 

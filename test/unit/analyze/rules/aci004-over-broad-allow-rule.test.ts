@@ -13,7 +13,12 @@ describe('ACI004 over-broad-allow-rule', () => {
     const [f, ...rest] = findingsOf(estate({ aciRules }), [aci004]);
     expect(rest).toEqual([]);
     expect(f!.severity).toBe('high');
-    expect(f!.rules.map((r) => r.name)).toEqual(['AllowAnySsh', 'AllowEverythingOut', 'AllowPartnerRange', 'AllowHighPorts']);
+    expect(f!.rules.map((r) => r.name)).toEqual([
+      'AllowAnySsh',
+      'AllowEverythingOut',
+      'AllowPartnerRange',
+      'AllowHighPorts',
+    ]);
     expect(f!.message).toContain('AllowAnySsh (any source (*))');
     expect(f!.message).toContain('AllowEverythingOut (any destination (0.0.0.0/0), any port)');
     expect(f!.message).toContain('has 4 over-broad allow rules');
@@ -25,12 +30,19 @@ describe('ACI004 over-broad-allow-rule', () => {
   it('honours the thresholds in the settings', () => {
     const aciRules = [rule({ priority: 100, source: '10.0.0.0/12', destinationPorts: '1000-1500' })];
     expect(findingsOf(estate({ aciRules }), [aci004])).toHaveLength(1);
-    expect(findingsOf(estate({ aciRules }), [aci004], { settings: { broadPrefixLength: 8, widePortRange: 1024 } })).toEqual([]);
-    expect(findingsOf(estate({ aciRules }), [aci004], { settings: { broadPrefixLength: 8, widePortRange: 100 } })).toHaveLength(1);
+    expect(
+      findingsOf(estate({ aciRules }), [aci004], { settings: { broadPrefixLength: 8, widePortRange: 1024 } }),
+    ).toEqual([]);
+    expect(
+      findingsOf(estate({ aciRules }), [aci004], { settings: { broadPrefixLength: 8, widePortRange: 100 } }),
+    ).toHaveLength(1);
   });
 
   it('is low for any source on a web port only', () => {
-    const [f] = findingsOf(estate({ aciRules: [rule({ priority: 100, source: 'Internet', destinationPorts: '443' })] }), [aci004]);
+    const [f] = findingsOf(
+      estate({ aciRules: [rule({ priority: 100, source: 'Internet', destinationPorts: '443' })] }),
+      [aci004],
+    );
     expect(f!.severity).toBe('low');
   });
 

@@ -9,7 +9,9 @@ describe('ACI006 subnet-without-nsg', () => {
     const [f, ...rest] = findingsOf(estate({ aciNsg: false }), [aci006]);
     expect(rest).toEqual([]);
     expect(f!.severity).toBe('high');
-    expect(f!.message).toBe('vnet-app/snet-aci has no NSG (1 container group): NSG policy allows every flow to and from it');
+    expect(f!.message).toBe(
+      'vnet-app/snet-aci has no NSG (1 container group): NSG policy allows every flow to and from it',
+    );
     expect(f!.location).toEqual({ snapshotPointer: '/subnets/0' });
   });
 

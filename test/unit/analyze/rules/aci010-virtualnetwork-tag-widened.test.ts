@@ -8,7 +8,9 @@ describe('ACI010 virtualnetwork-tag-widened', () => {
     const [f, ...rest] = findingsOf(estate({ routes }), [aci010]);
     expect(rest).toEqual([]);
     expect(f!.severity).toBe('high');
-    expect(f!.message).toContain('default-to-fw (0.0.0.0/0 → VirtualAppliance) of rt-aci makes VirtualNetwork every address');
+    expect(f!.message).toContain(
+      'default-to-fw (0.0.0.0/0 → VirtualAppliance) of rt-aci makes VirtualNetwork every address',
+    );
     expect(f!.rules.map((r) => r.name)).toEqual(['AllowVnetInBound', 'AllowVnetOutBound']);
     expect(f!.resources.map((r) => `${r.kind}:${r.name}`)).toEqual([
       'routeTable:rt-aci',
@@ -20,7 +22,10 @@ describe('ACI010 virtualnetwork-tag-widened', () => {
 
   it('is medium for a route to other public space, and names custom rules that use the tag', () => {
     const routes = [makeRoute('partner', '20.0.0.0/8', 'VirtualAppliance', '10.100.0.4')];
-    const aciRules = [rule({ name: 'AllowVnet8080', priority: 100, source: 'VirtualNetwork', destinationPorts: '8080' }), ...LOCKDOWN];
+    const aciRules = [
+      rule({ name: 'AllowVnet8080', priority: 100, source: 'VirtualNetwork', destinationPorts: '8080' }),
+      ...LOCKDOWN,
+    ];
     const [f] = findingsOf(estate({ routes, aciRules }), [aci010]);
     expect(f!.severity).toBe('medium');
     expect(f!.rules.map((r) => r.name)).toEqual(['AllowVnet8080']);

@@ -51,12 +51,18 @@ export function estate(options: EstateOptions = {}): Snapshot {
   const vm = makeSubnet(vnet, { name: 'snet-vm', addressPrefixes: ['10.1.2.0/24'], nsg: nsgVm });
   const groups = [
     makeContainerGroup({ name: 'web', subnet: aci, ip: '10.1.1.4', ports: [80] }),
-    ...(options.publicGroups ?? []).map((g) => makeContainerGroup({ name: g.name, ip: g.ip, ports: g.ports })),
+    ...(options.publicGroups ?? []).map((g) =>
+      makeContainerGroup({ name: g.name, ip: g.ip, ports: g.ports }),
+    ),
   ];
   return makeSnapshot({
     virtualNetworks: [vnet],
     subnets: [aci, vm],
-    networkSecurityGroups: [...(options.aciNsg === false ? [] : [nsgAci]), nsgVm, ...(options.extraNsgs ?? [])],
+    networkSecurityGroups: [
+      ...(options.aciNsg === false ? [] : [nsgAci]),
+      nsgVm,
+      ...(options.extraNsgs ?? []),
+    ],
     routeTables: rt ? [rt] : [],
     containerGroups: groups,
   });
