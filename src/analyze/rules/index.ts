@@ -20,6 +20,10 @@ import { aci007 } from './aci007-nsg-unattached';
 import { aci010 } from './aci010-virtualnetwork-tag-widened';
 import { aci011 } from './aci011-unknown-verdict';
 import { aci012 } from './aci012-intent-violation';
+import { shadowedRule } from './shadowed-rule';
+import { redundantRule } from './redundant-rule';
+import { observedFlowDenied } from './observed-flow-denied';
+import { unobservedOpenPath } from './unobserved-open-path';
 
 export type {
   FindingDraft,
@@ -40,9 +44,13 @@ export const RULES: readonly PackRule[] = [
   aci005,
   aci006,
   aci007,
+  shadowedRule,
+  redundantRule,
   aci010,
   aci011,
   aci012,
+  observedFlowDenied,
+  unobservedOpenPath,
 ];
 
 /**
