@@ -15,9 +15,13 @@ const CATALOGUE: [string, string, string, string][] = [
   ['ACI005', 'internet-outbound', 'Unrestricted outbound to the Internet from a container subnet', 'high'],
   ['ACI006', 'subnet-without-nsg', 'Container subnet without an NSG', 'high'],
   ['ACI007', 'nsg-unattached', 'NSG attached to no subnet', 'low'],
+  ['ACI008', 'shadowed-rule', 'NSG rules shadowed by higher-priority rules', 'low'],
+  ['ACI009', 'redundant-rule', 'NSG rules that can be removed without changing any verdict', 'low'],
   ['ACI010', 'virtualnetwork-tag-widened', 'VirtualNetwork tag widened by user routes', 'high'],
   ['ACI011', 'unknown-verdict', 'Verdicts unknown because the snapshot does not resolve something', 'info'],
   ['ACI012', 'intent-violation', 'Intent violated', 'high'],
+  ['ACI013', 'observed-flow-denied', 'Observed flows denied (likely breakage)', 'medium'],
+  ['ACI014', 'unobserved-open-path', 'Open paths never observed in the flow-log window', 'low'],
 ];
 
 describe('rule catalogue', () => {
@@ -35,7 +39,7 @@ describe('rule catalogue', () => {
       expect(meta.description.split(/(?<=\.)\s/).length).toBeGreaterThanOrEqual(2);
       expect(meta.remediation.length).toBeGreaterThan(40);
       expect(meta.controls.mcsb.length).toBeGreaterThan(0);
-      for (const c of meta.controls.mcsb) expect(c).toMatch(/^NS-\d+$/);
+      for (const c of meta.controls.mcsb) expect(c).toMatch(/^[A-Z]{2}-\d+$/);
       for (const c of meta.controls.cis) expect(c).toMatch(/^\d+\.\d+$/);
     },
   );
