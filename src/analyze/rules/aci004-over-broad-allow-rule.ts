@@ -65,6 +65,8 @@ export const aci004: PackRule = {
       const broad: BroadRule[] = [];
       for (const rule of nsg.securityRules) {
         if (rule.access !== 'Allow') continue;
+        // Most rules are narrow: skip them before parsing their port sets.
+        if (!mayBeBroad(rule, settings.broadPrefixLength, settings.widePortRange)) continue;
         const dst = ports.of(rule.destinationPortRanges);
         const breadth = breadthOf(rule, dst, settings.broadPrefixLength, settings.widePortRange);
         if (breadth !== null) broad.push({ rule, breadth, ports: dst, severity: severityOf(breadth, dst) });
@@ -80,6 +82,23 @@ interface BroadRule {
   breadth: Breadth;
   ports: PortSet;
   severity: FindingSeverity;
+}
+
+/** A quick test that never misses a broad rule: any remote word that is not a long prefix, or many ports. */
+function mayBeBroad(rule: SecurityRule, prefixLength: number, widePortRange: number): boolean {
+  let ports = 0;
+  for (const r of rule.destinationPortRanges) {
+    if (r === '*') return true;
+    const dash = r.indexOf('-');
+    ports += dash < 0 ? 1 : Number(r.slice(dash + 1)) - Number(r.slice(0, dash)) + 1;
+  }
+  if (ports > widePortRange) return true;
+  const remote = rule.direction === 'Inbound' ? rule.sourceAddressPrefixes : rule.destinationAddressPrefixes;
+  for (const p of remote) {
+    const slash = p.indexOf('/');
+    if (slash < 0 || Number(p.slice(slash + 1)) < prefixLength) return true;
+  }
+  return false;
 }
 
 /** Port fields parsed once per distinct text (rule sets repeat the same few lists). */

@@ -86,8 +86,20 @@ export const aci011: PackRule = {
       { cause: Cause; flows: FindingFlow[]; explain: string | null; rules: Set<number> }
     >();
     const full = (id: string) => (byCause.get(id)?.flows.length ?? 0) >= FLOWS_PER_FINDING;
-    const allFull = (rules: readonly SideRule[]) => {
+    // A list (or decision) once done stays done: causes only gain examples.
+    const doneLists = new Uint8Array(paths.listStart.length * 2);
+    const listDone = (list: number, inbound: boolean, rules: readonly SideRule[]) => {
+      const at = list * 2 + (inbound ? 1 : 0);
+      if (doneLists[at] === 1) return true;
       for (const r of rules) if (!full(r.cause.id)) return false;
+      doneLists[at] = 1;
+      return true;
+    };
+    const doneVars = new Uint8Array(decisions.length);
+    const varsDone = (d: Decision) => {
+      if (doneVars[d.id] === 1) return true;
+      for (const v of d.vars) if (!full(engine.unknownSet(v >> 1).id)) return false;
+      doneVars[d.id] = 1;
       return true;
     };
     for (let i = 0; i < paths.count; i++) {
@@ -95,13 +107,13 @@ export const aci011: PackRule = {
       const inb = decisions[paths.in.get(i)]!;
       if (!mayBeUnknown(out) && !mayBeUnknown(inb)) continue;
       // Examples only: once every cause this path may have has its examples, no meet is needed.
-      const sourceSide = sourceRules.get(paths.sources.get(i));
-      let done = allFull(sourceSide);
-      for (const v of out.vars) done &&= full(engine.unknownSet(v >> 1).id);
-      for (const v of inb.vars) done &&= full(engine.unknownSet(v >> 1).id);
-      forEachTargetList(paths, i, (list) => {
-        done &&= allFull(targetRules.get(list));
-      });
+      const sourceList = paths.sources.get(i);
+      const sourceSide = sourceRules.get(sourceList);
+      let done = varsDone(out) && varsDone(inb) && listDone(sourceList, false, sourceSide);
+      if (done)
+        forEachTargetList(paths, i, (list) => {
+          done &&= listDone(list, true, targetRules.get(list));
+        });
       if (done) continue;
       const candidates = [...sourceSide];
       forEachTargetList(paths, i, (list) => {
@@ -200,22 +212,29 @@ class SideUnknowns {
 
   constructor(private readonly engine: PolicyEngine) {
     const { index } = engine;
-    const ruleOf = new Map<string, { protocol: string; ports: readonly string[] }>();
-    for (const nsg of index.snapshot.networkSecurityGroups)
-      for (const r of [...nsg.securityRules, ...nsg.defaultSecurityRules])
-        ruleOf.set(`${nsg.id}|${r.direction}|${r.name}`, {
-          protocol: r.protocol,
-          ports: r.destinationPortRanges,
-        });
-    for (const r of index.snapshot.securityAdminRules)
-      ruleOf.set(`${r.ruleCollectionId}|${r.direction}|${r.name}`, {
-        protocol: r.protocol,
-        ports: r.destinationPortRanges.length > 0 ? r.destinationPortRanges : ['*'],
-      });
+    // The snapshot rule of a ref (its protocol and ports), looked up only for refs with unknowns.
+    const ruleOf = (ownerId: string, direction: string, name: string) => {
+      const nsg = index.networkSecurityGroups.get(ownerId);
+      if (nsg) {
+        const r = [...nsg.securityRules, ...nsg.defaultSecurityRules].find(
+          (x) => x.direction === direction && x.name === name,
+        );
+        return r ? { protocol: r.protocol, ports: r.destinationPortRanges } : null;
+      }
+      const a = (index.adminRulesByCollection.get(ownerId) ?? []).find(
+        (x) => x.direction === direction && x.name === name,
+      );
+      return a
+        ? {
+            protocol: a.protocol,
+            ports: a.destinationPortRanges.length > 0 ? a.destinationPortRanges : ['*'],
+          }
+        : null;
+    };
     for (let ref = 0; ref < engine.ruleRefCount; ref++) {
       const r = engine.ruleRef(ref);
       if (r.unknowns.length === 0) continue;
-      const rule = ruleOf.get(`${r.ownerId}|${r.direction}|${r.name}`);
+      const rule = ruleOf(r.ownerId, r.direction, r.name);
       const match = matcher(rule?.protocol ?? '*', rule?.ports ?? ['*']);
       const key = `${r.ownerId}|${r.direction}`;
       const list = this.byOwner.get(key) ?? [];
