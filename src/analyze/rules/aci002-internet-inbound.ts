@@ -7,7 +7,7 @@
  */
 import type { TrafficSet } from '../../policy';
 import { IntPairMap } from '../../util/int-pair-map';
-import type { FindingFlow, FindingResource } from '../findings';
+import type { FindingFlow } from '../findings';
 import { CIS_INTERNET_ACCESS } from './controls';
 import { decidingRules } from './deciding-rules';
 import {
@@ -27,7 +27,9 @@ import {
   explainCommand,
   portWords,
   SnapshotPointers,
-  subnetResource,
+  subnetWithGroups,
+  allowedByText,
+  groupsText,
 } from './flow-words';
 import { forEachTargetList, ListMemo } from './path-lists';
 import type { FindingDraft, PackRule, RuleContext } from './rule';
@@ -127,22 +129,12 @@ export const aci002: PackRule = {
       }));
       const first = exposures[0]!;
       const groups = groupsIn.get(id) ?? [];
-      const resources: FindingResource[] = [
-        subnetResource(names, subnet),
-        ...groups.map((g) => ({ kind: 'containerGroup' as const, id: g.id, name: g.name })),
-      ];
+      const resources = subnetWithGroups(names, subnet, groups);
       const firstCustom = sorted.find((r) => !r.isDefault) ?? sorted[0];
       const texts = exposures.map(exposureText);
       drafts.push({
         severity: exposureSeverity(worst),
-        message: `Internet can reach ${subnetName}${groups.length > 0 ? ` (${groups.length} container group${groups.length === 1 ? '' : 's'})` : ''} on ${texts.slice(0, 3).join(', ')}${texts.length > 3 ? ` and ${texts.length - 3} more` : ''}${
-          sorted.length > 0
-            ? `, allowed by ${sorted
-                .slice(0, 3)
-                .map((r) => `${r.containerName}/${r.name}`)
-                .join(', ')}${sorted.length > 3 ? ` and ${sorted.length - 3} more` : ''}`
-            : ''
-        }`,
+        message: `Internet can reach ${subnetName}${groupsText(groups.length)} on ${texts.slice(0, 3).join(', ')}${texts.length > 3 ? ` and ${texts.length - 3} more` : ''}${allowedByText(sorted)}`,
         resources,
         ...capFlows(flows),
         rules: sorted,

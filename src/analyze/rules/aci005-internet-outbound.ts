@@ -13,10 +13,10 @@ import {
   endpointNames,
   explainCommand,
   groupsBySubnet,
-  namesText,
   portWords,
   SnapshotPointers,
-  subnetResource,
+  subnetWithGroups,
+  allowedByText,
   wholeSubnetKeys,
 } from './flow-words';
 import { forEachTargetList, ListMemo, listMembers } from './path-lists';
@@ -139,15 +139,8 @@ export const aci005: PackRule = {
       const deciding = sorted.find((r) => r.isDefault) ?? sorted[0];
       drafts.push({
         severity: all ? 'high' : 'medium',
-        message: `${name} can reach ${share === 100 ? 'the whole' : `${share}% of the`} Internet on ${all ? 'every TCP port' : `up to ${b.ports.size()} TCP ports`}${sorted.length > 0 ? `, allowed by ${namesText(sorted.map((r) => `${r.containerName}/${r.name}`))}` : ''}`,
-        resources: [
-          subnetResource(names, subnet),
-          ...(groupsIn.get(id) ?? []).map((g) => ({
-            kind: 'containerGroup' as const,
-            id: g.id,
-            name: g.name,
-          })),
-        ],
+        message: `${name} can reach ${share === 100 ? 'the whole' : `${share}% of the`} Internet on ${all ? 'every TCP port' : `up to ${b.ports.size()} TCP ports`}${allowedByText(sorted)}`,
+        resources: subnetWithGroups(names, subnet, groupsIn.get(id) ?? []),
         ...capFlows(flows),
         rules: sorted,
         explain: explainCommand(

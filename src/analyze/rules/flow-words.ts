@@ -280,3 +280,27 @@ export function groupsBySubnet(snapshot: Snapshot): Map<string, ContainerGroup[]
   }
   return out;
 }
+
+/** A subnet and the container groups in it, as a finding's resources. */
+export function subnetWithGroups(
+  names: EndpointNames,
+  subnet: Subnet,
+  groups: readonly ContainerGroup[],
+): FindingResource[] {
+  return [
+    subnetResource(names, subnet),
+    ...groups.map((g) => ({ kind: 'containerGroup' as const, id: g.id, name: g.name })),
+  ];
+}
+
+/** `, allowed by nsg-a/Rule1, nsg-a/Rule2 and 3 more`, or nothing when no rule is named. */
+export function allowedByText(rules: readonly FindingRuleRef[]): string {
+  return rules.length === 0
+    ? ''
+    : `, allowed by ${namesText(rules.map((r) => `${r.containerName}/${r.name}`))}`;
+}
+
+/** ` (3 container groups)`, or nothing for none. */
+export function groupsText(count: number): string {
+  return count === 0 ? '' : ` (${count} container group${count === 1 ? '' : 's'})`;
+}
