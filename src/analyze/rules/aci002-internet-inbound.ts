@@ -68,21 +68,21 @@ export const aci002: PackRule = {
     // and one (source class, target class) pair that has it.
     const bySubnet = new Map<string, Map<number, { allow: TrafficSet; from: number; to: number }>>();
     const seen = new IntPairMap(1 << 12);
+    const noPolicy = engine.noPolicy.id;
     for (let i = 0; i < paths.count; i++) {
+      // Addresses outside every subnet (the Internet among them) have no policy: their paths'
+      // outbound decision is noPolicy, which rules out most paths before any list is read.
+      const out = paths.out.get(i);
+      if (out !== noPolicy) continue;
       const sourceList = paths.sources.get(i);
       if (!fromInternet.get(sourceList)) continue;
-      const out = paths.out.get(i);
       const inb = paths.in.get(i);
       const traffic = engine.trafficBetween(decisions[out]!, decisions[inb]!);
       if (traffic.allow.isEmpty) continue;
-      // Sources holding Internet addresses have no policy of their own: the inbound side decides,
-      // so a (target list, inbound decision) pair is read once.
-      const noPolicy = out === engine.noPolicy.id;
+      // The inbound side decides alone, so a (target list, inbound decision) pair is read once.
       forEachTargetList(paths, i, (list) => {
-        if (noPolicy) {
-          if (seen.get(list, inb) >= 0) return;
-          seen.set(list, inb, 1);
-        }
+        if (seen.get(list, inb) >= 0) return;
+        seen.set(list, inb, 1);
         for (const [id, to] of aciSubnetsOf.get(list)) {
           let pairs = bySubnet.get(id);
           if (!pairs) bySubnet.set(id, (pairs = new Map()));
