@@ -1,7 +1,7 @@
 /**
  * Writes the hub-and-spoke sample's VNet flow logs (samples/hub-spoke-flow-logs/): two hours of
  * traffic on 2026-11-30 for the four private container groups' NICs, in the blob layout Azure writes
- * (azure-semantics §5.3). Deterministic (seeded), so rerunning gives the same files:
+ * (the VNet flow-log blob path). Deterministic (seeded), so rerunning gives the same files:
  *   npx tsx test/support/write-sample-flow-logs.ts
  *
  * What the logs show: the application gateway calling the web tier on 443 and 80, web → api on 8443,
