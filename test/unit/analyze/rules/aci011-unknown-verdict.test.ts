@@ -61,3 +61,21 @@ describe('ACI011 unknown-verdict', () => {
     expect(findingsOf(estate(), [aci011])).toEqual([]);
   });
 });
+
+describe('ACI011 missing resources', () => {
+  it('reports an NSG the subnet names but the snapshot lacks, with how to resolve it', () => {
+    const snapshot = estate();
+    const missing = `${snapshot.networkSecurityGroups[0]!.id}-gone`;
+    const broken = {
+      ...snapshot,
+      subnets: snapshot.subnets.map((s) =>
+        s.name === 'snet-aci' ? { ...s, networkSecurityGroupId: missing } : s,
+      ),
+    };
+    const [f, ...rest] = findingsOf(broken, [aci011]);
+    expect(rest).toEqual([]);
+    expect(f!.message).toContain(`NSG ${missing} (not in the snapshot)`);
+    expect(f!.remediation).toMatch(/^Import the referenced network security group/);
+    expect(f!.rules).toEqual([]);
+  });
+});
