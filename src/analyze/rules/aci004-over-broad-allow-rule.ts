@@ -16,6 +16,7 @@
 import type { NetworkSecurityGroup, SecurityRule, Subnet } from '../../model/snapshot';
 import { parsePrefix } from '../../net/address';
 import { portSetOf } from '../../net/ports';
+import { CIS_INTERNET_ACCESS } from './controls';
 import type { PortSet } from '../../net/interval-set';
 import { severityRank, type FindingFlow, type FindingSeverity } from '../findings';
 import { categoryPorts } from '../risk';
@@ -44,7 +45,7 @@ export const aci004: PackRule = {
       'A custom allow rule opens any port, a wide port range, any source (or destination), or an address prefix wider than the threshold. Broad rules admit far more than the flows they were written for and hide what the workload really needs. High when any address meets any port or a wide range.',
     remediation:
       'Narrow the rule to the flows it is for: the source subnets or addresses that need it (the Application Gateway subnet, Azure Bastion, a partner range) and the ports the containers serve; split a wide range into the ports in use.',
-    controls: { mcsb: ['NS-1'], cis: ['6.1', '6.2', '6.3', '6.4'] },
+    controls: { mcsb: ['NS-1'], cis: CIS_INTERNET_ACCESS },
   },
   run(context: RuleContext): FindingDraft[] {
     const { snapshot, settings, engine } = context;
