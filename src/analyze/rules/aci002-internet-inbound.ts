@@ -134,7 +134,7 @@ export const aci002: PackRule = {
       const texts = exposures.map(exposureText);
       drafts.push({
         severity: exposureSeverity(worst),
-        message: `Internet can reach ${subnetName}${groupsText(groups.length)} on ${texts.slice(0, 3).join(', ')}${texts.length > 3 ? ` and ${texts.length - 3} more` : ''}${allowedByText(sorted)}`,
+        message: `Internet can reach ${subnetName}${groupsText(groups.length)} on ${texts.slice(0, 3).join(', ')}${texts.length > 3 ? ` and ${texts.length - 3} more` : ''}${allowedByText(sorted, subnet)}`,
         resources,
         ...capFlows(flows),
         rules: sorted,

@@ -150,7 +150,7 @@ export const aci003: PackRule = {
       const example = sources.find((s) => s.endpoint !== null);
       const deciding = sorted.find((r) => r.isDefault) ?? sorted[0];
       drafts.push({
-        message: `${name} is open on every TCP port from ${sources.length} other subnet${sources.length === 1 ? '' : 's'} or peered network${sources.length === 1 ? '' : 's'} (${namesText(sources.map((s) => s.label))})${allowedByText(sorted)}`,
+        message: `${name} is open on every TCP port from ${sources.length} other subnet${sources.length === 1 ? '' : 's'} or peered network${sources.length === 1 ? '' : 's'} (${namesText(sources.map((s) => s.label))})${allowedByText(sorted, subnet)}`,
         resources: subnetWithGroups(names, subnet, groupsIn.get(id) ?? []),
         ...capFlows(flows),
         rules: sorted,

@@ -143,7 +143,7 @@ export const aci005: PackRule = {
       const deciding = sorted.find((r) => r.isDefault) ?? sorted[0];
       drafts.push({
         severity: all ? 'high' : 'medium',
-        message: `${name} can reach ${b.size === internetTotal ? 'the whole' : `${Math.min(share, 99)}% of the`} Internet on ${all ? 'every TCP port' : `up to ${b.ports.size()} TCP ports`}${allowedByText(sorted)}`,
+        message: `${name} can reach ${b.size === internetTotal ? 'the whole' : `${Math.min(share, 99)}% of the`} Internet on ${all ? 'every TCP port' : `up to ${b.ports.size()} TCP ports`}${allowedByText(sorted, subnet)}`,
         resources: subnetWithGroups(names, subnet, groupsIn.get(id) ?? []),
         ...capFlows(flows),
         rules: sorted,

@@ -293,11 +293,10 @@ export function subnetWithGroups(
   ];
 }
 
-/** `, allowed by nsg-a/Rule1, nsg-a/Rule2 and 3 more`, or nothing when no rule is named. */
-export function allowedByText(rules: readonly FindingRuleRef[]): string {
-  return rules.length === 0
-    ? ''
-    : `, allowed by ${namesText(rules.map((r) => `${r.containerName}/${r.name}`))}`;
+/** `, allowed by nsg-a/Rule1, nsg-a/Rule2 and 3 more`; `, the subnet has no NSG` when it has none; else nothing. */
+export function allowedByText(rules: readonly FindingRuleRef[], subnet?: Subnet): string {
+  if (rules.length > 0) return `, allowed by ${namesText(rules.map((r) => `${r.containerName}/${r.name}`))}`;
+  return subnet?.networkSecurityGroupId === null ? ', the subnet has no NSG' : '';
 }
 
 /** ` (3 container groups)`, or nothing for none. */

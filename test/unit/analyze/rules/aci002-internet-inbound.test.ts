@@ -61,4 +61,10 @@ describe('ACI002 internet-inbound', () => {
     expect(findingsOf(estate({ aciRules: denyFirst }), [aci002])).toEqual([]);
     expect(findingsOf(estate({ aciRules: LOCKDOWN }), [aci002])).toEqual([]);
   });
+  it('says so when the subnet has no NSG at all', () => {
+    const [f] = findingsOf(estate({ aciNsg: false }), [aci002]);
+    expect(f!.severity).toBe('critical');
+    expect(f!.rules).toEqual([]);
+    expect(f!.message).toMatch(/, the subnet has no NSG$/);
+  });
 });
