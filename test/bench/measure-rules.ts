@@ -3,7 +3,7 @@
  * the first to compute, as in `analyze`): wall and CPU milliseconds, findings per severity and the
  * findings' JSON size. Without a snapshot argument it generates the typical synthetic estate.
  *
- *   npx tsx test/bench/measure-rules.ts [snapshot.json] [--rules ACI001,ACI002]
+ *   npx tsx test/bench/measure-rules.ts [snapshot.json | --preset small|typical] [--rules ACI001,ACI002]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -28,12 +28,12 @@ function timed<T>(label: string, run: () => T): T {
   return value;
 }
 
-function typicalEstate(): Snapshot {
+function generatedEstate(preset: keyof typeof PRESETS): Snapshot {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aciseg-rules-bench-'));
   try {
-    writeEstate(dir, PRESETS.typical);
+    writeEstate(dir, PRESETS[preset]);
     const outcome = importPaths([dir], dir);
-    if (!outcome.snapshot) throw new Error('the typical estate did not import');
+    if (!outcome.snapshot) throw new Error(`the ${preset} estate did not import`);
     return outcome.snapshot;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -41,9 +41,11 @@ function typicalEstate(): Snapshot {
 }
 
 const args = process.argv.slice(2);
-const only = args.includes('--rules') ? args[args.indexOf('--rules') + 1]!.split(',') : null;
-const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--rules');
-const snapshot = timed('snapshot', () => (file ? readSnapshotFile(file) : typicalEstate()));
+const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : null);
+const only = option('--rules')?.split(',') ?? null;
+const preset = (option('--preset') ?? 'typical') as keyof typeof PRESETS;
+const file = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+const snapshot = timed('snapshot', () => (file ? readSnapshotFile(file) : generatedEstate(preset)));
 const engine = compilePolicy(snapshot);
 const reach = timed('reachability', () => computeReachability(engine));
 const view = timed('view', () => new ReachabilityView(engine, reach));
