@@ -14,7 +14,7 @@ export const expiredAcceptance: PackRule = {
     title: 'Accepted risk past its expiry date',
     severity: 'low',
     description:
-      'An accept entry of the intent file has expired: the finding it accepted counts again (it fails --fail-on at its own severity), and the acceptance should be reviewed rather than left to rot.',
+      'An accept entry of the intent file has expired. The finding it accepted counts again (it fails --fail-on at its own severity), and the acceptance should be reviewed rather than left to rot.',
     remediation:
       'Review the risk with its owner: fix what the finding reports and delete the accept entry, or renew it with a new expires date and an up-to-date reason.',
     // No benchmark control of its own: the finding it covered keeps its controls.

@@ -234,6 +234,18 @@ export function nsgResource(nsg: NetworkSecurityGroup): FindingResource {
   return { kind: 'networkSecurityGroup', id: nsg.id, name: nsg.name };
 }
 
+/** The resource a rule reference names: the security rule (or admin rule) as a FindingResource. */
+export function ruleResource(ref: FindingRuleRef): FindingResource {
+  return {
+    kind: ref.policy === 'avnm' ? 'adminRule' : 'securityRule',
+    id:
+      ref.policy === 'avnm'
+        ? `${ref.container}/${ref.name}`.toLowerCase()
+        : `${ref.container}/securityrules/${ref.name}`.toLowerCase(),
+    name: `${ref.containerName}/${ref.name}`,
+  };
+}
+
 /** `a, b and 3 more`: at most `shown` names, the rest counted (labels stay short at any scale). */
 export function namesText(names: readonly string[], shown = 3): string {
   if (names.length <= shown) return names.join(', ');
