@@ -246,7 +246,9 @@ export function computeEffect(input: EffectInput): PlanEffect {
       today: input.rulesInput.today,
       settings: DEFAULT_RULE_SETTINGS,
     };
+    input.progress(`effect: rule pack on the snapshot ${name} the change`);
     const findings = runRules(context, input.rulesInput.rules).findings.map((f) => f.fingerprint);
+    input.progress(`effect: tuples per endpoint pair ${name} the change`);
     sides.push({ spaces: pairSpaces(engine, reach, input.planned, input.labels, shares), findings });
   }
   const [before, after] = sides as [(typeof sides)[0], (typeof sides)[0]];
