@@ -142,18 +142,27 @@ function pairSpaces(
     const t = out.traffic.get(key);
     out.traffic.set(key, t === undefined ? trafficId : unionId(t, trafficId));
   };
-  // Sizes per share of a class list, summed in scratch arrays (a path joins thousands of classes).
-  const scratch = [new Float64Array(1 << 12), new Float64Array(1 << 12)];
-  const grow = () => {
-    if (scratch[0]!.length < shares.labels.length)
-      for (let k = 0; k < 2; k++) scratch[k] = new Float64Array(shares.labels.length * 2);
+  // Sizes per share of each class list, summed once per list (lists are shared by many paths).
+  const listCache = new Map<number, [number, number][]>();
+  const listShares = (list: number): [number, number][] => {
+    let v = listCache.get(list);
+    if (v === undefined) {
+      const m = new Map<number, number>();
+      const from = paths.listStart.get(list);
+      const to = paths.listStart.get(list + 1);
+      for (let k = from; k < to; k++)
+        for (const [id, size] of classShares[paths.members.get(k)]!) m.set(id, (m.get(id) ?? 0) + size);
+      v = [...m];
+      listCache.set(list, v);
+    }
+    return v;
   };
-  const sum = (list: Int32Array, k: number): number[] => {
-    grow();
-    const acc = scratch[k]!;
+  const sAcc = new Float64Array(shares.labels.length + 1);
+  const tAcc = new Float64Array(shares.labels.length + 1);
+  const accumulate = (lists: number[], acc: Float64Array): number[] => {
     const touched: number[] = [];
-    for (const c of list)
-      for (const [id, size] of classShares[c]!) {
+    for (const l of lists)
+      for (const [id, size] of listShares(l)) {
         if (acc[id] === 0) touched.push(id);
         acc[id]! += size;
       }
@@ -169,11 +178,13 @@ function pairSpaces(
       tuplesById.set(trafficId, tuples);
       out.sets.set(trafficId, allow);
     }
-    const sources = pathSources(paths, i);
-    const targets = pathTargets(paths, i);
-    const from = sum(sources, 0);
-    const to = sum(targets, 1);
-    const [sAcc, tAcc] = scratch as [Float64Array, Float64Array];
+    const sourceList = paths.sources.get(i);
+    const targetFrom = paths.targetStart.get(i);
+    const targetTo = i + 1 < paths.count ? paths.targetStart.get(i + 1) : paths.targetLists.length;
+    const targetLists: number[] = [];
+    for (let k = targetFrom; k < targetTo; k++) targetLists.push(paths.targetLists.get(k));
+    const from = accumulate([sourceList], sAcc);
+    const to = accumulate(targetLists, tAcc);
     const times = (a: number, b: number): number | bigint => {
       const product = a * b * tuples;
       return Number.isSafeInteger(product) ? product : BigInt(a) * BigInt(b) * BigInt(tuples);
@@ -193,7 +204,8 @@ function pairSpaces(
     out.total += BigInt(times(sAll, tAll)) - BigInt(times(sUnplanned, tUnplanned));
     if (detailed) {
       for (const s of from)
-        for (const t of to) if (shares.planned[s] || shares.planned[t]) add(s * PAIR + t, times(sAcc[s]!, tAcc[t]!), trafficId);
+        for (const t of to)
+          if (shares.planned[s] || shares.planned[t]) add(s * PAIR + t, times(sAcc[s]!, tAcc[t]!), trafficId);
     } else {
       for (const s of from) if (shares.planned[s]) add(s * PAIR + any, times(sAcc[s]!, tAll), trafficId);
       for (const t of to) if (shares.planned[t]) add(any * PAIR + t, times(sAll, tAcc[t]!), trafficId);
@@ -201,7 +213,9 @@ function pairSpaces(
     for (const s of from) sAcc[s] = 0;
     for (const t of to) tAcc[t] = 0;
     // A class in both lists holds flows from each address to itself: not network flows.
-    const inSources = new Set(sources);
+    const sources = pathSources(paths, i);
+    const targets = pathTargets(paths, i);
+    const inSources = selfCheck(sources, targets);
     for (const c of targets) {
       if (!inSources.has(c)) continue;
       for (const [id, size] of classShares[c]!) {
@@ -218,6 +232,20 @@ function pairSpaces(
   }
   return out;
 }
+
+/** The source classes when some of them are targets too (else an empty set, without building one). */
+function selfCheck(sources: Int32Array, targets: Int32Array): ReadonlySet<number> {
+  if (sources.length === 0 || targets.length === 0) return EMPTY;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const c of sources) {
+    if (c < lo) lo = c;
+    if (c > hi) hi = c;
+  }
+  if (!targets.some((t) => t >= lo && t <= hi)) return EMPTY;
+  return new Set(sources);
+}
+const EMPTY: ReadonlySet<number> = new Set();
 
 /** Pair ids: source share * PAIR + target share. */
 const PAIR = 1 << 20;
@@ -262,7 +290,8 @@ export function computeEffect(input: EffectInput): PlanEffect {
     const reduction = big(was) - big(after.spaces.space.get(key));
     if (reduction > 0n) reduced.push({ key, reduction });
   }
-  const label = (key: number) => [shares.labels[Math.floor(key / PAIR)]!, shares.labels[key % PAIR]!] as const;
+  const label = (key: number) =>
+    [shares.labels[Math.floor(key / PAIR)]!, shares.labels[key % PAIR]!] as const;
   reduced.sort((a, b) => {
     if (a.reduction !== b.reduction) return a.reduction > b.reduction ? -1 : 1;
     const [af, at] = label(a.key);
@@ -275,7 +304,9 @@ export function computeEffect(input: EffectInput): PlanEffect {
     const was = trafficOf(before, key);
     const gone = was.subtract(trafficOf(after, key));
     // Traffic no longer allowed anywhere between the pair is `deny`; a pair narrowed only for some addresses is `partial`.
-    closed.push(...(gone.isEmpty ? trafficFlows(was, from, to, 'partial') : trafficFlows(gone, from, to, 'deny')));
+    closed.push(
+      ...(gone.isEmpty ? trafficFlows(was, from, to, 'partial') : trafficFlows(gone, from, to, 'deny')),
+    );
   }
   const remaining = new Set(after.findings);
   return {
