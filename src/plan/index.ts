@@ -9,6 +9,7 @@
  *   synthesize  allow rules per NSG and direction, aggregated; platform DNS; closing denies
  *   rules       names and priorities (unchanged rules keep theirs)
  *   apply       the proposed snapshot
+ *   forbid      deny rules for forbid entries still open on subnets no planned NSG governs (re-applied)
  *   proof       (a) required allowed, (b) nothing new allowed, (c) forbid denied — on the proposed snapshot
  *   effect      what closes, findings resolved, rule counts
  */
@@ -20,6 +21,7 @@ import type { Snapshot } from '../model/snapshot';
 import { compilePolicy, type PolicyEngine, type ServiceTags } from '../policy';
 import { applyProposal } from './apply';
 import { computeEffect } from './effect';
+import { forbidDenies } from './forbid';
 import { shapeNeeds, TagFinder, withoutUnsupportedWidening, type Shaped } from './generalize';
 import type { PlanResult, ProofFailure } from './model';
 import { prove } from './proof';
@@ -110,10 +112,26 @@ export function planSegmentation(input: PlanInput): PlanResult {
   const synthesis = synthesize({ shaped, planned, nsgOfSubnet, engine: before, locator, names });
   progress(`naming and numbering the rules of ${planned.length} NSGs`);
   const nsgs = planned.map((p) => nameAndNumber(p, synthesis.drafts.get(p.id)!));
-  const proposed = applyProposal(input.snapshot, nsgs);
+  let proposed = applyProposal(input.snapshot, nsgs);
+  const tags = input.serviceTags ? { serviceTags: input.serviceTags } : {};
 
   progress('proof on the proposed snapshot');
-  const after = compilePolicy(proposed, input.serviceTags ? { serviceTags: input.serviceTags } : {});
+  let after = compilePolicy(proposed, tags);
+  const forbid = forbidDenies({
+    after,
+    beforeIndex: index,
+    guards: required.guards,
+    planned: plannedSubnets,
+    takenIds: new Set([...index.snapshot.networkSecurityGroups.map((n) => n.id), ...nsgs.map((n) => n.id)]),
+    takenNames: new Set([...index.snapshot.networkSecurityGroups, ...nsgs].map((n) => n.name.toLowerCase())),
+  });
+  if (forbid.nsgs.length > 0) {
+    nsgs.push(...forbid.nsgs);
+    nsgs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const n of forbid.nsgs) for (const s of n.subnets) plannedSubnets.add(s);
+    proposed = applyProposal(input.snapshot, nsgs);
+    after = compilePolicy(proposed, tags);
+  }
   const afterLocator = new SubnetLocator(after.index);
   const proof = prove({
     before,
@@ -150,6 +168,7 @@ export function planSegmentation(input: PlanInput): PlanResult {
     excluded,
     notes: [
       ...synthesis.notes,
+      ...forbid.notes,
       ...(required.skippedObserved > 0
         ? [
             `${required.skippedObserved} observed flows not used: denied, not IPv4, or a protocol NSG rules cannot name`,

@@ -19,13 +19,18 @@ export type ProvenanceKind =
   /** Denies what a broad default (AllowVnetInBound, AllowInternetOutBound) would otherwise allow. */
   | 'default-deny'
   /** An existing rule kept as it is (same name and priority). */
-  | 'kept';
+  | 'kept'
+  /**
+   * Denies an intent `forbid` entry allowed today on a subnet no other planned NSG governs (a new NSG
+   * holding only such denies, or an existing one that keeps its rules); `entry` names it.
+   */
+  | 'forbid';
 
 export interface RuleProvenance {
   kind: ProvenanceKind;
   /** One line for people: "observed 1,204 flows 2026-11-30T00:00Z – 2026-11-30T23:59Z", "intent require web-to-api". */
   text: string;
-  /** The intent entry's name (kind `intent`). */
+  /** The intent entry's name (kinds `intent` and `forbid`). */
   entry?: string;
   /** Observed flows behind the rule (kind `observed`). */
   observed?: { flows: number; tuples: number; firstSeen: string; lastSeen: string };

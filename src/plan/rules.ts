@@ -291,5 +291,7 @@ function shortReason(p: RuleProvenance): string {
       return p.text;
     case 'kept':
       return 'kept';
+    case 'forbid':
+      return `intent forbid ${p.entry ?? ''}`.trim();
   }
 }

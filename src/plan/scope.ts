@@ -61,30 +61,44 @@ export function plannedNsgs(index: SnapshotIndex, file = 'snapshot'): PlannedNsg
       });
       continue;
     }
-    const vnet = index.virtualNetworks.get(subnet.virtualNetworkId);
-    let name = `nsg-${subnet.name}`;
-    for (let n = 2; takenNames.has(name.toLowerCase()); n++) name = `nsg-${subnet.name}-${n}`;
-    takenNames.add(name.toLowerCase());
-    const rgPath = subnet.resourceGroup ?? vnet?.resourceGroup ?? null;
-    const sub = subnet.subscriptionId ?? vnet?.subscriptionId ?? null;
-    const id = (
-      sub && rgPath
-        ? `/subscriptions/${sub}/resourcegroups/${rgPath}/providers/microsoft.network/networksecuritygroups/${name}`
-        : `/aciseg/plan/networksecuritygroups/${name}`
-    ).toLowerCase();
-    if (taken.has(id)) throw new Error(`new NSG id ${id} collides with an existing one`);
-    taken.add(id);
-    byNsg.set(id, {
-      id,
-      name,
-      resourceGroup: rgPath,
-      subscriptionId: sub,
-      location: vnet?.location ?? null,
-      existing: null,
-      subnets: [subnet],
-    });
+    const fresh = newNsgFor(subnet, index, takenNames, taken);
+    byNsg.set(fresh.id, fresh);
   }
   return [...byNsg.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * A new NSG for a subnet that has none: `nsg-<subnet>` (numbered when the name is taken), in the
+ * subnet's resource group and the VNet's location. Marks its name and id as taken.
+ */
+export function newNsgFor(
+  subnet: Subnet,
+  index: SnapshotIndex,
+  takenNames: Set<string>,
+  taken: Set<string>,
+): PlannedNsg {
+  const vnet = index.virtualNetworks.get(subnet.virtualNetworkId);
+  let name = `nsg-${subnet.name}`;
+  for (let n = 2; takenNames.has(name.toLowerCase()); n++) name = `nsg-${subnet.name}-${n}`;
+  takenNames.add(name.toLowerCase());
+  const rgPath = subnet.resourceGroup ?? vnet?.resourceGroup ?? null;
+  const sub = subnet.subscriptionId ?? vnet?.subscriptionId ?? null;
+  const id = (
+    sub && rgPath
+      ? `/subscriptions/${sub}/resourcegroups/${rgPath}/providers/microsoft.network/networksecuritygroups/${name}`
+      : `/aciseg/plan/networksecuritygroups/${name}`
+  ).toLowerCase();
+  if (taken.has(id)) throw new Error(`new NSG id ${id} collides with an existing one`);
+  taken.add(id);
+  return {
+    id,
+    name,
+    resourceGroup: rgPath,
+    subscriptionId: sub,
+    location: vnet?.location ?? null,
+    existing: null,
+    subnets: [subnet],
+  };
 }
 
 /** Planned NSG by subnet id. */

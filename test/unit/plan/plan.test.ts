@@ -253,15 +253,111 @@ describe('planSegmentation', () => {
     ]);
   });
 
-  it('fails the proof, naming the flow, when a forbid cannot be made true (neither end planned)', () => {
+  it('denies a forbid no planned NSG governs with a new deny-only NSG on the destination subnet, and proves it', () => {
     const r = plan(estate(), {
+      observed: observed([
+        ['10.0.1.4', '10.0.2.4', 'Tcp', 8443],
+        ['10.0.2.4', '10.0.3.7', 'Tcp', 1433],
+      ]),
+      intent: intentOf(
+        'forbid:\n  - name: no-db-from-internet\n    from: Internet\n    to: vnet-a/snet-db\n    protocol: tcp\n    ports: "1433"\n',
+      ),
+    });
+    expect(r.proof.ok).toBe(true);
+    const fresh = r.nsgs.find((n) => n.name === 'nsg-snet-db')!;
+    expect(fresh.isNew).toBe(true);
+    expect(fresh.subnets).toEqual([ids.subnet('vnet-a', 'snet-db')]);
+    expect(fresh.rules.map((x) => [x.rule, x.status, x.provenance.map((p) => [p.kind, p.entry])])).toEqual([
+      [
+        expect.objectContaining({
+          name: 'deny-no-db-from-internet',
+          priority: 100,
+          direction: 'Inbound',
+          access: 'Deny',
+          protocol: 'Tcp',
+          sourceAddressPrefixes: ['Internet'],
+          destinationAddressPrefixes: ['10.0.3.0/24'],
+          destinationPortRanges: ['1433'],
+        }),
+        'added',
+        [['forbid', 'no-db-from-internet']],
+      ],
+    ]);
+    expect(r.proposed.subnets.find((x) => x.name === 'snet-db')!.networkSecurityGroupId).toBe(fresh.id);
+    // The observed flow into snet-db stays allowed on the proposed snapshot.
+    expect(r.proof.required.checked).toBe(2);
+  });
+
+  it('adds the deny above every rule of an existing NSG on a non-ACI subnet and keeps its other rules', () => {
+    const s = estate();
+    s.subnets = s.subnets.map((x) =>
+      x.name === 'snet-db' ? { ...x, networkSecurityGroupId: ids.nsg('nsg-db') } : x,
+    );
+    const dbRules = [
+      rule({
+        name: 'AllowSqlFromAnywhere',
+        priority: 200,
+        direction: 'Inbound',
+        access: 'Allow',
+        protocol: 'Tcp',
+        src: ['*'],
+        dstPorts: ['1433'],
+      }),
+      rule({
+        name: 'AllowHttps',
+        priority: 300,
+        direction: 'Inbound',
+        access: 'Allow',
+        protocol: 'Tcp',
+        src: ['*'],
+        dstPorts: ['443'],
+      }),
+      rule({ name: 'DenyOut', priority: 100, direction: 'Outbound', access: 'Deny', protocol: 'Udp' }),
+    ];
+    s.networkSecurityGroups = [...s.networkSecurityGroups, nsg('nsg-db', dbRules)];
+    const r = plan(s, {
       observed: observed([['10.0.1.4', '10.0.2.4', 'Tcp', 8443]]),
       intent: intentOf(
         'forbid:\n  - name: no-db-from-internet\n    from: Internet\n    to: vnet-a/snet-db\n    protocol: tcp\n    ports: "1433"\n',
       ),
     });
+    expect(r.proof.ok).toBe(true);
+    const db = r.nsgs.find((n) => n.name === 'nsg-db')!;
+    expect(db.isNew).toBe(false);
+    expect(db.removed).toEqual([]);
+    expect(db.rules.map((x) => [x.rule.direction, x.rule.priority, x.rule.name, x.status])).toEqual([
+      ['Inbound', 190, 'deny-no-db-from-internet', 'added'],
+      ['Inbound', 200, 'AllowSqlFromAnywhere', 'kept'],
+      ['Inbound', 300, 'AllowHttps', 'kept'],
+      ['Outbound', 100, 'DenyOut', 'kept'],
+    ]);
+    const after = r.proposed.networkSecurityGroups.find((g) => g.name === 'nsg-db')!.securityRules;
+    for (const x of dbRules) expect(after).toContainEqual(x);
+    // Nothing else changes for snet-db: 443 from the Internet stays allowed, 1433 from the VNet too.
+    const engine = compilePolicy(r.proposed);
+    const verdict = (src: string, port: number) =>
+      engine.evaluateFlow({
+        src: { kind: 'external', ip: src },
+        dst: { kind: 'subnet', subnetId: ids.subnet('vnet-a', 'snet-db'), ip: '10.0.3.9' },
+        protocol: 'Tcp',
+        srcPort: 50000,
+        dstPort: port,
+      });
+    expect([verdict('203.0.113.9', 1433), verdict('203.0.113.9', 443)]).toEqual(['deny', 'allow']);
+  });
+
+  it('keeps the failure message when a forbid lies outside every subnet (no NSG can deny it)', () => {
+    const r = plan(estate(), {
+      observed: observed([['10.0.1.4', '10.0.2.4', 'Tcp', 8443]]),
+      intent: intentOf(
+        'forbid:\n  - name: no-outside\n    from: Internet\n    to: 192.168.7.7\n    protocol: tcp\n    ports: "1433"\n',
+      ),
+    });
     expect(r.proof.ok).toBe(false);
-    expect(r.proof.forbidden.failures[0]!.entry).toBe('no-db-from-internet');
+    expect(r.nsgs.every((n) => !n.rules.some((x) => x.provenance.some((p) => p.kind === 'forbid')))).toBe(
+      true,
+    );
+    expect(r.proof.forbidden.failures[0]!.entry).toBe('no-outside');
     expect(r.proof.forbidden.failures[0]!.detail).toContain(
       'neither end is in a subnet whose NSG the plan writes',
     );
