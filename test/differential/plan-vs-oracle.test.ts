@@ -17,7 +17,8 @@ import { formatIpv4, parseIpv4, parsePrefix } from '../../src/net/address';
 import { parsePortRange } from '../../src/net/ports';
 import { compilePolicy } from '../../src/policy';
 import type { Flow, FlowEnd, FlowProtocol } from '../../src/policy/flow';
-import { planSegmentation } from '../../src/plan';
+import { planSegmentation, type PlanResult } from '../../src/plan';
+import { isAciSubnet } from '../../src/plan/scope';
 import { oracleVerdict } from '../oracle/evaluate-flow';
 import { arbEstate, arbFlowFor } from '../support/arbitraries';
 
@@ -116,6 +117,23 @@ const arbCase = arbEstate().chain((snapshot) =>
   }),
 );
 
+const arbForbidCase = arbEstate().chain((snapshot) =>
+  fc.record({
+    snapshot: fc.constant(snapshot),
+    observed: fc.array(arbFlowFor(snapshot), { maxLength: 4 }),
+    picks: fc.array(
+      fc.record({
+        flow: arbFlowFor(snapshot),
+        subnet: fc.nat(),
+        offset: fc.nat(),
+        inbound: fc.boolean(),
+      }),
+      { minLength: 1, maxLength: 2 },
+    ),
+    sampleSeed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+  }),
+);
+
 function entryOf(snapshot: Snapshot, f: Flow): Entry {
   return {
     src: parseIpv4(ipOf(snapshot, f.src))!,
@@ -133,6 +151,130 @@ function intentYaml(requires: Entry[], forbids: Entry[]): string {
   return `${list('require', requires, 'req')}${list('forbid', forbids, 'fb')}`;
 }
 
+interface Case {
+  snapshot: Snapshot;
+  observed: Flow[];
+  req: Entry[];
+  fb: Entry[];
+  sampleSeed: number;
+}
+
+/** Plans one case; when the proof holds, checks (a), (b), (c) with the oracle and returns the plan. */
+function verify({ snapshot, observed, req, fb, sampleSeed }: Case): PlanResult | null {
+  const parsed = parseIntent(intentYaml(req, fb), 'intent.yaml', { allowEmpty: true });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.diagnostics));
+  const flows: ObservedFlowInput[] = observed.map((f) => ({
+    source: ipOf(snapshot, f.src),
+    destination: ipOf(snapshot, f.dst),
+    protocol: f.protocol,
+    destinationPort: f.protocol === 'Icmp' ? null : f.dstPort,
+    direction: 'Inbound',
+    decision: 'allow',
+    tuples: 1,
+    flowsStarted: 1,
+    firstSeen: '2026-11-30T00:00:00.000Z',
+    lastSeen: '2026-11-30T00:00:00.000Z',
+  }));
+  let result;
+  try {
+    result = planSegmentation({
+      snapshot,
+      engine: compilePolicy(snapshot),
+      observed: {
+        flows,
+        window: { first: null, last: null, since: null, until: null, files: 1, tuples: flows.length },
+      },
+      intent: { file: 'intent.yaml', entries: parsed.entries },
+      today: '2026-12-01',
+    });
+  } catch (e) {
+    if (e instanceof InputError) return null; // no ACI subnet, a contradiction, an inexpressible flow
+    throw e;
+  }
+  if (!result.proof.ok) return null;
+  const after = result.proposed;
+  const verdict = (s: Snapshot, flow: Flow) => oracleVerdict(s, flow);
+
+  const srcPorts = boundaryPorts([snapshot, after]);
+  const everywhere = (
+    s0: Snapshot,
+    src: number,
+    dst: number,
+    protocol: FlowProtocol,
+    dstPort: number,
+    want: 'allow' | 'deny',
+  ) => {
+    for (const s of endsAt(s0, src))
+      for (const d of endsAt(s0, dst))
+        for (const sp of protocol === 'Icmp' ? [0] : srcPorts)
+          if (verdict(s0, { src: s, dst: d, protocol, srcPort: sp, dstPort }) !== want) return false;
+    return true;
+  };
+  // (a) an observed flow the snapshot allows today (every location, every source port) and no
+  // forbid covers stays allowed; so does every require entry.
+  for (const f of observed) {
+    const e = entryOf(snapshot, f);
+    if (
+      e.src === e.dst ||
+      fb.some(
+        (x) =>
+          x.src === e.src &&
+          x.dst === e.dst &&
+          x.protocol === e.protocol &&
+          (e.protocol === 'Icmp' || x.port === e.port),
+      )
+    )
+      continue;
+    if (!everywhere(snapshot, e.src, e.dst, e.protocol, e.port, 'allow')) continue;
+    expect({
+      observed: e,
+      after: everywhere(after, e.src, e.dst, e.protocol, e.port, 'allow'),
+    }).toEqual({ observed: e, after: true });
+  }
+  for (const e of req) {
+    for (const s of endsAt(after, e.src))
+      for (const d of endsAt(after, e.dst))
+        for (const sp of [0, 50000, 65535])
+          expect(verdict(after, { src: s, dst: d, protocol: e.protocol, srcPort: sp, dstPort: e.port })).toBe(
+            'allow',
+          );
+  }
+  // (c) forbid entries denied after.
+  for (const e of fb) {
+    for (const s of endsAt(after, e.src))
+      for (const d of endsAt(after, e.dst))
+        for (const sp of [0, 50000, 65535])
+          expect(verdict(after, { src: s, dst: d, protocol: e.protocol, srcPort: sp, dstPort: e.port })).toBe(
+            'deny',
+          );
+  }
+  // (b) on boundary flows: open after ⇒ allowed before, or inside a require entry.
+  const addresses = boundaryAddresses([snapshot, after]);
+  const ports = boundaryPorts([snapshot, after]);
+  const next = lcg(sampleSeed);
+  for (let i = 0; i < SAMPLE; i++) {
+    const src = addresses[next() % addresses.length]!;
+    const dst = addresses[next() % addresses.length]!;
+    if (src === dst) continue;
+    const protocol = PROTOCOLS[next() % 3]!;
+    const dstPort = ports[next() % ports.length]!;
+    const srcPort = ports[next() % ports.length]!;
+    const srcEnds = endsAt(after, src);
+    const dstEnds = endsAt(after, dst);
+    const s = srcEnds[next() % srcEnds.length]!;
+    const d = dstEnds[next() % dstEnds.length]!;
+    const flow: Flow = { src: s, dst: d, protocol, srcPort, dstPort };
+    const now = verdict(after, flow);
+    if (now === 'deny') continue;
+    if (req.some((e) => inside(e, src, dst, flow))) continue;
+    // Newly open: denied before and not denied after, or unknown before and surely allowed after.
+    const was = verdict(snapshot, flow);
+    const newlyOpen = was === 'deny' || (was === 'unknown' && now === 'allow');
+    expect({ flow, now, was, newlyOpen }).toEqual({ flow, now, was, newlyOpen: false });
+  }
+  return result;
+}
+
 describe('plan proof vs the oracle', () => {
   it('whenever the proof holds, the oracle confirms (a), (b) and (c) on concrete flows', () => {
     let proven = 0;
@@ -140,122 +282,46 @@ describe('plan proof vs the oracle', () => {
       fc.property(arbCase, ({ snapshot, observed, requires, forbids, sampleSeed }) => {
         const req = requires.map((f) => entryOf(snapshot, f)).filter((e) => e.src !== e.dst);
         const fb = forbids.map((f) => entryOf(snapshot, f)).filter((e) => e.src !== e.dst);
-        const parsed = parseIntent(intentYaml(req, fb), 'intent.yaml', { allowEmpty: true });
-        if (!parsed.ok) throw new Error(JSON.stringify(parsed.diagnostics));
-        const flows: ObservedFlowInput[] = observed.map((f) => ({
-          source: ipOf(snapshot, f.src),
-          destination: ipOf(snapshot, f.dst),
-          protocol: f.protocol,
-          destinationPort: f.protocol === 'Icmp' ? null : f.dstPort,
-          direction: 'Inbound',
-          decision: 'allow',
-          tuples: 1,
-          flowsStarted: 1,
-          firstSeen: '2026-11-30T00:00:00.000Z',
-          lastSeen: '2026-11-30T00:00:00.000Z',
-        }));
-        let result;
-        try {
-          result = planSegmentation({
-            snapshot,
-            engine: compilePolicy(snapshot),
-            observed: {
-              flows,
-              window: { first: null, last: null, since: null, until: null, files: 1, tuples: flows.length },
-            },
-            intent: { file: 'intent.yaml', entries: parsed.entries },
-            today: '2026-12-01',
-          });
-        } catch (e) {
-          if (e instanceof InputError) return; // no ACI subnet, a contradiction, an inexpressible flow
-          throw e;
-        }
-        if (!result.proof.ok) return;
-        proven++;
-        const after = result.proposed;
-        const verdict = (s: Snapshot, flow: Flow) => oracleVerdict(s, flow);
-
-        const srcPorts = boundaryPorts([snapshot, after]);
-        const everywhere = (
-          s0: Snapshot,
-          src: number,
-          dst: number,
-          protocol: FlowProtocol,
-          dstPort: number,
-          want: 'allow' | 'deny',
-        ) => {
-          for (const s of endsAt(s0, src))
-            for (const d of endsAt(s0, dst))
-              for (const sp of protocol === 'Icmp' ? [0] : srcPorts)
-                if (verdict(s0, { src: s, dst: d, protocol, srcPort: sp, dstPort }) !== want) return false;
-          return true;
-        };
-        // (a) an observed flow the snapshot allows today (every location, every source port) and no
-        // forbid covers stays allowed; so does every require entry.
-        for (const f of observed) {
-          const e = entryOf(snapshot, f);
-          if (
-            e.src === e.dst ||
-            fb.some(
-              (x) =>
-                x.src === e.src &&
-                x.dst === e.dst &&
-                x.protocol === e.protocol &&
-                (e.protocol === 'Icmp' || x.port === e.port),
-            )
-          )
-            continue;
-          if (!everywhere(snapshot, e.src, e.dst, e.protocol, e.port, 'allow')) continue;
-          expect({
-            observed: e,
-            after: everywhere(after, e.src, e.dst, e.protocol, e.port, 'allow'),
-          }).toEqual({ observed: e, after: true });
-        }
-        for (const e of req) {
-          for (const s of endsAt(after, e.src))
-            for (const d of endsAt(after, e.dst))
-              for (const sp of [0, 50000, 65535])
-                expect(
-                  verdict(after, { src: s, dst: d, protocol: e.protocol, srcPort: sp, dstPort: e.port }),
-                ).toBe('allow');
-        }
-        // (c) forbid entries denied after.
-        for (const e of fb) {
-          for (const s of endsAt(after, e.src))
-            for (const d of endsAt(after, e.dst))
-              for (const sp of [0, 50000, 65535])
-                expect(
-                  verdict(after, { src: s, dst: d, protocol: e.protocol, srcPort: sp, dstPort: e.port }),
-                ).toBe('deny');
-        }
-        // (b) on boundary flows: open after ⇒ allowed before, or inside a require entry.
-        const addresses = boundaryAddresses([snapshot, after]);
-        const ports = boundaryPorts([snapshot, after]);
-        const next = lcg(sampleSeed);
-        for (let i = 0; i < SAMPLE; i++) {
-          const src = addresses[next() % addresses.length]!;
-          const dst = addresses[next() % addresses.length]!;
-          if (src === dst) continue;
-          const protocol = PROTOCOLS[next() % 3]!;
-          const dstPort = ports[next() % ports.length]!;
-          const srcPort = ports[next() % ports.length]!;
-          const srcEnds = endsAt(after, src);
-          const dstEnds = endsAt(after, dst);
-          const s = srcEnds[next() % srcEnds.length]!;
-          const d = dstEnds[next() % dstEnds.length]!;
-          const flow: Flow = { src: s, dst: d, protocol, srcPort, dstPort };
-          const now = verdict(after, flow);
-          if (now === 'deny') continue;
-          if (req.some((e) => inside(e, src, dst, flow))) continue;
-          // Newly open: denied before and not denied after, or unknown before and surely allowed after.
-          const was = verdict(snapshot, flow);
-          const newlyOpen = was === 'deny' || (was === 'unknown' && now === 'allow');
-          expect({ flow, now, was, newlyOpen }).toEqual({ flow, now, was, newlyOpen: false });
-        }
+        if (verify({ snapshot, observed, req, fb, sampleSeed })) proven++;
       }),
       { seed: SEED, numRuns: RUNS },
     );
     // The property must not pass by skipping: most estates get a proven plan.
     expect(proven).toBeGreaterThan(RUNS / 4);
+  });
+
+  it('forbids on subnets the plan does not govern (not ACI): denied by forbid rules, confirmed by the oracle', () => {
+    let denied = 0;
+    fc.assert(
+      fc.property(arbForbidCase, ({ snapshot, observed, picks, sampleSeed }) => {
+        const groupSubnets = new Set(snapshot.containerGroups.flatMap((g) => g.subnetIds));
+        // Subnets no planned NSG governs: not ACI, and no NSG shared with an ACI subnet.
+        const aciNsgs = new Set(
+          snapshot.subnets.filter((s) => isAciSubnet(s, groupSubnets)).map((s) => s.networkSecurityGroupId),
+        );
+        const others = snapshot.subnets.filter(
+          (s) =>
+            !isAciSubnet(s, groupSubnets) &&
+            (s.networkSecurityGroupId === null || !aciNsgs.has(s.networkSecurityGroupId)) &&
+            parsePrefix(s.addressPrefixes[0] ?? '')?.family === 4,
+        );
+        if (others.length === 0) return;
+        // One end an address inside a non-ACI subnet, the other end the random flow's.
+        const fb = picks
+          .map(({ flow, subnet, offset, inbound }) => {
+            const p = parsePrefix(others[subnet % others.length]!.addressPrefixes[0]!)!;
+            const inner = Number(p.start) + (offset % (Number(p.end) - Number(p.start) + 1));
+            const e = entryOf(snapshot, flow);
+            return inbound ? { ...e, dst: inner } : { ...e, src: inner };
+          })
+          .filter((e) => e.src !== e.dst);
+        const result = verify({ snapshot, observed, req: [], fb, sampleSeed });
+        if (result?.nsgs.some((n) => n.rules.some((r) => r.provenance.some((x) => x.kind === 'forbid'))))
+          denied++;
+      }),
+      { seed: SEED, numRuns: RUNS * 2 },
+    );
+    // Not passing by skipping: some estates needed (and proved) forbid denies.
+    expect(denied).toBeGreaterThan(RUNS / 20);
   });
 });
