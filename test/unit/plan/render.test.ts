@@ -11,7 +11,9 @@ import { parseIntent } from '../../../src/analyze/intent';
 import { readFlowLogs } from '../../../src/collect/flows';
 import { parseSnapshotText, snapshotToString } from '../../../src/model/snapshot-codec';
 import type { Snapshot } from '../../../src/model/snapshot';
+import { parseIpv4, parsePrefix } from '../../../src/net/address';
 import { compilePolicy } from '../../../src/policy';
+import type { FlowEnd } from '../../../src/policy/flow';
 import { planSegmentation, type PlanResult } from '../../../src/plan';
 import { canonicalize, printBicep } from '../../../src/render/bicep';
 import { renderPlanArm } from '../../../src/render/plan-arm';
@@ -107,6 +109,75 @@ describe('plan outputs', () => {
       dir,
     );
     expect(api.stdout).toMatch(/^ALLOW\b/);
+  });
+
+  it('hub-spoke with flows and intent proves ok: a new NSG on snet-data denies Internet → 1433 only, and every observed flow and require stays allowed', async () => {
+    const { snapshot, result } = await hubSpokePlan();
+    expect(result.proof.ok).toBe(true);
+    const data = result.nsgs.find((n) => n.name === 'nsg-snet-data')!;
+    expect(data.isNew).toBe(true);
+    expect(data.subnets).toEqual([snapshot.subnets.find((x) => x.name === 'snet-data')!.id]);
+    expect(data.rules.map((r) => [r.rule, r.provenance.map((p) => [p.kind, p.entry])])).toEqual([
+      [
+        expect.objectContaining({
+          direction: 'Inbound',
+          access: 'Deny',
+          protocol: 'Tcp',
+          sourceAddressPrefixes: ['Internet'],
+          destinationAddressPrefixes: ['10.1.3.0/24'],
+          destinationPortRanges: ['1433'],
+        }),
+        [['forbid', 'data-not-from-internet']],
+      ],
+    ]);
+    // Every flow the logs saw allowed (and the snapshot allows today) is still allowed after.
+    const before = compilePolicy(snapshot);
+    const after = compilePolicy(result.proposed);
+    const flows = (await readFlowLogs([path.join(ROOT, 'samples/hub-spoke-flow-logs')])).flows;
+    const endOf = (s: Snapshot, ip: string): FlowEnd => {
+      const group = s.containerGroups.find((g) => g.ipAddress?.type === 'Public' && g.ipAddress.ip === ip);
+      if (group) return { kind: 'publicContainerGroup', containerGroupId: group.id };
+      const n = parseIpv4(ip)!;
+      const home = s.subnets.find((x) =>
+        x.addressPrefixes.some((w) => {
+          const p = parsePrefix(w);
+          return p?.family === 4 && p.start <= n && n <= p.end;
+        }),
+      );
+      return home ? { kind: 'subnet', subnetId: home.id, ip } : { kind: 'external', ip };
+    };
+    let checked = 0;
+    for (const f of flows) {
+      if (f.decision !== 'allow' || (f.protocol !== 'Tcp' && f.protocol !== 'Udp')) continue;
+      const flow = (s: Snapshot) => ({
+        src: endOf(s, f.source),
+        dst: endOf(s, f.destination),
+        protocol: f.protocol as 'Tcp' | 'Udp',
+        srcPort: 50000,
+        dstPort: f.destinationPort!,
+      });
+      if (before.evaluateFlow(flow(snapshot)) !== 'allow') continue;
+      checked++;
+      expect([f.source, f.destination, f.destinationPort, after.evaluateFlow(flow(result.proposed))]).toEqual(
+        [f.source, f.destination, f.destinationPort, 'allow'],
+      );
+    }
+    expect(checked).toBeGreaterThan(10);
+    // Independently: `aciseg check` on the proposed snapshot passes every require and forbid entry.
+    const proposed = path.join(dir, 'hub-proposed.json');
+    fs.writeFileSync(proposed, snapshotToString(result.proposed));
+    const check = await runCapture(
+      [
+        'check',
+        proposed,
+        '--intent',
+        path.join(ROOT, 'samples/hub-spoke/intent.yaml'),
+        '--today',
+        '2026-11-26',
+      ],
+      ROOT,
+    );
+    expect([check.code, check.stderr]).toEqual([0, expect.any(String)]);
   });
 
   it('prints Bicep that reads back as the tree it printed', async () => {
