@@ -117,7 +117,7 @@ export function forbidDenies(input: ForbidInput): ForbidResult {
       const denials = t.denials
         .filter((x) => x.direction === direction)
         .sort((a, b) => (a.guard.entry.name < b.guard.entry.name ? -1 : 1));
-      const drafts = denials.flatMap((x) => rulesOf(x));
+      const drafts = denials.flatMap((x) => rulesOf(x, nsg === null));
       const priorities = freePriorities(
         existing.filter((r) => r.direction === direction).map((r) => r.priority),
         drafts.length,
@@ -190,7 +190,7 @@ function openCells(
  * The deny rules of one denial: the whole forbidden traffic between the open addresses. The far side
  * is written as the intent writes it when that is `Internet` or `*`; otherwise as CIDRs.
  */
-function rulesOf(x: Denial): ProposedRule[] {
+function rulesOf(x: Denial, fresh: boolean): ProposedRule[] {
   const e = x.guard.entry;
   const farWord = (x.direction === 'Inbound' ? e.from : e.to).trim().toLowerCase();
   const remote =
@@ -207,7 +207,11 @@ function rulesOf(x: Denial): ProposedRule[] {
     e.ports === null || e.ports.isFull || protocol === 'Icmp'
       ? ['*']
       : e.ports.intervals().map(([lo, hi]) => formatPortRange({ lo, hi }));
-  const text = `intent forbid ${e.name}: ${e.from} → ${e.to} ${e.protocol.toLowerCase()} ${e.portsText}${e.reason ? ` (${e.reason})` : ''}`;
+  // A subnet without an NSG allows everything today; the new NSG's default rules close more.
+  const defaults = fresh
+    ? "; the new NSG also brings Azure's default rules: DenyAllInBound closes inbound from outside the virtual network"
+    : '';
+  const text = `intent forbid ${e.name}: ${e.from} → ${e.to} ${e.protocol.toLowerCase()} ${e.portsText}${e.reason ? ` (${e.reason})` : ''}${defaults}`;
   const description = `intent forbid ${e.name}`;
   const out: ProposedRule[] = [];
   for (let i = 0; i < remote.length; i += MAX_PREFIXES_PER_SIDE)

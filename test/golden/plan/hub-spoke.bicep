@@ -1,6 +1,9 @@
-// Proof: FAILED. Do not deploy: see the failing flows with --format markdown or json.
+// Proof: ok (every required flow allowed, nothing newly allowed, every forbid entry denied).
 // Deploy: az deployment group create --resource-group rg-app --template-file <this file>
 metadata description = 'Least-privilege NSG rules proposed by aciseg plan; every rule says why it exists.'
+
+@description('Region of the new NSGs: it must be the region of the virtual network of their subnets (westeurope).')
+param location string = 'westeurope'
 
 // nsg-aci-api: the full custom rule set after the change (6 rules, 3 removed: AllowHubToApi, DenyHubToPaymentsAdmin, DenySshOutbound).
 resource nsgAciApi 'Microsoft.Network/networkSecurityGroups@2025-05-01' = {
@@ -225,6 +228,35 @@ resource nsgAciWeb 'Microsoft.Network/networkSecurityGroups@2025-05-01' = {
           sourcePortRange: '*'
           destinationAddressPrefix: '*'
           destinationPortRange: '*'
+        }
+      }
+    ]
+  }
+}
+
+// New NSG nsg-snet-data for vnet-app/snet-data (none is attached today).
+// Association (a separate step, after this deployment): attach the NSG to its subnet without
+// restating the subnet; a subnet declared here would replace every property this file does not
+// know (service endpoints, policies, …). For example:
+//   az network vnet subnet update --resource-group rg-app --vnet-name vnet-app --name snet-data --network-security-group nsg-snet-data
+resource nsgSnetData 'Microsoft.Network/networkSecurityGroups@2025-05-01' = {
+  name: 'nsg-snet-data'
+  location: location
+  properties: {
+    securityRules: [
+      // intent forbid data-not-from-internet: Internet → vnet-app/snet-data tcp 1433; the new NSG also brings Azure's default rules: DenyAllInBound closes inbound from outside the virtual network
+      {
+        name: 'deny-data-not-from-internet'
+        properties: {
+          description: 'intent forbid data-not-from-internet'
+          priority: 100
+          direction: 'Inbound'
+          access: 'Deny'
+          protocol: 'Tcp'
+          sourceAddressPrefix: 'Internet'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '10.1.3.0/24'
+          destinationPortRange: '1433'
         }
       }
     ]

@@ -82,11 +82,24 @@ describe('plan outputs', () => {
     // The imported rule sets, put in place of the NSGs they name, give the deployed estate.
     const byName = new Map(imported.networkSecurityGroups.map((g) => [g.name, g.securityRules]));
     expect([...byName.keys()].sort()).toEqual(result.nsgs.map((n) => n.name).sort());
+    // New NSGs (snet-data's) join with the ids the plan gives them, associated as its comment says.
+    const fresh = result.nsgs.filter((n) => n.isNew);
+    expect(fresh.map((n) => n.name)).toEqual(['nsg-snet-data']);
     const deployed: Snapshot = {
       ...snapshot,
-      networkSecurityGroups: snapshot.networkSecurityGroups.map((g) =>
-        byName.has(g.name) ? { ...g, securityRules: byName.get(g.name)! } : g,
-      ),
+      networkSecurityGroups: [
+        ...snapshot.networkSecurityGroups.map((g) =>
+          byName.has(g.name) ? { ...g, securityRules: byName.get(g.name)! } : g,
+        ),
+        ...fresh.map((n) => ({
+          ...imported.networkSecurityGroups.find((g) => g.name === n.name)!,
+          id: n.id,
+        })),
+      ].sort((x, y) => (x.id < y.id ? -1 : 1)),
+      subnets: snapshot.subnets.map((s) => {
+        const n = fresh.find((f) => f.subnets.includes(s.id));
+        return n ? { ...s, networkSecurityGroupId: n.id } : s;
+      }),
     };
     for (const g of result.proposed.networkSecurityGroups)
       expect(deployed.networkSecurityGroups.find((x) => x.id === g.id)!.securityRules).toEqual(
