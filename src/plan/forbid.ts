@@ -209,7 +209,7 @@ function rulesOf(x: Denial, fresh: boolean): ProposedRule[] {
       : e.ports.intervals().map(([lo, hi]) => formatPortRange({ lo, hi }));
   // A subnet without an NSG allows everything today; the new NSG's default rules close more.
   const defaults = fresh
-    ? "; the new NSG also brings Azure's default rules: DenyAllInBound closes inbound from outside the virtual network"
+    ? "; the new NSG also brings Azure's default rules, which close inbound from outside the virtual network and outbound to private addresses outside it"
     : '';
   const text = `intent forbid ${e.name}: ${e.from} → ${e.to} ${e.protocol.toLowerCase()} ${e.portsText}${e.reason ? ` (${e.reason})` : ''}${defaults}`;
   const description = `intent forbid ${e.name}`;

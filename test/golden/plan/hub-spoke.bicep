@@ -244,7 +244,7 @@ resource nsgSnetData 'Microsoft.Network/networkSecurityGroups@2025-05-01' = {
   location: location
   properties: {
     securityRules: [
-      // intent forbid data-not-from-internet: Internet → vnet-app/snet-data tcp 1433; the new NSG also brings Azure's default rules: DenyAllInBound closes inbound from outside the virtual network
+      // intent forbid data-not-from-internet: Internet → vnet-app/snet-data tcp 1433; the new NSG also brings Azure's default rules, which close inbound from outside the virtual network and outbound to private addresses outside it
       {
         name: 'deny-data-not-from-internet'
         properties: {
