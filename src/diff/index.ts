@@ -1,0 +1,407 @@
+/**
+ * The reachability diff of two analyses (before and after: two snapshots, or a snapshot and its
+ * plan's proposal). The two analyses cut the address space into different endpoint groups, so the
+ * diff works on their common refinement: a cell is the set of addresses that are in one group of
+ * each (`before`, `after`). For every ordered pair of cells it compares what the two analyses let
+ * through, and keeps the pairs that changed, as rectangles (one source cell, many target cells, one
+ * change) like the analysis keeps its paths; and it aggregates every pair to its two endpoints
+ * (subnets, public container groups, the Internet and other external space) as `aciseg report`
+ * draws them and a later `aciseg diff` reports them.
+ *
+ * Pure: reads the two analyses, writes nothing. Cost: linear in the open pairs of both analyses.
+ */
+import type { Reachability } from '../analyze/reachability';
+import { pathTargets } from '../analyze/reachability';
+import { IntervalSet, ipv4Domain } from '../net/interval-set';
+import { AZURE_HOST_IP, PUBLIC_IPV4, type PairTraffic, type PolicyEngine, type TrafficSet } from '../policy';
+import { IntList } from '../util/int-list';
+import { IntPairMap } from '../util/int-pair-map';
+import { endpointIdOf } from './endpoints';
+
+const INTERNET = PUBLIC_IPV4.subtract(IntervalSet.range(ipv4Domain, AZURE_HOST_IP, AZURE_HOST_IP));
+
+export { EXTERNAL_ENDPOINTS, endpointIdOf, externalEndpointOf } from './endpoints';
+
+/** One analysis: the engine that compiled a snapshot, and its all-pairs reachability. */
+export interface Analysis {
+  engine: PolicyEngine;
+  reach: Reachability;
+}
+
+/**
+ * How a pair changed. `opened`: nothing passed before; `closed`: nothing passes after; `narrowed`:
+ * what passes after is within what passed before (allowed within allowed, and allowed-or-unknown
+ * within allowed-or-unknown); `widened`: the reverse; `changed`: some traffic each way.
+ */
+export const CHANGE_STATUSES = ['unchanged', 'opened', 'closed', 'narrowed', 'widened', 'changed'] as const;
+export type ChangeStatus = (typeof CHANGE_STATUSES)[number];
+
+/** A distinct (before, after) result: what passed, what passes, and what no longer / newly passes. */
+export interface TrafficChange {
+  status: ChangeStatus;
+  /** null: the pair was (is) closed. */
+  before: PairTraffic | null;
+  after: PairTraffic | null;
+  /** Allowed or unknown before, neither after. */
+  removed: TrafficSet;
+  /** Allowed or unknown after, neither before. */
+  added: TrafficSet;
+}
+
+/** A cell of the refinement: the groups (class indexes) holding it on each side, and its endpoint (position). */
+export interface DiffCell {
+  before: number[];
+  after: number[];
+  endpoint: number;
+  /** One address: a pair from it to itself is no network flow (not compared). */
+  single?: true;
+}
+
+/** Every endpoint pair (positions in `endpoints`) whose traffic changed, aggregated over its cell pairs. */
+export interface EndpointPairChange {
+  from: number;
+  to: number;
+  status: ChangeStatus;
+  /** Positions in `changes` of the distinct changes of its cell pairs (unchanged ones left out). */
+  changes: number[];
+  removed: TrafficSet;
+  added: TrafficSet;
+}
+
+export interface ReachabilityDiff {
+  cells: DiffCell[];
+  /** Endpoint IDs (subnet, public container group, `external:*`), sorted. */
+  endpoints: string[];
+  changes: TrafficChange[];
+  /**
+   * Changed cell pairs: rectangle r goes from cell `from[r]` to the cells of `targets` between
+   * `targetStart[r]` and `targetStart[r + 1]`, all with change `change[r]`.
+   */
+  rectangles: { from: IntList; change: IntList; targetStart: IntList; targets: IntList };
+  endpointPairs: EndpointPairChange[];
+  /** Cell pairs open on either side, by status. */
+  counts: Record<ChangeStatus, number>;
+}
+
+/** The traffic of every path as a number, equal content equal number (per analysis). */
+function numberTraffic(a: Analysis): { pathTraffic: Int32Array; traffic: PairTraffic[] } {
+  const { engine } = a;
+  const { paths } = a.reach;
+  const decisions = engine.decisions();
+  const byDecisions = new IntPairMap(1 << 12);
+  const byContent = new IntPairMap(1 << 12);
+  const traffic: PairTraffic[] = [];
+  const pathTraffic = new Int32Array(paths.count);
+  for (let i = 0; i < paths.count; i++) {
+    const out = paths.out.get(i);
+    const inb = paths.in.get(i);
+    let t = byDecisions.get(out, inb);
+    if (t < 0) {
+      const pair = engine.trafficBetween(decisions[out]!, decisions[inb]!);
+      const allowId = engine.trafficId(pair.allow);
+      const unknownId = engine.trafficId(pair.unknown);
+      t = byContent.get(allowId, unknownId);
+      if (t < 0) {
+        t = traffic.length;
+        traffic.push(pair);
+        byContent.set(allowId, unknownId, t);
+      }
+      byDecisions.set(out, inb, t);
+    }
+    pathTraffic[i] = t;
+  }
+  return { pathTraffic, traffic };
+}
+
+/** Adds the union of two traffic results to `traffic`, once per pair; returns its number. */
+function combiner(traffic: PairTraffic[]): (x: number, y: number) => number {
+  const memo = new IntPairMap(16);
+  return (x, y) => {
+    const [u, v] = x < y ? [x, y] : [y, x];
+    let t = memo.get(u, v);
+    if (t < 0) {
+      const allow = traffic[u]!.allow.union(traffic[v]!.allow);
+      const unknown = traffic[u]!.unknown.union(traffic[v]!.unknown).subtract(allow);
+      t = traffic.length;
+      traffic.push({ allow, unknown });
+      memo.set(u, v, t);
+    }
+    return t;
+  };
+}
+
+/** Compressed lists: list k is `items` from `start[k]` to `start[k + 1]`. */
+interface Lists {
+  start: Int32Array;
+  items: Int32Array;
+}
+
+function listsOf(count: number, each: (emit: (list: number, item: number) => void) => void): Lists {
+  const start = new Int32Array(count + 1);
+  each((list) => start[list + 1]!++);
+  for (let k = 0; k < count; k++) start[k + 1]! += start[k]!;
+  const items = new Int32Array(start[count]!);
+  const at = start.slice(0, count);
+  each((list, item) => (items[at[list]!++] = item));
+  return { start, items };
+}
+
+/** The paths of each source class. */
+function pathsBySource(reach: Reachability): Lists {
+  const { paths } = reach;
+  return listsOf(reach.classes.length, (emit) => {
+    for (let i = 0; i < paths.count; i++) {
+      const list = paths.sources.get(i);
+      const end = paths.listStart.get(list + 1);
+      for (let k = paths.listStart.get(list); k < end; k++) emit(paths.members.get(k), i);
+    }
+  });
+}
+
+/**
+ * The common refinement. Groups inside subnets partition their addresses, but external groups may
+ * overlap (each is what some targets see of the outside), so a cell is a maximal set of addresses
+ * that lie in the same groups on each side: `before` and `after` list those groups.
+ */
+function refine(before: Reachability, after: Reachability): { cells: DiffCell[]; endpoints: string[] } {
+  // Events: a group's interval starts (+) or ends (-) at a position; side 0 before, 1 after.
+  const events: [number, number, number, number][] = [];
+  [before, after].forEach((reach, side) => {
+    for (const c of reach.classes)
+      for (const [lo, hi] of c.ranges.intervals()) {
+        events.push([lo, 1, side, c.index]);
+        events.push([hi + 1, -1, side, c.index]);
+      }
+  });
+  events.sort((x, y) => x[0] - y[0] || x[1] - y[1] || x[2] - y[2] || x[3] - y[3]);
+  const active = [new Set<number>(), new Set<number>()];
+  const cellOf = new Map<string, number>();
+  const cells: DiffCell[] = [];
+  const size: number[] = [];
+  const internet: boolean[] = [];
+  const host: boolean[] = [];
+  for (let k = 0; k < events.length;) {
+    const at = events[k]![0];
+    for (; k < events.length && events[k]![0] === at; k++) {
+      const [, delta, side, c] = events[k]!;
+      if (delta > 0) active[side]!.add(c);
+      else active[side]!.delete(c);
+    }
+    if (k === events.length || (active[0]!.size === 0 && active[1]!.size === 0)) continue;
+    const end = events[k]![0] - 1;
+    const b = [...active[0]!].sort((u, v) => u - v);
+    const a = [...active[1]!].sort((u, v) => u - v);
+    const key = `${b.join(',')}|${a.join(',')}`;
+    let cell = cellOf.get(key);
+    if (cell === undefined) {
+      cell = cells.length;
+      cellOf.set(key, cell);
+      cells.push({ before: b, after: a, endpoint: -1 });
+      size.push(0);
+      internet.push(false);
+      host.push(false);
+    }
+    size[cell]! += end - at + 1;
+    if (!IntervalSet.range(ipv4Domain, at, end).intersect(INTERNET).isEmpty) internet[cell] = true;
+    if (at <= AZURE_HOST_IP && AZURE_HOST_IP <= end) host[cell] = true;
+  }
+  const endpointOfCell = cells.map((cell, k) => {
+    const inside = [
+      ...cell.before.map((c) => before.classes[c]!),
+      ...cell.after.map((c) => after.classes[c]!),
+    ].find((c) => c.kind !== 'external');
+    if (inside) return endpointIdOf(inside);
+    return internet[k] ? 'external:internet' : host[k] ? 'external:azure-host' : 'external:other';
+  });
+  const endpoints = [...new Set(endpointOfCell)].sort();
+  const position = new Map(endpoints.map((e, k) => [e, k]));
+  cells.forEach((c, k) => {
+    c.endpoint = position.get(endpointOfCell[k]!)!;
+    if (size[k] === 1) c.single = true;
+  });
+  return { cells, endpoints };
+}
+
+/** How one pair changed, from its two results (null: closed). */
+export function compareTraffic(before: PairTraffic | null, after: PairTraffic | null): TrafficChange {
+  const openBefore = before ? before.allow.union(before.unknown) : null;
+  const openAfter = after ? after.allow.union(after.unknown) : null;
+  const empty = (openBefore ?? openAfter)!.subtract((openBefore ?? openAfter)!);
+  const removed = openBefore ? (openAfter ? openBefore.subtract(openAfter) : openBefore) : empty;
+  const added = openAfter ? (openBefore ? openAfter.subtract(openBefore) : openAfter) : empty;
+  let status: ChangeStatus;
+  if (!before || openBefore!.isEmpty) status = 'opened';
+  else if (!after || openAfter!.isEmpty) status = 'closed';
+  else if (before.allow.equals(after.allow) && before.unknown.equals(after.unknown)) status = 'unchanged';
+  else if (added.isEmpty && after.allow.subtract(before.allow).isEmpty) status = 'narrowed';
+  else if (removed.isEmpty && before.allow.subtract(after.allow).isEmpty) status = 'widened';
+  else status = 'changed';
+  return { status, before, after, removed, added };
+}
+
+const BIT: Record<ChangeStatus, number> = {
+  unchanged: 1,
+  opened: 2,
+  closed: 4,
+  narrowed: 8,
+  widened: 16,
+  changed: 32,
+};
+
+/** The status of an endpoint pair from the statuses of its cell pairs (BIT mask). */
+export function aggregateStatus(mask: number): ChangeStatus {
+  if (mask === BIT.unchanged) return 'unchanged';
+  if ((mask & ~BIT.opened) === 0) return 'opened';
+  if ((mask & ~BIT.closed) === 0) return 'closed';
+  if ((mask & ~(BIT.unchanged | BIT.narrowed | BIT.closed)) === 0) return 'narrowed';
+  if ((mask & ~(BIT.unchanged | BIT.widened | BIT.opened)) === 0) return 'widened';
+  return 'changed';
+}
+
+/** The diff of two analyses (see the module comment). */
+export function diffReachability(
+  before: Analysis,
+  after: Analysis,
+  progress: (message: string) => void = () => undefined,
+): ReachabilityDiff {
+  const { cells, endpoints } = refine(before.reach, after.reach);
+  const sides = [before, after].map((a, s) => {
+    const { pathTraffic, traffic } = numberTraffic(a);
+    return {
+      reach: a.reach,
+      pathTraffic,
+      traffic,
+      bySource: pathsBySource(a.reach),
+      combine: combiner(traffic),
+      cellsOf: listsOf(a.reach.classes.length, (emit) =>
+        cells.forEach((c, k) => {
+          for (const cls of s === 0 ? c.before : c.after) emit(cls, k);
+        }),
+      ),
+    };
+  });
+
+  // Distinct (before traffic, after traffic) pairs; -1 is closed.
+  const changeOf = new IntPairMap(1 << 10);
+  const changes: TrafficChange[] = [];
+  const change = (x: number, y: number) => {
+    let c = changeOf.get(x + 1, y + 1);
+    if (c < 0) {
+      c = changes.length;
+      changes.push(
+        compareTraffic(x >= 0 ? sides[0]!.traffic[x]! : null, y >= 0 ? sides[1]!.traffic[y]! : null),
+      );
+      changeOf.set(x + 1, y + 1, c);
+    }
+    return c;
+  };
+
+  const n = cells.length;
+  const row = [new Int32Array(n), new Int32Array(n)];
+  const stamp = new Int32Array(n);
+  const touched = new Int32Array(n);
+  const rectangles = {
+    from: new IntList(),
+    change: new IntList(),
+    targetStart: new IntList(),
+    targets: new IntList(),
+  };
+  const counts: Record<ChangeStatus, number> = {
+    unchanged: 0,
+    opened: 0,
+    closed: 0,
+    narrowed: 0,
+    widened: 0,
+    changed: 0,
+  };
+  const pairIndex = new IntPairMap(1 << 12);
+  const pairMask: number[] = [];
+  const pairEnds: number[] = [];
+  const pairChanges = new Map<number, Set<number>>();
+
+  for (let x = 0; x < n; x++) {
+    if (x > 0 && x % 10_000 === 0) progress(`diff: ${x}/${n} cells`);
+    let count = 0;
+    const mark = x + 1;
+    for (let s = 0; s < 2; s++) {
+      const side = sides[s]!;
+      const r = row[s]!;
+      const { paths } = side.reach;
+      for (const cls of s === 0 ? cells[x]!.before : cells[x]!.after)
+        for (let k = side.bySource.start[cls]!; k < side.bySource.start[cls + 1]!; k++) {
+          const p = side.bySource.items[k]!;
+          const t = side.pathTraffic[p]!;
+          const targets = pathTargets(paths, p);
+          for (let q = 0; q < targets.length; q++) {
+            const c = targets[q]!;
+            for (let m = side.cellsOf.start[c]!; m < side.cellsOf.start[c + 1]!; m++) {
+              const y = side.cellsOf.items[m]!;
+              if (stamp[y] !== mark) {
+                stamp[y] = mark;
+                row[0]![y] = -1;
+                row[1]![y] = -1;
+                touched[count++] = y;
+              }
+              // Overlapping external groups could both reach y: what passes is then their union.
+              r[y] = r[y]! < 0 || r[y] === t ? t : side.combine(r[y]!, t);
+            }
+          }
+        }
+    }
+    if (count === 0) continue;
+    const targets = touched.subarray(0, count).sort();
+    // Group the row's changed targets by change, in target order (so rectangles come out sorted).
+    const byChange = new Map<number, number[]>();
+    const ex = cells[x]!.endpoint;
+    for (const y of targets) {
+      if (y === x && cells[x]!.single) continue;
+      const c = change(row[0]![y]!, row[1]![y]!);
+      const status = changes[c]!.status;
+      counts[status]++;
+      const ey = cells[y]!.endpoint;
+      let p = pairIndex.get(ex, ey);
+      if (p < 0) {
+        p = pairMask.length;
+        pairMask.push(0);
+        pairEnds.push(ex, ey);
+        pairIndex.set(ex, ey, p);
+      }
+      pairMask[p]! |= BIT[status];
+      if (status === 'unchanged') continue;
+      const list = byChange.get(c);
+      if (list) list.push(y);
+      else byChange.set(c, [y]);
+      let set = pairChanges.get(p);
+      if (!set) pairChanges.set(p, (set = new Set()));
+      set.add(c);
+    }
+    for (const c of [...byChange.keys()].sort((u, v) => u - v)) {
+      rectangles.from.push(x);
+      rectangles.change.push(c);
+      rectangles.targetStart.push(rectangles.targets.length);
+      for (const y of byChange.get(c)!) rectangles.targets.push(y);
+    }
+  }
+  rectangles.targetStart.push(rectangles.targets.length);
+
+  const endpointPairs: EndpointPairChange[] = [];
+  for (const [p, set] of pairChanges) {
+    const ids = [...set].sort((u, v) => u - v);
+    let removed = changes[ids[0]!]!.removed;
+    let added = changes[ids[0]!]!.added;
+    for (const c of ids.slice(1)) {
+      removed = removed.union(changes[c]!.removed);
+      added = added.union(changes[c]!.added);
+    }
+    endpointPairs.push({
+      from: pairEnds[2 * p]!,
+      to: pairEnds[2 * p + 1]!,
+      status: aggregateStatus(pairMask[p]!),
+      changes: ids,
+      removed,
+      added,
+    });
+  }
+  endpointPairs.sort((u, v) => u.from - v.from || u.to - v.to);
+  return { cells, endpoints, changes, rectangles, endpointPairs, counts };
+}
