@@ -42,22 +42,22 @@ describe('filterEdges', () => {
     ids.map((i) => `${data.nodes[edges[i]!.from]!.name}->${data.nodes[edges[i]!.to]!.name}`);
 
   it('keeps everything with an empty filter', () => {
-    expect(filterEdges(data, edges, all, texts)).toHaveLength(edges.length);
+    expect(filterEdges(data, data.views.before, edges, all, texts)).toHaveLength(edges.length);
   });
 
   it('finds edges by the name of a container group inside a subnet', () => {
-    const found = names(filterEdges(data, edges, { ...all, text: 'WEB-ADMIN' }, texts));
+    const found = names(filterEdges(data, data.views.before, edges, { ...all, text: 'WEB-ADMIN' }, texts));
     expect(found.length).toBeGreaterThan(0);
     for (const f of found) expect(f).toMatch(/snet-web/);
   });
 
   it('keeps only edges that open a port, and only the riskiest', () => {
-    const https = names(filterEdges(data, edges, { ...all, port: 443 }, texts));
+    const https = names(filterEdges(data, data.views.before, edges, { ...all, port: 443 }, texts));
     expect(https).toContain('Internet->snet-web');
-    const rdp = names(filterEdges(data, edges, { ...all, port: 3389 }, texts));
+    const rdp = names(filterEdges(data, data.views.before, edges, { ...all, port: 3389 }, texts));
     expect(rdp).not.toContain('Internet->snet-web');
     // snet-ops has no NSG: the Internet reaches it on every port.
-    expect(names(filterEdges(data, edges, { ...all, minRisk: 3 }, texts))).toEqual([
+    expect(names(filterEdges(data, data.views.before, edges, { ...all, minRisk: 3 }, texts))).toEqual([
       'Internet->snet-ops',
       'Internet->snet-web',
     ]);
@@ -84,7 +84,12 @@ describe('drawEdges', () => {
 
 describe('expandEdge', () => {
   it('expands classes to their container groups, each with its own traffic', () => {
-    const { flows, omitted } = expandEdge(data, classesByNode(data), edge('Internet', 'snet-web'), 100);
+    const { flows, omitted } = expandEdge(
+      data.views.before,
+      classesByNode(data, data.views.before),
+      edge('Internet', 'snet-web'),
+      100,
+    );
     expect(omitted).toBe(0);
     const seen = flows.map((f) => `${data.nodes[f.to]!.name}: ${data.traffic[f.traffic]!.allow}`).sort();
     expect(seen).toEqual(['web-1: tcp 443', 'web-admin: tcp 22, 443']);
@@ -93,12 +98,15 @@ describe('expandEdge', () => {
   it('expands nothing when the report keeps no class detail', () => {
     const coarse = reportDataOf(reportEstate(), 0);
     const e = decodeEdges(coarse, coarse.views.before)[0]!;
-    expect(expandEdge(coarse, classesByNode(coarse), e, 100)).toEqual({ flows: [], omitted: 0 });
+    expect(expandEdge(coarse.views.before, classesByNode(coarse, coarse.views.before), e, 100)).toEqual({
+      flows: [],
+      omitted: 0,
+    });
   });
 
   it('stops at the limit and counts the rest', () => {
     const e: ReportEdge = edge('snet-ops', 'snet-web');
-    const { flows, omitted } = expandEdge(data, classesByNode(data), e, 1);
+    const { flows, omitted } = expandEdge(data.views.before, classesByNode(data, data.views.before), e, 1);
     expect(flows).toHaveLength(1);
     expect(omitted).toBe(1);
   });
