@@ -93,11 +93,12 @@ function numberTraffic(a: Analysis): { pathTraffic: Int32Array; traffic: PairTra
   const traffic: PairTraffic[] = [];
   const pathTraffic = new Int32Array(paths.count);
   for (let i = 0; i < paths.count; i++) {
-    const out = paths.out.get(i);
-    const inb = paths.in.get(i);
-    let t = byDecisions.get(out, inb);
+    const out = decisions[paths.out.get(i)]!;
+    const inb = decisions[paths.in.get(i)]!;
+    // What passes depends only on the two decisions' traffic (many decisions share one).
+    let t = byDecisions.get(out.traffic, inb.traffic);
     if (t < 0) {
-      const pair = engine.trafficBetween(decisions[out]!, decisions[inb]!);
+      const pair = engine.trafficBetween(out, inb);
       const allowId = engine.trafficId(pair.allow);
       const unknownId = engine.trafficId(pair.unknown);
       t = byContent.get(allowId, unknownId);
@@ -106,7 +107,7 @@ function numberTraffic(a: Analysis): { pathTraffic: Int32Array; traffic: PairTra
         traffic.push(pair);
         byContent.set(allowId, unknownId, t);
       }
-      byDecisions.set(out, inb, t);
+      byDecisions.set(out.traffic, inb.traffic, t);
     }
     pathTraffic[i] = t;
   }

@@ -84,6 +84,9 @@ export const CLASS_PAIR_BUDGET = 1_000_000;
 /** About this many bytes of JSON for the rules, traffic and parts behind edges (the rest keep their risk only). */
 export const DETAIL_BUDGET = 6_000_000;
 
+/** Without class detail, parts are gathered for at most this many of the riskiest edges (the budget holds far fewer). */
+const DETAIL_CANDIDATES = 20_000;
+
 /** At most this many changed edges of the After view carry their removed and added traffic. */
 export const CHANGE_DETAIL = 20_000;
 
@@ -275,19 +278,42 @@ function buildView(
   const E = endpoints.length;
   const edges = new EdgeStore();
   const { paths } = reach;
+  // The distinct endpoints of a path's sources and targets (stamped per path).
   const stampFrom = new Int32Array(E);
   const stampTo = new Int32Array(E);
   const fromList = new Int32Array(E);
   const toList = new Int32Array(E);
+  const endpointPairs = (i: number, visit: (fe: number, te: number) => void) => {
+    const from = pathSources(paths, i);
+    const to = pathTargets(paths, i);
+    const mark = i + 1;
+    let nf = 0;
+    let nt = 0;
+    for (let x = 0; x < from.length; x++) {
+      const fe = endpointOfClass[from[x]!]!;
+      if (stampFrom[fe] !== mark) {
+        stampFrom[fe] = mark;
+        fromList[nf++] = fe;
+      }
+    }
+    for (let y = 0; y < to.length; y++) {
+      const te = endpointOfClass[to[y]!]!;
+      if (stampTo[te] !== mark) {
+        stampTo[te] = mark;
+        toList[nt++] = te;
+      }
+    }
+    for (let x = 0; x < nf; x++) for (let y = 0; y < nt; y++) visit(fromList[x]!, toList[y]!);
+  };
   for (let i = 0; i < paths.count; i++) {
     const out = paths.out.get(i);
     const inb = paths.in.get(i);
-    const r = raw.result(out, inb);
-    const t = raw.trafficOf(r);
-    const flags = raw.report(t).flags;
-    const from = pathSources(paths, i);
-    const to = pathTargets(paths, i);
     if (classDetail) {
+      const r = raw.result(out, inb);
+      const t = raw.trafficOf(r);
+      const flags = raw.report(t).flags;
+      const from = pathSources(paths, i);
+      const to = pathTargets(paths, i);
       for (let x = 0; x < from.length; x++) {
         const fc = from[x]!;
         const fe = endpointOfClass[fc]!;
@@ -300,29 +326,8 @@ function buildView(
         }
       }
     } else {
-      const mark = i + 1;
-      let nf = 0;
-      let nt = 0;
-      for (let x = 0; x < from.length; x++) {
-        const fe = endpointOfClass[from[x]!]!;
-        if (stampFrom[fe] !== mark) {
-          stampFrom[fe] = mark;
-          fromList[nf++] = fe;
-        }
-      }
-      for (let y = 0; y < to.length; y++) {
-        const te = endpointOfClass[to[y]!]!;
-        if (stampTo[te] !== mark) {
-          stampTo[te] = mark;
-          toList[nt++] = te;
-        }
-      }
-      for (let x = 0; x < nf; x++)
-        for (let y = 0; y < nt; y++) {
-          const e = edges.edge(fromList[x]!, toList[y]!);
-          if (edges.seen(e, r, -1, -1)) continue;
-          edges.add(e, -1, -1, t, out, inb, flags);
-        }
+      const flags = raw.flags(out, inb);
+      endpointPairs(i, (fe, te) => edges.mark(edges.edge(fe, te), flags));
     }
     if ((i + 1) % 500000 === 0) ctx.progress(`report: ${i + 1}/${paths.count} paths`);
   }
@@ -344,6 +349,30 @@ function buildView(
   };
   const byRisk: number[] = [];
   for (let level = 3; level >= 0; level--) for (const e of order) if (levelOf(e) === level) byRisk.push(e);
+  // Without class detail only the edges the budget may hold get their parts, in a second pass: the
+  // parts of millions of edges would cost gigabytes and be thrown away.
+  if (!classDetail) {
+    const candidates = new IntPairMap(1 << 12);
+    const isSource = new Uint8Array(E);
+    for (const e of byRisk.slice(0, DETAIL_CANDIDATES)) {
+      candidates.set(edges.from[e]!, edges.to[e]!, e);
+      isSource[edges.from[e]!] = 1;
+    }
+    stampFrom.fill(0);
+    stampTo.fill(0);
+    for (let i = 0; i < paths.count; i++) {
+      const out = paths.out.get(i);
+      const inb = paths.in.get(i);
+      let r = -1;
+      endpointPairs(i, (fe, te) => {
+        if (isSource[fe] === 0) return;
+        const e = candidates.get(fe, te);
+        if (e < 0) return;
+        if (r < 0) r = raw.result(out, inb);
+        if (!edges.seen(e, r, -1, -1)) edges.add(e, -1, -1, raw.trafficOf(r), out, inb, 0);
+      });
+    }
+  }
   const detail = new DetailTables(engine, raw, ctx.tables, budget);
   const bundleOfEdge = new Int32Array(edges.count).fill(-1);
   const bundles: number[][] = [];
@@ -436,6 +465,11 @@ class EdgeStore {
     if (this.seenRanked.has(key)) return true;
     this.seenRanked.add(key);
     return false;
+  }
+
+  /** Adds risk flags to edge e. */
+  mark(e: number, flags: number): void {
+    this.flags[e]! |= flags;
   }
 
   add(e: number, fr: number, tr: number, t: number, out: number, inb: number, flags: number): void {
@@ -692,6 +726,7 @@ class RawTraffic {
   private readonly contentNumber = new IntPairMap(1 << 10);
   private readonly pairs: PairTraffic[] = [];
   private readonly reports: (ReportTraffic | undefined)[] = [];
+  private readonly flagMemo = new IntPairMap(1 << 10);
 
   constructor(private readonly engine: PolicyEngine) {}
 
@@ -700,20 +735,43 @@ class RawTraffic {
     let r = this.resultNumber.get(out, inb);
     if (r < 0) {
       const engine = this.engine;
-      const pair = engine.trafficBetween(engine.decision(out), engine.decision(inb));
-      const allow = engine.trafficId(pair.allow);
-      const unknown = engine.trafficId(pair.unknown);
-      let t = this.contentNumber.get(allow, unknown);
-      if (t < 0) {
-        t = this.pairs.length;
-        this.pairs.push(pair);
-        this.contentNumber.set(allow, unknown, t);
-      }
+      const t = this.content(engine.trafficBetween(engine.decision(out), engine.decision(inb)));
       r = this.resultTraffic.length;
       this.resultTraffic.push(t);
       this.resultNumber.set(out, inb, r);
     }
     return r;
+  }
+
+  /**
+   * The risk flags of what (out, in) lets through, memoized on the two decisions' traffic (many
+   * decisions share one), so millions of paths cost a few thousand meets.
+   */
+  flags(out: number, inb: number): number {
+    const engine = this.engine;
+    const decisions = engine.decisions();
+    const a = decisions[out]!;
+    const b = decisions[inb]!;
+    let f = this.flagMemo.get(a.traffic, b.traffic);
+    if (f < 0) {
+      f = this.report(this.content(engine.trafficBetween(a, b))).flags;
+      this.flagMemo.set(a.traffic, b.traffic, f);
+    }
+    return f;
+  }
+
+  /** The number of a traffic result by content. */
+  private content(pair: PairTraffic): number {
+    const engine = this.engine;
+    const allow = engine.trafficId(pair.allow);
+    const unknown = engine.trafficId(pair.unknown);
+    let t = this.contentNumber.get(allow, unknown);
+    if (t < 0) {
+      t = this.pairs.length;
+      this.pairs.push(pair);
+      this.contentNumber.set(allow, unknown, t);
+    }
+    return t;
   }
 
   trafficOf(result: number): number {

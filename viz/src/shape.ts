@@ -208,6 +208,16 @@ function mergeRisk(a: EdgeRisk, b: EdgeRisk): EdgeRisk {
   };
 }
 
+/** The status of a line that stands for edges of two statuses (as src/diff aggregates endpoint pairs). */
+export function mergeStatus(a: DiffStatus, b: DiffStatus): DiffStatus {
+  if (a === b) return a;
+  const pair = new Set([a, b]);
+  const within = (allowed: DiffStatus[]) => [...pair].every((s) => allowed.includes(s));
+  if (within(['unchanged', 'narrowed', 'closed'])) return 'narrowed';
+  if (within(['unchanged', 'widened', 'opened'])) return 'widened';
+  return 'changed';
+}
+
 /** The data-edge-id of an edge: the two resource IDs. */
 export function edgeKey(data: ReportData, from: number, to: number): string {
   return `${data.nodes[from]!.id} -> ${data.nodes[to]!.id}`;
@@ -350,7 +360,7 @@ export function drawEdges(
     if (d) {
       d.members.push(i);
       d.risk = mergeRisk(d.risk, edgeRisk(data, e));
-      if (d.status !== e.status) d.status = 'changed';
+      d.status = mergeStatus(d.status, e.status);
     } else {
       const edge: DrawEdge = {
         id: edgeKey(data, from, to),
