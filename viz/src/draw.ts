@@ -189,16 +189,22 @@ export function drawTopology(data: ReportData, boxes: Box[], width: number, heig
       .attr('stroke-opacity', 0.25)
       .attr('stroke-linecap', 'round');
   }
-  for (const r of data.applianceRoutes) {
-    const b = boxes[r.subnet]!;
+  // One label per subnet (its first appliance route; others are counted), one line per route.
+  const hops = new Map<number, string[]>();
+  for (const r of data.applianceRoutes) hops.set(r.subnet, [...(hops.get(r.subnet) ?? []), r.nextHop]);
+  for (const [subnet, list] of hops) {
+    const b = boxes[subnet]!;
+    const more = new Set(list).size - 1;
     routeLayer
       .append('text')
-      .attr('x', b.x + b.w - 6)
-      .attr('y', b.y + b.h - 5)
-      .attr('text-anchor', 'end')
+      .attr('x', b.x + 8)
+      .attr('y', b.y + 42)
       .attr('font-size', 10)
       .attr('fill', '#6a3d9a')
-      .text(`via NVA ${clip(r.nextHop, 16)}`);
+      .text(`via NVA ${clip(list[0]!, 16)}${more > 0 ? ` (+${more})` : ''}`);
+  }
+  for (const r of data.applianceRoutes) {
+    const b = boxes[r.subnet]!;
     if (r.nextHopSubnet >= 0 && r.nextHopSubnet !== r.subnet)
       routeLayer
         .append('path')

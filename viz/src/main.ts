@@ -96,7 +96,7 @@ function main(): void {
   else {
     findingsFact.append(el('b', 'Findings: '));
     SEVERITY_NAMES.forEach((s, i) => {
-      const chip = el('span', `${findingCounts[s]} ${s}`, `sev sev-${s}`);
+      const chip = el('span', `${findingCounts[s]} ${s}`, findingCounts[s] > 0 ? `sev sev-${s}` : 'sev');
       chip.dataset.severity = s;
       findingsFact.append(chip);
       if (i < SEVERITY_NAMES.length - 1) findingsFact.append(' ');
@@ -504,8 +504,10 @@ function main(): void {
   for (const f of data.findings) {
     const tr = el('tr');
     tr.dataset.fingerprint = f.fingerprint;
+    const sev = el('td');
+    sev.append(el('span', f.accepted ? `${f.severity} (accepted)` : f.severity, `sev sev-${f.severity}`));
     tr.append(
-      el('td', f.accepted ? `${f.severity} (accepted)` : f.severity, `sev-cell sev-${f.severity}`),
+      sev,
       el('td', f.ruleId),
       el('td', `${f.title}: ${f.message}`),
       el('td', f.rules.join(', ')),

@@ -440,6 +440,15 @@ const HEADER = 34;
 /** A VNet's title and address space sit above its subnets. */
 const VNET_HEADER = 46;
 const PAD = 12;
+/** Height of the appliance-route line of a subnet. */
+export const ROUTE_LINE = 13;
+/** Left column (external endpoints) width. */
+const LEFT_W = 230;
+
+/** Room for a title in a box, at about 0.6 em per character, within bounds (longer names are clipped). */
+function titleWidth(name: string, size: number): number {
+  return Math.min(Math.ceil(name.length * size * 0.6) + 20, 340);
+}
 
 /** Children of each node, in data order. */
 export function childrenOf(data: ReportData): number[][] {
@@ -489,20 +498,23 @@ function translate(boxes: Box[], children: number[][], i: number, dx: number, dy
 export function layout(data: ReportData): { boxes: Box[]; width: number; height: number } {
   const children = childrenOf(data);
   const boxes: Box[] = data.nodes.map(() => ({ x: 0, y: 0, w: 0, h: 0 }));
+  // A subnet whose route table sends traffic to an appliance gets a line for it under its title.
+  const routed = new Set(data.applianceRoutes.map((r) => r.subnet));
   const sizeSubnet = (s: number) => {
     const dots = children[s]!;
     const cols = Math.max(1, Math.ceil(Math.sqrt(dots.length * 3)));
     const rows = Math.ceil(dots.length / cols);
+    const header = HEADER + (routed.has(s) ? ROUTE_LINE : 0);
     dots.forEach((d, k) => {
       boxes[d] = {
         x: PAD + (k % cols) * CELL,
-        y: HEADER + Math.floor(k / cols) * CELL,
+        y: header + Math.floor(k / cols) * CELL,
         w: CELL - DOT_GAP,
         h: CELL - DOT_GAP,
       };
     });
-    boxes[s]!.w = Math.max(SUBNET_MIN_W, 2 * PAD + cols * CELL);
-    boxes[s]!.h = HEADER + rows * CELL + PAD / 2;
+    boxes[s]!.w = Math.max(SUBNET_MIN_W, 2 * PAD + cols * CELL, titleWidth(data.nodes[s]!.name, 12));
+    boxes[s]!.h = header + rows * CELL + PAD / 2;
   };
   const sizeVnet = (v: number) => {
     const subs = children[v]!;
@@ -518,7 +530,7 @@ export function layout(data: ReportData): { boxes: Box[]; width: number; height:
     for (const s of subs)
       for (const d of children[s]!) translate(boxes, children, d, boxes[s]!.x, boxes[s]!.y);
     for (const s of subs) translate(boxes, children, s, PAD, VNET_HEADER);
-    boxes[v]!.w = Math.max(SUBNET_MIN_W + 2 * PAD, inner.w + 2 * PAD);
+    boxes[v]!.w = Math.max(SUBNET_MIN_W + 2 * PAD, inner.w + 2 * PAD, titleWidth(data.nodes[v]!.name, 14));
     boxes[v]!.h = VNET_HEADER + inner.h + PAD;
   };
   const tops = data.nodes.map((n, i) => (n.parent < 0 ? i : -1)).filter((i) => i >= 0);
@@ -533,7 +545,7 @@ export function layout(data: ReportData): { boxes: Box[]; width: number; height:
   }
   // The left column: Internet first, then other externals, then public container groups.
   let y = 0;
-  const leftW = 170;
+  const leftW = LEFT_W;
   for (const t of left) {
     boxes[t] = { x: 0, y, w: leftW, h: data.nodes[t]!.kind === 'external' ? 64 : 44 };
     y += boxes[t]!.h + PAD;
