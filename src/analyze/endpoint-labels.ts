@@ -84,7 +84,8 @@ export class ClassLabeler {
   private readonly publicIps: { ip: number; name: string; id: string }[] = [];
   /** Every address outside the snapshot's subnets and public container groups, and its Internet and private parts. */
   private readonly outside: Ipv4Set;
-  private readonly internetSpace: Ipv4Set;
+  /** The Internet as labels mean it: public space that is no VNet's, peer's, platform's or public container group's. */
+  readonly internetSpace: Ipv4Set;
   private readonly privateSpace: Ipv4Set;
 
   constructor(private readonly index: SnapshotIndex) {

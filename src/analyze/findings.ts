@@ -101,6 +101,12 @@ export interface FindingAcceptance {
   expires: string;
 }
 
+/** A reported rule and the rules that decide its traffic instead (keys of `Finding.rules`). */
+export interface FindingCoverage {
+  rule: string;
+  coveredBy: string[];
+}
+
 export interface Finding {
   ruleId: string;
   severity: FindingSeverity;
@@ -119,6 +125,11 @@ export interface Finding {
   /** 32 hex digits: findingFingerprint(ruleId, identity). */
   fingerprint: string;
   location: FindingLocation | null;
+  /**
+   * ACI008/ACI009 (optional): for each rule the finding reports (a key in `rules`), the keys of the
+   * rules that decide its traffic instead.
+   */
+  coverage?: FindingCoverage[];
   /** Set when an unexpired intent `accept` entry matches; accepted findings never fail `--fail-on`. */
   accepted: FindingAcceptance | null;
 }

@@ -5,11 +5,31 @@
  */
 import type { PairTraffic } from '../policy';
 import type { TrafficSet } from '../policy';
-import { IntervalSet, portDomain } from '../net/interval-set';
+import { IntervalSet, portDomain, type PortSet } from '../net/interval-set';
 import type { ClassLabel } from './endpoint-labels';
 
 /** Ports that give a shell, a desktop or a database: opening them to wide sources is the classic mistake. */
 export const SENSITIVE_PORTS = [22, 23, 135, 139, 445, 1433, 3306, 3389, 5432, 5985, 5986, 6379, 9200, 27017];
+
+/**
+ * Named port categories the findings rank exposure by (issue 10): remote administration (a shell, a
+ * desktop, Windows remote management and file sharing) and data stores and brokers. SENSITIVE_PORTS
+ * (the path risk score) is a subset of the two.
+ */
+export const PORT_CATEGORIES = {
+  management: [22, 23, 135, 139, 445, 3389, 5985, 5986],
+  data: [1433, 1521, 2379, 3306, 5432, 5672, 5984, 6379, 9042, 9092, 9200, 9300, 11211, 27017],
+} as const;
+
+export type PortCategory = keyof typeof PORT_CATEGORIES;
+
+/** The ports of a category that a set holds, as a set. */
+export function categoryPorts(ports: PortSet, category: PortCategory): PortSet {
+  return IntervalSet.of(
+    portDomain,
+    PORT_CATEGORIES[category].filter((p) => ports.has(p)).map((p) => [p, p] as [number, number]),
+  );
+}
 
 /** Source weights: the Internet; networks that may hold other people's hosts; Azure's own or empty space. */
 export const SOURCE_RISK = { internet: 200, otherNetworks: 20, platformOrUnassigned: 0 } as const;

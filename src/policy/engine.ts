@@ -21,6 +21,7 @@ import { publicGroupsOf } from './words/public-groups';
 import { PolicyCompiler, type RuleRef } from './compile/side-policy';
 import { SideTableBuilder, runIndex, type SideTable } from './compile/side-table';
 import { TrafficSet } from './sets/traffic';
+import { ruleCoverage, type CoverageContext } from './compile/rule-coverage';
 import { DST, SRC, variable, type Role } from './sets/unknowns';
 
 export interface EngineOptions {
@@ -104,6 +105,17 @@ export class PolicyEngine {
     return this.compiler.words.registry.all[unknown]!.label;
   }
 
+  /** How many rule refs the compiler has given out so far (refs are 0 … count - 1). */
+  get ruleRefCount(): number {
+    return this.compiler.refs.length;
+  }
+
+  /** The identity of an unknown set: its stable id (`tag:storage`, `peer:<id>`, …), kind and label. */
+  unknownSet(unknown: number): { id: string; kind: string; label: string } {
+    const u = this.compiler.words.registry.all[unknown]!;
+    return { id: u.id, kind: u.kind, label: u.label };
+  }
+
   /**
    * Drops the compiled rules kept for sharing between subnets (call after building every side
    * table: they are large; later requests compile again).
@@ -115,6 +127,63 @@ export class PolicyEngine {
   /** Side tables (`subnet id|direction`) whose correlated unknowns exceeded the exact-enumeration budget. */
   get approximatedTables(): ReadonlySet<string> {
     return this.builder.approximated;
+  }
+
+  /**
+   * Shadowed and removable custom rules of an NSG, per direction, over every subnet it applies to
+   * (compile/rule-coverage.ts); empty when it applies to no subnet of the snapshot.
+   */
+  nsgRuleCoverage(nsgId: string): NsgRuleCoverage[] {
+    const group = this.index.networkSecurityGroups.get(nsgId);
+    if (!group) return [];
+    // Subnets sharing a VNet and route table read the rules' words alike: one context for all of them.
+    const contexts = new Map<string, Subnet[]>();
+    for (const s of this.subnetsOfNsg().get(group.id) ?? []) {
+      const key = `${s.virtualNetworkId}|${s.routeTableId ?? ''}`;
+      const list = contexts.get(key);
+      if (list) list.push(s);
+      else contexts.set(key, [s]);
+    }
+    if (contexts.size === 0) return [];
+    const out: NsgRuleCoverage[] = [];
+    for (const direction of ['Inbound', 'Outbound'] as const) {
+      const compiled: CoverageContext[] = [...contexts.values()].map((subnets) => {
+        const side = this.compiler.sidePolicy(subnets[0]!, direction);
+        const rules = side.nsg.kind === 'rules' ? side.nsg.rules : [];
+        return { rules, local: ipv4SetOf(subnets.flatMap((s) => s.addressPrefixes)) };
+      });
+      const rules = compiled[0]!.rules.map((r) => this.compiler.refs[r.ref]!);
+      const byName = new Map(
+        group.securityRules.filter((r) => r.direction === direction).map((r) => [r.name.toLowerCase(), r]),
+      );
+      // Rules the model does not fully evaluate may decide traffic it does not see: never candidates.
+      const candidate = rules.map((ref) => {
+        const rule = ref.isDefault ? undefined : byName.get(ref.name.toLowerCase());
+        if (!rule || rule.protocol === 'Esp' || rule.protocol === 'Ah') return false;
+        // Canonical prefixes: only IPv6 ones hold a colon (no tag or IPv4 prefix does).
+        const v6 = (list: readonly string[]) => list.some((p) => p.includes(':'));
+        return !v6(rule.sourceAddressPrefixes) && !v6(rule.destinationAddressPrefixes);
+      });
+      const answer = ruleCoverage(compiled, direction, candidate);
+      out.push({ direction, rules, candidate, contexts: compiled.length, ...answer });
+    }
+    // Compiling here refilled the compiler's caches: drop them (they are large on big estates).
+    this.compiler.releaseCaches();
+    return out;
+  }
+
+  private nsgSubnets: Map<string, Subnet[]> | null = null;
+
+  private subnetsOfNsg(): Map<string, Subnet[]> {
+    if (this.nsgSubnets) return this.nsgSubnets;
+    this.nsgSubnets = new Map();
+    for (const s of this.index.snapshot.subnets) {
+      if (s.networkSecurityGroupId === null) continue;
+      const list = this.nsgSubnets.get(s.networkSecurityGroupId);
+      if (list) list.push(s);
+      else this.nsgSubnets.set(s.networkSecurityGroupId, [s]);
+    }
+    return this.nsgSubnets;
   }
 
   /** The decision table of a subnet side, compiled on first use. */
@@ -218,6 +287,21 @@ export class PolicyEngine {
     if (result.unknown.has(flow.protocol, flow.srcPort, flow.dstPort)) return 'unknown';
     return 'deny';
   }
+}
+
+/** The shadowed and removable custom rules of one NSG direction (positions index `rules`). */
+export interface NsgRuleCoverage {
+  direction: Direction;
+  /** The NSG's rules of this direction in evaluation order, custom and default. */
+  rules: readonly RuleRef[];
+  /** Rules that may be reported: custom, TCP/UDP/ICMP/`*`, no IPv6 prefix. */
+  candidate: readonly boolean[];
+  /** Distinct subnet contexts (VNet and route table) the NSG was checked in. */
+  contexts: number;
+  shadowed: readonly boolean[];
+  matchesNothing: readonly boolean[];
+  removable: readonly boolean[];
+  coveredBy: readonly (readonly number[])[];
 }
 
 /**

@@ -9,15 +9,16 @@
  *            ──► compile/side-painter  first-match evaluation over address × port cells, as bit sets
  *            ──► compile/side-table    a side's decision table: local slices × remote runs → decision
  *            ──► compile/decision      hash-consed decisions, their meet into what passes both sides
+ *            ──► compile/rule-coverage which custom rules are shadowed or removable (set algebra per NSG)
  *            ──► engine.ts             PolicyEngine: tables built on first use, answers for endpoint pairs
  *
  * sets/ holds the set algebra the pipeline computes with (port regions, traffic, partly known
  * address sets); plain intervals, addresses and ports are in src/net, below every stage.
  */
-export { compilePolicy, type PolicyEngine } from './engine';
+export { compilePolicy, type NsgRuleCoverage, type PolicyEngine } from './engine';
 export type { Decider, Decision, PairResult, PairTraffic } from './compile/decision';
 export { runIndex, type Runs, type SideTable } from './compile/side-table';
-export type { FlowProtocol } from './flow';
+export type { Flow, FlowEnd, FlowProtocol } from './flow';
 export { PortRegion } from './sets/port-region';
 export type { TrafficSet } from './sets/traffic';
 export { AZURE_HOST_IP, PUBLIC_IPV4, ipv4SetOf } from './words/address-words';

@@ -468,3 +468,49 @@ function permutations<T>(items: readonly T[]): T[][] {
     permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
   );
 }
+
+/**
+ * The NSG rules that decide one concrete flow on either side (first match of the NSG layer, on
+ * each side whose admin layer hands the flow to the NSG), under any assignment of the unknowns: the
+ * oracle's word on which rules "decide" a flow. Keys are `<nsg id>/<direction>/<rule name>`.
+ */
+export function oracleNsgDeciders(snapshot: Snapshot, flow: Flow, options: OracleOptions = {}): Set<string> {
+  const srcIp = endAddress(snapshot, flow.src);
+  const dstIp = endAddress(snapshot, flow.dst);
+  const deciders = new Set<string>();
+  const sides: [FlowEnd, Direction][] = [
+    [flow.src, 'Outbound'],
+    [flow.dst, 'Inbound'],
+  ];
+  const explore = (assignment: Map<string, boolean>): void => {
+    const leaf: Leaf = { snapshot, serviceTags: options.serviceTags, flow, srcIp, dstIp, assignment };
+    try {
+      const found: string[] = [];
+      for (const [end, direction] of sides) {
+        const holder = end.kind === 'publicContainerGroup' ? null : publicGroupHolding(snapshot, end.ip);
+        if (holder !== null || end.kind !== 'subnet') continue;
+        const subnet = snapshot.subnets.find((s) => s.id === end.subnetId);
+        if (subnet === undefined || subnet.networkSecurityGroupId === null) continue;
+        const nsg = snapshot.networkSecurityGroups.find((n) => n.id === subnet.networkSecurityGroupId);
+        if (nsg === undefined) continue;
+        const handedOver = [...adminDecisions(leaf, subnet, direction)].some(
+          (d) => d === 'Allow' || d === 'noMatch',
+        );
+        if (!handedOver) continue;
+        const first = [...nsg.securityRules, ...nsg.defaultSecurityRules]
+          .filter((r) => r.direction === direction)
+          .sort((a, b) => a.priority - b.priority)
+          .find((r) => nsgRuleMatches(leaf, subnet, r));
+        if (first !== undefined) found.push(`${nsg.id}/${direction}/${first.name}`);
+      }
+      for (const key of found) deciders.add(key);
+    } catch (signal) {
+      if (!(signal instanceof NeedVariable)) throw signal;
+      if (assignment.size >= MAX_UNKNOWN_VARIABLES)
+        throw new Error(`oracle: the flow depends on more than ${MAX_UNKNOWN_VARIABLES} unknown memberships`);
+      for (const value of [true, false]) explore(new Map([...assignment, [signal.key, value]]));
+    }
+  };
+  explore(new Map());
+  return deciders;
+}

@@ -18,7 +18,8 @@ const REPO = path.join(__dirname, '..', '..');
 const SAMPLES = path.join(REPO, 'samples');
 const sampleNames = fs
   .readdirSync(SAMPLES, { withFileTypes: true })
-  .filter((e) => e.isDirectory())
+  // Estates are the folders of resource files; flow-log folders (hub-spoke-flow-logs) are not.
+  .filter((e) => e.isDirectory() && fs.existsSync(path.join(SAMPLES, e.name, 'virtual-networks.json')))
   .map((e) => e.name)
   .sort();
 

@@ -10,6 +10,20 @@ import {
   type FindingsResult,
 } from '../findings';
 import type { PackRule, RuleContext } from './rule';
+import { aci001 } from './aci001-public-container-group';
+import { aci002 } from './aci002-internet-inbound';
+import { aci003 } from './aci003-flat-network';
+import { aci004 } from './aci004-over-broad-allow-rule';
+import { aci005 } from './aci005-internet-outbound';
+import { aci006 } from './aci006-subnet-without-nsg';
+import { aci007 } from './aci007-nsg-unattached';
+import { aci010 } from './aci010-virtualnetwork-tag-widened';
+import { aci011 } from './aci011-unknown-verdict';
+import { aci012 } from './aci012-intent-violation';
+import { shadowedRule } from './shadowed-rule';
+import { redundantRule } from './redundant-rule';
+import { observedFlowDenied } from './observed-flow-denied';
+import { unobservedOpenPath } from './unobserved-open-path';
 
 export type {
   FindingDraft,
@@ -22,7 +36,22 @@ export type {
 export { DEFAULT_RULE_SETTINGS } from './rule';
 
 /** The pack, in ID order. */
-export const RULES: readonly PackRule[] = [];
+export const RULES: readonly PackRule[] = [
+  aci001,
+  aci002,
+  aci003,
+  aci004,
+  aci005,
+  aci006,
+  aci007,
+  shadowedRule,
+  redundantRule,
+  aci010,
+  aci011,
+  aci012,
+  observedFlowDenied,
+  unobservedOpenPath,
+];
 
 /**
  * Runs the rules on one context: drafts become findings (metadata filled in, fingerprinted), sorted by

@@ -24,6 +24,10 @@ export interface ObservedFlowInput {
   flowsStarted: number;
   firstSeen: string;
   lastSeen: string;
+  /** The rule name as logged (`UserRule_…`, `DefaultRule_…`), when the log names one. */
+  rule?: string | null;
+  /** The NSG or ACL resource ID that logged the flow, when the log names one. */
+  evaluatedBy?: string | null;
 }
 
 export interface ObservedFlowsInput {

@@ -1,0 +1,172 @@
+/**
+ * ACI003: a flat network. A subnet holding container groups is open on every TCP port (any source
+ * port) from other subnets or peered networks, usually by the default AllowVnetInBound or a custom
+ * allow from VirtualNetwork or `*`: one compromised container reaches everything next to it. Found
+ * from the reachability (pairs open on all TCP ports); one finding per destination subnet.
+ */
+import { IntPairMap } from '../../util/int-pair-map';
+import type { Decision } from '../../policy';
+import type { FindingFlow } from '../findings';
+import { decidingRules } from './deciding-rules';
+import {
+  aciSubnetIds,
+  capFlows,
+  endpointNames,
+  explainCommand,
+  groupsBySubnet,
+  namesText,
+  SnapshotPointers,
+  subnetResource,
+  wholeSubnetKeys,
+} from './flow-words';
+import { forEachTargetList, ListMemo } from './path-lists';
+import type { FindingDraft, PackRule, RuleContext } from './rule';
+
+/** A source that reaches a subnet on every TCP port: another subnet, or a peered network outside the snapshot. */
+interface FlatSource {
+  key: string;
+  label: string;
+  endpoint: string | null;
+  /** One class of the source (for the rules at a concrete pair). */
+  cls: number;
+}
+
+export const aci003: PackRule = {
+  meta: {
+    id: 'ACI003',
+    name: 'flat-network',
+    title: 'Container subnet open on every port to the rest of the network',
+    severity: 'high',
+    description:
+      'Other subnets or peered networks reach a subnet that holds container groups on every TCP port. This is what the default AllowVnetInBound rule (or a custom allow from VirtualNetwork or * on all ports) does when nothing overrides it: the network is flat, and one compromised workload can reach every container next to it.',
+    remediation:
+      'Add inbound rules that allow only the flows the containers need (named source subnets and ports), then a custom Deny from VirtualNetwork (or *) at a priority such as 4000 that overrides AllowVnetInBound.',
+    controls: { mcsb: ['NS-1'], cis: [] },
+  },
+  run(context: RuleContext): FindingDraft[] {
+    const { snapshot, engine } = context;
+    const { reach, view } = context.reachability();
+    const { paths, classes } = reach;
+    const aci = aciSubnetIds(snapshot);
+    const names = endpointNames(engine.index);
+    const decisions = engine.decisions();
+    // Both sides must allow every TCP port whatever the unknowns, or the pair cannot be open on all of them.
+    const fullTcp = new Int8Array(decisions.length);
+    const allTcp = (d: Decision) => {
+      if (fullTcp[d.id] === 0) fullTcp[d.id] = d.sure.tcp.isFull ? 1 : 2;
+      return fullTcp[d.id] === 1;
+    };
+    const sourcesOf = new ListMemo(paths, (members) => {
+      const found = new Map<string, FlatSource>();
+      for (const c of members) {
+        const cls = classes[c]!;
+        if (cls.kind === 'subnet') {
+          const s = cls.subnet!;
+          if (!found.has(s.id))
+            found.set(s.id, {
+              key: s.id,
+              label: names.subnetName(s),
+              endpoint: names.subnetEndpoint(s),
+              cls: c,
+            });
+        } else if (cls.kind === 'external') {
+          for (const part of view.labels[c]!.composition ?? []) {
+            if (part.kind === 'peeredNetwork')
+              found.set(part.id!, {
+                key: part.id!,
+                label: `peered network behind ${part.name}`,
+                endpoint: null,
+                cls: c,
+              });
+          }
+        }
+      }
+      return [...found.values()];
+    });
+    const targetsOf = new ListMemo(paths, (members) => {
+      const found = new Map<string, number>();
+      for (const c of members) {
+        const cls = classes[c]!;
+        if (cls.kind === 'subnet' && aci.has(cls.subnet!.id) && !found.has(cls.subnet!.id))
+          found.set(cls.subnet!.id, c);
+      }
+      return [...found];
+    });
+    // Per target subnet: the sources open on every TCP port, and one (source, target class) pair.
+    const byTarget = new Map<
+      string,
+      { sources: Map<string, FlatSource>; example: [number, number] | null }
+    >();
+    const seen = new IntPairMap(1 << 12);
+    for (let i = 0; i < paths.count; i++) {
+      const out = decisions[paths.out.get(i)]!;
+      const inb = decisions[paths.in.get(i)]!;
+      if (!allTcp(out) || !allTcp(inb)) continue;
+      const sourceList = paths.sources.get(i);
+      forEachTargetList(paths, i, (list) => {
+        if (seen.get(sourceList, list) >= 0) return;
+        seen.set(sourceList, list, 1);
+        for (const [id, target] of targetsOf.get(list)) {
+          let acc = byTarget.get(id);
+          for (const s of sourcesOf.get(sourceList)) {
+            if (s.key === id) continue;
+            if (!acc) byTarget.set(id, (acc = { sources: new Map(), example: null }));
+            acc.sources.set(s.key, s);
+            acc.example ??= [s.cls, target];
+          }
+        }
+      });
+    }
+    const pointers = new SnapshotPointers(snapshot);
+    const groupKeys = wholeSubnetKeys(classes);
+    const groupsIn = groupsBySubnet(snapshot);
+    const drafts: FindingDraft[] = [];
+    for (const [id, acc] of [...byTarget].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      if (acc.sources.size === 0) continue;
+      const subnet = engine.index.subnets.get(id)!;
+      const name = names.subnetName(subnet);
+      const [from, to] = acc.example!;
+      const sorted = decidingRules(
+        engine,
+        id,
+        'Inbound',
+        classes[to]!.ranges.first()!,
+        classes[from]!.ranges.first()!,
+        (t) => !t.tcp.isEmpty,
+      );
+      const sources = [...acc.sources.values()].sort((a, b) =>
+        a.label < b.label ? -1 : a.label > b.label ? 1 : a.key < b.key ? -1 : 1,
+      );
+      const flows: FindingFlow[] = sources.map((s) => ({
+        from: s.label,
+        to: name,
+        fromKey: groupKeys.get(s.key) ?? null,
+        toKey: groupKeys.get(id) ?? null,
+        protocol: 'tcp',
+        ports: '*',
+        verdict: 'allow',
+      }));
+      const example = sources.find((s) => s.endpoint !== null);
+      const deciding = sorted.find((r) => r.isDefault) ?? sorted[0];
+      drafts.push({
+        message: `${name} is open on every TCP port from ${sources.length} other subnet${sources.length === 1 ? '' : 's'} or peered network${sources.length === 1 ? '' : 's'} (${namesText(sources.map((s) => s.label))})${sorted.length > 0 ? `, allowed by ${namesText(sorted.map((r) => `${r.containerName}/${r.name}`))}` : ''}`,
+        resources: [
+          subnetResource(names, subnet),
+          ...(groupsIn.get(id) ?? []).map((g) => ({
+            kind: 'containerGroup' as const,
+            id: g.id,
+            name: g.name,
+          })),
+        ],
+        ...capFlows(flows),
+        rules: sorted,
+        explain: example ? explainCommand(example.endpoint!, names.subnetEndpoint(subnet), 'tcp', 22) : null,
+        location: {
+          snapshotPointer: (deciding ? pointers.rule(deciding) : null) ?? pointers.resource('subnets', id)!,
+        },
+        identity: [id],
+      });
+    }
+    return drafts;
+  },
+};

@@ -1,0 +1,263 @@
+/**
+ * ACI011: verdicts that are `unknown` because the snapshot does not resolve something: a service tag
+ * without a service tags file, an application security group's members, on-premises prefixes behind
+ * a gateway, a peering, VNet or route table that is not in the snapshot, a missing NSG or subnet
+ * (docs/semantics.md §5). One finding per cause, with how to resolve it; never one per path.
+ *
+ * A path's unknown traffic is attributed to the unknowns its side decisions keep as variables, and to
+ * those of the rules on its sides (the subnets' NSGs and admin rules) that depend on an unknown and
+ * match some of that traffic's protocol and ports: read from the rules, not from each decision's
+ * deciders (replaying those takes seconds on a large estate). The flows are examples (up to
+ * FLOWS_PER_FINDING pairs with unknown traffic), not a count, for the same reason.
+ */
+import { formatIpv4 } from '../../net/address';
+import type { PortSet } from '../../net/interval-set';
+import { portSetOf } from '../../net/ports';
+import type { Decision, PolicyEngine, TrafficSet } from '../../policy';
+import { FLOWS_PER_FINDING, type FindingFlow } from '../findings';
+import {
+  engineRuleRef,
+  explainCommand,
+  namesText,
+  portWords,
+  SnapshotPointers,
+  sortedRuleRefs,
+} from './flow-words';
+import { forEachTargetList, ListMemo, listMembers } from './path-lists';
+import type { FindingDraft, PackRule, RuleContext } from './rule';
+
+/** At most this many rules are named per cause. */
+const RULES_LISTED = 20;
+
+const HOW_TO_RESOLVE: Record<string, string> = {
+  tag: 'Pass the service tags file: download ServiceTags_Public.json (Microsoft "Azure IP Ranges and Service Tags – Public Cloud") and run with --service-tags ServiceTags_Public.json.',
+  asg: "The members of an application security group are network interfaces, which the snapshot does not model (container groups have none): write the rule with the members' address prefixes instead of the ASG.",
+  onprem:
+    'On-premises prefixes behind a VPN or ExpressRoute gateway are not in the snapshot: replace VirtualNetwork in the rules with the prefixes the containers need, or accept the finding.',
+  peer: 'Import the peered virtual network (or a peering that states its remoteAddressSpace) with the rest of the estate.',
+  vnet: 'Import the referenced virtual network with the rest of the estate.',
+  routes:
+    'Import the referenced route table with the rest of the estate (a route whose prefix is not a CIDR or a resolved service tag is unknown too).',
+  nsg: 'Import the referenced network security group with the rest of the estate.',
+  location: 'Import the subnet the container group is injected into with the rest of the estate.',
+};
+
+interface Cause {
+  id: string;
+  kind: string;
+  label: string;
+}
+
+export const aci011: PackRule = {
+  meta: {
+    id: 'ACI011',
+    name: 'unknown-verdict',
+    title: 'Verdicts unknown because the snapshot does not resolve something',
+    severity: 'info',
+    description:
+      'Some flows have an unknown verdict: they depend on something the snapshot does not resolve, such as a service tag without a service tags file, on-premises prefixes behind a gateway, or a peered network, route table or NSG that was not imported. aciseg never guesses, so these flows are neither reported as open nor as closed.',
+    remediation:
+      'Resolve the cause named in the finding: pass --service-tags ServiceTags_Public.json for service tags, or import the missing resource with the rest of the estate.',
+    controls: { mcsb: ['NS-1'], cis: [] },
+  },
+  run(context: RuleContext): FindingDraft[] {
+    const { snapshot, engine } = context;
+    const { reach, view } = context.reachability();
+    const { paths, classes } = reach;
+    const decisions = engine.decisions();
+    const sides = new SideUnknowns(engine);
+    // The rules that depend on an unknown on the sides of a path, per class list (once per list).
+    const sideRulesOf = (direction: 'Inbound' | 'Outbound') =>
+      new ListMemo(paths, (members) => {
+        const ids = new Set<string>();
+        for (const c of members) if (classes[c]!.kind === 'subnet') ids.add(classes[c]!.subnet!.id);
+        return [...ids].flatMap((id) => sides.of(id, direction));
+      });
+    const sourceRules = sideRulesOf('Outbound');
+    const targetRules = sideRulesOf('Inbound');
+    const open = new Int8Array(decisions.length);
+    const mayBeUnknown = (d: Decision) => {
+      if (open[d.id] === 0)
+        open[d.id] = d.vars.length > 0 || d.leaves.some((l) => !l.unknown.isEmpty) ? 1 : 2;
+      return open[d.id] === 1;
+    };
+    const byCause = new Map<
+      string,
+      { cause: Cause; flows: FindingFlow[]; explain: string | null; rules: Set<number> }
+    >();
+    const full = (id: string) => (byCause.get(id)?.flows.length ?? 0) >= FLOWS_PER_FINDING;
+    const allFull = (rules: readonly SideRule[]) => {
+      for (const r of rules) if (!full(r.cause.id)) return false;
+      return true;
+    };
+    for (let i = 0; i < paths.count; i++) {
+      const out = decisions[paths.out.get(i)]!;
+      const inb = decisions[paths.in.get(i)]!;
+      if (!mayBeUnknown(out) && !mayBeUnknown(inb)) continue;
+      // Examples only: once every cause this path may have has its examples, no meet is needed.
+      const sourceSide = sourceRules.get(paths.sources.get(i));
+      let done = allFull(sourceSide);
+      for (const v of out.vars) done &&= full(engine.unknownSet(v >> 1).id);
+      for (const v of inb.vars) done &&= full(engine.unknownSet(v >> 1).id);
+      forEachTargetList(paths, i, (list) => {
+        done &&= allFull(targetRules.get(list));
+      });
+      if (done) continue;
+      const candidates = [...sourceSide];
+      forEachTargetList(paths, i, (list) => {
+        for (const r of targetRules.get(list)) candidates.push(r);
+      });
+      const vars = [...out.vars, ...inb.vars].map((v) => engine.unknownSet(v >> 1));
+      const traffic = engine.trafficBetween(out, inb);
+      if (traffic.unknown.isEmpty) continue;
+      const found = new Map<string, { cause: Cause; rule: number | null }[]>();
+      const note = (cause: Cause, rule: number | null) => {
+        const list = found.get(cause.id);
+        if (list) list.push({ cause, rule });
+        else found.set(cause.id, [{ cause, rule }]);
+      };
+      for (const u of vars) note(u, null);
+      for (const r of candidates) if (r.traffic(traffic.unknown)) note(r.cause, r.ref);
+      if (found.size === 0) continue;
+      const from = listMembers(paths, paths.sources.get(i))[0]!;
+      let to = -1;
+      forEachTargetList(paths, i, (list) => {
+        if (to < 0) to = listMembers(paths, list)[0]!;
+      });
+      const [protocol, ports] = firstUnknown(traffic.unknown);
+      for (const entries of found.values()) {
+        const cause = entries[0]!.cause;
+        let acc = byCause.get(cause.id);
+        if (!acc) byCause.set(cause.id, (acc = { cause, flows: [], explain: null, rules: new Set() }));
+        for (const e of entries) if (e.rule !== null) acc.rules.add(e.rule);
+        if (acc.flows.length >= FLOWS_PER_FINDING) continue;
+        const flow: FindingFlow = {
+          from: view.labels[from]!.label,
+          to: view.labels[to]!.label,
+          fromKey: null,
+          toKey: null,
+          protocol,
+          ports: ports === null ? '-' : portWords(ports),
+          verdict: 'unknown',
+        };
+        if (acc.flows.some((f) => f.from === flow.from && f.to === flow.to)) continue;
+        acc.flows.push(flow);
+        acc.explain ??= explainCommand(
+          formatIpv4(classes[from]!.ranges.first()!),
+          formatIpv4(classes[to]!.ranges.first()!),
+          protocol,
+          ports === null ? null : ports.first()!,
+        );
+      }
+    }
+    const pointers = new SnapshotPointers(snapshot);
+    return [...byCause.values()]
+      .sort((a, b) => (a.cause.id < b.cause.id ? -1 : 1))
+      .map((acc) => {
+        const all = sortedRuleRefs([...acc.rules].map((r) => engineRuleRef(engine, r)));
+        const rules = all.slice(0, RULES_LISTED);
+        const first = rules.map((r) => pointers.rule(r)).find((p) => p !== null);
+        return {
+          message: `Verdicts depend on ${acc.cause.label}${all.length > 0 ? `, used by ${namesText(all.map((r) => `${r.containerName}/${r.name}`))}` : ''}; e.g. ${acc.flows[0]!.from} → ${acc.flows[0]!.to}`,
+          resources: [],
+          flows: acc.flows,
+          flowsOmitted: 0,
+          rules,
+          remediation: HOW_TO_RESOLVE[acc.cause.kind] ?? aci011.meta.remediation,
+          explain: acc.explain,
+          location: first === undefined ? null : { snapshotPointer: first },
+          identity: [acc.cause.id],
+        };
+      });
+  },
+};
+
+/** The protocol and destination ports to show for unknown traffic (TCP first; null ports for ICMP). */
+function firstUnknown(t: TrafficSet): ['tcp' | 'udp', PortSet] | ['icmp', null] {
+  const tcp = t.tcp.destinationPorts();
+  if (!tcp.isEmpty) return ['tcp', tcp];
+  const udp = t.udp.destinationPorts();
+  if (!udp.isEmpty) return ['udp', udp];
+  return ['icmp', null];
+}
+
+/** A rule on a subnet's side that depends on an unknown, with a test of whether it matches some traffic. */
+interface SideRule {
+  cause: Cause;
+  ref: number;
+  traffic: (t: TrafficSet) => boolean;
+}
+
+/**
+ * Per subnet side: the rules there whose match depends on an unknown (NSG rules and the admin rules
+ * of collections that apply to the subnet's VNet), and the missing NSG when the subnet names one
+ * that is not in the snapshot. Built from the engine's rule refs once.
+ */
+class SideUnknowns {
+  private readonly byOwner = new Map<string, SideRule[]>();
+  private readonly memo = new Map<string, SideRule[]>();
+  private readonly collectionsByVnet = new Map<string, string[]>();
+
+  constructor(private readonly engine: PolicyEngine) {
+    const { index } = engine;
+    const ruleOf = new Map<string, { protocol: string; ports: readonly string[] }>();
+    for (const nsg of index.snapshot.networkSecurityGroups)
+      for (const r of [...nsg.securityRules, ...nsg.defaultSecurityRules])
+        ruleOf.set(`${nsg.id}|${r.direction}|${r.name}`, {
+          protocol: r.protocol,
+          ports: r.destinationPortRanges,
+        });
+    for (const r of index.snapshot.securityAdminRules)
+      ruleOf.set(`${r.ruleCollectionId}|${r.direction}|${r.name}`, {
+        protocol: r.protocol,
+        ports: r.destinationPortRanges.length > 0 ? r.destinationPortRanges : ['*'],
+      });
+    for (let ref = 0; ref < engine.ruleRefCount; ref++) {
+      const r = engine.ruleRef(ref);
+      if (r.unknowns.length === 0) continue;
+      const rule = ruleOf.get(`${r.ownerId}|${r.direction}|${r.name}`);
+      const match = matcher(rule?.protocol ?? '*', rule?.ports ?? ['*']);
+      const key = `${r.ownerId}|${r.direction}`;
+      const list = this.byOwner.get(key) ?? [];
+      for (const u of r.unknowns) list.push({ cause: engine.unknownSet(u), ref, traffic: match });
+      this.byOwner.set(key, list);
+    }
+    for (const c of index.snapshot.securityAdminRuleCollections)
+      for (const g of c.appliesToGroupIds)
+        for (const vnet of index.networkGroups.get(g)?.staticMemberIds ?? [])
+          this.collectionsByVnet.set(vnet, [...(this.collectionsByVnet.get(vnet) ?? []), c.id]);
+  }
+
+  of(subnetId: string, direction: 'Inbound' | 'Outbound'): SideRule[] {
+    const key = `${subnetId}|${direction}`;
+    let list = this.memo.get(key);
+    if (list) return list;
+    list = [];
+    const subnet = this.engine.index.subnets.get(subnetId)!;
+    for (const c of this.collectionsByVnet.get(subnet.virtualNetworkId) ?? [])
+      list.push(...(this.byOwner.get(`${c}|${direction}`) ?? []));
+    const nsgId = subnet.networkSecurityGroupId;
+    if (nsgId !== null) {
+      if (this.engine.index.networkSecurityGroups.has(nsgId))
+        list.push(...(this.byOwner.get(`${nsgId}|${direction}`) ?? []));
+      else
+        list.push({
+          cause: { id: `nsg:${nsgId}`, kind: 'nsg', label: `NSG ${nsgId} (not in the snapshot)` },
+          ref: -1,
+          traffic: () => true,
+        });
+    }
+    this.memo.set(key, list);
+    return list;
+  }
+}
+
+/** Whether traffic overlaps a rule's protocol and destination ports. */
+function matcher(protocol: string, ports: readonly string[]): (t: TrafficSet) => boolean {
+  const p = protocol.toLowerCase();
+  const set = portSetOf(ports);
+  return (t) =>
+    ((p === 'tcp' || p === '*') && t.tcp.destinationPorts().overlaps(set)) ||
+    ((p === 'udp' || p === '*') && t.udp.destinationPorts().overlaps(set)) ||
+    ((p === 'icmp' || p === '*') && t.icmp);
+}

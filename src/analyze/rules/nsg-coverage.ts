@@ -1,0 +1,127 @@
+/**
+ * Shared by ACI008 (shadowed-rule) and ACI009 (redundant-rule): the engine's rule coverage of every
+ * NSG in the snapshot, computed once per engine, and the one finding per NSG each rule makes.
+ */
+import type { NetworkSecurityGroup, Snapshot } from '../../model/snapshot';
+import type { NsgRuleCoverage, PolicyEngine } from '../../policy';
+import type { FindingResource, FindingRuleRef } from '../findings';
+import type { FindingDraft } from './rule';
+
+type RuleRef = NsgRuleCoverage['rules'][number];
+
+/** One custom rule the coverage reports, with what decides its traffic instead. */
+export interface CoveredRule {
+  rule: RuleRef;
+  shadowed: boolean;
+  matchesNothing: boolean;
+  covering: RuleRef[];
+}
+
+/** The removable rules of one NSG (both directions, evaluation order), and how many subnet contexts it has. */
+export interface NsgCoverage {
+  nsg: NetworkSecurityGroup;
+  nsgIndex: number;
+  rules: CoveredRule[];
+  contexts: number;
+}
+
+const memo = new WeakMap<PolicyEngine, NsgCoverage[]>();
+
+/** Every NSG that applies to a subnet and has removable custom rules, in snapshot order. */
+export function nsgCoverages(snapshot: Snapshot, engine: PolicyEngine): NsgCoverage[] {
+  let found = memo.get(engine);
+  if (found) return found;
+  found = [];
+  snapshot.networkSecurityGroups.forEach((nsg, nsgIndex) => {
+    const rules: CoveredRule[] = [];
+    let contexts = 0;
+    for (const c of engine.nsgRuleCoverage(nsg.id)) {
+      contexts = c.contexts;
+      c.rules.forEach((rule, i) => {
+        if (!c.removable[i]) return;
+        rules.push({
+          rule,
+          shadowed: c.shadowed[i]!,
+          matchesNothing: c.matchesNothing[i]!,
+          covering: c.coveredBy[i]!.map((j) => c.rules[j]!),
+        });
+      });
+    }
+    if (rules.length > 0) found!.push({ nsg, nsgIndex, rules, contexts });
+  });
+  memo.set(engine, found);
+  return found;
+}
+
+/** A rule as a finding names it. */
+export function findingRuleOf(r: RuleRef): FindingRuleRef {
+  return {
+    key: `nsg:${r.ownerId}/${r.direction}/${r.name}`.toLowerCase(),
+    policy: 'nsg',
+    container: r.ownerId,
+    containerName: r.ownerName,
+    name: r.name,
+    direction: r.direction,
+    priority: r.priority,
+    access: r.access === 'Deny' ? 'Deny' : 'Allow',
+    isDefault: r.isDefault,
+  };
+}
+
+/** `allow-ssh (Inbound, 200)` */
+export function ruleWords(r: RuleRef): string {
+  return `${r.name} (${r.direction}, ${r.priority})`;
+}
+
+/** At most `limit` items joined, then how many more. */
+export function listWords(items: readonly string[], limit: number, joiner = ', '): string {
+  const shown = items.slice(0, limit).join(joiner);
+  return items.length > limit ? `${shown} and ${items.length - limit} more` : shown;
+}
+
+/** How a rule's coverers read: `allow-all (Inbound, 100), deny-x (Inbound, 200)`. */
+export function coveringWords(c: CoveredRule): string {
+  return listWords(c.covering.map(ruleWords), 3);
+}
+
+export function subnetWords(n: NsgCoverage): string {
+  return n.contexts === 1 ? 'every subnet it applies to' : `all ${n.contexts} subnet contexts it applies to`;
+}
+
+/**
+ * The one finding of an NSG for the rules chosen: resources (the NSG, each rule), the rules (chosen
+ * first, then their coverers), the coverage per rule, and an identity of NSG and rule names.
+ */
+export function nsgFinding(
+  n: NsgCoverage,
+  chosen: readonly CoveredRule[],
+  message: string,
+): Omit<FindingDraft, 'severity'> {
+  const rules = new Map<string, FindingRuleRef>();
+  for (const c of chosen) rules.set(findingRuleOf(c.rule).key, findingRuleOf(c.rule));
+  for (const c of chosen)
+    for (const r of c.covering)
+      if (!rules.has(findingRuleOf(r).key)) rules.set(findingRuleOf(r).key, findingRuleOf(r));
+  const resources: FindingResource[] = [
+    { kind: 'networkSecurityGroup', id: n.nsg.id, name: n.nsg.name },
+    ...chosen.map((c) => ({
+      kind: 'securityRule' as const,
+      id: `${n.nsg.id}/securityRules/${c.rule.name}`.toLowerCase(),
+      name: c.rule.name,
+    })),
+  ];
+  return {
+    message,
+    resources,
+    flows: [],
+    flowsOmitted: 0,
+    rules: [...rules.values()],
+    coverage: chosen.map((c) => ({
+      rule: findingRuleOf(c.rule).key,
+      coveredBy: c.covering.map((r) => findingRuleOf(r).key),
+    })),
+    explain: null,
+    location: { snapshotPointer: `/networkSecurityGroups/${n.nsgIndex}` },
+    identity: [n.nsg.id, ...chosen.map((c) => `${c.rule.direction}/${c.rule.name}`)],
+  };
+}

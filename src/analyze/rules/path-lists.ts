@@ -1,0 +1,44 @@
+/**
+ * Reading the reachability's open paths cheaply: a path's source list and target lists are shared by
+ * many paths, so per-list facts are computed once per list (memoized by list id), never per pair.
+ */
+import type { Paths } from '../reachability';
+
+/** Target list ids of path i. */
+export function targetListsOf(paths: Paths, i: number): number[] {
+  const end = i + 1 < paths.count ? paths.targetStart.get(i + 1) : paths.targetLists.length;
+  const out: number[] = [];
+  for (let k = paths.targetStart.get(i); k < end; k++) out.push(paths.targetLists.get(k));
+  return out;
+}
+
+/** The classes of stored list `list`. */
+export function listMembers(paths: Paths, list: number): Int32Array {
+  return paths.members.slice(paths.listStart.get(list), paths.listStart.get(list + 1));
+}
+
+/** A fact per list id, computed on first use (an array indexed by list id: lookups are per path). */
+export class ListMemo<T> {
+  private readonly memo: (T | undefined)[];
+  constructor(
+    private readonly paths: Paths,
+    private readonly compute: (members: Int32Array) => T,
+  ) {
+    this.memo = new Array<T | undefined>(paths.listStart.length);
+  }
+
+  get(list: number): T {
+    let v = this.memo[list];
+    if (v === undefined) {
+      v = this.compute(listMembers(this.paths, list));
+      this.memo[list] = v;
+    }
+    return v;
+  }
+}
+
+/** Calls `visit` with each target list id of path i (no array made per path). */
+export function forEachTargetList(paths: Paths, i: number, visit: (list: number) => void): void {
+  const end = i + 1 < paths.count ? paths.targetStart.get(i + 1) : paths.targetLists.length;
+  for (let k = paths.targetStart.get(i); k < end; k++) visit(paths.targetLists.get(k));
+}

@@ -1,0 +1,255 @@
+/**
+ * ACI014 unobserved-open-path: with flow logs, open paths (the policy allows something) between ACI
+ * subnets and container groups, and from the Internet into them, that no allowed flow used in the
+ * observed window: candidates to close. One finding per destination, listing its unobserved sources.
+ */
+import { isAciSubnet } from '../../model/snapshot-index';
+import { formatIpv4 } from '../../net/address';
+import type { PolicyEngine, TrafficSet } from '../../policy';
+import type { PortSet } from '../../net/interval-set';
+import { pathSources, pathTargets, type Reachability } from '../reachability';
+import type { ReachabilityView } from '../results';
+import { FLOWS_PER_FINDING, type FindingFlow, type FindingResource } from '../findings';
+import type { FindingDraft, PackRule } from './rule';
+import { PlaceFinder, windowWords, type Place } from './observed-places';
+import { explainCommand, portsWords } from './observed-words';
+import { listWords } from './nsg-coverage';
+
+export const unobservedOpenPath: PackRule = {
+  meta: {
+    id: 'ACI014',
+    name: 'unobserved-open-path',
+    title: 'Open paths never observed in the flow-log window',
+    severity: 'low',
+    description:
+      'With flow logs (--flows): paths the policy allows between ACI subnets and container groups, and ' +
+      'from the Internet into them, that no allowed flow in the observed window used (the window is ' +
+      'stated in each finding): candidates to close. One finding per destination (a subnet or a public ' +
+      'container group) listing the unobserved sources with the traffic the policy allows from each; ' +
+      'low from the Internet, info otherwise. A path counts as used when any allowed flow went from the ' +
+      'source to the destination, whatever its port. A short window makes every quiet path a candidate: ' +
+      'read the findings against it.',
+    remediation:
+      'Close the paths nothing uses: narrow or remove the allowing rules (`aciseg plan --flows` proposes ' +
+      'least-privilege rules from the same logs), or accept the finding when the path is needed rarely.',
+    controls: { mcsb: ['NS-1', 'NS-2'], cis: [] },
+  },
+  run(context) {
+    if (!context.observed) return [];
+    const { reach, view } = context.reachability();
+    const { engine } = context;
+    const finder = new PlaceFinder(engine.index);
+    const places = placesOfClasses(reach, view, finder);
+    const P = places.list.length;
+    if (P === 0) return [];
+
+    // Place pairs some allowed flow used.
+    const used = new Set<number>();
+    const placeIndex = new Map(places.list.map((p, i) => [p.key, i]));
+    for (const f of context.observed.flows) {
+      if (f.decision !== 'allow') continue;
+      const s = placeIndex.get(finder.locate(f.source).place.key);
+      const d = placeIndex.get(finder.locate(f.destination).place.key);
+      if (s !== undefined && d !== undefined) used.add(s * P + d);
+    }
+
+    // Open place pairs: each path's source places × target places, when the policy allows something.
+    const open = new Uint8Array(P * P);
+    const decisions = engine.decisions();
+    const { paths } = reach;
+    const srcScratch: number[] = [];
+    const dstScratch: number[] = [];
+    for (let i = 0; i < paths.count; i++) {
+      const srcs = placeList(pathSources(paths, i), places.ofClass, srcScratch, false, places.list);
+      if (srcs.length === 0) continue;
+      const dsts = placeList(pathTargets(paths, i), places.ofClass, dstScratch, true, places.list);
+      if (dsts.length === 0) continue;
+      let fresh = false;
+      for (const s of srcs) for (const d of dsts) fresh ||= open[s * P + d] === 0 && !used.has(s * P + d);
+      if (!fresh) continue;
+      const allow = engine.trafficBetween(decisions[paths.out.get(i)]!, decisions[paths.in.get(i)]!).allow;
+      if (allow.isEmpty) continue;
+      for (const s of srcs) for (const d of dsts) if (!used.has(s * P + d)) open[s * P + d] = 1;
+    }
+
+    // Per destination: its unobserved sources, Internet first, then by label; the first few get traffic.
+    const order = places.list
+      .map((_, i) => i)
+      .sort((a, b) => compareSources(places.list[a]!, places.list[b]!));
+    const shown = new Map<number, TrafficSet | null>();
+    const perDestination: { dst: number; sources: number[] }[] = [];
+    for (let d = 0; d < P; d++) {
+      if (places.list[d]!.kind === 'internet') continue;
+      const sources = order.filter((s) => open[s * P + d] === 1);
+      if (sources.length === 0) continue;
+      perDestination.push({ dst: d, sources });
+      for (const s of sources.slice(0, FLOWS_PER_FINDING)) shown.set(s * P + d, null);
+    }
+    if (perDestination.length === 0) return [];
+    collectTraffic(engine, reach, places, shown);
+
+    const window = windowWords(context.observed.window);
+    return perDestination
+      .sort((a, b) => compareText(places.list[a.dst]!.key, places.list[b.dst]!.key))
+      .map(({ dst, sources }) => finding(places.list, dst, sources, shown, P, window));
+  },
+};
+
+interface ClassPlaces {
+  /** Per endpoint class: its place's index in `list`, or -1 when it is not a place this rule reads. */
+  ofClass: Int32Array;
+  list: Place[];
+}
+
+/** ACI subnets and public container groups (sources and targets), and the Internet (sources only). */
+function placesOfClasses(reach: Reachability, view: ReachabilityView, finder: PlaceFinder): ClassPlaces {
+  const ofClass = new Int32Array(reach.classes.length).fill(-1);
+  const list: Place[] = [];
+  const index = new Map<string, number>();
+  const placeOf = (p: Place) => {
+    let i = index.get(p.key);
+    if (i === undefined) {
+      i = list.length;
+      list.push(p);
+      index.set(p.key, i);
+    }
+    return i;
+  };
+  for (const c of reach.classes) {
+    let p: Place | null = null;
+    if (c.kind === 'subnet' && c.subnet && isAciSubnet(c.subnet))
+      p = finder.locate(firstAddress(c.ranges)).place;
+    else if (c.kind === 'publicContainerGroup' && c.group?.ipAddress?.ip)
+      p = finder.locate(c.group.ipAddress.ip).place;
+    else if (c.kind === 'external' && view.labels[c.index]!.internet) p = finder.locate('8.8.8.8').place;
+    if (p && (p.kind !== 'subnet' || p.subnet?.id === c.subnet?.id)) ofClass[c.index] = placeOf(p);
+  }
+  return { ofClass, list };
+}
+
+function firstAddress(ranges: Reachability['classes'][number]['ranges']): string {
+  return formatIpv4(ranges.first()!);
+}
+
+/** The distinct places of a class list (targets leave the Internet out: it is a source only). */
+function placeList(
+  classes: Int32Array,
+  ofClass: Int32Array,
+  out: number[],
+  targets: boolean,
+  list: Place[],
+): number[] {
+  out.length = 0;
+  for (let k = 0; k < classes.length; k++) {
+    const p = ofClass[classes[k]!]!;
+    if (p < 0 || (targets && list[p]!.kind === 'internet') || out.includes(p)) continue;
+    out.push(p);
+  }
+  return out;
+}
+
+/** The traffic the policy allows for each shown pair: the union over the paths that hold it. */
+function collectTraffic(
+  engine: PolicyEngine,
+  reach: Reachability,
+  places: ClassPlaces,
+  shown: Map<number, TrafficSet | null>,
+): void {
+  const P = places.list.length;
+  const decisions = engine.decisions();
+  const { paths } = reach;
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < paths.count; i++) {
+    const srcs = placeList(pathSources(paths, i), places.ofClass, a, false, places.list);
+    if (srcs.length === 0) continue;
+    const dsts = placeList(pathTargets(paths, i), places.ofClass, b, true, places.list);
+    let allow: TrafficSet | null = null;
+    for (const s of srcs) {
+      for (const d of dsts) {
+        const held = shown.get(s * P + d);
+        if (held === undefined) continue;
+        allow ??= engine.trafficBetween(decisions[paths.out.get(i)]!, decisions[paths.in.get(i)]!).allow;
+        shown.set(s * P + d, held === null ? allow : held.union(allow));
+      }
+    }
+  }
+}
+
+function finding(
+  list: Place[],
+  dst: number,
+  sources: number[],
+  shown: Map<number, TrafficSet | null>,
+  P: number,
+  window: string,
+): FindingDraft {
+  const to = list[dst]!;
+  const flows: FindingFlow[] = [];
+  let explain: string | null = null;
+  for (const s of sources.slice(0, FLOWS_PER_FINDING)) {
+    const from = list[s]!;
+    const allow = shown.get(s * P + dst);
+    if (!allow) continue;
+    for (const protocol of ['tcp', 'udp', 'icmp'] as const) {
+      let ports: string;
+      let first: number;
+      let whole: boolean;
+      if (protocol === 'icmp') {
+        if (!allow.icmp) continue;
+        [ports, first, whole] = ['-', 0, true];
+      } else {
+        const set = (protocol === 'tcp' ? allow.tcp : allow.udp).destinationPorts();
+        if (set.isEmpty) continue;
+        [ports, first, whole] = [portsWords(set), samplePort(set), set.isFull];
+      }
+      flows.push({
+        from: from.label,
+        to: to.label,
+        fromKey: keyOf(from),
+        toKey: keyOf(to),
+        protocol,
+        ports,
+        verdict: whole ? 'allow' : 'partial',
+      });
+      if (explain === null && from.endpoint !== null && to.endpoint !== null)
+        explain = explainCommand(from.endpoint, to.endpoint, protocol, first);
+    }
+  }
+  const fromInternet = list[sources[0]!]!.kind === 'internet';
+  const labels = sources.map((s) => list[s]!.label);
+  const resources: FindingResource[] = [];
+  if (to.subnet) resources.push({ kind: 'subnet', id: to.subnet.id, name: to.subnet.name });
+  if (to.group) resources.push({ kind: 'containerGroup', id: to.group.id, name: to.group.name });
+  const count = sources.length === 1 ? '1 open path' : `${sources.length} open paths`;
+  return {
+    severity: fromInternet ? 'low' : 'info',
+    message: `${count} into ${to.label} carried no allowed flow in ${window}: from ${listWords(labels, 5)}`,
+    resources,
+    flows,
+    flowsOmitted: Math.max(0, sources.length - FLOWS_PER_FINDING),
+    rules: [],
+    explain,
+    location: null,
+    identity: [to.key],
+  };
+}
+
+/** A port to show in the explain command: a well-known one the set holds, else its first. */
+function samplePort(set: PortSet): number {
+  return [443, 80, 22, 3389, 8080, 53].find((p) => set.has(p)) ?? set.first()!;
+}
+
+/** Public container group keys are endpoint group keys; subnet places are not (a subnet may hold several groups). */
+function keyOf(p: Place): string | null {
+  return p.kind === 'publicContainerGroup' ? p.key : null;
+}
+
+function compareSources(a: Place, b: Place): number {
+  const rank = (p: Place) => (p.kind === 'internet' ? 0 : 1);
+  return rank(a) - rank(b) || compareText(a.label, b.label) || compareText(a.key, b.key);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
