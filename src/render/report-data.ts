@@ -74,6 +74,8 @@ export interface ReportInput {
   classPairBudget?: number;
   /** Bytes of detail (rules, traffic, parts) the report embeds (default DETAIL_BUDGET), shared by the views. */
   detailBudget?: number;
+  /** Bytes of findings the report embeds (default FINDINGS_BUDGET). */
+  findingsBudget?: number;
   /** How the view stores its edges (default: the smaller of runs and matrix). */
   viewForm?: 'runs' | 'matrix' | 'smaller';
 }
@@ -86,6 +88,9 @@ export const DETAIL_BUDGET = 6_000_000;
 
 /** Without class detail, parts are gathered for at most this many of the riskiest edges (the budget holds far fewer). */
 const DETAIL_CANDIDATES = 20_000;
+
+/** About this many bytes of JSON for the findings (most severe first; the rest are counted). */
+export const FINDINGS_BUDGET = 3_000_000;
 
 /** At most this many changed edges of the After view carry their removed and added traffic. */
 export const CHANGE_DETAIL = 20_000;
@@ -174,9 +179,12 @@ export function buildReportData(input: ReportInput): ReportData {
     summary.groupPairsNarrowed = diff.counts.narrowed;
     if (after.plan) summary.proofOk = after.plan.proof.ok;
   }
-  const findings = input.findings ? reportFindings(input.findings, nodes, nodeIndex, snapshot) : [];
+  const shown = input.findings
+    ? reportFindings(input.findings, nodeIndex, snapshot, input.findingsBudget ?? FINDINGS_BUDGET)
+    : { findings: [], rules: [], omitted: 0 };
   if (input.findings) {
     summary.findings = { ...input.findings.counts };
+    summary.findingsOmitted = shown.omitted;
     if (input.findings.window) {
       const w = input.findings.window;
       summary.observed = { first: w.first, last: w.last, files: w.files, tuples: w.tuples };
@@ -199,7 +207,8 @@ export function buildReportData(input: ReportInput): ReportData {
     endpoints,
     views: afterView ? { before: beforeView, after: afterView } : { before: beforeView },
     changeTexts,
-    findings,
+    findings: shown.findings,
+    findingRules: shown.rules,
     proposedRules: after?.plan ? proposedRules(after.plan, nodeIndex, snapshot) : [],
   };
 }
@@ -919,7 +928,15 @@ class DetailTables {
       access: r.access,
       direction: r.direction,
     };
-    return SharedTables.number(this.shared.rules, this.shared.ruleNumber, rule);
+    const text = JSON.stringify(rule);
+    const known = this.shared.ruleNumber.has(text);
+    const n = SharedTables.number(this.shared.rules, this.shared.ruleNumber, rule, text);
+    // A rule is listed when a side is priced, so it is paid for then (even if the side is not taken).
+    if (!known) {
+      this.spent += text.length;
+      this.shared.spent += text.length;
+    }
+    return n;
   }
 }
 
@@ -1015,15 +1032,24 @@ function subnetsByNsg(snapshot: Snapshot): Map<string, string[]> {
   return out;
 }
 
+/**
+ * The findings as the page shows them, most severe first, while they fit FINDINGS_BUDGET bytes (the
+ * rest are counted; `aciseg analyze` lists them all). Title and remediation are kept once per rule
+ * (`findingRules`) and per finding only where a finding has its own.
+ */
 function reportFindings(
   result: FindingsResult,
-  nodes: ReportNode[],
   nodeIndex: Map<string, number>,
   snapshot: Snapshot,
-): ReportFinding[] {
+  budget: number,
+): { findings: ReportFinding[]; rules: ReportData['findingRules']; omitted: number } {
   const lower = new Map([...nodeIndex].map(([id, n]) => [id.toLowerCase(), n]));
   const bySubnet = subnetsByNsg(snapshot);
-  return result.findings.map((f) => {
+  const meta = new Map(result.rules.map((r) => [r.id, r]));
+  const findings: ReportFinding[] = [];
+  const used = new Set<string>();
+  let spent = 0;
+  for (const f of result.findings) {
     const edges: [number, number][] = [];
     for (const flow of f.flows) {
       const from = nodeOfGroupKey(flow.fromKey, flow.from, lower);
@@ -1031,13 +1057,11 @@ function reportFindings(
       if (from !== undefined && to !== undefined && !edges.some(([a, b]) => a === from && b === to))
         edges.push([from, to]);
     }
-    void nodes;
-    return {
+    const rule = meta.get(f.ruleId);
+    const finding: ReportFinding = {
       ruleId: f.ruleId,
       severity: f.severity,
-      title: f.title,
       message: f.message,
-      remediation: f.remediation,
       explain: f.explain,
       fingerprint: f.fingerprint,
       accepted: f.accepted !== null,
@@ -1045,7 +1069,17 @@ function reportFindings(
       nodes: findingNodes(f.resources, lower, bySubnet),
       edges,
     };
-  });
+    if (f.title !== rule?.title) finding.title = f.title;
+    if (f.remediation !== rule?.remediation) finding.remediation = f.remediation;
+    spent += JSON.stringify(finding).length;
+    if (spent > budget) break;
+    findings.push(finding);
+    used.add(f.ruleId);
+  }
+  const rules = result.rules
+    .filter((r) => used.has(r.id))
+    .map((r) => ({ id: r.id, title: r.title, remediation: r.remediation }));
+  return { findings, rules, omitted: result.findings.length - findings.length };
 }
 
 function ruleLine(values: readonly string[]): string {

@@ -146,9 +146,10 @@ export const MATRIX_CODES = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv';
 export interface ReportFinding {
   ruleId: string;
   severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
-  title: string;
+  /** Only where the finding has its own; else its rule's (`ReportData.findingRules`). */
+  title?: string;
   message: string;
-  remediation: string;
+  remediation?: string;
   explain: string | null;
   fingerprint: string;
   accepted: boolean;
@@ -184,6 +185,8 @@ export interface ReportSummary {
   assumptions: string[];
   /** Unaccepted findings per severity (absent: findings were not computed). */
   findings?: Record<ReportFinding['severity'], number>;
+  /** Findings left out of `ReportData.findings` by the report's size budget (the least severe). */
+  findingsOmitted?: number;
   /** After view: endpoint pairs per diff status (the plan's effect as drawn). */
   diff?: Record<DiffStatus, number>;
   /** After view: open group pairs the plan closes (cell pairs of src/diff), and that it narrows. */
@@ -215,6 +218,8 @@ export interface ReportData {
   /** Traffic lines of `ReportView.changes`. */
   changeTexts: string[];
   findings: ReportFinding[];
+  /** Title and remediation of each rule that has findings in `findings`. */
+  findingRules: { id: string; title: string; remediation: string }[];
   proposedRules: ReportProposedRule[];
   /**
    * Set only in the embedded form: node IDs are stored as `idPrefixes[p] + id` (resource IDs share

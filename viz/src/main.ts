@@ -69,6 +69,8 @@ function main(): void {
   const children = childrenOf(data);
   const findingsOfNode = findingsByNode(data);
   const changes = changesOf(data);
+  const ruleMeta = new Map(data.findingRules.map((r) => [r.id, r]));
+  const titleOf = (f: ReportFinding) => f.title ?? ruleMeta.get(f.ruleId)?.title ?? f.ruleId;
   const beforeEdges = decodeEdges(data, data.views.before);
   const beforeIndex = new Map(beforeEdges.map((e, i) => [`${e.from},${e.to}`, i]));
 
@@ -102,6 +104,10 @@ function main(): void {
       if (i < SEVERITY_NAMES.length - 1) findingsFact.append(' ');
     });
   }
+  if (data.summary.findingsOmitted)
+    findingsFact.append(
+      ` (the table lists the ${data.findings.length} most severe; aciseg analyze lists all)`,
+    );
   facts.append(findingsFact);
   const diffCounts = data.summary.diff;
   if (diffCounts) {
@@ -308,7 +314,7 @@ function main(): void {
     const ul = el('ul', undefined, 'findings');
     for (const f of list.slice(0, 50)) {
       const li = el('li');
-      li.append(el('span', f.severity, `sev sev-${f.severity}`), ` ${f.ruleId} ${f.title}: ${f.message}`);
+      li.append(el('span', f.severity, `sev sev-${f.severity}`), ` ${f.ruleId} ${titleOf(f)}: ${f.message}`);
       if (f.accepted) li.append(el('span', ' (accepted)', 'accepted'));
       ul.append(li);
     }
@@ -499,7 +505,14 @@ function main(): void {
     table.append(tr);
     return table;
   };
-  const findingsTable = makeTable(['severity', 'rule', 'finding', 'rules responsible', 'evidence']);
+  const findingsTable = makeTable([
+    'severity',
+    'rule',
+    'finding',
+    'remediation',
+    'rules responsible',
+    'evidence',
+  ]);
   findingsTable.id = 'findings-table';
   for (const f of data.findings) {
     const tr = el('tr');
@@ -509,7 +522,8 @@ function main(): void {
     tr.append(
       sev,
       el('td', f.ruleId),
-      el('td', `${f.title}: ${f.message}`),
+      el('td', `${titleOf(f)}: ${f.message}`),
+      el('td', f.remediation ?? ruleMeta.get(f.ruleId)?.remediation ?? ''),
       el('td', f.rules.join(', ')),
       el('td', f.explain ?? '', 'code'),
     );

@@ -6,6 +6,10 @@ import {
   reportEstate,
 } from '../../support/report-estate';
 import { hubSpokeSnapshot } from '../../support/sample-snapshots';
+import type { FindingsResult } from '../../../src/analyze/findings';
+import { computeReachability } from '../../../src/analyze/reachability';
+import { compilePolicy } from '../../../src/policy/engine';
+import { buildReportData } from '../../../src/render/report-data';
 import type { ReportData } from '../../../src/render/report-model';
 import { changesOf, decodeEdges, edgeRisk, viewEdges } from '../../../viz/src/shape';
 import { makeSnapshot, makeSubnet, makeVnet } from '../../support/builders';
@@ -191,5 +195,84 @@ describe('buildReportData with a proposal (After and Diff)', () => {
 
   it('is the same for the same input', () => {
     expect(JSON.stringify(reportDataWithAfter(hub, hubSpokeProposal(hub)))).toBe(JSON.stringify(data));
+  });
+});
+
+describe('buildReportData with findings', () => {
+  const snapshot = reportEstate();
+  const web = snapshot.subnets.find((s) => s.name === 'snet-web')!;
+  const meta = {
+    id: 'ACI002',
+    name: 'internet-inbound',
+    title: 'Internet inbound',
+    severity: 'high' as const,
+    description: 'd',
+    remediation: 'close it',
+    controls: { mcsb: [], cis: [] },
+  };
+  const finding = (n: number, severity: 'critical' | 'low'): FindingsResult['findings'][number] => ({
+    ruleId: 'ACI002',
+    severity,
+    title: 'Internet inbound',
+    message: `finding ${n}`,
+    resources: [{ kind: 'subnet', id: web.id, name: web.name }],
+    flows: [
+      {
+        from: 'Internet',
+        to: 'vnet-a/snet-web',
+        fromKey: 'external:internet',
+        toKey: `subnet:${web.id}`,
+        protocol: 'tcp',
+        ports: '22',
+        verdict: 'allow',
+      },
+    ],
+    flowsOmitted: 0,
+    rules: [],
+    remediation: n === 2 ? 'a remediation of its own' : 'close it',
+    explain: null,
+    controls: meta.controls,
+    fingerprint: String(n).padStart(32, '0'),
+    location: null,
+    accepted: null,
+  });
+  const result: FindingsResult = {
+    findings: [finding(1, 'critical'), finding(2, 'low')],
+    counts: { critical: 1, high: 0, medium: 0, low: 1, info: 0 },
+    accepted: 0,
+    rules: [meta],
+    window: null,
+  };
+  const build = (findingsBudget?: number) => {
+    const engine = compilePolicy(snapshot, {});
+    return buildReportData({
+      snapshot,
+      before: { engine, reach: computeReachability(engine) },
+      findings: result,
+      findingsBudget,
+      title: 't',
+    });
+  };
+
+  it('names the nodes and the edge each finding concerns, and keeps title and remediation once per rule', () => {
+    const data = build();
+    const internet = data.nodes.findIndex((n) => n.id === 'external:internet');
+    const subnet = data.nodes.findIndex((n) => n.id === web.id);
+    expect(data.findings.map((f) => [f.nodes, f.edges])).toEqual([
+      [[subnet], [[internet, subnet]]],
+      [[subnet], [[internet, subnet]]],
+    ]);
+    expect(data.findingRules).toEqual([{ id: 'ACI002', title: 'Internet inbound', remediation: 'close it' }]);
+    expect(data.findings[0]!.title).toBeUndefined();
+    expect(data.findings[0]!.remediation).toBeUndefined();
+    expect(data.findings[1]!.remediation).toBe('a remediation of its own');
+    expect(data.summary.findings).toEqual(result.counts);
+    expect(data.summary.findingsOmitted).toBe(0);
+  });
+
+  it('within its budget embeds the most severe findings and counts the rest', () => {
+    const data = build(JSON.stringify(build().findings[0]).length + 10);
+    expect(data.findings.map((f) => f.message)).toEqual(['finding 1']);
+    expect(data.summary.findingsOmitted).toBe(1);
   });
 });
