@@ -86,7 +86,7 @@ export const registerReport: CommandRegistration = (program, ctx) => {
   const command = program
     .command('report')
     .description(
-      'Write one self-contained HTML page (offline, no requests) showing what can talk to what: VNets, subnets, container groups, the Internet, and the rules behind each flow.',
+      'Write one self-contained HTML page (offline, no requests) showing what can talk to what (VNets, subnets, container groups, the Internet), the rules behind each flow, the findings, and what a proposal changes.',
     )
     .argument('<snapshot>', 'snapshot file written by aciseg import');
   addOptions(command, [formatOption('report'), ...outputOptions(), serviceTagsOption()])
