@@ -1,7 +1,12 @@
 /** The page's data shaping, without a browser: risk, filters, aggregation, expansion, layout. */
 import type { ReportData } from '../../../src/render/report-model';
 import {
+  changesOf,
   classesByNode,
+  findingsByNode,
+  findingsOfEdge,
+  mergeStatus,
+  viewEdges,
   decodeEdges,
   drawEdges,
   edgeRisk,
@@ -12,7 +17,12 @@ import {
   type Box,
   type ReportEdge,
 } from '../../../viz/src/shape';
-import { reportDataOf, reportEstate } from '../../support/report-estate';
+import {
+  hubSpokeProposal,
+  reportDataOf,
+  reportDataWithAfter,
+  reportEstate,
+} from '../../support/report-estate';
 import { hubSpokeSnapshot } from '../../support/sample-snapshots';
 
 const data = reportDataOf(reportEstate());
@@ -174,5 +184,75 @@ describe('layout', () => {
     // Roughly square: a picture, not a strip.
     expect(width / height).toBeLessThan(4);
     expect(height / width).toBeLessThan(4);
+  });
+});
+
+describe('views, diff statuses and findings', () => {
+  const hub = hubSpokeSnapshot();
+  const withAfter = reportDataWithAfter(hub, hubSpokeProposal(hub));
+  const at = (name: string) => withAfter.nodes.findIndex((n) => n.name === name || n.id === name);
+
+  it('After leaves out what the proposal closes; Diff keeps every edge of either side', () => {
+    const before = viewEdges(withAfter, 'before').edges;
+    const after = viewEdges(withAfter, 'after').edges;
+    const diff = viewEdges(withAfter, 'diff').edges;
+    expect(after.every((e) => e.status !== 'closed')).toBe(true);
+    expect(diff.filter((e) => e.status === 'closed').length).toBe(diff.length - after.length);
+    // Every Before edge is in Diff (unchanged, narrowed or closed: this proposal opens nothing).
+    const keys = new Set(diff.map((e) => `${e.from},${e.to}`));
+    for (const e of before) expect(keys.has(`${e.from},${e.to}`)).toBe(true);
+    expect(new Set(diff.map((e) => e.status))).toEqual(new Set(['unchanged', 'narrowed', 'closed']));
+  });
+
+  it('a view without a proposal falls back to Before', () => {
+    const plain = reportDataOf(hub);
+    expect(viewEdges(plain, 'diff').edges).toEqual(viewEdges(plain, 'before').edges);
+  });
+
+  it('what changed on an edge is keyed by its two nodes', () => {
+    const change = changesOf(withAfter).get(`${at('external:internet')},${at('snet-aci-web')}`);
+    expect(change).toEqual({ removed: 'tcp all ports; udp all ports; icmp', added: 'nothing' });
+  });
+
+  it('a line merging edges of different statuses takes their aggregate', () => {
+    expect(mergeStatus('closed', 'closed')).toBe('closed');
+    expect(mergeStatus('closed', 'unchanged')).toBe('narrowed');
+    expect(mergeStatus('opened', 'unchanged')).toBe('widened');
+    expect(mergeStatus('opened', 'closed')).toBe('changed');
+  });
+
+  it('findings concern the nodes they name and their ancestors, and the severity filter keeps their edges', () => {
+    const withFindings: ReportData = {
+      ...data,
+      findings: [
+        {
+          ruleId: 'ACI002',
+          severity: 'high',
+          message: 'm',
+          explain: null,
+          fingerprint: 'f',
+          accepted: false,
+          rules: [],
+          nodes: [node('snet-web')],
+          edges: [[node('Internet'), node('snet-web')]],
+        },
+      ],
+    };
+    const byNode = findingsByNode(withFindings);
+    expect(byNode[node('snet-web')]).toEqual([0]);
+    expect(byNode[node('vnet-a')]).toEqual([0]);
+    expect(byNode[node('snet-ops')]).toEqual([]);
+    expect(findingsOfEdge(withFindings, byNode, node('Internet'), node('snet-web'))).toHaveLength(1);
+    const texts = searchTexts(withFindings);
+    const filter = { text: '', port: null, minRisk: 0 as const };
+    const kept = (severity: number) =>
+      filterEdges(withFindings, withFindings.views.before, edges, { ...filter, severity }, texts).map(
+        (i) => `${data.nodes[edges[i]!.from]!.name}->${data.nodes[edges[i]!.to]!.name}`,
+      );
+    // high or worse: the edges touching the web subnet (the named node, and its container groups).
+    expect(kept(1).length).toBeGreaterThan(0);
+    for (const k of kept(1)) expect(k).toMatch(/snet-web/);
+    // critical only: none.
+    expect(kept(0)).toEqual([]);
   });
 });
