@@ -165,16 +165,32 @@ function pathsBySource(reach: Reachability): Lists {
  * that lie in the same groups on each side: `before` and `after` list those groups.
  */
 function refine(before: Reachability, after: Reachability): { cells: DiffCell[]; endpoints: string[] } {
-  // Events: a group's interval starts (+) or ends (-) at a position; side 0 before, 1 after.
-  const events: [number, number, number, number][] = [];
+  // Events: a group's interval starts (+) or ends (-) at a position; side 0 before, 1 after. Groups
+  // are swept per domain (a subnet, a public container group, the outside), so that cells never mix
+  // two subnets even where their prefixes overlap (two VNets with the same space).
+  const domains = new Map<string, number>();
+  const domainOf = (c: Reachability['classes'][number]) => {
+    const key =
+      c.kind === 'subnet'
+        ? `s:${c.subnet!.id}`
+        : c.kind === 'publicContainerGroup'
+          ? `g:${c.group!.id}`
+          : 'x';
+    let d = domains.get(key);
+    if (d === undefined) domains.set(key, (d = domains.size));
+    return d;
+  };
+  const events: [number, number, number, number, number][] = [];
   [before, after].forEach((reach, side) => {
-    for (const c of reach.classes)
+    for (const c of reach.classes) {
+      const d = domainOf(c);
       for (const [lo, hi] of c.ranges.intervals()) {
-        events.push([lo, 1, side, c.index]);
-        events.push([hi + 1, -1, side, c.index]);
+        events.push([d, lo, 1, side, c.index]);
+        events.push([d, hi + 1, -1, side, c.index]);
       }
+    }
   });
-  events.sort((x, y) => x[0] - y[0] || x[1] - y[1] || x[2] - y[2] || x[3] - y[3]);
+  events.sort((x, y) => x[0] - y[0] || x[1] - y[1] || x[2] - y[2] || x[3] - y[3] || x[4] - y[4]);
   const active = [new Set<number>(), new Set<number>()];
   const cellOf = new Map<string, number>();
   const cells: DiffCell[] = [];
@@ -182,17 +198,18 @@ function refine(before: Reachability, after: Reachability): { cells: DiffCell[];
   const internet: boolean[] = [];
   const host: boolean[] = [];
   for (let k = 0; k < events.length;) {
-    const at = events[k]![0];
-    for (; k < events.length && events[k]![0] === at; k++) {
-      const [, delta, side, c] = events[k]!;
+    const [domain, at] = events[k]!;
+    for (; k < events.length && events[k]![0] === domain && events[k]![1] === at; k++) {
+      const [, , delta, side, c] = events[k]!;
       if (delta > 0) active[side]!.add(c);
       else active[side]!.delete(c);
     }
-    if (k === events.length || (active[0]!.size === 0 && active[1]!.size === 0)) continue;
-    const end = events[k]![0] - 1;
+    if (k === events.length || events[k]![0] !== domain) continue;
+    if (active[0]!.size === 0 && active[1]!.size === 0) continue;
+    const end = events[k]![1] - 1;
     const b = [...active[0]!].sort((u, v) => u - v);
     const a = [...active[1]!].sort((u, v) => u - v);
-    const key = `${b.join(',')}|${a.join(',')}`;
+    const key = `${domain}|${b.join(',')}|${a.join(',')}`;
     let cell = cellOf.get(key);
     if (cell === undefined) {
       cell = cells.length;
