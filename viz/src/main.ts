@@ -74,8 +74,17 @@ function main(): void {
   const beforeEdges = decodeEdges(data, data.views.before);
   const beforeIndex = new Map(beforeEdges.map((e, i) => [`${e.from},${e.to}`, i]));
 
+  // Decoding a view's edges costs a pass over millions of cells on large estates: once per view.
+  const decoded = new Map<ViewName, ReturnType<typeof viewEdges>>([
+    ['before', { view: data.views.before, edges: beforeEdges }],
+  ]);
+  const edgesOf = (name: ViewName) => {
+    let v = decoded.get(name);
+    if (!v) decoded.set(name, (v = viewEdges(data, name)));
+    return v;
+  };
   let viewName: ViewName = 'before';
-  let current = viewEdges(data, viewName);
+  let current = edgesOf(viewName);
 
   // The page: header (summary and controls), the drawing and side panel, the tables.
   const header = el('header');
@@ -259,7 +268,7 @@ function main(): void {
 
   const setView = (name: ViewName) => {
     viewName = name;
-    current = viewEdges(data, name);
+    current = edgesOf(name);
     document.body.dataset.view = name;
     for (const [n, b] of viewButtons) b.setAttribute('aria-pressed', String(n === name));
     drawLegend(drawing.legend, name === 'diff' ? 'diff' : 'risk');
@@ -505,65 +514,73 @@ function main(): void {
     table.append(tr);
     return table;
   };
-  const findingsTable = makeTable([
-    'severity',
-    'rule',
-    'finding',
-    'remediation',
-    'rules responsible',
-    'evidence',
-  ]);
-  findingsTable.id = 'findings-table';
-  for (const f of data.findings) {
-    const tr = el('tr');
-    tr.dataset.fingerprint = f.fingerprint;
-    const sev = el('td');
-    sev.append(el('span', f.accepted ? `${f.severity} (accepted)` : f.severity, `sev sev-${f.severity}`));
-    tr.append(
-      sev,
-      el('td', f.ruleId),
-      el('td', `${titleOf(f)}: ${f.message}`),
-      el('td', f.remediation ?? ruleMeta.get(f.ruleId)?.remediation ?? ''),
-      el('td', f.rules.join(', ')),
-      el('td', f.explain ?? '', 'code'),
-    );
-    tr.addEventListener('click', () => highlight(f.nodes, f.edges, tr));
-    findingsTable.append(tr);
-  }
-  const rulesTable = makeTable([
-    'NSG',
-    'change',
-    'rule',
-    'priority',
-    'direction',
-    'access',
-    'protocol',
-    'source',
-    'destination',
-    'ports',
-    'why',
-  ]);
-  rulesTable.id = 'proposed-table';
-  for (const r of data.proposedRules) {
-    const tr = el('tr');
-    tr.dataset.rule = `${r.nsg}/${r.name}`;
-    tr.append(
-      el('td', r.nsg),
-      el('td', r.status, `change-${r.status}`),
-      el('td', r.name),
-      el('td', String(r.priority)),
-      el('td', r.direction),
-      el('td', r.access),
-      el('td', r.protocol),
-      el('td', r.source),
-      el('td', r.destination),
-      el('td', r.ports),
-      el('td', r.why.join('; ')),
-    );
-    tr.addEventListener('click', () => highlight(r.nodes, [], tr));
-    rulesTable.append(tr);
-  }
-  const tabFor = (label: string, table: HTMLTableElement, empty: string) => {
+  const buildFindings = () => {
+    const findingsTable = makeTable([
+      'severity',
+      'rule',
+      'finding',
+      'remediation',
+      'rules responsible',
+      'evidence',
+    ]);
+    findingsTable.id = 'findings-table';
+    for (const f of data.findings) {
+      const tr = el('tr');
+      tr.dataset.fingerprint = f.fingerprint;
+      const sev = el('td');
+      sev.append(el('span', f.accepted ? `${f.severity} (accepted)` : f.severity, `sev sev-${f.severity}`));
+      tr.append(
+        sev,
+        el('td', f.ruleId),
+        el('td', `${titleOf(f)}: ${f.message}`),
+        el('td', f.remediation ?? ruleMeta.get(f.ruleId)?.remediation ?? ''),
+        el('td', f.rules.join(', ')),
+        el('td', f.explain ?? '', 'code'),
+      );
+      tr.addEventListener('click', () => highlight(f.nodes, f.edges, tr));
+      findingsTable.append(tr);
+    }
+    return findingsTable;
+  };
+  const buildRules = () => {
+    const rulesTable = makeTable([
+      'NSG',
+      'change',
+      'rule',
+      'priority',
+      'direction',
+      'access',
+      'protocol',
+      'source',
+      'destination',
+      'ports',
+      'why',
+    ]);
+    rulesTable.id = 'proposed-table';
+    for (const r of data.proposedRules) {
+      const tr = el('tr');
+      tr.dataset.rule = `${r.nsg}/${r.name}`;
+      tr.append(
+        el('td', r.nsg),
+        el('td', r.status, `change-${r.status}`),
+        el('td', r.name),
+        el('td', String(r.priority)),
+        el('td', r.direction),
+        el('td', r.access),
+        el('td', r.protocol),
+        el('td', r.source),
+        el('td', r.destination),
+        el('td', r.ports),
+        el('td', r.why.join('; ')),
+      );
+      tr.addEventListener('click', () => highlight(r.nodes, [], tr));
+      rulesTable.append(tr);
+    }
+    return rulesTable;
+  };
+  // Tables are built when first opened (thousands of rows on large estates).
+  const tabFor = (label: string, build: () => HTMLTableElement, empty: string) => {
+    let table: HTMLTableElement | null = null;
     const b = el('button', label, 'tab');
     b.addEventListener('click', () => {
       const open = b.getAttribute('aria-pressed') === 'true';
@@ -575,6 +592,7 @@ function main(): void {
       }
       b.setAttribute('aria-pressed', 'true');
       body.hidden = false;
+      table ??= build();
       body.append(table.rows.length > 1 ? table : el('p', empty, 'empty'));
     });
     tabs.append(b);
@@ -582,12 +600,12 @@ function main(): void {
   };
   const findingsTab = tabFor(
     `Findings (${data.findings.length})`,
-    findingsTable,
+    buildFindings,
     data.summary.findings ? 'No findings.' : 'Findings were not computed for this report.',
   );
   const rulesTab = tabFor(
     `Proposed rules (${data.proposedRules.length})`,
-    rulesTable,
+    buildRules,
     hasAfter
       ? 'The proposal names no rule changes (a proposed snapshot without a plan).'
       : 'No proposal in this report.',
