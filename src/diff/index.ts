@@ -276,6 +276,72 @@ export function aggregateStatus(mask: number): ChangeStatus {
   return 'changed';
 }
 
+/** Endpoint pairs numbered as first met, with their status bits and their set of changes. */
+class PairTable {
+  readonly from: number[] = [];
+  readonly to: number[] = [];
+  readonly mask: number[] = [];
+  /** ChangeSets id of the pair's changes (0: none). */
+  readonly changes: number[] = [];
+  /** (from, to) → pair number: a dense table while endpoints² is small, else a hash map. */
+  private readonly dense: Int32Array | null;
+  private readonly sparse: IntPairMap | null;
+
+  constructor(private readonly endpoints: number) {
+    const dense = endpoints * endpoints <= 1 << 24;
+    this.dense = dense ? new Int32Array(endpoints * endpoints).fill(-1) : null;
+    this.sparse = dense ? null : new IntPairMap(1 << 16);
+  }
+
+  get count(): number {
+    return this.from.length;
+  }
+
+  index(from: number, to: number): number {
+    let p = this.dense ? this.dense[from * this.endpoints + to]! : this.sparse!.get(from, to);
+    if (p < 0) {
+      p = this.from.length;
+      this.from.push(from);
+      this.to.push(to);
+      this.mask.push(0);
+      this.changes.push(0);
+      if (this.dense) this.dense[from * this.endpoints + to] = p;
+      else this.sparse!.set(from, to, p);
+    }
+    return p;
+  }
+}
+
+/** Sets of change numbers, interned: a pair holds the id of its set, and adding a change is a lookup. */
+class ChangeSets {
+  private readonly sets: number[][] = [[]];
+  private readonly byKey = new Map<string, number>([['', 0]]);
+  private readonly step = new IntPairMap(1 << 10);
+
+  /** The id of set `id` with change `c` added. */
+  with(id: number, c: number): number {
+    let next = this.step.get(id, c);
+    if (next < 0) {
+      const members = this.sets[id]!.includes(c)
+        ? this.sets[id]!
+        : [...this.sets[id]!, c].sort((u, v) => u - v);
+      const key = members.join(',');
+      next = this.byKey.get(key) ?? -1;
+      if (next < 0) {
+        next = this.sets.length;
+        this.sets.push(members);
+        this.byKey.set(key, next);
+      }
+      this.step.set(id, c, next);
+    }
+    return next;
+  }
+
+  members(id: number): number[] {
+    return this.sets[id]!;
+  }
+}
+
 /** The diff of two analyses (see the module comment). */
 export function diffReachability(
   before: Analysis,
@@ -332,10 +398,8 @@ export function diffReachability(
     widened: 0,
     changed: 0,
   };
-  const pairIndex = new IntPairMap(1 << 12);
-  const pairMask: number[] = [];
-  const pairEnds: number[] = [];
-  const pairChanges = new Map<number, Set<number>>();
+  const pairs = new PairTable(endpoints.length);
+  const changeSets = new ChangeSets();
 
   for (let x = 0; x < n; x++) {
     if (x > 0 && x % 10_000 === 0) progress(`diff: ${x}/${n} cells`);
@@ -376,22 +440,13 @@ export function diffReachability(
       const c = change(row[0]![y]!, row[1]![y]!);
       const status = changes[c]!.status;
       counts[status]++;
-      const ey = cells[y]!.endpoint;
-      let p = pairIndex.get(ex, ey);
-      if (p < 0) {
-        p = pairMask.length;
-        pairMask.push(0);
-        pairEnds.push(ex, ey);
-        pairIndex.set(ex, ey, p);
-      }
-      pairMask[p]! |= BIT[status];
+      const p = pairs.index(ex, cells[y]!.endpoint);
+      pairs.mask[p]! |= BIT[status];
       if (status === 'unchanged') continue;
       const list = byChange.get(c);
       if (list) list.push(y);
       else byChange.set(c, [y]);
-      let set = pairChanges.get(p);
-      if (!set) pairChanges.set(p, (set = new Set()));
-      set.add(c);
+      pairs.changes[p] = changeSets.with(pairs.changes[p]!, c);
     }
     for (const c of [...byChange.keys()].sort((u, v) => u - v)) {
       rectangles.from.push(x);
@@ -403,21 +458,28 @@ export function diffReachability(
   rectangles.targetStart.push(rectangles.targets.length);
 
   const endpointPairs: EndpointPairChange[] = [];
-  for (const [p, set] of pairChanges) {
-    const ids = [...set].sort((u, v) => u - v);
-    let removed = changes[ids[0]!]!.removed;
-    let added = changes[ids[0]!]!.added;
-    for (const c of ids.slice(1)) {
-      removed = removed.union(changes[c]!.removed);
-      added = added.union(changes[c]!.added);
+  // Removed and added traffic once per distinct set of changes (few), not per pair (millions).
+  const unions = new Map<number, { removed: TrafficSet; added: TrafficSet }>();
+  for (let p = 0; p < pairs.count; p++) {
+    const set = pairs.changes[p]!;
+    if (set === 0) continue;
+    const ids = changeSets.members(set);
+    let union = unions.get(set);
+    if (!union) {
+      union = { removed: changes[ids[0]!]!.removed, added: changes[ids[0]!]!.added };
+      for (const c of ids.slice(1))
+        union = {
+          removed: union.removed.union(changes[c]!.removed),
+          added: union.added.union(changes[c]!.added),
+        };
+      unions.set(set, union);
     }
     endpointPairs.push({
-      from: pairEnds[2 * p]!,
-      to: pairEnds[2 * p + 1]!,
-      status: aggregateStatus(pairMask[p]!),
+      from: pairs.from[p]!,
+      to: pairs.to[p]!,
+      status: aggregateStatus(pairs.mask[p]!),
       changes: ids,
-      removed,
-      added,
+      ...union,
     });
   }
   endpointPairs.sort((u, v) => u.from - v.from || u.to - v.to);
