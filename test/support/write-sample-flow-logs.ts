@@ -1,13 +1,13 @@
 /**
  * Writes the hub-and-spoke sample's VNet flow logs (samples/hub-spoke-flow-logs/): two hours of
  * traffic on 2026-11-30 for the four private container groups' NICs, in the blob layout Azure writes
- * (azure-semantics §5.3). Deterministic (seeded), so rerunning gives the same files:
+ * (the VNet flow-log blob path). Deterministic (seeded), so rerunning gives the same files:
  *   npx tsx test/support/write-sample-flow-logs.ts
  *
  * What the logs show: the application gateway calling the web tier on 443 and 80, web → api on 8443,
  * api callbacks to the worker on 8080, payments → the data subnet on 1433, HTTPS egress and DNS;
- * denied: an SSH attempt from the api subnet (DenySshOutbound) and a hub probe of the payments admin
- * port (DenyHubToPaymentsAdmin). Nothing arrives from the Internet on 22: the plan may close it.
+ * denied: SSH attempts from the api subnet to the web tier and to the data subnet (DenySshOutbound).
+ * Nothing arrives from the Internet on 22: the plan may close it.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -197,12 +197,12 @@ const NICS: Nic[] = [
       },
       {
         acl: ACL.api,
-        rule: 'UserRule_DenyHubToPaymentsAdmin',
-        src: ['10.100.1.20'],
-        dst: '10.1.2.5',
-        port: 9090,
+        rule: 'UserRule_DenySshOutbound',
+        src: ['10.1.2.5'],
+        dst: '10.1.3.4',
+        port: 22,
         proto: 6,
-        dir: 'I',
+        dir: 'O',
         denied: true,
         per10min: 1,
       },

@@ -40,7 +40,7 @@ describe('samples/hub-spoke-flow-logs', () => {
       .map((f) => `${f.source} → ${f.destination} ${f.protocol} ${f.destinationPort} ${f.rule}`);
     expect(denied).toEqual([
       '10.1.2.4 → 10.1.1.4 Tcp 22 UserRule_DenySshOutbound',
-      '10.100.1.20 → 10.1.2.5 Tcp 9090 UserRule_DenyHubToPaymentsAdmin',
+      '10.1.2.5 → 10.1.3.4 Tcp 22 UserRule_DenySshOutbound',
     ]);
     // Nothing from the Internet reaches the web tier's SSH port: the plan may close it.
     expect([...result.flows].some((f) => f.destinationPort === 22 && !f.source.startsWith('10.'))).toBe(
