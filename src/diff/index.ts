@@ -74,7 +74,7 @@ export interface ReachabilityDiff {
   endpoints: string[];
   changes: TrafficChange[];
   /**
-   * Changed cell pairs: rectangle r goes from cell `from[r]` to the cells of `targets` between
+   * Changed cell pairs (empty with `groupPairs: false`): rectangle r goes from cell `from[r]` to the cells of `targets` between
    * `targetStart[r]` and `targetStart[r + 1]`, all with change `change[r]`.
    */
   rectangles: { from: IntList; change: IntList; targetStart: IntList; targets: IntList };
@@ -342,12 +342,19 @@ class ChangeSets {
   }
 }
 
+export interface DiffOptions {
+  /** Keep the changed group pairs (`rectangles`); false: endpoint pairs and counts only (the report). */
+  groupPairs?: boolean;
+}
+
 /** The diff of two analyses (see the module comment). */
 export function diffReachability(
   before: Analysis,
   after: Analysis,
   progress: (message: string) => void = () => undefined,
+  options: DiffOptions = {},
 ): ReachabilityDiff {
+  const groupPairs = options.groupPairs ?? true;
   const { cells, endpoints } = refine(before.reach, after.reach);
   const sides = [before, after].map((a, s) => {
     const { pathTraffic, traffic } = numberTraffic(a);
@@ -433,26 +440,51 @@ export function diffReachability(
     if (count === 0) continue;
     const targets = touched.subarray(0, count).sort();
     // Group the row's changed targets by change, in target order (so rectangles come out sorted).
-    const byChange = new Map<number, number[]>();
+    const byChange = groupPairs ? new Map<number, number[]>() : null;
     const ex = cells[x]!.endpoint;
+    // Neighbouring targets mostly share their results: remember the last change and pair.
+    let lastB = -2;
+    let lastA = -2;
+    let c = -1;
+    let lastEndpoint = -1;
+    let p = -1;
+    let lastAdded = -1;
     for (const y of targets) {
       if (y === x && cells[x]!.single) continue;
-      const c = change(row[0]![y]!, row[1]![y]!);
+      const b = row[0]![y]!;
+      const a = row[1]![y]!;
+      if (b !== lastB || a !== lastA) {
+        c = change(b, a);
+        lastB = b;
+        lastA = a;
+        lastAdded = -1;
+      }
       const status = changes[c]!.status;
       counts[status]++;
-      const p = pairs.index(ex, cells[y]!.endpoint);
+      const ey = cells[y]!.endpoint;
+      if (ey !== lastEndpoint) {
+        p = pairs.index(ex, ey);
+        lastEndpoint = ey;
+        lastAdded = -1;
+      }
       pairs.mask[p]! |= BIT[status];
       if (status === 'unchanged') continue;
-      const list = byChange.get(c);
-      if (list) list.push(y);
-      else byChange.set(c, [y]);
-      pairs.changes[p] = changeSets.with(pairs.changes[p]!, c);
+      if (byChange) {
+        const list = byChange.get(c);
+        if (list) list.push(y);
+        else byChange.set(c, [y]);
+      }
+      if (lastAdded !== c) {
+        pairs.changes[p] = changeSets.with(pairs.changes[p]!, c);
+        lastAdded = c;
+      }
     }
-    for (const c of [...byChange.keys()].sort((u, v) => u - v)) {
+    if (!byChange) continue;
+    for (const k of [...byChange.keys()].sort((u, v) => u - v)) {
       rectangles.from.push(x);
-      rectangles.change.push(c);
+      rectangles.change.push(k);
       rectangles.targetStart.push(rectangles.targets.length);
-      for (const y of byChange.get(c)!) rectangles.targets.push(y);
+      for (const y of byChange.get(k)!) rectangles.targets.push(y);
     }
   }
   rectangles.targetStart.push(rectangles.targets.length);

@@ -101,7 +101,8 @@ export function buildReportData(input: ReportInput): ReportData {
   const progress = input.progress ?? (() => undefined);
   const topo = topologyNodes(snapshot);
   const { nodes, nodeIndex } = topo;
-  const diff = after ? diffReachability(before, after, progress) : null;
+  // The report draws endpoint pairs: the group-pair rectangles are not kept.
+  const diff = after ? diffReachability(before, after, progress, { groupPairs: false }) : null;
 
   // External endpoints that some class (or a diff cell) lands on, in their fixed order.
   const usedExternals = new Set<string>();

@@ -87,6 +87,16 @@ describe('diffReachability', () => {
     expect(text(pair.added)).toBe('tcp:22');
   });
 
+  it('without group pairs gives the same endpoint pairs and counts, and no rectangles', () => {
+    const before = analysis(base);
+    const after = analysis(without('allow-ssh-admin'));
+    const full = diffReachability(before, after);
+    const lean = diffReachability(before, after, undefined, { groupPairs: false });
+    expect(lean.rectangles.from.length).toBe(0);
+    expect(lean.endpointPairs).toEqual(full.endpointPairs);
+    expect(lean.counts).toEqual(full.counts);
+  });
+
   it('is deterministic', () => {
     const run = () => {
       const d = diffReachability(analysis(base), analysis(without('allow-ssh-admin')));
