@@ -23,6 +23,12 @@ import type { PortSet } from './net/interval-set';
 import { portSetOf } from './net/ports';
 import { ReachabilityView, renderReachabilityText, serializeReachabilityJson } from './render/reachability';
 import { renderSummary, renderSummaryJson } from './render/summary';
+import type { PlanResult } from './plan/model';
+import { printBicep } from './render/bicep';
+import { planBicepTree } from './render/plan-bicep';
+import { renderPlanArm } from './render/plan-arm';
+import { planJson } from './render/plan-json';
+import { renderPlanMarkdown } from './render/plan-markdown';
 
 export { VERSION } from './version';
 export { SCHEMA_VERSION, type Snapshot } from './model/snapshot';
@@ -42,6 +48,42 @@ export type { Reachability, ReachabilityOptions } from './analyze/reachability';
 export { parseServiceTags, type PolicyEngine, type ServiceTags } from './policy';
 export { renderExplanationText as explanationText } from './render/explain';
 export { checkReportJson, renderCheckText as checkReportText } from './render/check';
+
+// ── plan ────────────────────────────────────────────────────────────────────────────────────────
+
+/** `plan`: least-privilege NSG rule sets for the ACI subnets, the proof, the effect and the proposed snapshot. */
+export { planSegmentation, type PlanInput } from './plan';
+export type {
+  PlanEffect,
+  PlanProof,
+  PlanResult,
+  ProofCheck,
+  ProofFailure,
+  ProposedNsg,
+  ProposedRule,
+  RequiredFlow,
+  RuleProvenance,
+} from './plan/model';
+
+/** The plan as `plan --format bicep` prints it. */
+export function planBicep(result: PlanResult): string {
+  return printBicep(planBicepTree(result));
+}
+
+/** The plan as `plan --format arm` prints it (a deployable ARM template). */
+export function planArm(result: PlanResult): string {
+  return renderPlanArm(result);
+}
+
+/** The plan as `plan --format json` prints it (`kind: aciseg.plan`). */
+export function planJsonText(result: PlanResult): string {
+  return `${JSON.stringify(planJson(result), null, 2)}\n`;
+}
+
+/** The plan as `plan --format markdown` prints it (a review table per NSG). */
+export function planMarkdown(result: PlanResult): string {
+  return renderPlanMarkdown(result);
+}
 
 // ── import ──────────────────────────────────────────────────────────────────────────────────────
 

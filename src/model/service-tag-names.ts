@@ -118,3 +118,17 @@ export function isKnownServiceTag(name: string): boolean {
   const dot = lower.lastIndexOf('.');
   return dot > 0 && KNOWN.has(lower.slice(0, dot)) && REGION.test(lower.slice(dot + 1));
 }
+
+const CANONICAL: ReadonlyMap<string, string> = new Map(NAMES.map((n) => [n.toLowerCase(), n]));
+
+/**
+ * A tag name in its published spelling where the base is known (`azurecontainerregistry.westeurope` →
+ * `AzureContainerRegistry.westeurope`; the region word keeps the case given, as Azure compares tags
+ * case-insensitively); other names unchanged.
+ */
+export function canonicalServiceTagName(name: string): string {
+  const dot = name.indexOf('.');
+  const base = dot < 0 ? name : name.slice(0, dot);
+  const known = CANONICAL.get(base.toLowerCase());
+  return known === undefined ? name : `${known}${dot < 0 ? '' : name.slice(dot)}`;
+}

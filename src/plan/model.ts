@@ -39,6 +39,8 @@ export interface ProposedRule {
   /** `kept`: identical to an existing rule; `changed`: an existing name with other content; `added`: new. */
   status: 'kept' | 'changed' | 'added';
   provenance: RuleProvenance[];
+  /** For `changed`: the existing rule of that name as it is today. Added by issue 11. */
+  previous?: SecurityRule;
 }
 
 /** The proposed rule set of one NSG (an existing one, or a new one for an ACI subnet that has none). */
@@ -96,6 +98,8 @@ export interface PlanProof {
 export interface PlanEffect {
   /** Endpoint pairs whose allowed traffic shrinks: what was open before and is closed after. */
   closed: FindingFlow[];
+  /** How many endpoint pairs shrink; `closed` lists the 1,000 that shrink most (added by issue 11). */
+  closedPairs?: number;
   /** Closed (source address, destination address, protocol, destination port) tuples, as a decimal integer. */
   closedFlowSpace: string;
   /** Fingerprints of findings present before and absent on the proposed snapshot. */
@@ -111,4 +115,8 @@ export interface PlanResult {
   effect: PlanEffect;
   /** The input snapshot with every ProposedNsg applied (rules replaced, new NSGs added and associated). */
   proposed: Snapshot;
+  /** Observed or declared flows left out because a `forbid` entry covers them (forbid wins). Added by issue 11. */
+  excluded?: { flow: FindingFlow; entry?: string; detail: string }[];
+  /** What the planner chose not to do, for people (e.g. a platform rule that would widen). Added by issue 11. */
+  notes?: string[];
 }

@@ -4,7 +4,12 @@
  */
 import { VERSION } from '../version';
 
-export type JsonKind = 'aciseg.reachability' | 'aciseg.summary' | 'aciseg.explanation' | 'aciseg.check';
+export type JsonKind =
+  | 'aciseg.reachability'
+  | 'aciseg.summary'
+  | 'aciseg.explanation'
+  | 'aciseg.check'
+  | 'aciseg.plan';
 
 /** The current shape version of each kind (bumped when a field changes meaning or goes away). */
 export const SCHEMA_VERSIONS: Record<JsonKind, number> = {
@@ -12,6 +17,7 @@ export const SCHEMA_VERSIONS: Record<JsonKind, number> = {
   'aciseg.summary': 1,
   'aciseg.explanation': 1,
   'aciseg.check': 1,
+  'aciseg.plan': 1,
 };
 
 export interface Envelope<K extends JsonKind = JsonKind> {

@@ -9,6 +9,7 @@ import type { Explanation } from '../analyze/explain';
 import type { CheckReport } from '../analyze/intent';
 import type { Topology } from '../graph/attributes';
 import type { Snapshot } from '../model/snapshot';
+import type { PlanResult } from '../plan/model';
 import { UsageError } from '../errors';
 import { checkReportJson, renderCheckText } from './check';
 import { enveloped } from './envelope';
@@ -17,6 +18,11 @@ import { renderReportHtml } from './report-html';
 import type { ReportData } from './report-model';
 import { renderReachabilityText, serializeReachabilityJson, type ReachabilityView } from './reachability';
 import { renderSummary, renderSummaryJson } from './summary';
+import { printBicep } from './bicep';
+import { planBicepTree } from './plan-bicep';
+import { renderPlanArm } from './plan-arm';
+import { planJson } from './plan-json';
+import { renderPlanMarkdown } from './plan-markdown';
 
 /** Chunks of output text, written in order. */
 export type Chunks = Iterable<string>;
@@ -51,6 +57,7 @@ export interface CommandResults {
   analyze: AnalyzeResult;
   explain: Explanation;
   check: CheckReport;
+  plan: PlanResult;
   report: ReportResult;
 }
 
@@ -79,6 +86,12 @@ const REGISTRY: { readonly [C in CommandName]: FormatTable<CommandResults[C]> } 
     json: (x) => jsonDocument(enveloped('aciseg.explanation', x)),
   },
   check: { text: (r) => [renderCheckText(r)], json: (r) => jsonDocument(checkReportJson(r)) },
+  plan: {
+    bicep: (r) => [printBicep(planBicepTree(r))],
+    arm: (r) => [renderPlanArm(r)],
+    json: (r) => jsonDocument(planJson(r)),
+    markdown: (r) => [renderPlanMarkdown(r)],
+  },
   report: { html: (r) => [renderReportHtml(r.data, r.script, r.style)] },
 };
 

@@ -5,6 +5,7 @@ import { registerCheck } from './check';
 import { registerCollect } from './collect';
 import { registerExplain } from './explain';
 import { registerImport } from './import';
+import { registerPlan } from './plan';
 import { registerReport } from './report';
 import { registerSummary } from './summary';
 
@@ -15,5 +16,6 @@ export const commands: readonly CommandRegistration[] = [
   registerAnalyze,
   registerExplain,
   registerCheck,
+  registerPlan,
   registerReport,
 ];

@@ -19,7 +19,7 @@ function helpOf(cmd: Command, long: string): string | undefined {
   return option && `${option.flags}  ${cmd.createHelp().optionDescription(option)}`;
 }
 
-const WRITERS: string[] = ['import', 'collect', 'summary', 'analyze', 'explain', 'check', 'report'];
+const WRITERS: string[] = ['import', 'collect', 'summary', 'analyze', 'explain', 'check', 'plan', 'report'];
 
 describe('shared options', () => {
   it('every command with --format is in the format registry', () => {
@@ -35,7 +35,7 @@ describe('shared options', () => {
     [
       '--service-tags',
       `--service-tags <file>  ${COMMON_HELP.serviceTags}`,
-      ['analyze', 'explain', 'check', 'report'],
+      ['analyze', 'explain', 'check', 'plan', 'report'],
     ],
   ];
   it.each(shared)('%s has the same flags and help text on every command', (long, expected, names) => {

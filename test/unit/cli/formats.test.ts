@@ -38,11 +38,37 @@ const BASE: Record<CommandName, string[]> = {
   analyze: ['analyze', 'HUB', '--limit', '8'],
   explain: ['explain', 'HUB', '--from', 'Internet', '--to', 'vnet-app/snet-aci-web', '--port', '22'],
   check: ['check', 'HUB', '--intent', 'samples/hub-spoke/intent.yaml', '--today', '2026-11-26'],
+  plan: ['plan', 'SEG', '--intent', 'samples/segmented/intent.yaml', '--today', '2026-11-26'],
   report: ['report', 'HUB'],
 };
 
+/** The hub-spoke plan from its flow logs and intent: its proof fails on purpose (see README "plan"). */
+const HUB_PLAN = [
+  'plan',
+  'HUB',
+  '--flows',
+  'samples/hub-spoke-flow-logs',
+  '--intent',
+  'samples/hub-spoke/intent.yaml',
+  '--today',
+  '2026-11-26',
+];
+const HUB_PLAN_STDERR = (stderr: string) =>
+  expect(stderr).toContain(
+    'proof: FAILED — (a) required allowed: ok (17), (b) nothing newly allowed: ok, (c) forbid denied: FAILED (4)',
+  );
+
 /** How each registered (command, format) is proven: the golden its output must equal, or a check. */
-const COVERAGE: Record<string, { argv: string[]; golden?: string; check?: (stdout: string) => void }> = {
+const COVERAGE: Record<
+  string,
+  {
+    argv: string[];
+    golden?: string;
+    check?: (stdout: string) => void;
+    code?: number;
+    stderr?: (stderr: string) => void;
+  }
+> = {
   'import none': { argv: BASE.import, check: (stdout) => expect(stdout).toBe('') },
   'import text': { argv: BASE.import, golden: 'samples/hub-spoke.summary.txt' },
   'import json': { argv: BASE.import, golden: 'samples/hub-spoke.summary.json' },
@@ -60,6 +86,10 @@ const COVERAGE: Record<string, { argv: string[]; golden?: string; check?: (stdou
     argv: ['check', 'SEG', '--intent', 'samples/segmented/intent.yaml', '--today', '2026-11-26'],
     golden: 'check/segmented.json',
   },
+  'plan bicep': { argv: HUB_PLAN, golden: 'plan/hub-spoke.bicep', code: 1, stderr: HUB_PLAN_STDERR },
+  'plan arm': { argv: HUB_PLAN, golden: 'plan/hub-spoke.arm.json', code: 1, stderr: HUB_PLAN_STDERR },
+  'plan markdown': { argv: HUB_PLAN, golden: 'plan/hub-spoke.md', code: 1, stderr: HUB_PLAN_STDERR },
+  'plan json': { argv: BASE.plan, golden: 'plan/segmented.json' },
   // The page itself is tested in test/unit/render/report-*.test.ts and test/browser.
   'report html': {
     argv: BASE.report,
@@ -78,9 +108,17 @@ function argvFor(argv: string[], out = path.join(dir, `out-${++runs}.json`)) {
 const registered = registeredCommands().flatMap((c) => formatsOf(c).map((f) => [c, f] as const));
 
 describe('the format registry', () => {
-  it('holds the six commands, text (import: none, report: html) first as the default', () => {
-    expect(registeredCommands()).toEqual(['import', 'summary', 'analyze', 'explain', 'check', 'report']);
-    const defaults: Partial<Record<CommandName, string>> = { import: 'none', report: 'html' };
+  it('holds the seven commands, text (import: none, plan: bicep, report: html) first as the default', () => {
+    expect(registeredCommands()).toEqual([
+      'import',
+      'summary',
+      'analyze',
+      'explain',
+      'check',
+      'plan',
+      'report',
+    ]);
+    const defaults: Partial<Record<CommandName, string>> = { import: 'none', plan: 'bicep', report: 'html' };
     for (const c of registeredCommands()) expect(formatsOf(c)[0]).toBe(defaults[c] ?? 'text');
   });
 
@@ -91,8 +129,9 @@ describe('the format registry', () => {
   it.each(registered)('%s --format %s prints its golden or passes its test', async (command, format) => {
     const covered = COVERAGE[`${command} ${format}`]!;
     const r = await run([...argvFor(covered.argv), '--format', format, '-q']);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(command === 'check' && covered.argv.includes('HUB') ? 1 : 0);
+    if (covered.stderr) covered.stderr(r.stderr);
+    else expect(r.stderr).toBe('');
+    expect(r.code).toBe(covered.code ?? (command === 'check' && covered.argv.includes('HUB') ? 1 : 0));
     if (covered.golden) expectGolden(covered.golden, r.stdout);
     covered.check?.(r.stdout);
   });

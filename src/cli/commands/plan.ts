@@ -1,0 +1,184 @@
+/** `aciseg plan`: least-privilege NSG rules for the ACI subnets, proven with the engine; exit 1 when the proof fails. */
+import * as path from 'node:path';
+import { Option } from 'commander';
+import { inFileOrder, isCalendarDate, parseIntent, type IntentEntry } from '../../analyze/intent';
+import type { ObservedFlowsInput } from '../../analyze/rules';
+import { readFlowLogs, requireCompleteFlowLogs } from '../../collect/flows';
+import { failWith, readSnapshotFile, readTextFile, resolveInput } from '../../collect/io/files';
+import { formatDiagnostic } from '../../diagnostics';
+import { ExitCode, UsageError } from '../../errors';
+import { compilePolicy } from '../../policy';
+import { planSegmentation, type PlanResult } from '../../plan';
+import { rendererFor } from '../../render/registry';
+import { printable } from '../../util/escape';
+import {
+  addOptions,
+  formatOption,
+  outputOptions,
+  serviceTagsOption,
+  verbosityOptions,
+} from '../common-options';
+import { readServiceTagsFile } from '../engine-input';
+import { createLog, type VerbosityOptions } from '../log';
+import { openOutput, type OutputOptions } from '../output';
+import type { CommandRegistration } from '../program';
+
+interface PlanOptions extends OutputOptions, VerbosityOptions {
+  format: string;
+  flows?: string[];
+  since?: string;
+  until?: string;
+  intent?: string;
+  serviceTags?: string;
+  includeDeclaredPorts?: boolean;
+  today?: string;
+}
+
+/** Registers `plan`. */
+export const registerPlan: CommandRegistration = (program, ctx) => {
+  const command = program
+    .command('plan')
+    .description(
+      'Propose least-privilege NSG rules for the ACI subnets from observed flows and intent, proven with the engine.',
+    )
+    .argument('<snapshot>', 'snapshot file written by aciseg import');
+  addOptions(command, [formatOption('plan'), ...outputOptions(), serviceTagsOption()])
+    .addOption(
+      new Option('--flows <path>', 'flow logs (file or directory, plain or .gz); repeatable').argParser(
+        (v: string, previous: string[] = []) => [...previous, v],
+      ),
+    )
+    .option('--since <time>', 'use flow-log tuples at or after this ISO time')
+    .option('--until <time>', 'use flow-log tuples before this ISO time')
+    .option('--intent <file>', 'intent file: require entries are kept allowed, forbid entries denied')
+    .option(
+      '--include-declared-ports',
+      'also require the ports container groups declare, from within their own VNet',
+    )
+    .addOption(
+      new Option('--today <date>', 'date (YYYY-MM-DD) that decides which intent entries have expired'),
+    );
+  addOptions(command, verbosityOptions())
+    .addHelpText(
+      'after',
+      `
+Every plan carries its proof, computed with the engine on the proposed snapshot: (a) every required
+flow is allowed, (b) nothing is allowed that was not allowed before (except what a require entry
+demands, listed as widening), (c) every forbid entry is denied. The proof summary goes to stderr
+with every format. Exit codes: 0 proof ok, 1 proof failed (the failing flows are named), 2 bad
+input (a require that contradicts a forbid, a required flow no NSG rule the plan writes can allow,
+a snapshot with no ACI subnet).
+
+Examples:
+  aciseg plan estate.json --flows flow-logs/ --intent intent.yaml --format markdown
+  aciseg plan estate.json --flows flow-logs/ --format bicep -o nsg-plan.bicep
+`,
+    )
+    .action(async (snapshotFile: string, options: PlanOptions) => {
+      const log = createLog(ctx.io, options);
+      const render = rendererFor('plan', options.format);
+      const today = options.today ?? new Date().toISOString().slice(0, 10);
+      if (!isCalendarDate(today))
+        throw new UsageError(`--today must be a real date written YYYY-MM-DD, not ${JSON.stringify(today)}`);
+      const flowPaths = options.flows ?? [];
+      if (flowPaths.length === 0 && options.intent === undefined && !options.includeDeclaredPorts)
+        throw new UsageError(
+          'plan needs to know what is required: give --flows, --intent or --include-declared-ports',
+        );
+      const output = openOutput(ctx.io, options, [
+        snapshotFile,
+        ...(options.intent === undefined ? [] : [options.intent]),
+        ...(options.serviceTags === undefined ? [] : [options.serviceTags]),
+      ]);
+      const intent = options.intent === undefined ? null : readIntent(options.intent, ctx.io.cwd);
+      const snapshot = log.phase('read snapshot', () =>
+        readSnapshotFile(resolveInput(ctx.io.cwd, snapshotFile), snapshotFile),
+      );
+      const serviceTags = options.serviceTags
+        ? readServiceTagsFile(options.serviceTags, ctx.io, log.quiet)
+        : undefined;
+      const observed =
+        flowPaths.length === 0
+          ? null
+          : await log.phase('read flow logs', async () =>
+              observedFlows(flowPaths, options, ctx.io.cwd, log.warn),
+            );
+      const engine = compilePolicy(snapshot, serviceTags ? { serviceTags } : {});
+      const result = log.phase('plan and prove', () =>
+        planSegmentation({
+          snapshot,
+          engine,
+          observed,
+          intent,
+          ...(serviceTags ? { serviceTags } : {}),
+          includeDeclaredPorts: options.includeDeclaredPorts ?? false,
+          today,
+          progress: log.progress,
+          file: snapshotFile,
+        }),
+      );
+      if ((options.format === 'bicep' || options.format === 'arm') && !oneDeploymentScope(result))
+        throw new UsageError(
+          `the planned NSGs are in several resource groups (${[...new Set(result.nsgs.map((n) => `${n.subscriptionId ?? '?'}/${n.resourceGroup ?? '?'}`))].join(', ')}); one ${options.format} deployment targets one resource group: use --format json or markdown, or plan each resource group's snapshot on its own`,
+        );
+      await log.phase('write', () => output.emit(render(result)));
+      reportProof(result, (line) => ctx.io.stderr(`${printable(line)}\n`), log.quiet);
+      if (!result.proof.ok) ctx.setExitCode(ExitCode.findings);
+    });
+};
+
+function readIntent(file: string, cwd: string): { file: string; entries: readonly IntentEntry[] } {
+  const parsed = parseIntent(readTextFile(path.resolve(cwd, file), file), file, { allowEmpty: true });
+  if (!parsed.ok) failWith(inFileOrder(parsed.diagnostics));
+  return { file, entries: parsed.entries };
+}
+
+async function observedFlows(
+  paths: string[],
+  options: PlanOptions,
+  cwd: string,
+  warn: (line: string) => void,
+): Promise<ObservedFlowsInput> {
+  const read = requireCompleteFlowLogs(
+    await readFlowLogs(paths, { since: options.since ?? null, until: options.until ?? null, cwd }),
+  );
+  for (const d of read.diagnostics) warn(formatDiagnostic(d));
+  return {
+    flows: [...read.flows],
+    window: {
+      first: read.window.first,
+      last: read.window.last,
+      since: read.window.since,
+      until: read.window.until,
+      files: read.stats.totals.files,
+      tuples: read.stats.totals.tuples,
+    },
+  };
+}
+
+function oneDeploymentScope(result: PlanResult): boolean {
+  return (
+    new Set(result.nsgs.map((n) => `${n.subscriptionId ?? ''}/${(n.resourceGroup ?? '').toLowerCase()}`))
+      .size <= 1
+  );
+}
+
+/** The proof in a few lines on stderr: always when it fails, else unless --quiet. */
+function reportProof(result: PlanResult, line: (text: string) => void, quiet: boolean): void {
+  const { proof, effect } = result;
+  if (proof.ok && quiet) return;
+  const mark = (ok: boolean) => (ok ? 'ok' : 'FAILED');
+  line(
+    `proof: ${mark(proof.ok)} — (a) required allowed: ${mark(proof.required.ok)} (${proof.required.checked}), (b) nothing newly allowed: ${mark(proof.noWidening.ok)}${proof.noWidening.widening.length > 0 ? ` (${proof.noWidening.widening.length} widening by require)` : ''}, (c) forbid denied: ${mark(proof.forbidden.ok)} (${proof.forbidden.checked})`,
+  );
+  for (const f of [
+    ...proof.required.failures,
+    ...proof.noWidening.failures,
+    ...proof.forbidden.failures,
+  ].slice(0, 20))
+    line(`  ${f.flow.from} → ${f.flow.to} ${f.flow.protocol} ${f.flow.ports}: ${f.detail}`);
+  if (!quiet)
+    line(
+      `effect: ${BigInt(effect.closedFlowSpace).toLocaleString('en-US')} tuples closed between ${effect.closedPairs ?? effect.closed.length} endpoint pairs; rules ${effect.rules.map((r) => `${r.name} ${r.before}→${r.after}`).join(', ')}`,
+    );
+}

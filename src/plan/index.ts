@@ -1,0 +1,162 @@
+/**
+ * `planSegmentation`: required flows → least-privilege NSG rule sets for every NSG on an ACI subnet,
+ * the proposed snapshot, the proof (with the engine on that snapshot) and the effect. Phases, each a
+ * module of this folder:
+ *
+ *   scope       which NSGs the plan writes (and new ones for ACI subnets without)
+ *   required    observed flows ∪ intent require (∪ declared ports); forbid entries as guards
+ *   generalize  how far each flow's ends may widen (subnet, service tag) without opening anything new
+ *   synthesize  allow rules per NSG and direction, aggregated; platform DNS; closing denies
+ *   rules       names and priorities (unchanged rules keep theirs)
+ *   apply       the proposed snapshot
+ *   proof       (a) required allowed, (b) nothing new allowed, (c) forbid denied — on the proposed snapshot
+ *   effect      what closes, findings resolved, rule counts
+ */
+import type { IntentEntry } from '../analyze/intent';
+import type { ObservedFlowsInput, PackRule } from '../analyze/rules';
+import { diagnostic } from '../diagnostics';
+import { InputError } from '../errors';
+import type { Snapshot } from '../model/snapshot';
+import { compilePolicy, type PolicyEngine, type ServiceTags } from '../policy';
+import { applyProposal } from './apply';
+import { computeEffect } from './effect';
+import { shapeNeeds, TagFinder, withoutUnsupportedWidening, type Shaped } from './generalize';
+import type { PlanResult, ProofFailure } from './model';
+import { prove } from './proof';
+import { Labels, requiredFlows } from './required';
+import { nameAndNumber } from './rules';
+import { nsgBySubnet, plannedNsgs } from './scope';
+import { allowsAll, SubnetLocator } from './space';
+import { AddressNames, synthesize } from './synthesize';
+
+export type * from './model';
+
+export interface PlanInput {
+  snapshot: Snapshot;
+  /** Compiled from `snapshot` (with the same service tags). */
+  engine: PolicyEngine;
+  observed: ObservedFlowsInput | null;
+  intent: { file: string; entries: readonly IntentEntry[] } | null;
+  serviceTags?: ServiceTags;
+  includeDeclaredPorts?: boolean;
+  /** YYYY-MM-DD: decides which intent entries have expired. */
+  today: string;
+  progress?: (m: string) => void;
+  /** The analyze rule pack for "findings resolved" (default: the pack, RULES). */
+  rules?: readonly PackRule[];
+  /** The snapshot file name, for messages. */
+  file?: string;
+}
+
+/** Plans, proves and measures. Throws InputError (exit 2) for input no plan can serve. */
+export function planSegmentation(input: PlanInput): PlanResult {
+  const progress = input.progress ?? (() => undefined);
+  const before = input.engine;
+  const index = before.index;
+  const planned = plannedNsgs(index, input.file);
+  const nsgOfSubnet = nsgBySubnet(planned);
+  const plannedSubnets = new Set(nsgOfSubnet.keys());
+  const locator = new SubnetLocator(index);
+  const labels = new Labels(index);
+
+  progress('required flows');
+  const required = requiredFlows({
+    index,
+    locator,
+    labels,
+    observed: input.observed,
+    intent: input.intent,
+    includeDeclaredPorts: input.includeDeclaredPorts ?? false,
+    today: input.today,
+  });
+  const inexpressible = required.needs.filter(
+    (n) =>
+      ![...n.src, ...n.dst].some((p) => p.kind === 'subnet' && plannedSubnets.has(p.subnet.id)) &&
+      !allowsAll(before, n.src, n.dst, n.traffic),
+  );
+  if (inexpressible.length > 0)
+    throw new InputError(
+      'some required flows cannot be planned: no NSG the plan writes governs either end, and today they are not allowed',
+      inexpressible
+        .slice(0, 20)
+        .map((n) =>
+          diagnostic(
+            'INVALID_VALUE',
+            `${n.required.entry ? `require ${JSON.stringify(n.required.entry)}: ` : ''}${n.required.flow.from} → ${n.required.flow.to} ${n.required.flow.protocol} ${n.required.flow.ports}: neither end is in a subnet whose NSG the plan writes, so no rule can allow it`,
+            input.intent && n.required.entry ? input.intent.file : null,
+            n.required.source === 'intent' && n.origin.kind === 'intent' ? n.origin.entry.path : null,
+          ),
+        ),
+    );
+
+  progress(`shaping ${required.needs.length} required flows`);
+  const split = withoutUnsupportedWidening(
+    shapeNeeds(required.needs, before, locator, new TagFinder(input.serviceTags)),
+  );
+  const shaped: Shaped[] = split.kept;
+  const excluded = [
+    ...required.excluded,
+    ...split.left.map((s) => ({
+      flow: s.need.required.flow,
+      detail: `left out: ${s.need.required.source === 'observed' ? 'seen allowed in the flow logs' : 'declared'}, but the snapshot does not certainly allow it today, and only an intent require may widen`,
+    })),
+  ];
+  const names = new AddressNames(
+    index.snapshot.subnets,
+    index.snapshot.containerGroups.map((g) => ({ name: g.name, ip: g.ipAddress?.ip ?? null })),
+    index.snapshot.virtualNetworks,
+  );
+  progress('synthesizing rules');
+  const synthesis = synthesize({ shaped, planned, nsgOfSubnet, engine: before, locator, names });
+  progress(`naming and numbering the rules of ${planned.length} NSGs`);
+  const nsgs = planned.map((p) => nameAndNumber(p, synthesis.drafts.get(p.id)!));
+  const proposed = applyProposal(input.snapshot, nsgs);
+
+  progress('proof on the proposed snapshot');
+  const after = compilePolicy(proposed, input.serviceTags ? { serviceTags: input.serviceTags } : {});
+  const afterLocator = new SubnetLocator(after.index);
+  const proof = prove({
+    before,
+    after,
+    afterLocator,
+    beforeIndex: index,
+    shaped,
+    guards: required.guards,
+    planned: plannedSubnets,
+    labels,
+    progress,
+  });
+  progress('effect');
+  const effect = computeEffect({
+    before,
+    after,
+    planned: plannedSubnets,
+    labels,
+    nsgs,
+    progress,
+    rulesInput: {
+      intent: input.intent,
+      observed: input.observed,
+      today: input.today,
+      ...(input.rules ? { rules: input.rules } : {}),
+    },
+  });
+  return {
+    nsgs,
+    required: shaped.map((s) => s.need.required),
+    proof,
+    effect,
+    proposed,
+    excluded,
+    notes: [
+      ...synthesis.notes,
+      ...(required.skippedObserved > 0
+        ? [
+            `${required.skippedObserved} observed flows not used: denied, not IPv4, or a protocol NSG rules cannot name`,
+          ]
+        : []),
+    ],
+  };
+}
+
+export type { ProofFailure };

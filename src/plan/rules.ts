@@ -1,0 +1,295 @@
+/**
+ * Names and priorities. A draft identical to an existing rule keeps that rule's name and priority
+ * (`kept`); a draft that replaces exactly one existing allow rule takes its name and priority
+ * (`changed`); every other draft gets a meaningful new name and a free priority (`added`). Priorities
+ * are unique per direction in 100–4096 with gaps of 10 where room allows; the closing denies sit at 4096.
+ */
+import { diagnostic } from '../diagnostics';
+import { InputError } from '../errors';
+import type { SecurityRule } from '../model/snapshot';
+import { parsePrefix } from '../net/address';
+import { IntervalSet, ipv4Domain } from '../net/interval-set';
+import { portSetOf } from '../net/ports';
+import { PUBLIC_IPV4 } from '../policy';
+import type { ProposedNsg, ProposedRule, RuleProvenance } from './model';
+import { portsText } from './required';
+import type { PlannedNsg } from './scope';
+import { DENY_PRIORITY, MAX_RULES_PER_NSG, ruleOf, type Draft } from './synthesize';
+
+const FIRST_PRIORITY = 100;
+const STEP = 10;
+const NAME_MAX = 80;
+
+/** Comparable content of a rule: everything but name, priority and description. */
+export function contentKey(r: SecurityRule): string {
+  return JSON.stringify([
+    r.direction,
+    r.access,
+    r.protocol.toLowerCase(),
+    [...r.sourceAddressPrefixes].map((p) => p.toLowerCase()).sort(),
+    [...r.sourcePortRanges].sort(),
+    [...r.destinationAddressPrefixes].map((p) => p.toLowerCase()).sort(),
+    [...r.destinationPortRanges].sort(),
+    [...r.sourceApplicationSecurityGroupIds].sort(),
+    [...r.destinationApplicationSecurityGroupIds].sort(),
+  ]);
+}
+
+const PRIVATE_IPV4 = PUBLIC_IPV4.complement();
+
+/**
+ * Whether two sides' words may share an address, roughly (for "does this rule replace that one" only,
+ * never for a verdict): CIDRs exactly, `*` everything, `VirtualNetwork` private space, `Internet`
+ * public space; another service tag only meets `*` or the same tag (its prefixes are not known here).
+ */
+interface SideSpace {
+  out: ReturnType<typeof IntervalSet.empty<number>>;
+  tags: Set<string>;
+}
+
+function sideSpace(words: readonly string[]): SideSpace {
+  let out = IntervalSet.empty(ipv4Domain);
+  const tags = new Set<string>();
+  for (const w of words) {
+    const p = parsePrefix(w);
+    const lower = w.toLowerCase();
+    if (p !== null) {
+      if (p.family === 4) out = out.union(IntervalSet.range(ipv4Domain, p.start, p.end));
+    } else if (lower === '*') out = IntervalSet.full(ipv4Domain);
+    else if (lower === 'virtualnetwork') out = out.union(PRIVATE_IPV4);
+    else if (lower === 'internet') out = out.union(PUBLIC_IPV4);
+    else tags.add(lower);
+  }
+  return { out, tags };
+}
+
+function spacesOverlap(x: SideSpace, y: SideSpace): boolean {
+  if (x.out.overlaps(y.out)) return true;
+  if (x.out.isFull && y.tags.size > 0) return true;
+  if (y.out.isFull && x.tags.size > 0) return true;
+  return [...x.tags].some((t) => y.tags.has(t));
+}
+
+interface RuleShape {
+  rule: SecurityRule;
+  protocol: string;
+  ports: ReturnType<typeof portSetOf>;
+  source: SideSpace;
+  destination: SideSpace;
+}
+
+function shapeOf(rule: SecurityRule): RuleShape {
+  return {
+    rule,
+    protocol: rule.protocol.toLowerCase(),
+    ports: portSetOf(rule.destinationPortRanges),
+    source: sideSpace(rule.sourceAddressPrefixes),
+    destination: sideSpace(rule.destinationAddressPrefixes),
+  };
+}
+
+/** Whether an existing rule and a proposed one could match a common flow (the one may replace the other). */
+function mayOverlap(old: RuleShape, now: RuleShape): boolean {
+  if (old.rule.direction !== now.rule.direction || old.rule.access !== now.rule.access) return false;
+  if (old.protocol !== '*' && now.protocol !== '*' && old.protocol !== now.protocol) return false;
+  if (!old.ports.overlaps(now.ports)) return false;
+  return spacesOverlap(old.source, now.source) && spacesOverlap(old.destination, now.destination);
+}
+
+/** A valid NSG rule name: word characters, `.`, `-`, `_`; starts with a word character, ends with one or `_`. */
+export function ruleName(parts: readonly string[]): string {
+  let name = parts
+    .filter((p) => p !== '')
+    .join('-')
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .toLowerCase();
+  name = name
+    .slice(0, NAME_MAX)
+    .replace(/^[^A-Za-z0-9_]+/, '')
+    .replace(/[^A-Za-z0-9_]+$/, '');
+  return name === '' ? 'rule' : name;
+}
+
+function draftName(d: Draft): string {
+  if (d.role === 'deny')
+    return ruleName(['deny', 'other', d.direction === 'Inbound' ? 'inbound' : 'outbound']);
+  const protocol = d.protocol === '*' ? 'any' : d.protocol.toLowerCase();
+  const ports =
+    d.protocol === 'Icmp' ? '' : portsText(d.protocol, d.ports).replace(/,/g, '-').replace('*', 'all');
+  const direction = d.direction === 'Inbound' ? 'from' : 'to';
+  return ruleName(['allow', direction, d.remoteLabel, protocol, ports]);
+}
+
+function order(d: Draft): number {
+  return d.role === 'platform' ? 0 : d.role === 'flow' ? 1 : 2;
+}
+
+/** Turns one NSG's drafts into its proposed rule set. */
+export function nameAndNumber(nsg: PlannedNsg, drafts: readonly Draft[]): ProposedNsg {
+  const existing = nsg.existing?.securityRules ?? [];
+  const byContent = new Map(existing.map((r) => [contentKey(r), r]));
+  const existingShapes = existing.map(shapeOf);
+  const rules: ProposedRule[] = [];
+  for (const direction of ['Inbound', 'Outbound'] as const) {
+    const list = drafts
+      .filter((d) => d.direction === direction)
+      .map((d) => ({ d, rule: ruleOf(d, draftName(d), 0, null) }))
+      .sort(
+        (a, b) =>
+          order(a.d) - order(b.d) ||
+          (a.rule.name < b.rule.name ? -1 : a.rule.name > b.rule.name ? 1 : 0) ||
+          (contentKey(a.rule) < contentKey(b.rule) ? -1 : 1),
+      );
+    const used = new Set<number>();
+    const names = new Set<string>();
+    const placed: (ProposedRule | null)[] = list.map(() => null);
+    // 1. Unchanged rules keep name and priority (an allow only below the closing deny).
+    list.forEach(({ d, rule }, i) => {
+      const same = byContent.get(contentKey(rule));
+      if (!same) return;
+      const fits = d.role === 'deny' ? true : same.priority < DENY_PRIORITY;
+      if (!fits || used.has(same.priority) || names.has(same.name.toLowerCase())) return;
+      used.add(same.priority);
+      names.add(same.name.toLowerCase());
+      placed[i] = {
+        rule: { ...rule, name: same.name, priority: same.priority, description: same.description },
+        status: 'kept',
+        provenance: [
+          ...d.provenance,
+          { kind: 'kept', text: `existing rule ${same.name} kept as it is`, replaces: [same.name] },
+        ],
+      };
+    });
+    // 2. A rule that replaces exactly one existing allow rule takes its name and priority.
+    const replacedBy = new Map<string, number[]>();
+    const replaces = list.map(({ d, rule }, i) => {
+      if (placed[i] || d.role !== 'flow') return [];
+      const shape = shapeOf(rule);
+      const olds = existingShapes.filter((o) => mayOverlap(o, shape)).map((o) => o.rule);
+      for (const o of olds) replacedBy.set(o.name, [...(replacedBy.get(o.name) ?? []), i]);
+      return olds;
+    });
+    list.forEach(({ d, rule }, i) => {
+      if (placed[i]) return;
+      const olds = replaces[i]!;
+      const only = olds.length === 1 ? olds[0]! : null;
+      const names2 = olds.map((o) => o.name);
+      const provenance =
+        names2.length > 0 ? d.provenance.map((p) => ({ ...p, replaces: names2 })) : d.provenance;
+      if (
+        only &&
+        replacedBy.get(only.name)!.length === 1 &&
+        only.priority < DENY_PRIORITY &&
+        !used.has(only.priority) &&
+        !names.has(only.name.toLowerCase())
+      ) {
+        used.add(only.priority);
+        names.add(only.name.toLowerCase());
+        placed[i] = {
+          rule: { ...rule, name: only.name, priority: only.priority },
+          status: 'changed',
+          provenance,
+          previous: only,
+        };
+        return;
+      }
+      placed[i] = { rule, status: 'added', provenance };
+    });
+    // 3. New rules: unique names, priorities from 100 in steps of 10 (closer when many), denies at 4096.
+    const fresh = placed.filter((p) => p!.status === 'added' && p!.rule.access === 'Allow').length;
+    const step = Math.max(
+      1,
+      Math.min(STEP, Math.floor((DENY_PRIORITY - FIRST_PRIORITY) / Math.max(fresh + used.size, 1))),
+    );
+    let next = FIRST_PRIORITY;
+    for (const p of placed) {
+      if (p!.status !== 'added') continue;
+      let name = p!.rule.name;
+      for (let n = 2; names.has(name.toLowerCase()); n++)
+        name = `${p!.rule.name.slice(0, NAME_MAX - 1 - String(n).length)}-${n}`;
+      names.add(name.toLowerCase());
+      let priority: number;
+      if (p!.rule.access === 'Deny') priority = DENY_PRIORITY;
+      else {
+        while (used.has(next)) next += step;
+        priority = next;
+        next += step;
+      }
+      if (priority >= DENY_PRIORITY && p!.rule.access === 'Allow')
+        throw new InputError(
+          `${nsg.name}: the plan needs more ${direction.toLowerCase()} rules than fit between priorities 100 and 4095`,
+          [
+            diagnostic(
+              'INVALID_PRIORITY',
+              `${nsg.name}: ${fresh} new ${direction.toLowerCase()} rules do not fit in the custom priority range`,
+            ),
+          ],
+        );
+      used.add(priority);
+      p!.rule = { ...p!.rule, name, priority };
+    }
+    // A kept deny above an allow would shadow it: the deny moves to the end of the range.
+    const lastAllow = Math.max(
+      0,
+      ...placed.filter((p) => p!.rule.access === 'Allow').map((p) => p!.rule.priority),
+    );
+    for (const p of placed) {
+      if (p!.rule.access !== 'Deny' || p!.rule.priority > lastAllow) continue;
+      const previous = existing.find((r) => r.name === p!.rule.name);
+      p!.rule = { ...p!.rule, priority: DENY_PRIORITY };
+      p!.status = 'changed';
+      if (previous) p!.previous = previous;
+    }
+    rules.push(...placed.map((p) => p!).sort((a, b) => a.rule.priority - b.rule.priority));
+  }
+  if (rules.length > MAX_RULES_PER_NSG)
+    throw new InputError(
+      `${nsg.name}: the plan needs ${rules.length} rules; Azure allows ${MAX_RULES_PER_NSG} per NSG`,
+      [
+        diagnostic(
+          'INVALID_VALUE',
+          `${nsg.name}: ${rules.length} rules needed, more than the ${MAX_RULES_PER_NSG} Azure allows per NSG (fewer, wider required flows — e.g. intent entries per subnet — would fit)`,
+        ),
+      ],
+    );
+  for (const r of rules) r.rule.description = descriptionOf(r);
+  const keptNames = new Set(rules.map((r) => r.rule.name.toLowerCase()));
+  return {
+    id: nsg.id,
+    name: nsg.name,
+    resourceGroup: nsg.resourceGroup,
+    subscriptionId: nsg.subscriptionId,
+    location: nsg.location,
+    isNew: nsg.existing === null,
+    subnets: nsg.subnets.map((s) => s.id),
+    rules,
+    removed: existing.filter((r) => !keptNames.has(r.name.toLowerCase())),
+  };
+}
+
+/** The deployed description (Azure: ≤ 140 characters): each reason in short, the full text in comments. */
+function descriptionOf(r: ProposedRule): string | null {
+  if (r.status === 'kept') return r.rule.description;
+  const text = [...new Set(r.provenance.map(shortReason))].join('; ');
+  return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
+}
+
+function shortReason(p: RuleProvenance): string {
+  switch (p.kind) {
+    case 'observed':
+      return p.observed
+        ? `observed ${p.observed.flows} flows ${p.observed.firstSeen.slice(0, 10)}..${p.observed.lastSeen.slice(0, 10)}`
+        : 'observed';
+    case 'intent':
+      return `intent ${p.entry ?? ''}`.trim();
+    case 'platform':
+      return 'platform: Azure DNS';
+    case 'default-deny':
+      return 'closes what the default rules allow';
+    case 'declared-port':
+      return p.text;
+    case 'kept':
+      return 'kept';
+  }
+}

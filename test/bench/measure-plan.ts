@@ -1,0 +1,104 @@
+/**
+ * The `plan` preset of `npm run bench`, in its own process: the typical synthetic estate (20,000
+ * container groups) with 100,000 generated required flows (observed, between container groups, on
+ * their declared ports or a seeded port), planned and proven; against one all-pairs analysis of the
+ * same estate in the same process. Prints one JSON line. Uses dist/ (`npm run bench` builds it).
+ */
+import { generateEstatePages, mulberry32, PRESETS } from '../support/synthetic-estate';
+import type { ObservedFlowInput } from '../../src/analyze/rules';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { Importer } = require('../../dist/collect/files') as typeof import('../../src/collect/files');
+const { compilePolicy } = require('../../dist/policy') as typeof import('../../src/policy');
+const { computeReachability } =
+  require('../../dist/analyze/reachability') as typeof import('../../src/analyze/reachability');
+const { planSegmentation } = require('../../dist/plan') as typeof import('../../src/plan');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const FLOWS = Number(process.env.BENCH_PLAN_FLOWS ?? 100_000);
+const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
+
+function importEstate() {
+  const importer = new Importer();
+  for (const page of generateEstatePages(PRESETS.typical)) importer.addDocument(page.name, JSON.stringify(page.json));
+  const outcome = importer.finish();
+  if (!outcome.snapshot) throw new Error('import failed');
+  return outcome.snapshot;
+}
+const snapshot = importEstate();
+
+/** Required flows: a seeded choice of container-group pairs, mostly in one VNet, on a declared port. */
+function requiredFlows(): ObservedFlowInput[] {
+  const random = mulberry32(11);
+  const groups = snapshot.containerGroups.filter((g) => g.ipAddress?.ip && g.subnetIds.length > 0);
+  const byVnet = new Map<string, typeof groups>();
+  for (const g of groups) {
+    const vnet = g.subnetIds[0]!.split('/subnets/')[0]!;
+    byVnet.set(vnet, [...(byVnet.get(vnet) ?? []), g]);
+  }
+  const out: ObservedFlowInput[] = [];
+  for (let i = 0; i < FLOWS; i++) {
+    const src = groups[Math.floor(random() * groups.length)]!;
+    const peers = random() < 0.9 ? byVnet.get(src.subnetIds[0]!.split('/subnets/')[0]!)! : groups;
+    const dst = peers[Math.floor(random() * peers.length)]!;
+    if (dst === src) continue;
+    const declared = dst.ipAddress!.ports;
+    const port = declared.length > 0 && random() < 0.8 ? declared[Math.floor(random() * declared.length)]!.port : [443, 8080, 5432, 6379][Math.floor(random() * 4)]!;
+    out.push({
+      source: src.ipAddress!.ip!,
+      destination: dst.ipAddress!.ip!,
+      protocol: 'Tcp',
+      destinationPort: port,
+      direction: 'Inbound',
+      decision: 'allow',
+      tuples: 1 + Math.floor(random() * 50),
+      flowsStarted: 1,
+      firstSeen: '2026-11-30T00:00:00.000Z',
+      lastSeen: '2026-11-30T23:59:59.000Z',
+    });
+  }
+  return out;
+}
+const flows = requiredFlows();
+
+const mode = process.argv[2] ?? 'plan';
+if (mode === 'analysis') {
+  const t = process.hrtime.bigint();
+  const engine = compilePolicy(snapshot);
+  const reach = computeReachability(engine);
+  process.stdout.write(`${JSON.stringify({ analysisMs: ms(t), analysisPeakMb: maxRssMb(), classes: reach.classes.length })}\n`);
+} else {
+  const t = process.hrtime.bigint();
+  const engine = compilePolicy(snapshot);
+  const phases: [string, number][] = [];
+  let last = process.hrtime.bigint();
+  const result = planSegmentation({
+    snapshot,
+    engine,
+    observed: { flows, window: { first: null, last: null, since: null, until: null, files: 0, tuples: flows.length } },
+    intent: null,
+    today: '2026-12-01',
+    progress: (m) => {
+      phases.push([m, ms(last)]);
+      last = process.hrtime.bigint();
+    },
+  });
+  const planMs = ms(t);
+  process.stdout.write(
+    `${JSON.stringify({
+      requiredFlows: flows.length,
+      kept: result.required.length,
+      excluded: result.excluded?.length ?? 0,
+      nsgs: result.nsgs.length,
+      rulesAfter: result.nsgs.reduce((n, x) => n + x.rules.length, 0),
+      rulesBefore: result.effect.rules.reduce((n, x) => n + x.before, 0),
+      proofOk: result.proof.ok,
+      proofChecked: [result.proof.required.checked, result.proof.noWidening.checked, result.proof.forbidden.checked],
+      closedFlowSpace: result.effect.closedFlowSpace,
+      planMs,
+      planPeakMb: maxRssMb(),
+      phases,
+    })}\n`,
+  );
+}
