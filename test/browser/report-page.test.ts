@@ -170,6 +170,17 @@ describeChromium('the HTML report in Chromium', () => {
     // A proposal made by hand (SSH from the Internet removed, deny-all inbound added to the web NSG).
     fs.writeFileSync(path.join(dir, 'proposed.json'), JSON.stringify(hubSpokeProposal(snapshot)));
     await report(snap, path.join(dir, 'diff.html'), '--proposed', path.join(dir, 'proposed.json'));
+    // The planner's proposal from the sample's flow logs and intent.
+    await report(
+      snap,
+      path.join(dir, 'plan.html'),
+      '--flows',
+      path.join(ROOT, 'samples', 'hub-spoke-flow-logs'),
+      '--intent',
+      path.join(ROOT, 'samples', 'hub-spoke', 'intent.yaml'),
+      '--today',
+      '2026-12-01',
+    );
     const { script: pageScript, style: pageStyle } = readPageAssets();
     fs.writeFileSync(
       path.join(dir, 'tables.html'),
@@ -371,6 +382,20 @@ describeChromium('the HTML report in Chromium', () => {
     const text = await page.locator('#panel').textContent();
     expect(text).toContain('Management port open to the Internet');
     expect(text).toContain('added: nsg-aci-web/DenyAllOtherInbound');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("draws the planner's proposal: Diff shows what it closes, the proposed-rules table lists its rules", async () => {
+    const { page, errors } = await open(path.join(dir, 'plan.html'));
+    await page.getByRole('button', { name: 'Diff', exact: true }).click();
+    expect(await page.locator('[data-edge-id][data-status="closed"]').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-edge-id][data-status="opened"]').count()).toBe(0);
+    await page.locator('#tab-proposed').click();
+    expect(await page.locator('#proposed-table tr[data-rule]').count()).toBeGreaterThan(0);
+    await page.locator('#proposed-table tr[data-rule]').first().click();
+    expect(await page.locator('[data-highlight]').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'hub-spoke-plan-diff.png') });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -6,11 +6,13 @@ import { computeReachability, type Reachability } from '../../analyze/reachabili
 import { ReachabilityView } from '../../analyze/results';
 import { DEFAULT_RULE_SETTINGS, runRules, type ObservedFlowsInput } from '../../analyze/rules';
 import { readFlowLogs, requireCompleteFlowLogs } from '../../collect/flows';
-import { failWith, readTextFile } from '../../collect/io/files';
+import { failWith, readSnapshotFile, readTextFile, resolveInput } from '../../collect/io/files';
+import type { Snapshot } from '../../model/snapshot';
+import { planSegmentation, type PlanResult } from '../../plan';
 import { EnvironmentError, UsageError } from '../../errors';
 import { buildReportData } from '../../render/report-data';
 import { rendererFor } from '../../render/registry';
-import type { PolicyEngine } from '../../policy';
+import { compilePolicy, type PolicyEngine } from '../../policy';
 import {
   addOptions,
   formatOption,
@@ -18,7 +20,7 @@ import {
   serviceTagsOption,
   verbosityOptions,
 } from '../common-options';
-import { loadEngine } from '../engine-input';
+import { readServiceTagsFile } from '../engine-input';
 import { createLog, type VerbosityOptions } from '../log';
 import { openOutput, type OutputOptions } from '../output';
 import type { CommandRegistration } from '../program';
@@ -31,6 +33,7 @@ interface ReportOptions extends OutputOptions, VerbosityOptions {
   until?: string;
   intent?: string;
   proposed?: string;
+  plan?: boolean;
   today?: string;
 }
 
@@ -100,15 +103,17 @@ export const registerReport: CommandRegistration = (program, ctx) => {
     .option('--intent <file>', 'intent file (YAML or JSON): findings check its require and forbid entries')
     .option(
       '--proposed <snapshot>',
-      'a proposed snapshot (the same estate with other rules): adds the After and Diff views',
+      'a proposed snapshot (the same estate with other rules) for the After and Diff views, instead of the plan',
     )
+    .option('--no-plan', 'with --flows or --intent: no plan, so no After and Diff views')
     .option('--today <date>', 'the date (YYYY-MM-DD) that decides intent expiry (default: today, UTC)');
   addOptions(command, verbosityOptions())
     .addHelpText(
       'after',
       `
 Open the file in a browser (file:// works; the page makes no request). Views: Before (today),
-After (the proposal) and Diff (flows opened, closed, narrowed). Click a box or a line for its
+After (the proposal: what aciseg plan proposes from --flows and --intent, or --proposed) and Diff
+(flows opened, closed, narrowed). Click a box or a line for its
 allowed traffic, the deciding rules on each side, its findings and the proposed rules that change
 it; search, filter by port, risk or finding severity; zoom and pan; export SVG or PNG.
 
@@ -142,8 +147,14 @@ Examples:
         intent = { file: options.intent, entries: parsed.entries };
       }
       const observed = await log.phase('read flow logs', () => observedFlows(options, ctx.io.cwd));
+      const serviceTags = options.serviceTags
+        ? readServiceTagsFile(options.serviceTags, ctx.io, log.quiet)
+        : undefined;
       const engine = log.phase('read snapshot and compile policy', () =>
-        loadEngine(snapshotFile, { serviceTags: options.serviceTags, quiet: log.quiet }, ctx.io),
+        compilePolicy(
+          readSnapshotFile(resolveInput(ctx.io.cwd, snapshotFile), snapshotFile),
+          serviceTags ? { serviceTags } : {},
+        ),
       );
       const reach = log.phase('compute reachability', () =>
         computeReachability(engine, { progress: log.progress }),
@@ -160,17 +171,42 @@ Examples:
           settings: DEFAULT_RULE_SETTINGS,
         });
       });
-      let after: { engine: PolicyEngine; reach: Reachability } | undefined;
+      // After: a proposed snapshot given by hand, else the planner's proposal when there is
+      // something to plan from (flow logs or intent), unless --no-plan.
+      let proposed: Snapshot | null = null;
+      let plan: PlanResult | undefined;
       if (options.proposed) {
-        const proposed = options.proposed;
-        const afterEngine = log.phase('read the proposed snapshot and compile policy', () =>
-          loadEngine(proposed, { serviceTags: options.serviceTags, quiet: log.quiet }, ctx.io),
+        const file = options.proposed;
+        proposed = log.phase('read the proposed snapshot', () =>
+          readSnapshotFile(resolveInput(ctx.io.cwd, file), file),
+        );
+      } else if (options.plan !== false && (observed !== null || intent !== null)) {
+        plan = log.phase('plan and prove', () =>
+          planSegmentation({
+            snapshot: engine.index.snapshot,
+            engine,
+            observed,
+            intent,
+            ...(serviceTags ? { serviceTags } : {}),
+            today,
+            progress: log.progress,
+            file: snapshotFile,
+          }),
+        );
+        proposed = plan.proposed;
+      }
+      let after: ({ engine: PolicyEngine; reach: Reachability } & { plan?: PlanResult }) | undefined;
+      if (proposed) {
+        const snapshot = proposed;
+        const afterEngine = log.phase('compile the proposal', () =>
+          compilePolicy(snapshot, serviceTags ? { serviceTags } : {}),
         );
         after = {
           engine: afterEngine,
           reach: log.phase('compute reachability of the proposal', () =>
             computeReachability(afterEngine, { progress: log.progress }),
           ),
+          ...(plan ? { plan } : {}),
         };
       }
       const data = log.phase('shape report data', () =>

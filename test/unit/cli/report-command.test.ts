@@ -51,7 +51,32 @@ describeBuilt('aciseg report', () => {
     expect(data.summary.findings).toBeDefined();
     expect(data.findings.length).toBeGreaterThan(0);
     expect(data.findings.map((f) => f.ruleId)).toContain('ACI012');
+    // The plan from the same flows and intent is the After view, with its rule changes.
+    expect(data.views.after).toBeDefined();
+    expect(data.proposedRules.length).toBeGreaterThan(0);
+    expect(data.proposedRules.every((r) => r.why.length > 0)).toBe(true);
+    expect(typeof data.summary.proofOk).toBe('boolean');
+    expect(data.summary.diff!.closed + data.summary.diff!.narrowed).toBeGreaterThan(0);
+  });
+
+  it('--no-plan leaves the After view out', async () => {
+    const r = await runCapture(
+      [
+        'report',
+        snap,
+        '--intent',
+        path.join(SAMPLE, 'intent.yaml'),
+        '--no-plan',
+        '--today',
+        '2026-12-01',
+        '-q',
+      ],
+      ROOT,
+    );
+    expect(r.code).toBe(0);
+    const data = embedded(r.stdout);
     expect(data.views.after).toBeUndefined();
+    expect(data.proposedRules).toEqual([]);
   });
 
   it('adds the After view from --proposed', async () => {
