@@ -11,7 +11,7 @@
  * Pure: reads the two analyses, writes nothing. Cost: linear in the open pairs of both analyses.
  */
 import type { Reachability } from '../analyze/reachability';
-import { pathTargets } from '../analyze/reachability';
+import { pathSources, pathTargets } from '../analyze/reachability';
 import { IntervalSet, ipv4Domain } from '../net/interval-set';
 import { AZURE_HOST_IP, PUBLIC_IPV4, type PairTraffic, type PolicyEngine, type TrafficSet } from '../policy';
 import { IntList } from '../util/int-list';
@@ -69,6 +69,8 @@ export interface EndpointPairChange {
 }
 
 export interface ReachabilityDiff {
+  /** Set when the diff was not computed: the cell pairs it would compare exceed `maxCellPairs` (at least this many). */
+  skipped?: { cellPairs: number };
   cells: DiffCell[];
   /** Endpoint IDs (subnet, public container group, `external:*`), sorted. */
   endpoints: string[];
@@ -345,6 +347,8 @@ class ChangeSets {
 export interface DiffOptions {
   /** Keep the changed group pairs (`rectangles`); false: endpoint pairs and counts only (the report). */
   groupPairs?: boolean;
+  /** Compare nothing (`skipped`) when the cell pairs to compare exceed this. */
+  maxCellPairs?: number;
 }
 
 /** The diff of two analyses (see the module comment). */
@@ -386,6 +390,42 @@ export function diffReachability(
     }
     return c;
   };
+
+  // The work is the cell pairs the paths open on both sides; where external groups overlap (one
+  // covering all the outside space, others parts of it) one group pair can stand for millions of
+  // cell pairs. Over the caller's limit, stop before the pass and say so.
+  if (options.maxCellPairs !== undefined) {
+    let work = 0;
+    for (const side of sides) {
+      const cellCount = (c: number) => side.cellsOf.start[c + 1]! - side.cellsOf.start[c]!;
+      const { paths } = side.reach;
+      for (let i = 0; i < paths.count && work <= options.maxCellPairs; i++) {
+        let from = 0;
+        let to = 0;
+        for (const c of pathSources(paths, i)) from += cellCount(c);
+        for (const c of pathTargets(paths, i)) to += cellCount(c);
+        work += from * to;
+      }
+    }
+    if (work > options.maxCellPairs) {
+      const none = { unchanged: 0, opened: 0, closed: 0, narrowed: 0, widened: 0, changed: 0 };
+      const empty = {
+        from: new IntList(),
+        change: new IntList(),
+        targetStart: new IntList(),
+        targets: new IntList(),
+      };
+      return {
+        cells,
+        endpoints,
+        changes: [],
+        rectangles: empty,
+        endpointPairs: [],
+        counts: none,
+        skipped: { cellPairs: work },
+      };
+    }
+  }
 
   const n = cells.length;
   const row = [new Int32Array(n), new Int32Array(n)];

@@ -172,7 +172,9 @@ function pairSpaces(
       for (const t of to) {
         if (!shares.planned[s] && !shares.planned[t]) continue;
         const product = sAcc[s]! * tAcc[t]! * tuples;
-        const amount = Number.isSafeInteger(product) ? product : BigInt(sAcc[s]!) * BigInt(tAcc[t]!) * BigInt(tuples);
+        const amount = Number.isSafeInteger(product)
+          ? product
+          : BigInt(sAcc[s]!) * BigInt(tAcc[t]!) * BigInt(tuples);
         add(s * PAIR + t, amount, trafficId);
       }
     for (const s of from) sAcc[s] = 0;
@@ -182,7 +184,12 @@ function pairSpaces(
     for (const c of targets) {
       if (!inSources.has(c)) continue;
       for (const [id, size] of classShares[c]!)
-        if (shares.planned[id]) add(id * PAIR + id, Number.isSafeInteger(size * tuples) ? -size * tuples : -BigInt(size) * BigInt(tuples), -1);
+        if (shares.planned[id])
+          add(
+            id * PAIR + id,
+            Number.isSafeInteger(size * tuples) ? -size * tuples : -BigInt(size) * BigInt(tuples),
+            -1,
+          );
     }
   }
   return out;
@@ -228,7 +235,8 @@ export function computeEffect(input: EffectInput): PlanEffect {
     total += reduction;
     reduced.push({ key, reduction });
   }
-  const label = (key: number) => [shares.labels[Math.floor(key / PAIR)]!, shares.labels[key % PAIR]!] as const;
+  const label = (key: number) =>
+    [shares.labels[Math.floor(key / PAIR)]!, shares.labels[key % PAIR]!] as const;
   reduced.sort((a, b) => {
     if (a.reduction !== b.reduction) return a.reduction > b.reduction ? -1 : 1;
     const [af, at] = label(a.key);
@@ -241,7 +249,9 @@ export function computeEffect(input: EffectInput): PlanEffect {
     const was = trafficOf(before, key);
     const gone = was.subtract(trafficOf(after, key));
     // Traffic no longer allowed anywhere between the pair is `deny`; a pair narrowed only for some addresses is `partial`.
-    closed.push(...(gone.isEmpty ? trafficFlows(was, from, to, 'partial') : trafficFlows(gone, from, to, 'deny')));
+    closed.push(
+      ...(gone.isEmpty ? trafficFlows(was, from, to, 'partial') : trafficFlows(gone, from, to, 'deny')),
+    );
   }
   const remaining = new Set(after.findings);
   return {

@@ -5,11 +5,7 @@
 import { VERSION } from '../version';
 
 export type JsonKind =
-  | 'aciseg.reachability'
-  | 'aciseg.summary'
-  | 'aciseg.explanation'
-  | 'aciseg.check'
-  | 'aciseg.plan';
+  'aciseg.reachability' | 'aciseg.summary' | 'aciseg.explanation' | 'aciseg.check' | 'aciseg.plan';
 
 /** The current shape version of each kind (bumped when a field changes meaning or goes away). */
 export const SCHEMA_VERSIONS: Record<JsonKind, number> = {

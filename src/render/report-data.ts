@@ -74,6 +74,8 @@ export interface ReportInput {
   classPairBudget?: number;
   /** Bytes of detail (rules, traffic, parts) the report embeds (default DETAIL_BUDGET), shared by the views. */
   detailBudget?: number;
+  /** Cell pairs up to which the report compares Before and After (default DIFF_CELL_PAIR_BUDGET). */
+  diffCellPairBudget?: number;
   /** Bytes of findings the report embeds (default FINDINGS_BUDGET). */
   findingsBudget?: number;
   /** How the view stores its edges (default: the smaller of runs and matrix). */
@@ -89,6 +91,12 @@ export const DETAIL_BUDGET = 6_000_000;
 /** Without class detail, parts are gathered for at most this many of the riskiest edges (the budget holds far fewer). */
 const DETAIL_CANDIDATES = 20_000;
 
+/**
+ * Above this many cell pairs to compare, the report draws the proposal (After) but no Diff: the
+ * overlapping external groups of a large estate can make one group pair millions of cell pairs.
+ */
+export const DIFF_CELL_PAIR_BUDGET = 60_000_000;
+
 /** About this many bytes of JSON for the findings (most severe first; the rest are counted). */
 export const FINDINGS_BUDGET = 3_000_000;
 
@@ -102,7 +110,12 @@ export function buildReportData(input: ReportInput): ReportData {
   const topo = topologyNodes(snapshot);
   const { nodes, nodeIndex } = topo;
   // The report draws endpoint pairs: the group-pair rectangles are not kept.
-  const diff = after ? diffReachability(before, after, progress, { groupPairs: false }) : null;
+  const diff = after
+    ? diffReachability(before, after, progress, {
+        groupPairs: false,
+        maxCellPairs: input.diffCellPairBudget ?? DIFF_CELL_PAIR_BUDGET,
+      })
+    : null;
 
   // External endpoints that some class (or a diff cell) lands on, in their fixed order.
   const usedExternals = new Set<string>();
@@ -152,7 +165,10 @@ export function buildReportData(input: ReportInput): ReportData {
     assumptions: ASSUMPTIONS,
   };
   if (after && diff) {
-    const changed = changedEdges(diff, nodeIndex, endpointOf);
+    const changed: ChangedEdges = diff.skipped
+      ? { byKey: new Map() }
+      : changedEdges(diff, nodeIndex, endpointOf);
+    if (diff.skipped) summary.diffSkipped = diff.skipped.cellPairs;
     afterView = buildView(after, nodeOfClass[1]!, ctx, budget - ctx.tables.spent, changed);
     const texts = new Map<string, number>();
     const text = (t: TrafficSet) => {
@@ -171,13 +187,15 @@ export function buildReportData(input: ReportInput): ReportData {
       changes.push(from, key % endpoints.length, text(c.removed), text(c.added));
     }
     afterView.changes = changes;
-    const counts = Object.fromEntries(DIFF_STATUSES.map((s) => [s, 0])) as Record<DiffStatus, number>;
-    for (const c of changed.byKey.values()) counts[c.status]++;
-    counts.unchanged =
-      afterView.edges - (counts.opened + counts.closed + counts.narrowed + counts.widened + counts.changed);
-    summary.diff = counts;
-    summary.groupPairsClosed = diff.counts.closed;
-    summary.groupPairsNarrowed = diff.counts.narrowed;
+    if (!diff.skipped) {
+      const counts = Object.fromEntries(DIFF_STATUSES.map((s) => [s, 0])) as Record<DiffStatus, number>;
+      for (const c of changed.byKey.values()) counts[c.status]++;
+      counts.unchanged =
+        afterView.edges - (counts.opened + counts.closed + counts.narrowed + counts.widened + counts.changed);
+      summary.diff = counts;
+      summary.groupPairsClosed = diff.counts.closed;
+      summary.groupPairsNarrowed = diff.counts.narrowed;
+    }
     if (after.plan) summary.proofOk = after.plan.proof.ok;
   }
   const shown = input.findings

@@ -192,6 +192,8 @@ export interface ReportSummary {
   /** After view: open group pairs the plan closes (cell pairs of src/diff), and that it narrows. */
   groupPairsClosed?: number;
   groupPairsNarrowed?: number;
+  /** Set when the report draws the proposal but no Diff: the cell pairs to compare (over the report's budget). */
+  diffSkipped?: number;
   /** The proposal's proof verdict, when a plan is drawn. */
   proofOk?: boolean;
   /** Observed flow window, when flow logs were given. */

@@ -21,7 +21,8 @@ const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
 
 function importEstate() {
   const importer = new Importer();
-  for (const page of generateEstatePages(PRESETS.typical)) importer.addDocument(page.name, JSON.stringify(page.json));
+  for (const page of generateEstatePages(PRESETS.typical))
+    importer.addDocument(page.name, JSON.stringify(page.json));
   const outcome = importer.finish();
   if (!outcome.snapshot) throw new Error('import failed');
   return outcome.snapshot;
@@ -44,7 +45,10 @@ function requiredFlows(): ObservedFlowInput[] {
     const dst = peers[Math.floor(random() * peers.length)]!;
     if (dst === src) continue;
     const declared = dst.ipAddress!.ports;
-    const port = declared.length > 0 && random() < 0.8 ? declared[Math.floor(random() * declared.length)]!.port : [443, 8080, 5432, 6379][Math.floor(random() * 4)]!;
+    const port =
+      declared.length > 0 && random() < 0.8
+        ? declared[Math.floor(random() * declared.length)]!.port
+        : [443, 8080, 5432, 6379][Math.floor(random() * 4)]!;
     out.push({
       source: src.ipAddress!.ip!,
       destination: dst.ipAddress!.ip!,
@@ -67,7 +71,9 @@ if (mode === 'analysis') {
   const t = process.hrtime.bigint();
   const engine = compilePolicy(snapshot);
   const reach = computeReachability(engine);
-  process.stdout.write(`${JSON.stringify({ analysisMs: ms(t), analysisPeakMb: maxRssMb(), classes: reach.classes.length })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ analysisMs: ms(t), analysisPeakMb: maxRssMb(), classes: reach.classes.length })}\n`,
+  );
 } else {
   const t = process.hrtime.bigint();
   const engine = compilePolicy(snapshot);
@@ -76,7 +82,10 @@ if (mode === 'analysis') {
   const result = planSegmentation({
     snapshot,
     engine,
-    observed: { flows, window: { first: null, last: null, since: null, until: null, files: 0, tuples: flows.length } },
+    observed: {
+      flows,
+      window: { first: null, last: null, since: null, until: null, files: 0, tuples: flows.length },
+    },
     intent: null,
     today: '2026-12-01',
     progress: (m) => {
@@ -94,7 +103,11 @@ if (mode === 'analysis') {
       rulesAfter: result.nsgs.reduce((n, x) => n + x.rules.length, 0),
       rulesBefore: result.effect.rules.reduce((n, x) => n + x.before, 0),
       proofOk: result.proof.ok,
-      proofChecked: [result.proof.required.checked, result.proof.noWidening.checked, result.proof.forbidden.checked],
+      proofChecked: [
+        result.proof.required.checked,
+        result.proof.noWidening.checked,
+        result.proof.forbidden.checked,
+      ],
       closedFlowSpace: result.effect.closedFlowSpace,
       planMs,
       planPeakMb: maxRssMb(),

@@ -133,6 +133,14 @@ function main(): void {
     );
     facts.append(plan);
   }
+  if (data.summary.diffSkipped !== undefined)
+    facts.append(
+      el(
+        'span',
+        `Proposal drawn (After) but not compared: over ${data.summary.diffSkipped} endpoint-group pairs to compare, more than a report holds`,
+        'fact',
+      ),
+    );
   if (data.summary.observed) {
     const o = data.summary.observed;
     facts.append(
@@ -155,8 +163,12 @@ function main(): void {
   ] as const) {
     const b = el('button', label, 'view');
     b.dataset.view = name;
-    b.disabled = name !== 'before' && !hasAfter;
-    if (b.disabled) b.title = 'no proposal in this report (aciseg report --proposed, or a plan)';
+    const skipped = name === 'diff' && data.summary.diffSkipped !== undefined;
+    b.disabled = (name !== 'before' && !hasAfter) || skipped;
+    if (skipped)
+      b.title = `too large to compare in a report (${data.summary.diffSkipped} endpoint-group pairs and more)`;
+    else if (b.disabled)
+      b.title = 'no proposal in this report (--flows or --intent for a plan, or --proposed)';
     views.append(b);
     viewButtons.set(name, b);
   }

@@ -97,6 +97,19 @@ describe('diffReachability', () => {
     expect(lean.counts).toEqual(full.counts);
   });
 
+  it('over its cell-pair limit compares nothing and says how many pairs it would have compared', () => {
+    const diff = diffReachability(analysis(base), analysis(without('allow-ssh-admin')), undefined, {
+      maxCellPairs: 3,
+    });
+    expect(diff.skipped!.cellPairs).toBeGreaterThan(3);
+    expect(diff.endpointPairs).toEqual([]);
+    const within = diffReachability(analysis(base), analysis(without('allow-ssh-admin')), undefined, {
+      maxCellPairs: 1_000_000,
+    });
+    expect(within.skipped).toBeUndefined();
+    expect(within.endpointPairs).toHaveLength(1);
+  });
+
   it('is deterministic', () => {
     const run = () => {
       const d = diffReachability(analysis(base), analysis(without('allow-ssh-admin')));

@@ -186,6 +186,23 @@ describe('buildReportData with a proposal (After and Diff)', () => {
     );
   });
 
+  it('over the diff budget draws the proposal without comparing it', () => {
+    const engine = compilePolicy(hub, {});
+    const afterEngine = compilePolicy(hubSpokeProposal(hub), {});
+    const skipped = buildReportData({
+      snapshot: hub,
+      before: { engine, reach: computeReachability(engine) },
+      after: { engine: afterEngine, reach: computeReachability(afterEngine) },
+      diffCellPairBudget: 0,
+      title: 't',
+    });
+    expect(skipped.summary.diffSkipped).toBeGreaterThan(0);
+    expect(skipped.summary.diff).toBeUndefined();
+    const after = decodeEdges(skipped, skipped.views.after!);
+    expect(after.length).toBeGreaterThan(0);
+    expect(new Set(after.map((e) => e.status))).toEqual(new Set(['unchanged']));
+  });
+
   it('before-only data has no After view and no change texts', () => {
     const plain = reportDataOf(hub);
     expect(plain.views.after).toBeUndefined();
