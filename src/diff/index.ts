@@ -351,6 +351,26 @@ export interface DiffOptions {
   maxCellPairs?: number;
 }
 
+/** A diff that compared nothing: `cellPairs` (at least) were over the limit. */
+function skippedDiff(cellPairs: number): ReachabilityDiff {
+  const counts = { unchanged: 0, opened: 0, closed: 0, narrowed: 0, widened: 0, changed: 0 };
+  const rectangles = {
+    from: new IntList(),
+    change: new IntList(),
+    targetStart: new IntList(),
+    targets: new IntList(),
+  };
+  return {
+    cells: [],
+    endpoints: [],
+    changes: [],
+    rectangles,
+    endpointPairs: [],
+    counts,
+    skipped: { cellPairs },
+  };
+}
+
 /** The diff of two analyses (see the module comment). */
 export function diffReachability(
   before: Analysis,
@@ -359,6 +379,10 @@ export function diffReachability(
   options: DiffOptions = {},
 ): ReachabilityDiff {
   const groupPairs = options.groupPairs ?? true;
+  // Every open group pair is at least one cell pair: over the limit already, skip the refinement too.
+  const groupPairs0 = before.reach.stats.openPairs + after.reach.stats.openPairs;
+  if (options.maxCellPairs !== undefined && groupPairs0 > options.maxCellPairs)
+    return skippedDiff(groupPairs0);
   const { cells, endpoints } = refine(before.reach, after.reach);
   const sides = [before, after].map((a, s) => {
     const { pathTraffic, traffic } = numberTraffic(a);
@@ -407,24 +431,7 @@ export function diffReachability(
         work += from * to;
       }
     }
-    if (work > options.maxCellPairs) {
-      const none = { unchanged: 0, opened: 0, closed: 0, narrowed: 0, widened: 0, changed: 0 };
-      const empty = {
-        from: new IntList(),
-        change: new IntList(),
-        targetStart: new IntList(),
-        targets: new IntList(),
-      };
-      return {
-        cells,
-        endpoints,
-        changes: [],
-        rectangles: empty,
-        endpointPairs: [],
-        counts: none,
-        skipped: { cellPairs: work },
-      };
-    }
+    if (work > options.maxCellPairs) return skippedDiff(work);
   }
 
   const n = cells.length;
