@@ -95,7 +95,7 @@ const DETAIL_CANDIDATES = 20_000;
  * Above this many cell pairs to compare, the report draws the proposal (After) but no Diff: the
  * overlapping external groups of a large estate can make one group pair millions of cell pairs.
  */
-export const DIFF_CELL_PAIR_BUDGET = 60_000_000;
+export const DIFF_CELL_PAIR_BUDGET = 20_000_000;
 
 /** About this many bytes of JSON for the findings (most severe first; the rest are counted). */
 export const FINDINGS_BUDGET = 3_000_000;
