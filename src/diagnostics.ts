@@ -56,6 +56,11 @@ export const diagnosticCodes = {
   ENDPOINT_AMBIGUOUS: 'fatal',
   /** The endpoint cannot be analysed: IPv6, a CIDR with host bits set, a group without a usable address. */
   ENDPOINT_INVALID: 'fatal',
+  // Accepted risk (intent `accept` entries)
+  /** An `accept` entry names a rule ID the pack does not have. */
+  UNKNOWN_RULE: 'fatal',
+  /** An `accept` entry in force matches no finding (stale, or misspelt). */
+  ACCEPT_UNMATCHED: 'warning',
   // Live collection
   SUBSCRIPTION_UNREADABLE: 'warning',
   // Input that would otherwise be read silently one way or another

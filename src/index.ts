@@ -23,6 +23,16 @@ import type { PortSet } from './net/interval-set';
 import { portSetOf } from './net/ports';
 import { ReachabilityView, renderReachabilityText, serializeReachabilityJson } from './render/reachability';
 import { renderSummary, renderSummaryJson } from './render/summary';
+import { parseAcceptances, type Acceptance, type AcceptParse } from './analyze/accept';
+import type { FindingsResult, RuleMeta } from './analyze/findings';
+import { computeFindings, type FindingsRun } from './analyze/run-findings';
+import { RULES, type ObservedFlowsInput, type RuleSettings } from './analyze/rules';
+import type { FlowLogResult } from './collect/flows';
+import type { FindingsReport } from './render/findings-common';
+import { serializeFindingsJson } from './render/findings-json';
+import { renderFindingsMarkdown } from './render/findings-markdown';
+import { renderFindingsSarif } from './render/findings-sarif';
+import { renderFindingsText } from './render/findings-text';
 import type { PlanResult } from './plan/model';
 import { printBicep } from './render/bicep';
 import { planBicepTree } from './render/plan-bicep';
@@ -225,3 +235,110 @@ export {
   type ObservedFlows,
   type GroupedFlow,
 } from './collect/flows';
+
+// ── findings ────────────────────────────────────────────────────────────────────────────────────
+
+export type {
+  Finding,
+  FindingFlow,
+  FindingResource,
+  FindingRuleRef,
+  FindingSeverity,
+  FindingsResult,
+  RuleMeta,
+} from './analyze/findings';
+export type { Acceptance, AcceptParse } from './analyze/accept';
+export type { FindingsRun } from './analyze/run-findings';
+export type { ObservedFlowsInput, PackRule, RuleSettings } from './analyze/rules';
+
+/** The rule pack's metadata, in ID order (README "Rule catalogue"). */
+export function rulePack(): RuleMeta[] {
+  return RULES.map((r) => r.meta);
+}
+
+/** The `accept` entries of intent text (YAML or JSON), checked against the pack's rule IDs. */
+export function parseAccept(text: string, file: string): AcceptParse {
+  return parseAcceptances(
+    text,
+    file,
+    RULES.map((r) => r.meta.id),
+  );
+}
+
+export interface FindingsOptions {
+  /** The intent file's `require`/`forbid` entries (`parseIntent`) and `accept` entries (`parseAccept`). */
+  intent?: { file: string; entries?: readonly IntentEntry[]; accept?: readonly Acceptance[] };
+  /** Observed flows (`observedFlows(readFlowLogs(…))`). */
+  observed?: ObservedFlowsInput;
+  /** YYYY-MM-DD that decides which acceptances have expired (default: the current UTC date). */
+  today?: string;
+  settings?: Partial<RuleSettings>;
+}
+
+/**
+ * The findings of `aciseg analyze`: the pack run over the engine's snapshot, acceptances applied.
+ * `unmatched` lists the acceptances in force that matched no finding (the command warns about them).
+ */
+export function findings(engine: PolicyEngine, options: FindingsOptions = {}): FindingsRun {
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new UsageError('today must be a date written YYYY-MM-DD');
+  const intent = options.intent
+    ? {
+        file: options.intent.file,
+        entries: options.intent.entries ?? [],
+        accept: options.intent.accept ?? [],
+      }
+    : null;
+  return computeFindings({
+    engine,
+    intent,
+    observed: options.observed ?? null,
+    today,
+    ...(options.settings ? { settings: options.settings } : {}),
+  });
+}
+
+/** Flow logs read by `readFlowLogs` (after `requireCompleteFlowLogs`) as the findings' observed flows. */
+export function observedFlows(result: FlowLogResult): ObservedFlowsInput {
+  const { totals } = result.stats;
+  return {
+    flows: [...result.flows],
+    window: { ...result.window, files: totals.files, tuples: totals.aggregated },
+  };
+}
+
+export interface FindingsRenderOptions {
+  /** The snapshot path written into explain commands and SARIF locations (default `snapshot.json`). */
+  snapshot?: string;
+  /** Text: findings shown in full (default 25). */
+  limit?: number;
+  /** Text: ANSI colours (default false). */
+  color?: boolean;
+}
+
+function findingsReport(result: FindingsResult, options: FindingsRenderOptions): FindingsReport {
+  const name = options.snapshot ?? 'snapshot.json';
+  return {
+    result,
+    snapshot: { path: name, uri: name.split(path.sep).join('/'), lineOf: () => null },
+    limit: options.limit ?? 25,
+    color: options.color ?? false,
+  };
+}
+
+/** The `aciseg analyze` text, JSON (`aciseg.findings`), Markdown and SARIF outputs. */
+export function findingsText(result: FindingsResult, options: FindingsRenderOptions = {}): string {
+  return renderFindingsText(findingsReport(result, options));
+}
+
+export function findingsJson(result: FindingsResult, options: FindingsRenderOptions = {}): string {
+  return [...serializeFindingsJson(findingsReport(result, options))].join('');
+}
+
+export function findingsMarkdown(result: FindingsResult, options: FindingsRenderOptions = {}): string {
+  return renderFindingsMarkdown(findingsReport(result, options));
+}
+
+export function findingsSarif(result: FindingsResult, options: FindingsRenderOptions = {}): string {
+  return renderFindingsSarif(findingsReport(result, options));
+}

@@ -78,7 +78,7 @@ describe('standard output', () => {
         child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
         child.on('close', (code) => resolve({ code, stderr }));
       });
-    expect(await closedReader(['analyze', 's.json', '--format', 'json', '-q'])).toEqual({
+    expect(await closedReader(['analyze', 's.json', '--reachability', '--format', 'json', '-q'])).toEqual({
       code: 0,
       stderr: '',
     });
@@ -87,6 +87,41 @@ describe('standard output', () => {
       code: 1,
       stderr: '',
     });
+  });
+});
+
+describe('colour (analyze text)', () => {
+  // eslint-disable-next-line no-control-regex
+  const ansi = /\u001b\[/;
+  /** Runs analyze on a terminal made by script(1), with `extra` in the environment. */
+  function onTerminal(extra: NodeJS.ProcessEnv): string | null {
+    if (!fs.existsSync('/usr/bin/script')) return null;
+    const command = [process.execPath, mainJs(), 'analyze', 's.json', '-q', '--limit', '2']
+      .map((w) => `'${w}'`)
+      .join(' ');
+    const r = spawnSync('/usr/bin/script', ['-qec', command, '/dev/null'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 20_000,
+      env: env(extra),
+    });
+    return r.stdout;
+  }
+
+  it('is plain on a pipe, coloured on a terminal, plain on a terminal with NO_COLOR', () => {
+    const piped = aciseg(['analyze', 's.json', '-q', '--limit', '2']);
+    expect(piped.status).toBe(0);
+    expect(piped.stdout).toMatch(/^\d+ findings: /);
+    expect(piped.stdout).not.toMatch(ansi);
+    const tty = onTerminal({ NO_COLOR: '' });
+    if (tty === null) {
+      console.warn('skipped: no script(1) to make a terminal');
+      return;
+    }
+    expect(tty).toMatch(ansi);
+    const noColor = onTerminal({ NO_COLOR: '1' });
+    expect(noColor).toMatch(/findings: /);
+    expect(noColor).not.toMatch(ansi);
   });
 });
 
@@ -153,7 +188,7 @@ describe('signals', () => {
       (resolve) => {
         const child = spawn(
           process.execPath,
-          [mainJs(), 'analyze', 'big.json', '--format', 'json', '-o', 'r.json', '-q'],
+          [mainJs(), 'analyze', 'big.json', '--reachability', '--format', 'json', '-o', 'r.json', '-q'],
           { cwd: dir, env: env(), stdio: 'ignore' },
         );
         let sawTemp = false;

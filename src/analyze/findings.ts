@@ -101,8 +101,12 @@ export interface FindingAcceptance {
   expires: string;
 }
 
-/** A reported rule and the rules that decide its traffic instead (keys of `Finding.rules`). */
+/**
+ * A rule a finding reports (ACI008/ACI009) and the rules that decide its traffic instead, by name:
+ * all of them are rules of the finding's NSG and of the same direction.
+ */
 export interface FindingCoverage {
+  direction: 'Inbound' | 'Outbound';
   rule: string;
   coveredBy: string[];
 }
@@ -126,8 +130,8 @@ export interface Finding {
   fingerprint: string;
   location: FindingLocation | null;
   /**
-   * ACI008/ACI009 (optional): for each rule the finding reports (a key in `rules`), the keys of the
-   * rules that decide its traffic instead.
+   * ACI008/ACI009 (optional): every rule the finding reports with the rules that decide its traffic
+   * instead — the whole set, while `rules` and `resources` detail only the first few.
    */
   coverage?: FindingCoverage[];
   /** Set when an unexpired intent `accept` entry matches; accepted findings never fail `--fail-on`. */

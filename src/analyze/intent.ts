@@ -32,11 +32,15 @@ const IntentEntry = z
   })
   .strict();
 
-/** The file's shape; each entry is checked on its own so that every bad entry is reported. */
+/**
+ * The file's shape; each entry is checked on its own so that every bad entry is reported. `accept`
+ * (accepted findings, src/analyze/accept.ts) is read by `analyze`; `check` ignores it.
+ */
 const IntentFile = z
   .object({
     require: z.array(z.unknown()).optional(),
     forbid: z.array(z.unknown()).optional(),
+    accept: z.array(z.unknown()).optional(),
   })
   .strict();
 
@@ -133,7 +137,7 @@ export function parseIntent(text: string, file: string, options: IntentParseOpti
  * YAML text to plain data. Syntax errors, YAML warnings (an unresolved tag such as `!!js/function`)
  * and resource limits (alias expansion, nesting depth) are input errors naming the file.
  */
-function readYaml(
+export function readYaml(
   text: string,
   file: string,
 ): { ok: true; value: unknown } | { ok: false; diagnostics: Diagnostic[] } {
@@ -372,13 +376,13 @@ function entryEndpoint(
 }
 
 /**
- * Diagnostics in the order of the file: `require` entries, then `forbid`, by index (a stable sort,
+ * Diagnostics in the order of the file: `require` entries, then `forbid`, then `accept`, by index (a stable sort,
  * so the problems of one entry keep their order); file-wide ones first.
  */
 export function inFileOrder(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   const key = (d: Diagnostic): [number, number] => {
-    const m = /^\$\.(require|forbid)\[(\d+)\]/.exec(d.path ?? '');
-    return m ? [m[1] === 'require' ? 1 : 2, Number(m[2])] : [0, 0];
+    const m = /^\$\.(require|forbid|accept)\[(\d+)\]/.exec(d.path ?? '');
+    return m ? [m[1] === 'require' ? 1 : m[1] === 'forbid' ? 2 : 3, Number(m[2])] : [0, 0];
   };
   return [...diagnostics].sort((a, b) => {
     const [ka, kb] = [key(a), key(b)];

@@ -11,6 +11,13 @@ export interface CliIo {
   stderr(text: string): void;
   /** Directory that relative paths are resolved against. */
   cwd: string;
+  /** True when stdout is a terminal that may get ANSI colours (never with NO_COLOR); absent means no. */
+  colorStdout?: boolean;
+}
+
+/** Colour is for a terminal only, and never when NO_COLOR is set to anything but the empty string (no-color.org). */
+export function colorAllowed(isTTY: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
+  return isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '');
 }
 
 /**
@@ -40,6 +47,7 @@ export function processIo(): CliIo {
       }
     },
     cwd: process.cwd(),
+    colorStdout: colorAllowed(process.stdout.isTTY, process.env),
   };
 }
 

@@ -2,10 +2,19 @@
  * The policy engine: compiles a snapshot's admin rules and NSGs into per-side decision tables (built
  * on first use) and answers, exactly, what Azure's policy does with traffic between two endpoints.
  */
-import type { ContainerGroup, Direction, SecurityAdminRule, Snapshot, Subnet } from '../model/snapshot';
+import type {
+  ContainerGroup,
+  Direction,
+  SecurityAdminRule,
+  SecurityRule,
+  Snapshot,
+  Subnet,
+} from '../model/snapshot';
 import { indexSnapshot, type SnapshotIndex } from '../model/snapshot-index';
 import { parseIpv4, parsePrefix } from '../net/address';
-import { AddressWords, ipv4SetOf } from './words/address-words';
+import { AddressWords, ipv4SetOf, type SubnetAddressContext } from './words/address-words';
+import { SymbolicAddressSet } from './sets/address-sets';
+import { portSetOf } from '../net/ports';
 import {
   DecisionStore,
   type Decider,
@@ -146,29 +155,62 @@ export class PolicyEngine {
     }
     if (contexts.size === 0) return [];
     const out: NsgRuleCoverage[] = [];
+    const words = this.compiler.words;
+    const addressSet = (
+      prefixes: readonly string[],
+      asgIds: readonly string[],
+      ctx: SubnetAddressContext,
+    ) => {
+      let set = SymbolicAddressSet.empty;
+      for (const p of prefixes) set = set.union(words.resolve(p, ctx));
+      for (const id of asgIds) set = set.union(words.applicationSecurityGroup(id));
+      return set;
+    };
     for (const direction of ['Inbound', 'Outbound'] as const) {
+      // The compiler's order (custom and default rules by priority), read without its bookkeeping:
+      // coverage needs only each rule's traffic and addresses, and the engine's rule refs stay as they are.
+      const ofDirection = (list: readonly SecurityRule[], isDefault: boolean) =>
+        list.filter((r) => r.direction === direction).map((r) => ({ r, isDefault }));
+      const ordered = [
+        ...ofDirection(group.securityRules, false),
+        ...ofDirection(group.defaultSecurityRules, true),
+      ];
+      ordered.sort((a, b) => a.r.priority - b.r.priority);
+      const traffic = ordered.map(({ r }) =>
+        TrafficSet.forRule(r.protocol, portSetOf(r.sourcePortRanges), portSetOf(r.destinationPortRanges)),
+      );
       const compiled: CoverageContext[] = [...contexts.values()].map((subnets) => {
-        const side = this.compiler.sidePolicy(subnets[0]!, direction);
-        const rules = side.nsg.kind === 'rules' ? side.nsg.rules : [];
+        const ctx = words.contextFor(subnets[0]!);
+        const rules = ordered.map(({ r }, i) => ({
+          action: r.access === 'Allow' ? ('allow' as const) : ('deny' as const),
+          traffic: traffic[i]!,
+          src: addressSet(r.sourceAddressPrefixes, r.sourceApplicationSecurityGroupIds, ctx),
+          dst: addressSet(r.destinationAddressPrefixes, r.destinationApplicationSecurityGroupIds, ctx),
+        }));
         return { rules, local: ipv4SetOf(subnets.flatMap((s) => s.addressPrefixes)) };
       });
-      const rules = compiled[0]!.rules.map((r) => this.compiler.refs[r.ref]!);
-      const byName = new Map(
-        group.securityRules.filter((r) => r.direction === direction).map((r) => [r.name.toLowerCase(), r]),
-      );
+      const rules: RuleRef[] = ordered.map(({ r, isDefault }) => ({
+        id: `${group.id}/${isDefault ? 'defaultsecurityrules' : 'securityrules'}/${r.name.toLowerCase()}`,
+        layer: 'nsg',
+        name: r.name,
+        priority: r.priority,
+        access: r.access,
+        direction,
+        ownerId: group.id,
+        ownerName: group.name,
+        isDefault,
+        unknowns: [],
+      }));
       // Rules the model does not fully evaluate may decide traffic it does not see: never candidates.
-      const candidate = rules.map((ref) => {
-        const rule = ref.isDefault ? undefined : byName.get(ref.name.toLowerCase());
-        if (!rule || rule.protocol === 'Esp' || rule.protocol === 'Ah') return false;
+      const candidate = ordered.map(({ r, isDefault }) => {
+        if (isDefault || r.protocol === 'Esp' || r.protocol === 'Ah') return false;
         // Canonical prefixes: only IPv6 ones hold a colon (no tag or IPv4 prefix does).
         const v6 = (list: readonly string[]) => list.some((p) => p.includes(':'));
-        return !v6(rule.sourceAddressPrefixes) && !v6(rule.destinationAddressPrefixes);
+        return !v6(r.sourceAddressPrefixes) && !v6(r.destinationAddressPrefixes);
       });
       const answer = ruleCoverage(compiled, direction, candidate);
       out.push({ direction, rules, candidate, contexts: compiled.length, ...answer });
     }
-    // Compiling here refilled the compiler's caches: drop them (they are large on big estates).
-    this.compiler.releaseCaches();
     return out;
   }
 

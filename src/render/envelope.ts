@@ -5,10 +5,16 @@
 import { VERSION } from '../version';
 
 export type JsonKind =
-  'aciseg.reachability' | 'aciseg.summary' | 'aciseg.explanation' | 'aciseg.check' | 'aciseg.plan';
+  | 'aciseg.findings'
+  | 'aciseg.reachability'
+  | 'aciseg.summary'
+  | 'aciseg.explanation'
+  | 'aciseg.check'
+  | 'aciseg.plan';
 
 /** The current shape version of each kind (bumped when a field changes meaning or goes away). */
 export const SCHEMA_VERSIONS: Record<JsonKind, number> = {
+  'aciseg.findings': 1,
   'aciseg.reachability': 3,
   'aciseg.summary': 1,
   'aciseg.explanation': 1,

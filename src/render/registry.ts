@@ -14,6 +14,11 @@ import { UsageError } from '../errors';
 import { checkReportJson, renderCheckText } from './check';
 import { enveloped } from './envelope';
 import { renderExplanationText } from './explain';
+import type { FindingsReport } from './findings-common';
+import { serializeFindingsJson } from './findings-json';
+import { renderFindingsMarkdown } from './findings-markdown';
+import { serializeFindingsSarif } from './findings-sarif';
+import { renderFindingsText } from './findings-text';
 import { renderReportHtml } from './report-html';
 import type { ReportData } from './report-model';
 import { renderReachabilityText, serializeReachabilityJson, type ReachabilityView } from './reachability';
@@ -36,7 +41,7 @@ export interface SnapshotResult {
   topology(): Topology;
 }
 
-/** The reachability report, with the text form's length and a sink for progress while it streams. */
+/** The reachability dump (`analyze --reachability`), with the text form's length and a sink for progress while it streams. */
 export interface AnalyzeResult {
   view: ReachabilityView;
   limit: number;
@@ -54,7 +59,9 @@ export interface ReportResult {
 export interface CommandResults {
   import: SnapshotResult;
   summary: SnapshotResult;
-  analyze: AnalyzeResult;
+  analyze: FindingsReport;
+  /** `analyze --reachability`: not a command of its own, the dump behind analyze's option. */
+  reachability: AnalyzeResult;
   explain: Explanation;
   check: CheckReport;
   plan: PlanResult;
@@ -78,6 +85,12 @@ const REGISTRY: { readonly [C in CommandName]: FormatTable<CommandResults[C]> } 
   import: { none: () => [], text: summaryText, json: summaryJson },
   summary: { text: summaryText, json: summaryJson },
   analyze: {
+    text: (r) => [renderFindingsText(r)],
+    json: (r) => serializeFindingsJson(r),
+    markdown: (r) => [renderFindingsMarkdown(r)],
+    sarif: (r) => serializeFindingsSarif(r),
+  },
+  reachability: {
     text: (r) => [renderReachabilityText(r.view, r.limit)],
     json: (r) => serializeReachabilityJson(r.view, r.progress),
   },
@@ -95,9 +108,19 @@ const REGISTRY: { readonly [C in CommandName]: FormatTable<CommandResults[C]> } 
   report: { html: (r) => [renderReportHtml(r.data, r.script, r.style)] },
 };
 
+/** Results that are not a command of their own but another command's option (`analyze --reachability`). */
+const OPTION_RESULTS: ReadonlySet<CommandName> = new Set(['reachability']);
+
 /** The registered command names, in registry order. */
 export function registeredCommands(): CommandName[] {
-  return Object.keys(REGISTRY) as CommandName[];
+  return (Object.keys(REGISTRY) as CommandName[]).filter((c) => !OPTION_RESULTS.has(c));
+}
+
+/** Every registered (result, format), the option results (`reachability`) included: each needs a golden or a test. */
+export function registeredFormats(): [CommandName, string][] {
+  return (Object.keys(REGISTRY) as CommandName[]).flatMap((c) =>
+    formatsOf(c).map((f) => [c, f] as [CommandName, string]),
+  );
 }
 
 /** The formats a command can print, its default first. */

@@ -3,15 +3,19 @@
  * JSON.parse floor, import throughput, the snapshot file written and read back (in a second process),
  * policy compilation and all-pairs time, the ratio to the parse floor, peak memory, endpoint classes
  * and pairs, and the brute-force oracle extrapolated to all pairs.
- * The `flows` preset measures flow-log ingestion instead (test/bench/measure-flows.ts).
- * BENCH_PRESETS=small,typical,heavy,flows chooses presets (default: all four).
+ * The `flows` preset measures flow-log ingestion instead (test/bench/measure-flows.ts), and the
+ * `analyze` preset the command end to end on the typical estate, per format (test/bench/analyze.ts).
+ * BENCH_PRESETS=small,typical,heavy,flows,analyze chooses presets (default: all five).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-const presets = (process.env.BENCH_PRESETS ?? 'small,typical,heavy,flows').split(',').map((p) => p.trim());
+const presets = (process.env.BENCH_PRESETS ?? 'small,typical,heavy,flows,analyze')
+  .split(',')
+  .map((p) => p.trim());
 const flowRows: Record<string, number | string>[] = [];
+const analyzeRows: Record<string, number | string | null>[] = [];
 // A 4 GB heap for every preset: about Node's default on a large machine, and the heavy preset's target.
 const memory: Record<string, number> = { small: 4096, typical: 4096, heavy: 4096 };
 const rows: Record<string, number | string | null>[] = [];
@@ -48,6 +52,10 @@ for (const preset of presets) {
     flowRows.push(measureFlows());
     continue;
   }
+  if (preset === 'analyze') {
+    analyzeRows.push(...measureAnalyze());
+    continue;
+  }
   const row = measure(preset);
   process.stderr.write(`bench: ${preset} snapshot round trip …\n`);
   rows.push({ ...row, ...measure(preset, 'roundtrip') });
@@ -72,6 +80,40 @@ process.stdout.write(
 );
 for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
 if (flowRows.length > 0) printFlowRows();
+if (analyzeRows.length > 0) printAnalyzeRows();
+
+function printAnalyzeRows(): void {
+  const al = [
+    '| analyze (typical, fresh process) | wall s | peak MB | output MB | findings |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const r of analyzeRows)
+    al.push(
+      `| --format ${r.format} | ${f(r.seconds, 2)} | ${r.peakMb} | ${f(r.outputMb, 2)} | ${r.findings ?? ''} |`,
+    );
+  process.stdout.write(`\n${al.join('\n')}\n\n`);
+  for (const r of analyzeRows) process.stdout.write(`${JSON.stringify(r)}\n`);
+}
+
+/** `analyze` per format, each a fresh `node dist/cli/main.js` process (test/bench/analyze.ts). */
+function measureAnalyze(): Record<string, number | string | null>[] {
+  const run = spawnSync(
+    process.execPath,
+    ['-r', require.resolve('tsx/cjs'), path.join(__dirname, 'analyze.ts')],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    },
+  );
+  if (run.status !== 0) {
+    process.stderr.write(run.stderr);
+    throw new Error(`bench analyze failed with status ${run.status}`);
+  }
+  return run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, number | string | null>);
+}
 
 function printFlowRows(): void {
   const fl = [

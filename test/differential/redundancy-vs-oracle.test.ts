@@ -1,7 +1,8 @@
 /**
  * ACI008 (shadowed) and ACI009 (redundant) against the brute-force oracle, on random estates:
  * removing ALL the rules both report, together, leaves every verdict unchanged on concrete flows
- * (random ones, and ones at the boundary addresses and ports of every rule), and no rule reported
+ * (random ones, and for every rule of every attached NSG ones at its boundary addresses and ports),
+ * and no rule reported
  * shadowed is ever the NSG rule that decides a flow.
  *
  * Replay: FC_SEED=<seed> FC_RUNS=<runs> [FC_PATH=<path>] npx jest test/differential/redundancy
@@ -23,7 +24,7 @@ import { ruleContext } from '../unit/analyze/rules/rule-context';
 const SEED = process.env.FC_SEED === undefined ? 20261201 : Number(process.env.FC_SEED);
 const RUNS = process.env.FC_RUNS === undefined ? 150 : Number(process.env.FC_RUNS);
 const PATH = process.env.FC_PATH;
-const BOUNDARY_FLOWS = 90;
+const BOUNDARY_FLOWS = 120;
 const RANDOM_FLOWS = 20;
 
 /** `<nsg id>/<direction>/<name>` of each rule the two rules report, and of those reported shadowed. */
@@ -36,8 +37,7 @@ function reported(
   const shadowed = new Set<string>();
   for (const f of result.findings) {
     for (const c of f.coverage ?? []) {
-      const r = f.rules.find((x) => x.key === c.rule)!;
-      const key = `${r.container}/${r.direction}/${r.name}`;
+      const key = `${f.resources[0]!.id}/${c.direction}/${c.rule}`;
       all.add(key);
       if (f.ruleId === 'ACI008') shadowed.add(key);
     }
@@ -103,14 +103,20 @@ function boundaryFlows(snapshot: Snapshot, seed: number, count: number): Flow[] 
     state = (Math.imul(state, 1103515245) + 12345) >>> 0;
     return (state >>> 8) % n;
   };
-  const flows: Flow[] = [];
-  for (let tries = 0; flows.length < count && tries < count * 4; tries++) {
-    const s: Subnet = subnets[next(subnets.length)]!;
-    const [lo, hi] = range(s.addressPrefixes[0]!)!;
+  // Every custom rule of every NSG that applies to a subnet, visited in turn: each gets flows at its edges.
+  const entries: { s: Subnet; direction: 'Inbound' | 'Outbound'; r: SecurityRule | null }[] = [];
+  for (const s of subnets) {
     const group = snapshot.networkSecurityGroups.find((n) => n.id === s.networkSecurityGroupId);
-    const direction = next(2) === 0 ? 'Inbound' : 'Outbound';
-    const rules: SecurityRule[] = (group?.securityRules ?? []).filter((r) => r.direction === direction);
-    const r = rules.length > 0 ? rules[next(rules.length)]! : null;
+    for (const direction of ['Inbound', 'Outbound'] as const) {
+      const rules = (group?.securityRules ?? []).filter((r) => r.direction === direction);
+      if (rules.length === 0) entries.push({ s, direction, r: null });
+      for (const r of rules) entries.push({ s, direction, r });
+    }
+  }
+  const flows: Flow[] = [];
+  for (let k = 0; flows.length < count && k < entries.length * 8; k++) {
+    const { s, direction, r } = entries[k % entries.length]!;
+    const [lo, hi] = range(s.addressPrefixes[0]!)!;
     const localWords = r
       ? direction === 'Inbound'
         ? r.destinationAddressPrefixes

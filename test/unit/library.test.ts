@@ -69,11 +69,72 @@ describe('library API', () => {
     // which earlier queries on the same engine extend.
     const fresh = aciseg.compile(snapshot);
     const reach = aciseg.analyze(fresh);
-    const cli = await runCapture(['analyze', file, '--format', 'json', '-q'], repo);
+    const cli = await runCapture(['analyze', file, '--reachability', '--format', 'json', '-q'], repo);
     expect(aciseg.reachabilityJson(fresh, reach)).toBe(cli.stdout);
     expect(aciseg.reachabilityText(fresh, reach, 5)).toBe(
-      (await runCapture(['analyze', file, '--limit', '5', '-q'], repo)).stdout,
+      (await runCapture(['analyze', file, '--reachability', '--limit', '5', '-q'], repo)).stdout,
     );
+  });
+
+  it('finds as `aciseg analyze` does, in every format, with acceptances from the intent text', async () => {
+    const intentText =
+      'accept:\n  - {fingerprint: 0123456789abcdef0123456789abcdef, reason: r, owner: o, expires: 2026-01-01}\n';
+    const intentFile = path.join(dir, 'accept.yaml');
+    fs.writeFileSync(intentFile, intentText);
+    const accept = aciseg.parseAccept(intentText, intentFile);
+    if (!accept.ok) throw new Error('accept entries refused');
+    const run = aciseg.findings(aciseg.compile(snapshot), {
+      intent: { file: intentFile, accept: accept.acceptances },
+      today: '2026-11-26',
+    });
+    expect(run.unmatched).toEqual([]);
+    expect(run.result.findings.some((f) => f.ruleId === 'ACI015')).toBe(true);
+    const argv = ['analyze', file, '--intent', intentFile, '--today', '2026-11-26', '-q'];
+    for (const [format, render] of [
+      ['text', aciseg.findingsText],
+      ['json', aciseg.findingsJson],
+      ['markdown', aciseg.findingsMarkdown],
+    ] as const) {
+      const cli = await runCapture([...argv, '--format', format], repo);
+      expect([format, render(run.result, { snapshot: file })]).toEqual([format, cli.stdout]);
+    }
+    expect(JSON.parse(aciseg.findingsSarif(run.result, { snapshot: 's.json' })).version).toBe('2.1.0');
+    expect(aciseg.rulePack().map((r) => r.id)).toContain('ACI015');
+    expect(
+      aciseg.parseAccept(
+        'accept:\n  - {rule: ACI999, resource: x, reason: r, owner: o, expires: 2027-01-01}\n',
+        'i.yaml',
+      ).ok,
+    ).toBe(false);
+  });
+
+  it('turns flow logs into the observed flows findings read', () => {
+    const reader = new aciseg.FlowLogReader();
+    reader.addDocument(
+      'a.json',
+      JSON.stringify({
+        records: [
+          {
+            time: '2026-11-30T10:00:00Z',
+            flowLogVersion: 4,
+            flowRecords: {
+              flows: [
+                {
+                  aclID: 'a',
+                  flowGroups: [
+                    { rule: 'r', flowTuples: ['1764496800000,10.1.1.4,10.1.2.4,1,443,6,O,B,NX,0,0,0,0'] },
+                  ],
+                },
+              ],
+            },
+          },
+        ],
+      }),
+    );
+    const observed = aciseg.observedFlows(aciseg.requireCompleteFlowLogs(reader.finish()));
+    expect(observed.window).toMatchObject({ files: 1, tuples: 1 });
+    expect(observed.flows).toHaveLength(1);
+    expect(aciseg.findings(engine, { observed, today: '2026-11-26' }).result.window).toEqual(observed.window);
   });
 
   it('checks intent as `aciseg check` does', async () => {

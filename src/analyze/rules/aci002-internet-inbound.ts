@@ -7,7 +7,7 @@
  */
 import type { TrafficSet } from '../../policy';
 import { IntPairMap } from '../../util/int-pair-map';
-import type { FindingFlow, FindingResource } from '../findings';
+import type { FindingFlow } from '../findings';
 import { CIS_INTERNET_ACCESS } from './controls';
 import { decidingRules } from './deciding-rules';
 import {
@@ -27,7 +27,9 @@ import {
   explainCommand,
   portWords,
   SnapshotPointers,
-  subnetResource,
+  subnetWithGroups,
+  allowedByText,
+  groupsText,
 } from './flow-words';
 import { forEachTargetList, ListMemo } from './path-lists';
 import type { FindingDraft, PackRule, RuleContext } from './rule';
@@ -66,21 +68,21 @@ export const aci002: PackRule = {
     // and one (source class, target class) pair that has it.
     const bySubnet = new Map<string, Map<number, { allow: TrafficSet; from: number; to: number }>>();
     const seen = new IntPairMap(1 << 12);
+    const noPolicy = engine.noPolicy.id;
     for (let i = 0; i < paths.count; i++) {
+      // Addresses outside every subnet (the Internet among them) have no policy: their paths'
+      // outbound decision is noPolicy, which rules out most paths before any list is read.
+      const out = paths.out.get(i);
+      if (out !== noPolicy) continue;
       const sourceList = paths.sources.get(i);
       if (!fromInternet.get(sourceList)) continue;
-      const out = paths.out.get(i);
       const inb = paths.in.get(i);
       const traffic = engine.trafficBetween(decisions[out]!, decisions[inb]!);
       if (traffic.allow.isEmpty) continue;
-      // Sources holding Internet addresses have no policy of their own: the inbound side decides,
-      // so a (target list, inbound decision) pair is read once.
-      const noPolicy = out === engine.noPolicy.id;
+      // The inbound side decides alone, so a (target list, inbound decision) pair is read once.
       forEachTargetList(paths, i, (list) => {
-        if (noPolicy) {
-          if (seen.get(list, inb) >= 0) return;
-          seen.set(list, inb, 1);
-        }
+        if (seen.get(list, inb) >= 0) return;
+        seen.set(list, inb, 1);
         for (const [id, to] of aciSubnetsOf.get(list)) {
           let pairs = bySubnet.get(id);
           if (!pairs) bySubnet.set(id, (pairs = new Map()));
@@ -127,22 +129,12 @@ export const aci002: PackRule = {
       }));
       const first = exposures[0]!;
       const groups = groupsIn.get(id) ?? [];
-      const resources: FindingResource[] = [
-        subnetResource(names, subnet),
-        ...groups.map((g) => ({ kind: 'containerGroup' as const, id: g.id, name: g.name })),
-      ];
+      const resources = subnetWithGroups(names, subnet, groups);
       const firstCustom = sorted.find((r) => !r.isDefault) ?? sorted[0];
       const texts = exposures.map(exposureText);
       drafts.push({
         severity: exposureSeverity(worst),
-        message: `Internet can reach ${subnetName}${groups.length > 0 ? ` (${groups.length} container group${groups.length === 1 ? '' : 's'})` : ''} on ${texts.slice(0, 3).join(', ')}${texts.length > 3 ? ` and ${texts.length - 3} more` : ''}${
-          sorted.length > 0
-            ? `, allowed by ${sorted
-                .slice(0, 3)
-                .map((r) => `${r.containerName}/${r.name}`)
-                .join(', ')}${sorted.length > 3 ? ` and ${sorted.length - 3} more` : ''}`
-            : ''
-        }`,
+        message: `Internet can reach ${subnetName}${groupsText(groups.length)} on ${texts.slice(0, 3).join(', ')}${texts.length > 3 ? ` and ${texts.length - 3} more` : ''}${allowedByText(sorted, subnet)}`,
         resources,
         ...capFlows(flows),
         rules: sorted,

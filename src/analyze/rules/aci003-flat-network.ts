@@ -16,7 +16,8 @@ import {
   groupsBySubnet,
   namesText,
   SnapshotPointers,
-  subnetResource,
+  subnetWithGroups,
+  allowedByText,
   wholeSubnetKeys,
 } from './flow-words';
 import { forEachTargetList, ListMemo } from './path-lists';
@@ -149,15 +150,8 @@ export const aci003: PackRule = {
       const example = sources.find((s) => s.endpoint !== null);
       const deciding = sorted.find((r) => r.isDefault) ?? sorted[0];
       drafts.push({
-        message: `${name} is open on every TCP port from ${sources.length} other subnet${sources.length === 1 ? '' : 's'} or peered network${sources.length === 1 ? '' : 's'} (${namesText(sources.map((s) => s.label))})${sorted.length > 0 ? `, allowed by ${namesText(sorted.map((r) => `${r.containerName}/${r.name}`))}` : ''}`,
-        resources: [
-          subnetResource(names, subnet),
-          ...(groupsIn.get(id) ?? []).map((g) => ({
-            kind: 'containerGroup' as const,
-            id: g.id,
-            name: g.name,
-          })),
-        ],
+        message: `${name} is open on every TCP port from ${sources.length} other subnet${sources.length === 1 ? '' : 's'} or peered network${sources.length === 1 ? '' : 's'} (${namesText(sources.map((s) => s.label))})${allowedByText(sorted, subnet)}`,
+        resources: subnetWithGroups(names, subnet, groupsIn.get(id) ?? []),
         ...capFlows(flows),
         rules: sorted,
         explain: example ? explainCommand(example.endpoint!, names.subnetEndpoint(subnet), 'tcp', 22) : null,

@@ -16,6 +16,7 @@
 import type { NetworkSecurityGroup, SecurityRule, Subnet } from '../../model/snapshot';
 import { parsePrefix } from '../../net/address';
 import { portSetOf } from '../../net/ports';
+import { CIS_INTERNET_ACCESS } from './controls';
 import type { PortSet } from '../../net/interval-set';
 import { severityRank, type FindingFlow, type FindingSeverity } from '../findings';
 import { categoryPorts } from '../risk';
@@ -44,7 +45,7 @@ export const aci004: PackRule = {
       'A custom allow rule opens any port, a wide port range, any source (or destination), or an address prefix wider than the threshold. Broad rules admit far more than the flows they were written for and hide what the workload really needs. High when any address meets any port or a wide range.',
     remediation:
       'Narrow the rule to the flows it is for: the source subnets or addresses that need it (the Application Gateway subnet, Azure Bastion, a partner range) and the ports the containers serve; split a wide range into the ports in use.',
-    controls: { mcsb: ['NS-1'], cis: ['6.1', '6.2', '6.3', '6.4'] },
+    controls: { mcsb: ['NS-1'], cis: CIS_INTERNET_ACCESS },
   },
   run(context: RuleContext): FindingDraft[] {
     const { snapshot, settings, engine } = context;
@@ -65,6 +66,8 @@ export const aci004: PackRule = {
       const broad: BroadRule[] = [];
       for (const rule of nsg.securityRules) {
         if (rule.access !== 'Allow') continue;
+        // Most rules are narrow: skip them before parsing their port sets.
+        if (!mayBeBroad(rule, settings.broadPrefixLength, settings.widePortRange)) continue;
         const dst = ports.of(rule.destinationPortRanges);
         const breadth = breadthOf(rule, dst, settings.broadPrefixLength, settings.widePortRange);
         if (breadth !== null) broad.push({ rule, breadth, ports: dst, severity: severityOf(breadth, dst) });
@@ -80,6 +83,23 @@ interface BroadRule {
   breadth: Breadth;
   ports: PortSet;
   severity: FindingSeverity;
+}
+
+/** A quick test that never misses a broad rule: any remote word that is not a long prefix, or many ports. */
+function mayBeBroad(rule: SecurityRule, prefixLength: number, widePortRange: number): boolean {
+  let ports = 0;
+  for (const r of rule.destinationPortRanges) {
+    if (r === '*') return true;
+    const dash = r.indexOf('-');
+    ports += dash < 0 ? 1 : Number(r.slice(dash + 1)) - Number(r.slice(0, dash)) + 1;
+  }
+  if (ports > widePortRange) return true;
+  const remote = rule.direction === 'Inbound' ? rule.sourceAddressPrefixes : rule.destinationAddressPrefixes;
+  for (const p of remote) {
+    const slash = p.indexOf('/');
+    if (slash < 0 || Number(p.slice(slash + 1)) < prefixLength) return true;
+  }
+  return false;
 }
 
 /** Port fields parsed once per distinct text (rule sets repeat the same few lists). */

@@ -13,10 +13,10 @@ import {
   endpointNames,
   explainCommand,
   groupsBySubnet,
-  namesText,
   portWords,
   SnapshotPointers,
-  subnetResource,
+  subnetWithGroups,
+  allowedByText,
   wholeSubnetKeys,
 } from './flow-words';
 import { forEachTargetList, ListMemo, listMembers } from './path-lists';
@@ -70,7 +70,11 @@ export const aci005: PackRule = {
     };
     // Per source class: Internet addresses reached with wide TCP ports, the ports, and the outbound decisions.
     const reached = new Map<number, { size: number; ports: PortSet; allPorts: boolean; target: number }>();
+    const noPolicy = engine.noPolicy.id;
     for (let i = 0; i < paths.count; i++) {
+      // Targets outside every subnet (the Internet among them) have no policy: their paths' inbound
+      // decision is noPolicy, which rules out most paths before any list is read.
+      if (paths.in.get(i) !== noPolicy) continue;
       const sources = aciSources.get(paths.sources.get(i));
       if (sources.length === 0) continue;
       let size = 0;
@@ -79,11 +83,11 @@ export const aci005: PackRule = {
       const out = paths.out.get(i);
       const inb = paths.in.get(i);
       const pair = engine.trafficBetween(decisions[out]!, decisions[inb]!);
-      let ports = inb === engine.noPolicy.id ? wideMemo.get(out) : undefined;
+      let ports = inb === noPolicy ? wideMemo.get(out) : undefined;
       if (ports === undefined) {
         const open = pair.allow.tcp.destinationPortsForAllSources();
         ports = open.isFull || open.size() > settings.widePortRange ? open : null;
-        if (inb === engine.noPolicy.id) wideMemo.set(out, ports);
+        if (inb === noPolicy) wideMemo.set(out, ports);
       }
       if (ports === null) continue;
       for (const c of sources) {
@@ -139,15 +143,8 @@ export const aci005: PackRule = {
       const deciding = sorted.find((r) => r.isDefault) ?? sorted[0];
       drafts.push({
         severity: all ? 'high' : 'medium',
-        message: `${name} can reach ${share === 100 ? 'the whole' : `${share}% of the`} Internet on ${all ? 'every TCP port' : `up to ${b.ports.size()} TCP ports`}${sorted.length > 0 ? `, allowed by ${namesText(sorted.map((r) => `${r.containerName}/${r.name}`))}` : ''}`,
-        resources: [
-          subnetResource(names, subnet),
-          ...(groupsIn.get(id) ?? []).map((g) => ({
-            kind: 'containerGroup' as const,
-            id: g.id,
-            name: g.name,
-          })),
-        ],
+        message: `${name} can reach ${b.size === internetTotal ? 'the whole' : `${Math.min(share, 99)}% of the`} Internet on ${all ? 'every TCP port' : `up to ${b.ports.size()} TCP ports`}${allowedByText(sorted, subnet)}`,
+        resources: subnetWithGroups(names, subnet, groupsIn.get(id) ?? []),
         ...capFlows(flows),
         rules: sorted,
         explain: explainCommand(

@@ -8,7 +8,8 @@ import {
   explainCommand,
   groupsBySubnet,
   SnapshotPointers,
-  subnetResource,
+  subnetWithGroups,
+  groupsText,
 } from './flow-words';
 import type { FindingDraft, PackRule, RuleContext } from './rule';
 
@@ -35,11 +36,8 @@ export const aci006: PackRule = {
       .map((subnet) => {
         const groups = groupsIn.get(subnet.id) ?? [];
         return {
-          message: `${names.subnetName(subnet)} has no NSG${groups.length > 0 ? ` (${groups.length} container group${groups.length === 1 ? '' : 's'})` : ''}: NSG policy allows every flow to and from it`,
-          resources: [
-            subnetResource(names, subnet),
-            ...groups.map((g) => ({ kind: 'containerGroup' as const, id: g.id, name: g.name })),
-          ],
+          message: `${names.subnetName(subnet)} has no NSG${groupsText(groups.length)}: NSG policy allows every flow to and from it`,
+          resources: subnetWithGroups(names, subnet, groups),
           flows: [],
           flowsOmitted: 0,
           rules: [],

@@ -25,7 +25,7 @@ export const aci007: PackRule = {
     return snapshot.networkSecurityGroups
       .filter((nsg) => !attached.has(nsg.id))
       .map((nsg) => ({
-        message: `${nsg.name} is attached to no subnet: its ${nsg.securityRules.length} custom rule${nsg.securityRules.length === 1 ? '' : 's'} decide nothing`,
+        message: `${nsg.name} is attached to no subnet: its ${nsg.securityRules.length} custom rule${nsg.securityRules.length === 1 ? ' decides' : 's decide'} nothing`,
         resources: [nsgResource(nsg)],
         flows: [],
         flowsOmitted: 0,

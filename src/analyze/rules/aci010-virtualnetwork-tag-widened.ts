@@ -2,8 +2,9 @@
  * ACI010: user routes widen the VirtualNetwork tag. A subnet's VirtualNetwork holds the prefix of
  * every route on its route table, whatever the next hop (docs/semantics.md decision 2), so a
  * `0.0.0.0/0` route makes it every address and a route to public space adds that space. Allow rules
- * that use the tag on the subnets' NSGs (AllowVnetInBound first) then admit public addresses. One
- * finding per route table, naming its widening routes, the subnets that use it and those rules.
+ * that use the tag on the subnets' NSGs (AllowVnetInBound first) then admit public addresses, unless a
+ * plain earlier deny overrides them. One finding per route table, naming its widening routes, the
+ * subnets that use it and those rules.
  */
 import type { NetworkSecurityGroup, Route, SecurityRule, Subnet } from '../../model/snapshot';
 import { parsePrefix } from '../../net/address';
@@ -61,9 +62,11 @@ export const aci010: PackRule = {
           : undefined;
         if (!nsg) continue;
         nsgs.set(nsg.id, nsg);
-        for (const r of nsg.securityRules) if (usesVirtualNetwork(r)) rules.push(nsgRuleRef(nsg, r, false));
+        const all = [...nsg.securityRules, ...nsg.defaultSecurityRules];
+        for (const r of nsg.securityRules)
+          if (usesVirtualNetwork(r) && !overridden(r, all)) rules.push(nsgRuleRef(nsg, r, false));
         for (const r of nsg.defaultSecurityRules)
-          if (usesVirtualNetwork(r)) rules.push(nsgRuleRef(nsg, r, true));
+          if (usesVirtualNetwork(r) && !overridden(r, all)) rules.push(nsgRuleRef(nsg, r, true));
       }
       const sorted = sortedRuleRefs(rules);
       if (sorted.length === 0) continue;
@@ -107,4 +110,28 @@ function usesVirtualNetwork(rule: SecurityRule): boolean {
   if (rule.access !== 'Allow') return false;
   const remote = rule.direction === 'Inbound' ? rule.sourceAddressPrefixes : rule.destinationAddressPrefixes;
   return remote.some((p) => p.toLowerCase() === 'virtualnetwork');
+}
+
+const WHOLE = new Set(['*', '0.0.0.0/0', 'virtualnetwork']);
+
+/**
+ * Whether an earlier deny of the same direction takes every flow the rule could match: any protocol
+ * and port, and `*`, `0.0.0.0/0` or VirtualNetwork on both sides (the usual priority-4000 override).
+ * Only such plain overrides are recognised; anything subtler is left to the engine (ACI002, ACI005).
+ */
+function overridden(rule: SecurityRule, all: readonly SecurityRule[]): boolean {
+  const whole = (list: readonly string[]) => list.some((p) => WHOLE.has(p.toLowerCase()));
+  return all.some(
+    (d) =>
+      d.access === 'Deny' &&
+      d.direction === rule.direction &&
+      d.priority < rule.priority &&
+      d.protocol === '*' &&
+      d.destinationPortRanges.includes('*') &&
+      d.sourcePortRanges.includes('*') &&
+      d.sourceApplicationSecurityGroupIds.length === 0 &&
+      d.destinationApplicationSecurityGroupIds.length === 0 &&
+      whole(d.sourceAddressPrefixes) &&
+      whole(d.destinationAddressPrefixes),
+  );
 }

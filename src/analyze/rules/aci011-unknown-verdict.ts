@@ -66,28 +66,40 @@ export const aci011: PackRule = {
     const { paths, classes } = reach;
     const decisions = engine.decisions();
     const sides = new SideUnknowns(engine);
-    // The rules that depend on an unknown on the sides of a path, per class list (once per list).
-    const sideRulesOf = (direction: 'Inbound' | 'Outbound') =>
-      new ListMemo(paths, (members) => {
-        const ids = new Set<string>();
-        for (const c of members) if (classes[c]!.kind === 'subnet') ids.add(classes[c]!.subnet!.id);
-        return [...ids].flatMap((id) => sides.of(id, direction));
-      });
-    const sourceRules = sideRulesOf('Outbound');
-    const targetRules = sideRulesOf('Inbound');
+    // The subnets among a list's classes (once per list); their sides' rules come from `sides`.
+    const subnetIds = [...new Set(snapshot.subnets.map((s) => s.id))];
+    const subnetAt = new Map(subnetIds.map((id, k) => [id, k]));
+    const subnetsOf = new ListMemo(paths, (members) => {
+      const found = new Set<number>();
+      for (const c of members)
+        if (classes[c]!.kind === 'subnet') found.add(subnetAt.get(classes[c]!.subnet!.id)!);
+      return Int32Array.from(found);
+    });
     const open = new Int8Array(decisions.length);
     const mayBeUnknown = (d: Decision) => {
       if (open[d.id] === 0)
         open[d.id] = d.vars.length > 0 || d.leaves.some((l) => !l.unknown.isEmpty) ? 1 : 2;
       return open[d.id] === 1;
     };
-    const byCause = new Map<
-      string,
-      { cause: Cause; flows: FindingFlow[]; explain: string | null; rules: Set<number> }
-    >();
+    const byCause = new Map<string, { cause: Cause; flows: FindingFlow[]; explain: string | null }>();
     const full = (id: string) => (byCause.get(id)?.flows.length ?? 0) >= FLOWS_PER_FINDING;
-    const allFull = (rules: readonly SideRule[]) => {
-      for (const r of rules) if (!full(r.cause.id)) return false;
+    // A subnet side (or decision) once done stays done: causes only gain examples.
+    const doneSides = new Uint8Array(subnetIds.length * 2);
+    const sidesDone = (subnets: Int32Array, inbound: boolean) => {
+      for (const k of subnets) {
+        const at = k * 2 + (inbound ? 1 : 0);
+        if (doneSides[at] === 1) continue;
+        for (const r of sides.of(subnetIds[k]!, inbound ? 'Inbound' : 'Outbound'))
+          if (!full(r.cause.id)) return false;
+        doneSides[at] = 1;
+      }
+      return true;
+    };
+    const doneVars = new Uint8Array(decisions.length);
+    const varsDone = (d: Decision) => {
+      if (doneVars[d.id] === 1) return true;
+      for (const v of d.vars) if (!full(engine.unknownSet(v >> 1).id)) return false;
+      doneVars[d.id] = 1;
       return true;
     };
     for (let i = 0; i < paths.count; i++) {
@@ -95,29 +107,24 @@ export const aci011: PackRule = {
       const inb = decisions[paths.in.get(i)]!;
       if (!mayBeUnknown(out) && !mayBeUnknown(inb)) continue;
       // Examples only: once every cause this path may have has its examples, no meet is needed.
-      const sourceSide = sourceRules.get(paths.sources.get(i));
-      let done = allFull(sourceSide);
-      for (const v of out.vars) done &&= full(engine.unknownSet(v >> 1).id);
-      for (const v of inb.vars) done &&= full(engine.unknownSet(v >> 1).id);
-      forEachTargetList(paths, i, (list) => {
-        done &&= allFull(targetRules.get(list));
-      });
+      const sourceSubnets = subnetsOf.get(paths.sources.get(i));
+      let done = varsDone(out) && varsDone(inb) && sidesDone(sourceSubnets, false);
+      if (done)
+        forEachTargetList(paths, i, (list) => {
+          done &&= sidesDone(subnetsOf.get(list), true);
+        });
       if (done) continue;
-      const candidates = [...sourceSide];
+      const candidates: SideRule[] = [];
+      for (const k of sourceSubnets) candidates.push(...sides.of(subnetIds[k]!, 'Outbound'));
       forEachTargetList(paths, i, (list) => {
-        for (const r of targetRules.get(list)) candidates.push(r);
+        for (const k of subnetsOf.get(list)) candidates.push(...sides.of(subnetIds[k]!, 'Inbound'));
       });
       const vars = [...out.vars, ...inb.vars].map((v) => engine.unknownSet(v >> 1));
       const traffic = engine.trafficBetween(out, inb);
       if (traffic.unknown.isEmpty) continue;
-      const found = new Map<string, { cause: Cause; rule: number | null }[]>();
-      const note = (cause: Cause, rule: number | null) => {
-        const list = found.get(cause.id);
-        if (list) list.push({ cause, rule });
-        else found.set(cause.id, [{ cause, rule }]);
-      };
-      for (const u of vars) note(u, null);
-      for (const r of candidates) if (r.traffic(traffic.unknown)) note(r.cause, r.ref);
+      const found = new Map<string, Cause>();
+      for (const u of vars) found.set(u.id, u);
+      for (const r of candidates) if (r.traffic(traffic.unknown)) found.set(r.cause.id, r.cause);
       if (found.size === 0) continue;
       const from = listMembers(paths, paths.sources.get(i))[0]!;
       let to = -1;
@@ -125,11 +132,9 @@ export const aci011: PackRule = {
         if (to < 0) to = listMembers(paths, list)[0]!;
       });
       const [protocol, ports] = firstUnknown(traffic.unknown);
-      for (const entries of found.values()) {
-        const cause = entries[0]!.cause;
+      for (const cause of found.values()) {
         let acc = byCause.get(cause.id);
-        if (!acc) byCause.set(cause.id, (acc = { cause, flows: [], explain: null, rules: new Set() }));
-        for (const e of entries) if (e.rule !== null) acc.rules.add(e.rule);
+        if (!acc) byCause.set(cause.id, (acc = { cause, flows: [], explain: null }));
         if (acc.flows.length >= FLOWS_PER_FINDING) continue;
         const flow: FindingFlow = {
           from: view.labels[from]!.label,
@@ -154,7 +159,8 @@ export const aci011: PackRule = {
     return [...byCause.values()]
       .sort((a, b) => (a.cause.id < b.cause.id ? -1 : 1))
       .map((acc) => {
-        const all = sortedRuleRefs([...acc.rules].map((r) => engineRuleRef(engine, r)));
+        // Every rule whose match depends on the cause, wherever it is.
+        const all = sortedRuleRefs(sides.rulesOf(acc.cause.id).map((r) => engineRuleRef(engine, r)));
         const rules = all.slice(0, RULES_LISTED);
         const first = rules.map((r) => pointers.rule(r)).find((p) => p !== null);
         return {
@@ -200,22 +206,29 @@ class SideUnknowns {
 
   constructor(private readonly engine: PolicyEngine) {
     const { index } = engine;
-    const ruleOf = new Map<string, { protocol: string; ports: readonly string[] }>();
-    for (const nsg of index.snapshot.networkSecurityGroups)
-      for (const r of [...nsg.securityRules, ...nsg.defaultSecurityRules])
-        ruleOf.set(`${nsg.id}|${r.direction}|${r.name}`, {
-          protocol: r.protocol,
-          ports: r.destinationPortRanges,
-        });
-    for (const r of index.snapshot.securityAdminRules)
-      ruleOf.set(`${r.ruleCollectionId}|${r.direction}|${r.name}`, {
-        protocol: r.protocol,
-        ports: r.destinationPortRanges.length > 0 ? r.destinationPortRanges : ['*'],
-      });
+    // The snapshot rule of a ref (its protocol and ports), looked up only for refs with unknowns.
+    const ruleOf = (ownerId: string, direction: string, name: string) => {
+      const nsg = index.networkSecurityGroups.get(ownerId);
+      if (nsg) {
+        const r = [...nsg.securityRules, ...nsg.defaultSecurityRules].find(
+          (x) => x.direction === direction && x.name === name,
+        );
+        return r ? { protocol: r.protocol, ports: r.destinationPortRanges } : null;
+      }
+      const a = (index.adminRulesByCollection.get(ownerId) ?? []).find(
+        (x) => x.direction === direction && x.name === name,
+      );
+      return a
+        ? {
+            protocol: a.protocol,
+            ports: a.destinationPortRanges.length > 0 ? a.destinationPortRanges : ['*'],
+          }
+        : null;
+    };
     for (let ref = 0; ref < engine.ruleRefCount; ref++) {
       const r = engine.ruleRef(ref);
       if (r.unknowns.length === 0) continue;
-      const rule = ruleOf.get(`${r.ownerId}|${r.direction}|${r.name}`);
+      const rule = ruleOf(r.ownerId, r.direction, r.name);
       const match = matcher(rule?.protocol ?? '*', rule?.ports ?? ['*']);
       const key = `${r.ownerId}|${r.direction}`;
       const list = this.byOwner.get(key) ?? [];
@@ -226,6 +239,14 @@ class SideUnknowns {
       for (const g of c.appliesToGroupIds)
         for (const vnet of index.networkGroups.get(g)?.staticMemberIds ?? [])
           this.collectionsByVnet.set(vnet, [...(this.collectionsByVnet.get(vnet) ?? []), c.id]);
+  }
+
+  /** The refs of every rule that depends on an unknown set (by its id). */
+  rulesOf(causeId: string): number[] {
+    const refs = new Set<number>();
+    for (const list of this.byOwner.values())
+      for (const r of list) if (r.cause.id === causeId) refs.add(r.ref);
+    return [...refs];
   }
 
   of(subnetId: string, direction: 'Inbound' | 'Outbound'): SideRule[] {

@@ -9,7 +9,7 @@ import type { Snapshot } from '../../model/snapshot';
 import { checkIntent, type CheckResult } from '../intent';
 import type { SideEntry } from '../explain';
 import type { FindingRuleRef } from '../findings';
-import { explainCommand, nsgRuleKey, SnapshotPointers, sortedRuleRefs } from './flow-words';
+import { explainCommand, nsgRuleRef, SnapshotPointers, sortedRuleRefs } from './flow-words';
 import type { FindingDraft, PackRule, RuleContext } from './rule';
 
 export const aci012: PackRule = {
@@ -117,20 +117,7 @@ function ruleRefOf(snapshot: Snapshot, s: SideEntry): FindingRuleRef[] {
       const found = list.find(
         (x) => x.name === rule.name && x.direction === rule.direction && x.priority === rule.priority,
       );
-      if (found)
-        return [
-          {
-            key: nsgRuleKey(nsg.id, found.direction, found.name),
-            policy: 'nsg',
-            container: nsg.id,
-            containerName: nsg.name,
-            name: found.name,
-            direction: found.direction,
-            priority: found.priority,
-            access: found.access,
-            isDefault,
-          },
-        ];
+      if (found) return [nsgRuleRef(nsg, found, isDefault)];
     }
   }
   return [];

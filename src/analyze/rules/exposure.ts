@@ -3,7 +3,7 @@
  * administration ports, data store and broker ports, other ports, ICMP (src/analyze/risk.ts names
  * the port categories).
  */
-import { IntervalSet, portDomain, type PortSet } from '../../net/interval-set';
+import type { PortSet } from '../../net/interval-set';
 import type { TrafficSet } from '../../policy';
 import type { FindingSeverity } from '../findings';
 import { categoryPorts } from '../risk';
@@ -91,14 +91,6 @@ export function examplePort(e: ExposedPorts): number | null {
   if (e.ports === null) return null;
   if (e.category === 'allPorts') return 22;
   return e.ports.first() ?? null;
-}
-
-/** A set of single ports. */
-export function portsOf(list: readonly number[]): PortSet {
-  return IntervalSet.of(
-    portDomain,
-    list.map((p) => [p, p] as [number, number]),
-  );
 }
 
 /** Whether a traffic set opens some of an exposure's ports. */

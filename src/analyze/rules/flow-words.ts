@@ -14,7 +14,7 @@ import type {
 import { isAciSubnet, type SnapshotIndex } from '../../model/snapshot-index';
 import { RESERVED_TAG_WORDS } from '../../model/reserved-words';
 import type { PortSet } from '../../net/interval-set';
-import { ipv4SetOf, type PolicyEngine, type TrafficSet } from '../../policy';
+import { ipv4SetOf, type PolicyEngine } from '../../policy';
 import type { EndpointClass } from '../reachability';
 import {
   FLOWS_PER_FINDING,
@@ -217,11 +217,6 @@ export function portWords(ports: PortSet): string {
   return ports.isFull ? '*' : formatPorts(ports).join(',');
 }
 
-/** Destination ports open for any source port … or for some: what a flow summary names. */
-export function destinationPortsOf(traffic: TrafficSet, protocol: 'Tcp' | 'Udp'): PortSet {
-  return traffic.region(protocol).destinationPorts();
-}
-
 /** The first FLOWS_PER_FINDING flows and how many were left out. */
 export function capFlows(flows: FindingFlow[]): { flows: FindingFlow[]; flowsOmitted: number } {
   return {
@@ -239,6 +234,7 @@ export function nsgResource(nsg: NetworkSecurityGroup): FindingResource {
   return { kind: 'networkSecurityGroup', id: nsg.id, name: nsg.name };
 }
 
+/** The resource a rule reference names: the security rule (or admin rule) as a FindingResource. */
 export function ruleResource(ref: FindingRuleRef): FindingResource {
   return {
     kind: ref.policy === 'avnm' ? 'adminRule' : 'securityRule',
@@ -279,4 +275,27 @@ export function groupsBySubnet(snapshot: Snapshot): Map<string, ContainerGroup[]
     }
   }
   return out;
+}
+
+/** A subnet and the container groups in it, as a finding's resources. */
+export function subnetWithGroups(
+  names: EndpointNames,
+  subnet: Subnet,
+  groups: readonly ContainerGroup[],
+): FindingResource[] {
+  return [
+    subnetResource(names, subnet),
+    ...groups.map((g) => ({ kind: 'containerGroup' as const, id: g.id, name: g.name })),
+  ];
+}
+
+/** `, allowed by nsg-a/Rule1, nsg-a/Rule2 and 3 more`; `, the subnet has no NSG` when it has none; else nothing. */
+export function allowedByText(rules: readonly FindingRuleRef[], subnet?: Subnet): string {
+  if (rules.length > 0) return `, allowed by ${namesText(rules.map((r) => `${r.containerName}/${r.name}`))}`;
+  return subnet?.networkSecurityGroupId === null ? ', the subnet has no NSG' : '';
+}
+
+/** ` (3 container groups)`, or nothing for none. */
+export function groupsText(count: number): string {
+  return count === 0 ? '' : ` (${count} container group${count === 1 ? '' : 's'})`;
 }

@@ -24,6 +24,7 @@ import { shadowedRule } from './shadowed-rule';
 import { redundantRule } from './redundant-rule';
 import { observedFlowDenied } from './observed-flow-denied';
 import { unobservedOpenPath } from './unobserved-open-path';
+import { expiredAcceptance } from './aci015-expired-acceptance';
 
 export type {
   FindingDraft,
@@ -51,6 +52,7 @@ export const RULES: readonly PackRule[] = [
   aci012,
   observedFlowDenied,
   unobservedOpenPath,
+  expiredAcceptance,
 ];
 
 /**

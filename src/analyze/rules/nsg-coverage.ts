@@ -6,6 +6,7 @@ import type { NetworkSecurityGroup, Snapshot } from '../../model/snapshot';
 import type { NsgRuleCoverage, PolicyEngine } from '../../policy';
 import type { FindingResource, FindingRuleRef } from '../findings';
 import type { FindingDraft } from './rule';
+import { namesText, nsgResource, nsgRuleKey, ruleResource } from './flow-words';
 
 type RuleRef = NsgRuleCoverage['rules'][number];
 
@@ -56,7 +57,7 @@ export function nsgCoverages(snapshot: Snapshot, engine: PolicyEngine): NsgCover
 /** A rule as a finding names it. */
 export function findingRuleOf(r: RuleRef): FindingRuleRef {
   return {
-    key: `nsg:${r.ownerId}/${r.direction}/${r.name}`.toLowerCase(),
+    key: nsgRuleKey(r.ownerId, r.direction, r.name),
     policy: 'nsg',
     container: r.ownerId,
     containerName: r.ownerName,
@@ -73,42 +74,43 @@ export function ruleWords(r: RuleRef): string {
   return `${r.name} (${r.direction}, ${r.priority})`;
 }
 
-/** At most `limit` items joined, then how many more. */
-export function listWords(items: readonly string[], limit: number, joiner = ', '): string {
-  const shown = items.slice(0, limit).join(joiner);
+/** Clauses joined by `; `, at most `limit` of them, then how many more (clauses may hold commas). */
+export function clauses(items: readonly string[], limit: number): string {
+  const shown = items.slice(0, limit).join('; ');
   return items.length > limit ? `${shown} and ${items.length - limit} more` : shown;
 }
 
 /** How a rule's coverers read: `allow-all (Inbound, 100), deny-x (Inbound, 200)`. */
 export function coveringWords(c: CoveredRule): string {
-  return listWords(c.covering.map(ruleWords), 3);
+  return namesText(c.covering.map(ruleWords), 3);
 }
 
 export function subnetWords(n: NsgCoverage): string {
   return n.contexts === 1 ? 'every subnet it applies to' : `all ${n.contexts} subnet contexts it applies to`;
 }
 
+/** How many reported rules a finding details in `rules` and `resources` (`coverage` lists them all). */
+export const RULES_DETAILED = 3;
+
 /**
- * The one finding of an NSG for the rules chosen: resources (the NSG, each rule), the rules (chosen
- * first, then their coverers), the coverage per rule, and an identity of NSG and rule names.
+ * The one finding of an NSG for the rules chosen: resources (the NSG, then each rule) and rules (chosen
+ * first, then their coverers) for the first RULES_DETAILED rules, the coverage of every rule by name,
+ * and an identity of NSG and rule names.
  */
 export function nsgFinding(
   n: NsgCoverage,
   chosen: readonly CoveredRule[],
   message: string,
 ): Omit<FindingDraft, 'severity'> {
+  const detailed = chosen.slice(0, RULES_DETAILED);
   const rules = new Map<string, FindingRuleRef>();
-  for (const c of chosen) rules.set(findingRuleOf(c.rule).key, findingRuleOf(c.rule));
-  for (const c of chosen)
+  for (const c of detailed) rules.set(findingRuleOf(c.rule).key, findingRuleOf(c.rule));
+  for (const c of detailed)
     for (const r of c.covering)
       if (!rules.has(findingRuleOf(r).key)) rules.set(findingRuleOf(r).key, findingRuleOf(r));
   const resources: FindingResource[] = [
-    { kind: 'networkSecurityGroup', id: n.nsg.id, name: n.nsg.name },
-    ...chosen.map((c) => ({
-      kind: 'securityRule' as const,
-      id: `${n.nsg.id}/securityRules/${c.rule.name}`.toLowerCase(),
-      name: c.rule.name,
-    })),
+    nsgResource(n.nsg),
+    ...detailed.map((c) => ruleResource(findingRuleOf(c.rule))),
   ];
   return {
     message,
@@ -117,8 +119,9 @@ export function nsgFinding(
     flowsOmitted: 0,
     rules: [...rules.values()],
     coverage: chosen.map((c) => ({
-      rule: findingRuleOf(c.rule).key,
-      coveredBy: c.covering.map((r) => findingRuleOf(r).key),
+      direction: c.rule.direction,
+      rule: c.rule.name,
+      coveredBy: c.covering.map((r) => r.name),
     })),
     explain: null,
     location: { snapshotPointer: `/networkSecurityGroups/${n.nsgIndex}` },

@@ -10,8 +10,14 @@ import type { FindingFlow, FindingResource, FindingRuleRef } from '../findings';
 import { FLOWS_PER_FINDING } from '../findings';
 import type { FindingDraft, ObservedFlowInput, PackRule } from './rule';
 import { flowProtocolOf, PlaceFinder, windowWords, type Located, type Place } from './observed-places';
-import { engineRuleRef, explainCommand } from './observed-words';
-import { listWords } from './nsg-coverage';
+import {
+  endpointNames,
+  engineRuleRef,
+  explainCommand,
+  namesText,
+  ruleResource,
+  subnetResource,
+} from './flow-words';
 
 interface Denied {
   protocol: 'Tcp' | 'Udp' | 'Icmp';
@@ -151,13 +157,9 @@ function judge(
         : 'deny';
   const deniers: FindingRuleRef[] = [];
   if (verdict !== 'allow') {
-    const sides: [Located, Located, 'Outbound' | 'Inbound'][] = [
-      [d.src, d.dst, 'Outbound'],
-      [d.dst, d.src, 'Inbound'],
-    ];
-    for (const [local, remote, direction] of sides) {
-      if (local.end?.kind !== 'subnet') continue;
-      for (const decider of engine.decidersAt(local.end.subnetId, direction, local.ip!, remote.ip!)) {
+    // A decision's deciders are computed once per decision (many flows share one).
+    for (const side of [result.out, result.in]) {
+      for (const decider of side.deciders) {
         if (decider.kind !== 'rule' || decider.outcome !== 'deny' || !has(decider.traffic, false)) continue;
         deniers.push(engineRuleRef(engine, decider.ref));
       }
@@ -205,25 +207,20 @@ function finding(engine: PolicyEngine, pair: PairOfPlaces, window: string): Find
     (r) => `${r.containerName}/${r.name} (${r.direction}, ${r.priority})`,
   );
   const top = denied[0]!;
+  const names = endpointNames(engine.index);
   const resources: FindingResource[] = [];
   for (const p of [pair.src, pair.dst]) {
-    if (p.subnet) resources.push({ kind: 'subnet', id: p.subnet.id, name: p.subnet.name });
+    if (p.subnet) resources.push(subnetResource(names, p.subnet));
     if (p.group) resources.push({ kind: 'containerGroup', id: p.group.id, name: p.group.name });
   }
-  for (const r of rules.values())
-    if (!resources.some((x) => x.id === r.container))
-      resources.push({
-        kind: r.policy === 'nsg' ? 'networkSecurityGroup' : 'adminRule',
-        id: r.container,
-        name: r.containerName,
-      });
+  for (const r of rules.values()) resources.push(ruleResource(r));
   return {
     severity,
     message:
-      `Flows from ${pair.src.label} to ${pair.dst.label} were observed denied in ${window}: ${listWords(what, 5)}` +
-      (deniedBy.length > 0 ? `; the snapshot denies them with ${listWords(deniedBy, 3)}` : '') +
+      `Flows from ${pair.src.label} to ${pair.dst.label} were observed denied in ${window}: ${namesText(what, 5)}` +
+      (deniedBy.length > 0 ? `; the snapshot denies them with ${namesText(deniedBy, 3)}` : '') +
       (allAllowedNow ? '; the snapshot now allows them (the logs predate a change?)' : '') +
-      (logged.length > 0 ? `; logged as ${listWords(logged, 3)}` : ''),
+      (logged.length > 0 ? `; logged as ${namesText(logged, 3)}` : ''),
     resources,
     flows,
     flowsOmitted: Math.max(0, denied.length - FLOWS_PER_FINDING),
@@ -234,7 +231,7 @@ function finding(engine: PolicyEngine, pair: PairOfPlaces, window: string): Find
             formatIpv4(top.src.ip),
             formatIpv4(top.dst.ip),
             top.protocol === 'Tcp' ? 'tcp' : top.protocol === 'Udp' ? 'udp' : 'icmp',
-            top.port ?? 0,
+            top.port,
           )
         : null,
     location: null,

@@ -9,6 +9,7 @@ import { parseIpv4 } from '../../net/address';
 import { ipv4SetOf, PUBLIC_IPV4, publicGroupsOf } from '../../policy';
 import type { FlowEnd } from '../../policy';
 import { lastAtOrBelow } from '../../util/sorted-search';
+import { endpointNames } from './flow-words';
 
 export type PlaceKind = 'subnet' | 'publicContainerGroup' | 'internet' | 'vnetSpace' | 'private' | 'unknown';
 
@@ -102,15 +103,16 @@ export class PlaceFinder {
     if (p) return p;
     const { index } = this;
     if (subnet) {
-      const vnet = index.virtualNetworks.get(subnet.virtualNetworkId)?.name ?? subnet.virtualNetworkId;
-      const label = `${vnet}/${subnet.name}`;
-      p = { kind: 'subnet', key, label, endpoint: label, subnet, group: null, aci: isAciSubnet(subnet) };
+      const names = endpointNames(index);
+      const label = names.subnetName(subnet);
+      const endpoint = names.subnetEndpoint(subnet);
+      p = { kind: 'subnet', key, label, endpoint, subnet, group: null, aci: isAciSubnet(subnet) };
     } else if (group) {
       p = {
         kind: 'publicContainerGroup',
         key,
         label: `${group.name} (public container group)`,
-        endpoint: `cg:${group.name}`,
+        endpoint: endpointNames(index).groupEndpoint(group),
         subnet: null,
         group,
         aci: true,

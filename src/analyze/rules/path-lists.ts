@@ -4,14 +4,6 @@
  */
 import type { Paths } from '../reachability';
 
-/** Target list ids of path i. */
-export function targetListsOf(paths: Paths, i: number): number[] {
-  const end = i + 1 < paths.count ? paths.targetStart.get(i + 1) : paths.targetLists.length;
-  const out: number[] = [];
-  for (let k = paths.targetStart.get(i); k < end; k++) out.push(paths.targetLists.get(k));
-  return out;
-}
-
 /** The classes of stored list `list`. */
 export function listMembers(paths: Paths, list: number): Int32Array {
   return paths.members.slice(paths.listStart.get(list), paths.listStart.get(list + 1));

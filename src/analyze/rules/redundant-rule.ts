@@ -4,7 +4,7 @@
  * reported there only).
  */
 import type { FindingDraft, PackRule } from './rule';
-import { coveringWords, listWords, nsgCoverages, nsgFinding, ruleWords, subnetWords } from './nsg-coverage';
+import { coveringWords, clauses, nsgCoverages, nsgFinding, ruleWords, subnetWords } from './nsg-coverage';
 
 export const redundantRule: PackRule = {
   meta: {
@@ -43,7 +43,7 @@ export const redundantRule: PackRule = {
           n,
           chosen,
           `${n.nsg.name}: ${count} can be removed without changing any verdict in ${subnetWords(n)}: ` +
-            listWords(what, 3, '; '),
+            clauses(what, 3),
         ),
       );
     }

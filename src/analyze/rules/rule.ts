@@ -4,6 +4,7 @@
  */
 import type { Snapshot } from '../../model/snapshot';
 import type { PolicyEngine } from '../../policy';
+import type { Acceptance } from '../accept';
 import type { IntentEntry } from '../intent';
 import type { Reachability } from '../reachability';
 import type { ReachabilityView } from '../results';
@@ -50,8 +51,11 @@ export interface RuleContext {
   engine: PolicyEngine;
   /** All-pairs reachability and its view, computed once on first use and shared by every rule. */
   reachability(): { reach: Reachability; view: ReachabilityView };
-  /** Intent entries (`require`/`forbid`) when `--intent` is given. */
-  intent: { file: string; entries: readonly IntentEntry[] } | null;
+  /**
+   * Intent entries (`require`/`forbid`) when `--intent` is given; `accept`: its accepted-risk entries
+   * (ACI015 reports the expired ones; the runner's caller applies the others, src/analyze/accept.ts).
+   */
+  intent: { file: string; entries: readonly IntentEntry[]; accept?: readonly Acceptance[] } | null;
   observed: ObservedFlowsInput | null;
   /** YYYY-MM-DD: decides expiry (the CLI passes the current date; tests pass a fixed one). */
   today: string;

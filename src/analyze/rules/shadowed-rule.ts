@@ -5,7 +5,7 @@
 import type { FindingDraft, PackRule } from './rule';
 import {
   coveringWords,
-  listWords,
+  clauses,
   nsgCoverages,
   nsgFinding,
   ruleWords,
@@ -49,7 +49,7 @@ export const shadowedRule: PackRule = {
           n,
           chosen,
           `${n.nsg.name}: ${count} nothing, higher-priority rules decide all their traffic in ` +
-            `${subnetWords(n)}: ${listWords(what, 3, '; ')}` +
+            `${subnetWords(n)}: ${clauses(what, 3)}` +
             (worst ? ' (a Deny rule among them never denies: the traffic it names is allowed)' : ''),
         ),
         ...(worst ? { severity: 'medium' as const } : {}),

@@ -7,13 +7,13 @@ import { isAciSubnet } from '../../model/snapshot-index';
 import { formatIpv4 } from '../../net/address';
 import type { PolicyEngine, TrafficSet } from '../../policy';
 import type { PortSet } from '../../net/interval-set';
-import { pathSources, pathTargets, type Reachability } from '../reachability';
+import type { Reachability } from '../reachability';
+import { forEachTargetList, ListMemo } from './path-lists';
 import type { ReachabilityView } from '../results';
 import { FLOWS_PER_FINDING, type FindingFlow, type FindingResource } from '../findings';
 import type { FindingDraft, PackRule } from './rule';
 import { PlaceFinder, windowWords, type Place } from './observed-places';
-import { explainCommand, portsWords } from './observed-words';
-import { listWords } from './nsg-coverage';
+import { explainCommand, namesText, portWords } from './flow-words';
 
 export const unobservedOpenPath: PackRule = {
   meta: {
@@ -26,7 +26,8 @@ export const unobservedOpenPath: PackRule = {
       'from the Internet into them, that no allowed flow in the observed window used (the window is ' +
       'stated in each finding): candidates to close. One finding per destination (a subnet or a public ' +
       'container group) listing the unobserved sources with the traffic the policy allows from each; ' +
-      'low from the Internet, info otherwise. A path counts as used when any allowed flow went from the ' +
+      'low from the Internet, info otherwise (flows per source and protocol; flowsOmitted counts the ' +
+      'sources not listed). A path counts as used when any allowed flow went from the ' +
       'source to the destination, whatever its port. A short window makes every quiet path a candidate: ' +
       'read the findings against it.',
     remediation:
@@ -44,32 +45,37 @@ export const unobservedOpenPath: PackRule = {
     if (P === 0) return [];
 
     // Place pairs some allowed flow used.
-    const used = new Set<number>();
+    const used = new Uint8Array(P * P);
     const placeIndex = new Map(places.list.map((p, i) => [p.key, i]));
     for (const f of context.observed.flows) {
       if (f.decision !== 'allow') continue;
       const s = placeIndex.get(finder.locate(f.source).place.key);
       const d = placeIndex.get(finder.locate(f.destination).place.key);
-      if (s !== undefined && d !== undefined) used.add(s * P + d);
+      if (s !== undefined && d !== undefined) used[s * P + d] = 1;
     }
 
     // Open place pairs: each path's source places × target places, when the policy allows something.
     const open = new Uint8Array(P * P);
     const decisions = engine.decisions();
     const { paths } = reach;
-    const srcScratch: number[] = [];
-    const dstScratch: number[] = [];
+    const lists = placesOfLists(reach, places);
     for (let i = 0; i < paths.count; i++) {
-      const srcs = placeList(pathSources(paths, i), places.ofClass, srcScratch, false, places.list);
+      const srcs = lists.get(paths.sources.get(i));
       if (srcs.length === 0) continue;
-      const dsts = placeList(pathTargets(paths, i), places.ofClass, dstScratch, true, places.list);
-      if (dsts.length === 0) continue;
       let fresh = false;
-      for (const s of srcs) for (const d of dsts) fresh ||= open[s * P + d] === 0 && !used.has(s * P + d);
+      forEachTargetList(paths, i, (list) => {
+        if (fresh) return;
+        for (const d of lists.get(list))
+          for (const s of srcs)
+            if (d !== places.internet && open[s * P + d] === 0 && used[s * P + d] === 0) fresh = true;
+      });
       if (!fresh) continue;
-      const allow = engine.trafficBetween(decisions[paths.out.get(i)]!, decisions[paths.in.get(i)]!).allow;
-      if (allow.isEmpty) continue;
-      for (const s of srcs) for (const d of dsts) if (!used.has(s * P + d)) open[s * P + d] = 1;
+      // What both sides allow whatever the unknowns is what the pair allows: no meet needed to test it.
+      if (!decisions[paths.out.get(i)]!.sure.overlaps(decisions[paths.in.get(i)]!.sure)) continue;
+      forEachTargetList(paths, i, (list) => {
+        for (const d of lists.get(list))
+          for (const s of srcs) if (d !== places.internet && used[s * P + d] === 0) open[s * P + d] = 1;
+      });
     }
 
     // Per destination: its unobserved sources, Internet first, then by label; the first few get traffic.
@@ -86,7 +92,7 @@ export const unobservedOpenPath: PackRule = {
       for (const s of sources.slice(0, FLOWS_PER_FINDING)) shown.set(s * P + d, null);
     }
     if (perDestination.length === 0) return [];
-    collectTraffic(engine, reach, places, shown);
+    collectTraffic(engine, reach, places, lists, shown);
 
     const window = windowWords(context.observed.window);
     return perDestination
@@ -99,6 +105,8 @@ interface ClassPlaces {
   /** Per endpoint class: its place's index in `list`, or -1 when it is not a place this rule reads. */
   ofClass: Int32Array;
   list: Place[];
+  /** The Internet's index (a source only), or -1. */
+  internet: number;
 }
 
 /** ACI subnets and public container groups (sources and targets), and the Internet (sources only). */
@@ -124,28 +132,11 @@ function placesOfClasses(reach: Reachability, view: ReachabilityView, finder: Pl
     else if (c.kind === 'external' && view.labels[c.index]!.internet) p = finder.locate('8.8.8.8').place;
     if (p && (p.kind !== 'subnet' || p.subnet?.id === c.subnet?.id)) ofClass[c.index] = placeOf(p);
   }
-  return { ofClass, list };
+  return { ofClass, list, internet: index.get('internet') ?? -1 };
 }
 
 function firstAddress(ranges: Reachability['classes'][number]['ranges']): string {
   return formatIpv4(ranges.first()!);
-}
-
-/** The distinct places of a class list (targets leave the Internet out: it is a source only). */
-function placeList(
-  classes: Int32Array,
-  ofClass: Int32Array,
-  out: number[],
-  targets: boolean,
-  list: Place[],
-): number[] {
-  out.length = 0;
-  for (let k = 0; k < classes.length; k++) {
-    const p = ofClass[classes[k]!]!;
-    if (p < 0 || (targets && list[p]!.kind === 'internet') || out.includes(p)) continue;
-    out.push(p);
-  }
-  return out;
 }
 
 /** The traffic the policy allows for each shown pair: the union over the paths that hold it. */
@@ -153,27 +144,39 @@ function collectTraffic(
   engine: PolicyEngine,
   reach: Reachability,
   places: ClassPlaces,
+  lists: ListMemo<Int32Array>,
   shown: Map<number, TrafficSet | null>,
 ): void {
   const P = places.list.length;
   const decisions = engine.decisions();
   const { paths } = reach;
-  const a: number[] = [];
-  const b: number[] = [];
   for (let i = 0; i < paths.count; i++) {
-    const srcs = placeList(pathSources(paths, i), places.ofClass, a, false, places.list);
+    const srcs = lists.get(paths.sources.get(i));
     if (srcs.length === 0) continue;
-    const dsts = placeList(pathTargets(paths, i), places.ofClass, b, true, places.list);
     let allow: TrafficSet | null = null;
-    for (const s of srcs) {
-      for (const d of dsts) {
-        const held = shown.get(s * P + d);
-        if (held === undefined) continue;
-        allow ??= engine.trafficBetween(decisions[paths.out.get(i)]!, decisions[paths.in.get(i)]!).allow;
-        shown.set(s * P + d, held === null ? allow : held.union(allow));
+    forEachTargetList(paths, i, (list) => {
+      for (const d of lists.get(list)) {
+        for (const s of srcs) {
+          const held = shown.get(s * P + d);
+          if (held === undefined) continue;
+          allow ??= decisions[paths.out.get(i)]!.sure.intersect(decisions[paths.in.get(i)]!.sure);
+          shown.set(s * P + d, held === null ? allow : held.union(allow));
+        }
       }
-    }
+    });
   }
+}
+
+/** Per stored class list: the distinct places of its classes (memoized by list id). */
+function placesOfLists(reach: Reachability, places: ClassPlaces): ListMemo<Int32Array> {
+  return new ListMemo(reach.paths, (members) => {
+    const out: number[] = [];
+    for (let k = 0; k < members.length; k++) {
+      const p = places.ofClass[members[k]!]!;
+      if (p >= 0 && !out.includes(p)) out.push(p);
+    }
+    return Int32Array.from(out);
+  });
 }
 
 function finding(
@@ -187,21 +190,25 @@ function finding(
   const to = list[dst]!;
   const flows: FindingFlow[] = [];
   let explain: string | null = null;
+  // Flows per source and protocol, at most FLOWS_PER_FINDING; `flowsOmitted` counts the sources left out.
+  let listed = 0;
   for (const s of sources.slice(0, FLOWS_PER_FINDING)) {
     const from = list[s]!;
     const allow = shown.get(s * P + dst);
     if (!allow) continue;
-    for (const protocol of ['tcp', 'udp', 'icmp'] as const) {
+    const protocols = (['tcp', 'udp', 'icmp'] as const).filter((p) =>
+      p === 'icmp' ? allow.icmp : !(p === 'tcp' ? allow.tcp : allow.udp).isEmpty,
+    );
+    if (flows.length + protocols.length > FLOWS_PER_FINDING) break;
+    listed++;
+    for (const protocol of protocols) {
       let ports: string;
       let first: number;
       let whole: boolean;
-      if (protocol === 'icmp') {
-        if (!allow.icmp) continue;
-        [ports, first, whole] = ['-', 0, true];
-      } else {
+      if (protocol === 'icmp') [ports, first, whole] = ['-', 0, true];
+      else {
         const set = (protocol === 'tcp' ? allow.tcp : allow.udp).destinationPorts();
-        if (set.isEmpty) continue;
-        [ports, first, whole] = [portsWords(set), samplePort(set), set.isFull];
+        [ports, first, whole] = [portWords(set), samplePort(set), set.isFull];
       }
       flows.push({
         from: from.label,
@@ -219,15 +226,15 @@ function finding(
   const fromInternet = list[sources[0]!]!.kind === 'internet';
   const labels = sources.map((s) => list[s]!.label);
   const resources: FindingResource[] = [];
-  if (to.subnet) resources.push({ kind: 'subnet', id: to.subnet.id, name: to.subnet.name });
+  if (to.subnet) resources.push({ kind: 'subnet', id: to.subnet.id, name: to.label });
   if (to.group) resources.push({ kind: 'containerGroup', id: to.group.id, name: to.group.name });
   const count = sources.length === 1 ? '1 open path' : `${sources.length} open paths`;
   return {
     severity: fromInternet ? 'low' : 'info',
-    message: `${count} into ${to.label} carried no allowed flow in ${window}: from ${listWords(labels, 5)}`,
+    message: `${count} into ${to.label} carried no allowed flow in ${window}: from ${namesText(labels, 5)}`,
     resources,
     flows,
-    flowsOmitted: Math.max(0, sources.length - FLOWS_PER_FINDING),
+    flowsOmitted: sources.length - listed,
     rules: [],
     explain,
     location: null,

@@ -24,11 +24,17 @@ import type { SymbolicAddressSet } from '../sets/address-sets';
 import { TRUE } from '../sets/unknowns';
 import { lastAtOrBelow, sortedDistinct } from '../../util/sorted-search';
 import type { TrafficSet } from '../sets/traffic';
-import type { CompiledRule } from './side-policy';
+/** A rule as coverage reads it: what it does with the traffic and addresses it matches. */
+export interface CoverageRule {
+  action: 'allow' | 'deny';
+  traffic: TrafficSet;
+  src: SymbolicAddressSet;
+  dst: SymbolicAddressSet;
+}
 
-/** One subnet context of the NSG: its compiled rules (same order in every context) and local addresses. */
+/** One subnet context of the NSG: its rules in evaluation order (the same in every context) and local addresses. */
 export interface CoverageContext {
-  rules: readonly CompiledRule[];
+  rules: readonly CoverageRule[];
   local: Ipv4Set;
 }
 
@@ -118,7 +124,7 @@ export function ruleCoverage(
     const action = rules[i]!.action;
     const same = action === 'allow' ? canAllow : canDeny;
     const other = action === 'allow' ? canDeny : canAllow;
-    let redundant = candidate[i]! && action !== 'pass';
+    let redundant = candidate[i]!;
     for (let c = 0; c < C && redundant; c++) {
       if (match[c * n + i] === NONE) continue;
       const at = c * stride + offset[i]! - lo[i]!;
@@ -178,6 +184,23 @@ function coverers(coveredBy: number[][], input: CoverInput): void {
   const deciding = new Uint8Array(n);
   const taken = new Uint32Array(W);
   const known = new Uint8Array(n * n);
+  // Only rules whose traffic overlaps a reported rule's can cover it: list those once.
+  const overlapping: number[][] = bits.map((b, i) => {
+    if (!removable[i]) return [];
+    const out: number[] = [];
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      const from = Math.max(lo[i]!, lo[j]!);
+      const to = Math.min(hi[i]!, hi[j]!);
+      for (let k = from; k <= to; k++) {
+        if ((b[k]! & bits[j]![k]!) !== 0) {
+          out.push(j);
+          break;
+        }
+      }
+    }
+    return out;
+  });
   for (const wantShadowed of [true, false]) {
     const asked = removable.map((r, i) => r && shadowed[i] === wantShadowed);
     if (!asked.includes(true)) continue;
@@ -204,8 +227,8 @@ function coverers(coveredBy: number[][], input: CoverInput): void {
       for (let i = 0; i < n; i++) {
         if (!asked[i] || match[row + i] === NONE) continue;
         const b = bits[i]!;
-        for (let j = 0; j < n; j++) {
-          if (deciding[j] === 0 || j === i || known[i * n + j] === 1) continue;
+        for (const j of overlapping[i]!) {
+          if (deciding[j] === 0 || known[i * n + j] === 1) continue;
           const from = Math.max(lo[i]!, lo[j]!);
           const to = Math.min(hi[i]!, hi[j]!);
           for (let k = from; k <= to; k++) {
@@ -222,6 +245,7 @@ function coverers(coveredBy: number[][], input: CoverInput): void {
 }
 
 let scratchBuffer = new Uint32Array(1 << 16);
+let cutScratch = new Float64Array(1 << 12);
 
 /** A zeroed buffer of at least `size` words, reused between calls. */
 function scratch(size: number): Uint32Array {
@@ -299,7 +323,8 @@ function sliceRows(fields: readonly SymbolicAddressSet[], within: Ipv4Set | null
   let size = 1;
   if (within) size += 2 * within.intervalCount;
   for (const f of fields) size += 2 * f.segments().length;
-  const cutBuffer = new Float64Array(size);
+  if (cutScratch.length < size) cutScratch = new Float64Array(size * 2);
+  const cutBuffer = cutScratch;
   let m = 1; // cutBuffer[0] = 0: the axis start
   const add = (lo: number, hi: number) => {
     cutBuffer[m++] = lo;
@@ -334,22 +359,27 @@ class PortAtoms {
   private readonly icmpBit: number;
 
   constructor(traffic: readonly TrafficSet[]) {
-    const src = new Set<number>([0]);
-    const dst = new Set<number>([0]);
-    const add = (set: Set<number>, lo: number, hi: number) => {
-      set.add(lo);
-      if (hi < PORT_MAX) set.add(hi + 1);
-    };
-    for (const t of traffic) {
-      for (const region of [t.tcp, t.udp]) {
-        for (const [s, d] of region.layers) {
-          for (const [lo, hi] of s.intervals()) add(src, lo, hi);
-          for (const [lo, hi] of d.intervals()) add(dst, lo, hi);
+    const edges = (pick: 0 | 1): number[] => {
+      let size = 1;
+      for (const t of traffic)
+        for (const region of [t.tcp, t.udp])
+          for (const layer of region.layers) size += 2 * layer[pick].intervalCount;
+      const buf = new Int32Array(size); // buf[0] = 0: the axis start
+      let m = 1;
+      for (const t of traffic) {
+        for (const region of [t.tcp, t.udp]) {
+          for (const layer of region.layers) {
+            for (const [lo, hi] of layer[pick].intervals()) {
+              buf[m++] = lo;
+              if (hi < PORT_MAX) buf[m++] = hi + 1;
+            }
+          }
         }
       }
-    }
-    this.src = [...src].sort((a, b) => a - b);
-    this.dst = [...dst].sort((a, b) => a - b);
+      return sortedDistinct(buf, m);
+    };
+    this.src = edges(0);
+    this.dst = edges(1);
     this.icmpBit = 2 * this.src.length * this.dst.length;
     this.words = (this.icmpBit + 1 + 31) >>> 5;
   }
@@ -361,13 +391,13 @@ class PortAtoms {
     [t.tcp, t.udp].forEach((region, p) => {
       for (const [srcSet, dstSet] of region.layers) {
         for (const [slo, shi] of srcSet.intervals()) {
-          for (let s = lastAtOrBelow(this.src, slo); s < S && this.src[s]! <= shi; s++) {
-            for (const [dlo, dhi] of dstSet.intervals()) {
-              for (let d = lastAtOrBelow(this.dst, dlo); d < D && this.dst[d]! <= dhi; d++) {
-                const c = (p * S + s) * D + d;
-                bits[c >>> 5]! |= 1 << (c & 31);
-              }
-            }
+          const s0 = lastAtOrBelow(this.src, slo);
+          const s1 = lastAtOrBelow(this.src, shi);
+          for (const [dlo, dhi] of dstSet.intervals()) {
+            const d0 = lastAtOrBelow(this.dst, dlo);
+            const d1 = lastAtOrBelow(this.dst, dhi);
+            // Destination atoms are the fastest index: each source atom sets one run of bits.
+            for (let s = s0; s <= s1; s++) setBits(bits, (p * S + s) * D + d0, (p * S + s) * D + d1);
           }
         }
       }
@@ -375,4 +405,23 @@ class PortAtoms {
     if (t.icmp) bits[this.icmpBit >>> 5]! |= 1 << (this.icmpBit & 31);
     return bits;
   }
+}
+
+/** Sets bits from..to (inclusive) of a bit set, a word at a time. */
+function setBits(bits: Uint32Array, from: number, to: number): void {
+  let w = from >>> 5;
+  const last = to >>> 5;
+  if (w === last) {
+    bits[w]! |= mask(from & 31, to & 31);
+    return;
+  }
+  bits[w]! |= mask(from & 31, 31);
+  for (w++; w < last; w++) bits[w] = 0xffffffff;
+  bits[last]! |= mask(0, to & 31);
+}
+
+/** Bits a..b (0 ≤ a ≤ b ≤ 31) of a word. */
+function mask(a: number, b: number): number {
+  const upTo = b === 31 ? 0xffffffff : (1 << (b + 1)) - 1;
+  return (upTo & ~((1 << a) - 1)) >>> 0;
 }

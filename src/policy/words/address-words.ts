@@ -90,6 +90,9 @@ export class AddressWords {
     if (lower === 'virtualnetwork') return ctx.virtualNetwork;
     if (lower === 'internet') return ctx.internet;
     if (lower === 'azureloadbalancer') return SymbolicAddressSet.of(HOST_ONLY);
+    // A tag seen before (tags are most of the other words): no prefix parse again.
+    const tag = this.tagSets.get(lower);
+    if (tag) return tag;
     const prefix = parsePrefix(word);
     if (prefix === null) return this.serviceTag(word);
     const set =

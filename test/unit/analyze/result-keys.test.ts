@@ -51,7 +51,10 @@ function writeShuffled(file: string, seed: number): string {
 }
 
 async function analyze(file: string, format: 'json' | 'text'): Promise<string> {
-  const r = await runCapture(['analyze', file, '--format', format, '--limit', '40', '-q'], ROOT);
+  const r = await runCapture(
+    ['analyze', file, '--reachability', '--format', format, '--limit', '40', '-q'],
+    ROOT,
+  );
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   return r.stdout;

@@ -230,8 +230,8 @@ describe('golden outputs', () => {
         'json',
       ],
     ],
-    ['analyze/hub-spoke.txt', ['analyze', 'HUB', '--limit', '8', '-q']],
-    ['analyze/segmented.json', ['analyze', 'SEG', '--format', 'json', '-q']],
+    ['analyze/hub-spoke.txt', ['analyze', 'HUB', '--reachability', '--limit', '8', '-q']],
+    ['analyze/segmented.json', ['analyze', 'SEG', '--reachability', '--format', 'json', '-q']],
   ];
   it.each(cases)('%s', async (golden, argv) => {
     const r = await run(
@@ -401,7 +401,7 @@ describe('bad input: exit 2 with a clear message', () => {
   });
 
   it('analyze JSON: every path names listed traffic and sides, and SSH from the Internet is traced to AllowVnetInBound', async () => {
-    const r = await run(['analyze', hub(), '--format', 'json', '-q'], ROOT);
+    const r = await run(['analyze', hub(), '--reachability', '--format', 'json', '-q'], ROOT);
     expect(r.code).toBe(0);
     interface Ports {
       destinationPorts: string[];
@@ -481,13 +481,19 @@ describe('bad input: exit 2 with a clear message', () => {
     expect(fs.readFileSync(out, 'utf8')).toBe('keep me');
     const ok = await run(['analyze', seg(), '--format', 'json', '-o', out, '-q', '--force'], ROOT);
     expect(ok.code).toBe(0);
-    expect(JSON.parse(fs.readFileSync(out, 'utf8')).kind).toBe('aciseg.reachability');
+    expect(JSON.parse(fs.readFileSync(out, 'utf8')).kind).toBe('aciseg.findings');
   });
 });
 
 describe('every JSON output starts with one envelope (kind, schemaVersion, generator)', () => {
   const cases: [string, string[], string, number][] = [
-    ['analyze', ['analyze', 'SEG', '--format', 'json', '-q'], 'aciseg.reachability', 3],
+    ['analyze', ['analyze', 'SEG', '--format', 'json', '-q'], 'aciseg.findings', 1],
+    [
+      'analyze --reachability',
+      ['analyze', 'SEG', '--reachability', '--format', 'json', '-q'],
+      'aciseg.reachability',
+      3,
+    ],
     ['summary', ['summary', 'SEG', '--format', 'json'], 'aciseg.summary', 1],
     [
       'explain',

@@ -113,7 +113,7 @@ describe('a public container group is its address', () => {
   });
 
   it('analyze JSON lists 20.61.10.5 in one endpoint group only, the public group', async () => {
-    const r = await run(['analyze', pub(), '--format', 'json', '-q']);
+    const r = await run(['analyze', pub(), '--reachability', '--format', 'json', '-q']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as { endpointGroups: { kind: string; addresses: string[] }[] };
     // Addresses are written as `a.b.c.d`, a CIDR, or `first-last`.

@@ -94,7 +94,7 @@ describe('output paths', () => {
   it('still replaces a regular file that is not an input with --force', async () => {
     await writeSample();
     fs.writeFileSync(path.join(dir, 'r.txt'), 'old');
-    const r = await run('analyze', 's.json', '-o', 'r.txt', '--force', '-q');
+    const r = await run('analyze', 's.json', '--reachability', '-o', 'r.txt', '--force', '-q');
     expect(r.code).toBe(0);
     expect(fs.readFileSync(path.join(dir, 'r.txt'), 'utf8')).toMatch(/endpoint groups/);
   });
@@ -183,9 +183,9 @@ describe('file errors', () => {
       `error: ${f}: cannot read file: no such file or directory (ENOENT) [FILE_UNREADABLE]\n`;
     expect((await run('summary', 'gone.json')).stderr).toBe(expected('gone.json'));
     expect((await run('import', 'gone.json', '-o', 'o.json')).stderr).toBe(expected('gone.json'));
-    expect((await run('analyze', 's.json', '--service-tags', 'tags.json', '-q')).stderr).toBe(
-      expected('tags.json'),
-    );
+    expect(
+      (await run('analyze', 's.json', '--reachability', '--service-tags', 'tags.json', '-q')).stderr,
+    ).toBe(expected('tags.json'));
   });
 
   it('refuses a directory or a device named as a snapshot, naming it', async () => {

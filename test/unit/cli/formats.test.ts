@@ -7,7 +7,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UsageError } from '../../../src/errors';
-import { formatsOf, registeredCommands, rendererFor, type CommandName } from '../../../src/render/registry';
+import {
+  formatsOf,
+  registeredCommands,
+  registeredFormats,
+  rendererFor,
+  type CommandName,
+} from '../../../src/render/registry';
 import { runCapture } from '../../support/cli';
 import { expectGolden } from '../../support/golden';
 
@@ -35,7 +41,17 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const BASE: Record<CommandName, string[]> = {
   import: ['import', 'samples/hub-spoke', '-o', 'OUT'],
   summary: ['summary', 'HUB'],
-  analyze: ['analyze', 'HUB', '--limit', '8'],
+  analyze: [
+    'analyze',
+    'HUB',
+    '--flows',
+    'samples/hub-spoke-flow-logs',
+    '--intent',
+    'samples/hub-spoke/intent.yaml',
+    '--today',
+    '2026-11-26',
+  ],
+  reachability: ['analyze', 'HUB', '--reachability', '--limit', '8'],
   explain: ['explain', 'HUB', '--from', 'Internet', '--to', 'vnet-app/snet-aci-web', '--port', '22'],
   check: ['check', 'HUB', '--intent', 'samples/hub-spoke/intent.yaml', '--today', '2026-11-26'],
   plan: ['plan', 'SEG', '--intent', 'samples/segmented/intent.yaml', '--today', '2026-11-26'],
@@ -74,8 +90,26 @@ const COVERAGE: Record<
   'import json': { argv: BASE.import, golden: 'samples/hub-spoke.summary.json' },
   'summary text': { argv: BASE.summary, golden: 'samples/hub-spoke.summary.txt' },
   'summary json': { argv: BASE.summary, golden: 'samples/hub-spoke.summary.json' },
-  'analyze text': { argv: BASE.analyze, golden: 'analyze/hub-spoke.txt' },
-  'analyze json': { argv: ['analyze', 'SEG'], golden: 'analyze/segmented.json' },
+  // Findings name the snapshot (explain commands, SARIF locations): its temporary path is written
+  // as hub-spoke.json before the comparison.
+  'analyze text': {
+    argv: BASE.analyze,
+    check: (out) => expectGolden('analyze/findings.txt', samplePath(out)),
+  },
+  'analyze json': {
+    argv: BASE.analyze,
+    check: (out) => expectGolden('analyze/findings.json', samplePath(out)),
+  },
+  'analyze markdown': {
+    argv: BASE.analyze,
+    check: (out) => expectGolden('analyze/findings.md', samplePath(out)),
+  },
+  'analyze sarif': {
+    argv: BASE.analyze,
+    check: (out) => expectGolden('analyze/findings.sarif', samplePath(out)),
+  },
+  'reachability text': { argv: BASE.reachability, golden: 'analyze/hub-spoke.txt' },
+  'reachability json': { argv: ['analyze', 'SEG', '--reachability'], golden: 'analyze/segmented.json' },
   'explain text': { argv: BASE.explain, golden: 'explain/hub-ssh-from-internet.txt' },
   'explain json': {
     argv: ['explain', 'HUB', '--from', 'web-frontend', '--to', 'api-orders', '--port', '8443'],
@@ -100,12 +134,17 @@ const COVERAGE: Record<
   },
 };
 
+/** Output with the snapshot's temporary path (absolute, or relative to the repository) as `hub-spoke.json`. */
+function samplePath(out: string): string {
+  return out.split(hub()).join('hub-spoke.json').split(path.relative(ROOT, hub())).join('hub-spoke.json');
+}
+
 let runs = 0;
 function argvFor(argv: string[], out = path.join(dir, `out-${++runs}.json`)) {
   return argv.map((a) => (a === 'HUB' ? hub() : a === 'SEG' ? seg() : a === 'OUT' ? out : a));
 }
 
-const registered = registeredCommands().flatMap((c) => formatsOf(c).map((f) => [c, f] as const));
+const registered = registeredFormats();
 
 describe('the format registry', () => {
   it('holds the seven commands, text (import: none, plan: bicep, report: html) first as the default', () => {
@@ -136,6 +175,18 @@ describe('the format registry', () => {
     covered.check?.(r.stdout);
   });
 
+  it.each(['markdown', 'sarif'])(
+    'analyze --reachability --format %s is exit 2, naming text and json',
+    async (format) => {
+      const r = await run([...argvFor(BASE.reachability), '--format', format]);
+      expect(r).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `error: --reachability writes text or json, not ${format}\n(run with --help for usage)\n`,
+      });
+    },
+  );
+
   it('rendererFor refuses a format the command does not have, listing its formats', () => {
     expect(() => rendererFor('explain', 'sarif')).toThrow(UsageError);
     expect(() => rendererFor('explain', 'sarif')).toThrow(
@@ -165,6 +216,7 @@ describe('-o writes the result atomically for every command that prints one', ()
     ['explain', BASE.explain, 0],
     ['check', BASE.check, 1],
     ['analyze', BASE.analyze, 0],
+    ['reachability', BASE.reachability, 0],
   ];
 
   it.each(cases)('%s -o writes what it prints, and keeps the exit code', async (command, argv, code) => {
@@ -240,8 +292,8 @@ describe('--quiet and --verbose', () => {
     const loud = await run(['import', 'samples/hub-spoke', '-o', out]);
     expect(loud.stderr).toMatch(/^wrote .*quiet\.json: 2 virtual networks/m);
     expect((await run(['import', 'samples/hub-spoke', '-o', out, '--force', '-q'])).stderr).toBe('');
-    expect((await run(['analyze', hub()])).stderr).toContain('open paths');
-    expect((await run(['analyze', hub(), '-q'])).stderr).toBe('');
+    expect((await run(['analyze', hub(), '--reachability'])).stderr).toContain('open paths');
+    expect((await run(['analyze', hub(), '--reachability', '-q'])).stderr).toBe('');
   });
 
   it("--quiet hides check's expired-entry warning but not the EXPIRED line of the report", async () => {

@@ -92,8 +92,8 @@ describe('plan outputs', () => {
       );
     fs.writeFileSync(path.join(dir, 'deployed.json'), snapshotToString(deployed));
     fs.writeFileSync(path.join(dir, 'proposed.json'), snapshotToString(result.proposed));
-    const a = await runCapture(['analyze', 'deployed.json', '--format', 'json', '-q'], dir);
-    const b = await runCapture(['analyze', 'proposed.json', '--format', 'json', '-q'], dir);
+    const a = await runCapture(['analyze', 'deployed.json', '--reachability', '--format', 'json', '-q'], dir);
+    const b = await runCapture(['analyze', 'proposed.json', '--reachability', '--format', 'json', '-q'], dir);
     expect(a.code).toBe(0);
     expect(a.stdout).toBe(b.stdout);
     // And the claims hold on what was imported: the SSH rule from the Internet is gone, web → api 8443 stays.

@@ -120,6 +120,7 @@ const WINDOW = {
   files: 1,
   tuples: 40,
 };
+const EMPTY_WINDOW = { first: null, last: null, since: null, until: null, files: 0, tuples: 0 };
 
 function observed(flows: ObservedFlowInput[]): ObservedFlowsInput {
   return { flows, window: WINDOW };
@@ -178,10 +179,8 @@ describe('ACI013 observed-flow-denied', () => {
     expect(db.rules.map((r) => r.name)).toEqual(['deny-vnet']);
     expect(db.message).toContain('logged as UserRule_deny-vnet');
     expect(db.message).toContain('2026-11-30T08:00:00.000Z … 2026-11-30T20:00:00.000Z');
-    expect(db.explain).toBe(
-      'aciseg explain <snapshot> --from 10.1.1.4 --to 10.1.2.5 --port 6379 --protocol tcp',
-    );
-    expect(db.resources.map((r) => r.name)).toEqual(['web', 'db', 'nsg-db']);
+    expect(db.explain).toBe('aciseg explain <snapshot> --from 10.1.1.4 --to 10.1.2.5 --port 6379');
+    expect(db.resources.map((r) => r.name)).toEqual(['app/web', 'app/db', 'nsg-db/deny-vnet']);
 
     const ssh = found['Internet → app/web']!;
     expect(ssh.severity).toBe('low');
@@ -239,7 +238,7 @@ describe('ACI014 unobserved-open-path', () => {
     expect(summary).toEqual({
       // Internet → web was used (443 allowed); the VNet defaults leave the rest open, but deny-ssh
       // closes 22 from anywhere, and the public group's address is Internet to web's NSG: 443 only.
-      web: {
+      'app/web': {
         severity: 'info',
         flows: [
           'app/db tcp 0-21,23-65535',
@@ -252,21 +251,36 @@ describe('ACI014 unobserved-open-path', () => {
         ],
       },
       // A denied flow does not use a path: web → db 5432 is still a candidate.
-      db: { severity: 'info', flows: ['app/web tcp 5432'] },
+      'app/db': { severity: 'info', flows: ['app/web tcp 5432'] },
       pub: { severity: 'low', flows: ['Internet tcp 80', 'app/db tcp 80', 'app/web tcp 80'] },
     });
-    const db = found.find((f) => f.resources[0]!.name === 'db')!;
+    const db = found.find((f) => f.resources[0]!.name === 'app/db')!;
     expect(db.message).toBe(
       '1 open path into app/db carried no allowed flow in 2026-11-30T08:00:00.000Z … 2026-11-30T20:00:00.000Z (40 tuples): from app/web',
     );
-    expect(db.explain).toBe(
-      'aciseg explain <snapshot> --from app/web --to app/db --port 5432 --protocol tcp',
-    );
+    expect(db.explain).toBe('aciseg explain <snapshot> --from app/web --to app/db --port 5432');
   });
 
   it('drops a path once an allowed flow used it', () => {
     const used = [seen('10.1.1.4', '10.1.2.5', 'Tcp', 5432, 'allow')];
     const found = findingsOf(unobservedOpenPath, estate(), { observed: observed(used) });
-    expect(found.map((f) => f.resources[0]!.name).sort()).toEqual(['pub', 'web']);
+    expect(found.map((f) => f.resources[0]!.name).sort()).toEqual(['app/web', 'pub']);
+  });
+
+  it('lists at most FLOWS_PER_FINDING flows per destination and counts the sources left out', () => {
+    const subnets = Array.from({ length: 25 }, (_, i) =>
+      subnet('big', `s${i}`, [`10.2.${i}.0/24`], { delegations: [ACI_DELEGATION] }),
+    );
+    const snapshot = snapshotOf({ virtualNetworks: [vnet('big', ['10.2.0.0/16'])], subnets });
+    const found = findingsOf(unobservedOpenPath, snapshot, { observed: { flows: [], window: EMPTY_WINDOW } });
+    expect(found).toHaveLength(25);
+    for (const f of found) {
+      // 26 sources (the Internet and every subnet, itself included), each open on tcp, udp and icmp.
+      expect(f.flows).toHaveLength(18);
+      expect(f.flowsOmitted).toBe(20);
+      expect(f.severity).toBe('low');
+      expect(f.message).toContain('26 open paths');
+      expect(f.message).toContain('an empty window');
+    }
   });
 });

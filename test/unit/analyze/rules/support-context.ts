@@ -1,13 +1,12 @@
-/** A RuleContext for rule tests: a snapshot compiled once, reachability computed on first use. */
+/** A RuleContext for the exposure rule tests: intent, settings and the bundled samples. */
 import * as path from 'node:path';
-import { computeReachability, type Reachability } from '../../../../src/analyze/reachability';
-import { ReachabilityView } from '../../../../src/analyze/results';
 import { runRules, type PackRule, type RuleContext } from '../../../../src/analyze/rules';
 import { DEFAULT_RULE_SETTINGS } from '../../../../src/analyze/rules/rule';
 import type { IntentEntry } from '../../../../src/analyze/intent';
 import { importPaths } from '../../../../src/collect/files';
 import type { Snapshot } from '../../../../src/model/snapshot';
-import { compilePolicy, type ServiceTags } from '../../../../src/policy';
+import type { ServiceTags } from '../../../../src/policy';
+import { ruleContext as baseContext } from './rule-context';
 import type { Finding, FindingsResult } from '../../../../src/analyze/findings';
 
 export const TODAY = '2026-06-01';
@@ -20,20 +19,10 @@ export function ruleContext(
     settings?: Partial<RuleContext['settings']>;
   } = {},
 ): RuleContext {
-  const engine = compilePolicy(snapshot, options.serviceTags ? { serviceTags: options.serviceTags } : {});
-  let memo: { reach: Reachability; view: ReachabilityView } | null = null;
+  // The proof rules' context (rule-context.ts), with an intent file, settings and a fixed date.
   return {
-    snapshot,
-    engine,
-    reachability() {
-      if (!memo) {
-        const reach = computeReachability(engine);
-        memo = { reach, view: new ReachabilityView(engine, reach) };
-      }
-      return memo;
-    },
+    ...baseContext(snapshot, options.serviceTags ? { serviceTags: options.serviceTags } : {}),
     intent: options.intent ? { file: 'intent.yaml', entries: options.intent } : null,
-    observed: null,
     today: TODAY,
     settings: { ...DEFAULT_RULE_SETTINGS, ...options.settings },
   };
