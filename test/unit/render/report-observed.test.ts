@@ -74,7 +74,10 @@ describe('observed volume per edge', () => {
     const withDenied = buildReportData({
       snapshot: engine.index.snapshot,
       before: { engine, reach: computeReachability(engine) },
-      observed: { flows: [denied], window: { first: null, last: null, files: 1, tuples: 5 } },
+      observed: {
+        flows: [denied],
+        window: { first: null, last: null, since: null, until: null, files: 1, tuples: 5 },
+      },
       title: 't',
     });
     expect(withDenied.observedEdges).toEqual([]);
