@@ -286,7 +286,7 @@ describe('observed volume of drawn edges', () => {
 
   it('is null without flow logs, zero for an open edge not seen, and sums merged members', () => {
     expect(volumeOf(data, edges, [opsWeb])).toBeNull();
-    const unseen = edges.findIndex((e, i) => i !== opsWeb && i !== internetWeb);
+    const unseen = edges.findIndex((_e, i) => i !== opsWeb && i !== internetWeb);
     expect(volumeOf(withFlows, edges, [unseen])).toEqual({ tuples: 0, flows: 0, first: null, last: null });
     expect(volumeOf(withFlows, edges, [opsWeb, internetWeb, unseen])).toEqual({
       tuples: 42,
