@@ -7,6 +7,8 @@
 import type { EndpointClass, Reachability } from '../analyze/reachability';
 import { pathSources, pathTargets } from '../analyze/reachability';
 import type { Finding, FindingsResult } from '../analyze/findings';
+import type { ObservedFlowsInput } from '../analyze/rules';
+import { observedEdges } from './report-observed';
 import {
   diffReachability,
   endpointIdOf,
@@ -67,6 +69,8 @@ export interface ReportInput {
   /** The proposal (After and Diff views): its analysis, and the plan it comes from when there is one. */
   after?: ReportAnalysis & { plan?: PlanResult };
   findings?: FindingsResult;
+  /** Flow logs given to the report: edges carry their observed volume. */
+  observed?: ObservedFlowsInput | null;
   title: string;
   /** Called now and then with a progress message on large estates. */
   progress?: (message: string) => void;
@@ -229,6 +233,9 @@ export function buildReportData(input: ReportInput): ReportData {
     findings: shown.findings,
     findingRules: shown.rules,
     proposedRules: after?.plan ? proposedRules(after.plan, nodeIndex, snapshot) : [],
+    ...(input.observed
+      ? { observedEdges: observedEdges(input.observed, before.engine.index, nodeIndex) }
+      : {}),
   };
 }
 

@@ -200,6 +200,17 @@ export interface ReportSummary {
   observed?: { first: string | null; last: string | null; files: number; tuples: number };
 }
 
+/** Allowed observed flows between two nodes (indexes), from the flow logs given to the report. */
+export interface ReportObservedEdge {
+  from: number;
+  to: number;
+  /** Flow-log tuples, and flows started, summed over what was logged between the two. */
+  tuples: number;
+  flows: number;
+  first: string;
+  last: string;
+}
+
 export interface ReportData {
   schemaVersion: 2;
   kind: 'aciseg.report';
@@ -223,6 +234,8 @@ export interface ReportData {
   /** Title and remediation of each rule that has findings in `findings`. */
   findingRules: { id: string; title: string; remediation: string }[];
   proposedRules: ReportProposedRule[];
+  /** Set when flow logs were given: observed volume per node pair (pairs with no allowed flow are absent). */
+  observedEdges?: ReportObservedEdge[];
   /**
    * Set only in the embedded form: node IDs are stored as `idPrefixes[p] + id` (resource IDs share
    * long prefixes); the page restores them first.

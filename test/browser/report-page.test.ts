@@ -399,4 +399,36 @@ describeChromium('the HTML report in Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('with flow logs, edges carry their observed volume and the width control draws it', async () => {
+    const { page, errors } = await open(path.join(dir, 'plan.html'));
+    const appgw = snapshot.subnets.find((s) => s.name === 'snet-appgw')!;
+    const web = snapshot.subnets.find((s) => s.name === 'snet-aci-web')!;
+    const busy = page.locator(`[data-edge-id="${appgw.id} -> ${web.id}"]`);
+    const unseen = page.locator(`[data-edge-id="external:internet -> ${web.id}"]`);
+    expect(await busy.getAttribute('data-volume')).toBe('336');
+    expect(await unseen.getAttribute('data-volume')).toBe('0');
+    const widths = async () => [
+      Number(await busy.getAttribute('stroke-width')),
+      Number(await unseen.getAttribute('stroke-width')),
+    ];
+    // By risk the Internet edge is the wider one; by volume the busy one is, the unseen one dotted.
+    const [busyRisk, unseenRisk] = await widths();
+    expect(unseenRisk).toBeGreaterThan(busyRisk!);
+    expect(await page.locator('#width').isVisible()).toBe(true);
+    await page.locator('#width').selectOption('volume');
+    const [busyVolume, unseenVolume] = await widths();
+    expect(busyVolume).toBeGreaterThan(unseenVolume!);
+    expect(await unseen.getAttribute('stroke-dasharray')).toBe('1 3');
+    expect(await page.locator('#legend, svg').first().textContent()).toContain(
+      'not seen in the flow-log window',
+    );
+    await busy.dispatchEvent('click');
+    const panel = page.locator('#panel');
+    await panel.waitFor({ state: 'visible' });
+    expect(await panel.textContent()).toContain('336 allowed tuples, 168 flows started');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'hub-spoke-volume.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

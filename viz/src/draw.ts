@@ -5,7 +5,7 @@
  */
 import { create, select, type Selection } from 'd3';
 import type { DiffStatus, ReportData } from '../../src/render/report-model';
-import { RISK_NAMES, type Box, type DrawEdge, type GroupFlow } from './shape';
+import { RISK_NAMES, volumeWidth, type Box, type DrawEdge, type GroupFlow } from './shape';
 
 export const RISK_COLOURS = ['#7b8fb8', '#e0a526', '#f06c2c', '#c8102e'];
 const RISK_WIDTHS = [1, 1.6, 2.2, 3];
@@ -25,6 +25,8 @@ export const STATUS_STYLE: Record<
 const STATUS_ORDER: DiffStatus[] = ['unchanged', 'narrowed', 'widened', 'changed', 'closed', 'opened'];
 
 export type EdgeMode = 'risk' | 'diff';
+/** What stroke width stands for: the risk (or diff status), or the observed volume (with flow logs). */
+export type WidthMode = 'risk' | 'volume';
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 
 const FILL = {
@@ -239,9 +241,12 @@ export function drawEdgeLayer(
   selectedId: string | null,
   mode: EdgeMode = 'risk',
   highlighted: Set<string> = new Set(),
+  widthMode: WidthMode = 'risk',
 ): void {
   const g = select(layer);
   g.selectAll('*').remove();
+  const byVolume = widthMode === 'volume' && edges.some((e) => e.volume !== null);
+  const maxTuples = Math.max(0, ...edges.map((e) => e.volume?.tuples ?? 0));
   // Quiet lines first, so the red ones (risk) or the changed ones (diff) are on top.
   const rank = (e: DrawEdge) => (mode === 'risk' ? e.risk.level : STATUS_ORDER.indexOf(e.status));
   const ordered = edges.slice().sort((a, b) => rank(a) - rank(b));
@@ -264,16 +269,22 @@ export function drawEdgeLayer(
             dash: STATUS_STYLE[e.status].dash,
             marker: `arrow-${e.status}`,
           };
+    // By volume: the width is the observed tuples (log scale); open but not seen is a thin dotted line.
+    const unseen = byVolume && e.volume !== null && e.volume.tuples === 0;
+    const width = byVolume
+      ? volumeWidth(e.volume?.tuples ?? 0, maxTuples)
+      : style.width * (e.members.length > 1 ? 1.6 : 1);
     g.append('path')
       .attr('data-edge-id', e.id)
       .attr('data-status', e.status)
       .attr('data-risk', e.risk.level)
+      .attr('data-volume', e.volume === null ? null : e.volume.tuples)
       .attr('d', curve(boxes[e.from]!, boxes[e.to]!))
       .attr('fill', 'none')
       .attr('stroke', lit ? HIGHLIGHT : style.colour)
       .attr('stroke-opacity', selected || lit ? 1 : style.opacity)
-      .attr('stroke-width', style.width * (e.members.length > 1 ? 1.6 : 1) * (selected || lit ? 1.8 : 1))
-      .attr('stroke-dasharray', style.dash)
+      .attr('stroke-width', width * (selected || lit ? 1.8 : 1))
+      .attr('stroke-dasharray', unseen ? '1 3' : style.dash)
       .attr('marker-end', `url(#${style.marker})`)
       .attr('cursor', 'pointer');
   }
@@ -317,9 +328,10 @@ export function drawFlowLayer(layer: SVGGElement, boxes: Box[], flows: GroupFlow
 }
 
 /** The legend for the current view: risk colours, or diff statuses; then the topology marks. */
-export function drawLegend(layer: SVGGElement, mode: EdgeMode): void {
+export function drawLegend(layer: SVGGElement, mode: EdgeMode, widthMode: WidthMode = 'risk'): void {
   const g = select(layer);
   g.selectAll('*').remove();
+  const volumeRows = widthMode === 'volume' ? 2 : 0;
   const lines =
     mode === 'risk'
       ? RISK_NAMES.map((label, level) => ({
@@ -337,7 +349,7 @@ export function drawLegend(layer: SVGGElement, mode: EdgeMode): void {
   const items = lines.length;
   g.append('rect')
     .attr('width', 320)
-    .attr('height', 34 + items * 18 + 54)
+    .attr('height', 34 + (items + volumeRows) * 18 + 54)
     .attr('rx', 6)
     .attr('fill', '#ffffff')
     .attr('fill-opacity', 0.94)
@@ -364,7 +376,35 @@ export function drawLegend(layer: SVGGElement, mode: EdgeMode): void {
       .attr('font-size', 11)
       .text(l.label);
   });
-  const y = 36 + items * 18;
+  if (volumeRows) {
+    const v = 36 + items * 18;
+    g.append('line')
+      .attr('x1', 12)
+      .attr('x2', 44)
+      .attr('y1', v)
+      .attr('y2', v)
+      .attr('stroke', '#5b6b84')
+      .attr('stroke-width', 7);
+    g.append('text')
+      .attr('x', 52)
+      .attr('y', v + 4)
+      .attr('font-size', 11)
+      .text('width: allowed tuples observed (log scale)');
+    g.append('line')
+      .attr('x1', 12)
+      .attr('x2', 44)
+      .attr('y1', v + 18)
+      .attr('y2', v + 18)
+      .attr('stroke', '#5b6b84')
+      .attr('stroke-width', 1)
+      .attr('stroke-dasharray', '1 3');
+    g.append('text')
+      .attr('x', 52)
+      .attr('y', v + 22)
+      .attr('font-size', 11)
+      .text('open, not seen in the flow-log window');
+  }
+  const y = 36 + (items + volumeRows) * 18;
   g.append('line')
     .attr('x1', 12)
     .attr('x2', 44)

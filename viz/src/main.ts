@@ -204,11 +204,24 @@ function main(): void {
     o.value = value!;
     severity.append(o);
   });
+  // Stroke width by risk, or by observed volume: offered when the report has flow logs.
+  const widthSelect = el('select');
+  widthSelect.id = 'width';
+  for (const [value, label] of [
+    ['risk', 'width: by risk'],
+    ['volume', 'width: by observed volume'],
+  ]) {
+    const o = el('option', label);
+    o.value = value!;
+    widthSelect.append(o);
+  }
+  widthSelect.hidden = !data.observedEdges;
+  const widthMode = () => (widthSelect.value === 'volume' ? 'volume' : 'risk');
   const reset = el('button', 'Reset');
   const exportSvg = el('button', 'Export SVG');
   const exportPng = el('button', 'Export PNG');
   const status = el('span', '', 'status');
-  controls.append(views, search, port, risk, severity, reset, exportSvg, exportPng, status);
+  controls.append(views, search, port, risk, severity, widthSelect, reset, exportSvg, exportPng, status);
   header.append(h1, summary, facts, controls);
   const main = el('main');
   const stage = el('div', undefined, 'stage');
@@ -270,6 +283,7 @@ function main(): void {
       selectedEdge,
       viewName === 'diff' ? 'diff' : 'risk',
       highlighted,
+      widthMode(),
     );
     status.textContent =
       `${viewName === 'before' ? 'Before' : viewName === 'after' ? 'After' : 'Diff'}: ${selected.length} of ${edges.length} flows` +
@@ -283,7 +297,7 @@ function main(): void {
     current = edgesOf(name);
     document.body.dataset.view = name;
     for (const [n, b] of viewButtons) b.setAttribute('aria-pressed', String(n === name));
-    drawLegend(drawing.legend, name === 'diff' ? 'diff' : 'risk');
+    drawLegend(drawing.legend, name === 'diff' ? 'diff' : 'risk', widthMode());
     drawFlowLayer(drawing.flowLayer, boxes, [], '');
     selectedEdge = null;
     panel.hidden = true;
@@ -396,6 +410,15 @@ function main(): void {
     const badge = el('p', flags.length ? flags.join(' · ') : 'narrow', 'risk');
     badge.style.borderLeftColor = RISK_COLOURS[d.risk.level]!;
     panel.append(badge);
+    if (d.volume) {
+      const seen =
+        d.volume.tuples === 0
+          ? 'observed: no allowed flow in the flow-log window'
+          : `observed: ${d.volume.tuples} allowed tuples, ${d.volume.flows} flows started, ${d.volume.first} to ${d.volume.last}`;
+      panel.append(el('p', seen, 'observed'));
+      const w = data.summary.observed;
+      if (w) panel.append(el('p', `flow-log window: ${w.first ?? '?'} to ${w.last ?? '?'}`, 'observed'));
+    }
     findingList('Findings', findingsOfEdge(data, findingsOfNode, d.from, d.to));
     proposedList([...proposedFor([d.from], 'Outbound'), ...proposedFor([d.to], 'Inbound')]);
     if (d.members.length > 1) {
@@ -643,6 +666,10 @@ function main(): void {
   });
   for (const [name, b] of viewButtons) b.addEventListener('click', () => setView(name));
   for (const input of [search, port, risk, severity]) input.addEventListener('input', redraw);
+  widthSelect.addEventListener('input', () => {
+    drawLegend(drawing.legend, viewName === 'diff' ? 'diff' : 'risk', widthMode());
+    redraw();
+  });
   reset.addEventListener('click', () => {
     search.value = '';
     port.value = '';

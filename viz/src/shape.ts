@@ -15,6 +15,7 @@ import {
   type DiffStatus,
   type ReportData,
   type ReportFinding,
+  type ReportObservedEdge,
   type ReportView,
 } from '../../src/render/report-model';
 
@@ -183,6 +184,44 @@ export interface DrawEdge {
   members: number[];
   risk: EdgeRisk;
   status: DiffStatus;
+  /** Observed volume of its members (zero: none seen in the window); null without flow logs. */
+  volume: EdgeVolume | null;
+}
+
+/** Allowed flows observed between the ends of a drawn edge, summed over its members. */
+export interface EdgeVolume {
+  tuples: number;
+  flows: number;
+  first: string | null;
+  last: string | null;
+}
+
+const volumeTables = new WeakMap<ReportData, Map<string, ReportObservedEdge>>();
+
+/** The observed volume of some report edges, or null when the report was built without flow logs. */
+export function volumeOf(data: ReportData, edges: ReportEdge[], members: number[]): EdgeVolume | null {
+  if (!data.observedEdges) return null;
+  let byPair = volumeTables.get(data);
+  if (!byPair) {
+    byPair = new Map(data.observedEdges.map((o) => [`${o.from},${o.to}`, o]));
+    volumeTables.set(data, byPair);
+  }
+  const v: EdgeVolume = { tuples: 0, flows: 0, first: null, last: null };
+  for (const i of members) {
+    const o = byPair.get(`${edges[i]!.from},${edges[i]!.to}`);
+    if (!o) continue;
+    v.tuples += o.tuples;
+    v.flows += o.flows;
+    if (v.first === null || o.first < v.first) v.first = o.first;
+    if (v.last === null || o.last > v.last) v.last = o.last;
+  }
+  return v;
+}
+
+/** Stroke width by observed volume, log-scaled against the busiest drawn edge: 1 (none seen) to 9. */
+export function volumeWidth(tuples: number, max: number): number {
+  if (tuples <= 0 || max <= 0) return 1;
+  return 2 + (7 * Math.log1p(tuples)) / Math.log1p(Math.max(max, tuples));
 }
 
 export const INTERNET_ID = 'external:internet';
@@ -343,6 +382,7 @@ export function drawEdges(
       members: [i],
       risk: edgeRisk(data, e),
       status: e.status,
+      volume: volumeOf(data, edges, [i]),
     };
   };
   if (selected.length <= budget) return { edges: selected.map(single), level: 'subnet' };
@@ -369,11 +409,13 @@ export function drawEdges(
         members: [i],
         risk: edgeRisk(data, e),
         status: e.status,
+        volume: null,
       };
       byPair.set(key, edge);
       out.push(edge);
     }
   }
+  for (const d of out) d.volume = volumeOf(data, edges, d.members);
   return { edges: out, level: 'vnet' };
 }
 

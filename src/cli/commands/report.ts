@@ -215,6 +215,7 @@ Examples:
           before: { engine, reach },
           after,
           findings,
+          observed,
           title: `aciseg report: ${path.basename(snapshotFile)}`,
           progress: log.progress,
         }),

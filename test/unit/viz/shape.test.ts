@@ -14,6 +14,8 @@ import {
   filterEdges,
   layout,
   searchTexts,
+  volumeOf,
+  volumeWidth,
   type Box,
   type ReportEdge,
 } from '../../../viz/src/shape';
@@ -254,5 +256,53 @@ describe('views, diff statuses and findings', () => {
     for (const k of kept(1)) expect(k).toMatch(/snet-web/);
     // critical only: none.
     expect(kept(0)).toEqual([]);
+  });
+});
+
+describe('observed volume of drawn edges', () => {
+  const internetWeb = edges.indexOf(edge('Internet', 'snet-web'));
+  const opsWeb = edges.indexOf(edge('snet-ops', 'snet-web'));
+  const withFlows: ReportData = {
+    ...data,
+    observedEdges: [
+      {
+        from: node('snet-ops'),
+        to: node('snet-web'),
+        tuples: 40,
+        flows: 20,
+        first: '2026-11-30T09:00:00Z',
+        last: '2026-11-30T10:00:00Z',
+      },
+      {
+        from: node('Internet'),
+        to: node('snet-web'),
+        tuples: 2,
+        flows: 1,
+        first: '2026-11-30T08:00:00Z',
+        last: '2026-11-30T08:30:00Z',
+      },
+    ],
+  };
+
+  it('is null without flow logs, zero for an open edge not seen, and sums merged members', () => {
+    expect(volumeOf(data, edges, [opsWeb])).toBeNull();
+    const unseen = edges.findIndex((_e, i) => i !== opsWeb && i !== internetWeb);
+    expect(volumeOf(withFlows, edges, [unseen])).toEqual({ tuples: 0, flows: 0, first: null, last: null });
+    expect(volumeOf(withFlows, edges, [opsWeb, internetWeb, unseen])).toEqual({
+      tuples: 42,
+      flows: 21,
+      first: '2026-11-30T08:00:00Z',
+      last: '2026-11-30T10:00:00Z',
+    });
+    const drawn = drawEdges(withFlows, edges, [opsWeb], 10).edges;
+    expect(drawn[0]!.volume).toMatchObject({ tuples: 40 });
+  });
+
+  it('widths grow with the log of the tuples: 1 for none, 9 for the busiest', () => {
+    expect(volumeWidth(0, 1000)).toBe(1);
+    expect(volumeWidth(1000, 1000)).toBe(9);
+    expect(volumeWidth(10, 1000)).toBeGreaterThan(volumeWidth(1, 1000));
+    expect(volumeWidth(10, 1000)).toBeLessThan(volumeWidth(100, 1000));
+    expect(volumeWidth(31, 1000)).toBeCloseTo(2 + (7 * Math.log(32)) / Math.log(1001), 10);
   });
 });
