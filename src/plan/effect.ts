@@ -49,6 +49,8 @@ export const MAX_CLOSED_PAIRS = 1000;
 
 /** Per pair id: its certainly allowed tuples (a number while exact, else a bigint) and the interned id of its traffic's union. */
 interface PairSpaces {
+  /** Every certainly allowed tuple with a planned subnet at one end (flows to oneself left out). */
+  total: bigint;
   space: Map<number, number | bigint>;
   traffic: Map<number, number>;
   /** Interned traffic sets by id (this side's engine). */
@@ -109,7 +111,11 @@ function pairSpaces(
   shares: Shares,
 ): PairSpaces {
   const classShares = reach.classes.map((c) => sharesOf(c, planned, labels, shares));
-  const out: PairSpaces = { space: new Map(), traffic: new Map(), sets: new Map() };
+  const out: PairSpaces = { total: 0n, space: new Map(), traffic: new Map(), sets: new Map() };
+  // Pairs of shares cost |sources| × |targets| per path: above DETAILED_SHARES endpoints, each planned
+  // subnet's pairs are summed as "to / from any endpoint" instead (the total stays exact).
+  const detailed = shares.labels.length <= DETAILED_SHARES;
+  const any = shares.id('*', 'any endpoint', false);
   const { paths } = reach;
   const decisions = engine.decisions();
   const tuplesById = new Map<number, number>();
@@ -136,18 +142,27 @@ function pairSpaces(
     const t = out.traffic.get(key);
     out.traffic.set(key, t === undefined ? trafficId : unionId(t, trafficId));
   };
-  // Sizes per share of a class list, summed in scratch arrays (a path joins thousands of classes).
-  const scratch = [new Float64Array(1 << 12), new Float64Array(1 << 12)];
-  const grow = () => {
-    if (scratch[0]!.length < shares.labels.length)
-      for (let k = 0; k < 2; k++) scratch[k] = new Float64Array(shares.labels.length * 2);
+  // Sizes per share of each class list, summed once per list (lists are shared by many paths).
+  const listCache = new Map<number, [number, number][]>();
+  const listShares = (list: number): [number, number][] => {
+    let v = listCache.get(list);
+    if (v === undefined) {
+      const m = new Map<number, number>();
+      const from = paths.listStart.get(list);
+      const to = paths.listStart.get(list + 1);
+      for (let k = from; k < to; k++)
+        for (const [id, size] of classShares[paths.members.get(k)]!) m.set(id, (m.get(id) ?? 0) + size);
+      v = [...m];
+      listCache.set(list, v);
+    }
+    return v;
   };
-  const sum = (list: Int32Array, k: number): number[] => {
-    grow();
-    const acc = scratch[k]!;
+  const sAcc = new Float64Array(shares.labels.length + 1);
+  const tAcc = new Float64Array(shares.labels.length + 1);
+  const accumulate = (lists: number[], acc: Float64Array): number[] => {
     const touched: number[] = [];
-    for (const c of list)
-      for (const [id, size] of classShares[c]!) {
+    for (const l of lists)
+      for (const [id, size] of listShares(l)) {
         if (acc[id] === 0) touched.push(id);
         acc[id]! += size;
       }
@@ -163,40 +178,80 @@ function pairSpaces(
       tuplesById.set(trafficId, tuples);
       out.sets.set(trafficId, allow);
     }
-    const sources = pathSources(paths, i);
-    const targets = pathTargets(paths, i);
-    const from = sum(sources, 0);
-    const to = sum(targets, 1);
-    const [sAcc, tAcc] = scratch as [Float64Array, Float64Array];
-    for (const s of from)
-      for (const t of to) {
-        if (!shares.planned[s] && !shares.planned[t]) continue;
-        const product = sAcc[s]! * tAcc[t]! * tuples;
-        const amount = Number.isSafeInteger(product)
-          ? product
-          : BigInt(sAcc[s]!) * BigInt(tAcc[t]!) * BigInt(tuples);
-        add(s * PAIR + t, amount, trafficId);
-      }
+    const sourceList = paths.sources.get(i);
+    const targetFrom = paths.targetStart.get(i);
+    const targetTo = i + 1 < paths.count ? paths.targetStart.get(i + 1) : paths.targetLists.length;
+    const targetLists: number[] = [];
+    for (let k = targetFrom; k < targetTo; k++) targetLists.push(paths.targetLists.get(k));
+    const from = accumulate([sourceList], sAcc);
+    const to = accumulate(targetLists, tAcc);
+    const times = (a: number, b: number): number | bigint => {
+      const product = a * b * tuples;
+      return Number.isSafeInteger(product) ? product : BigInt(a) * BigInt(b) * BigInt(tuples);
+    };
+    let sAll = 0;
+    let sUnplanned = 0;
+    let tAll = 0;
+    let tUnplanned = 0;
+    for (const x of from) {
+      sAll += sAcc[x]!;
+      if (!shares.planned[x]) sUnplanned += sAcc[x]!;
+    }
+    for (const x of to) {
+      tAll += tAcc[x]!;
+      if (!shares.planned[x]) tUnplanned += tAcc[x]!;
+    }
+    out.total += BigInt(times(sAll, tAll)) - BigInt(times(sUnplanned, tUnplanned));
+    if (detailed) {
+      for (const s of from)
+        for (const t of to)
+          if (shares.planned[s] || shares.planned[t]) add(s * PAIR + t, times(sAcc[s]!, tAcc[t]!), trafficId);
+    } else {
+      for (const s of from) if (shares.planned[s]) add(s * PAIR + any, times(sAcc[s]!, tAll), trafficId);
+      for (const t of to) if (shares.planned[t]) add(any * PAIR + t, times(sAll, tAcc[t]!), trafficId);
+    }
     for (const s of from) sAcc[s] = 0;
     for (const t of to) tAcc[t] = 0;
     // A class in both lists holds flows from each address to itself: not network flows.
-    const inSources = new Set(sources);
+    const sources = pathSources(paths, i);
+    const targets = pathTargets(paths, i);
+    const inSources = selfCheck(sources, targets);
     for (const c of targets) {
       if (!inSources.has(c)) continue;
-      for (const [id, size] of classShares[c]!)
-        if (shares.planned[id])
-          add(
-            id * PAIR + id,
-            Number.isSafeInteger(size * tuples) ? -size * tuples : -BigInt(size) * BigInt(tuples),
-            -1,
-          );
+      for (const [id, size] of classShares[c]!) {
+        if (!shares.planned[id]) continue;
+        const self = Number.isSafeInteger(size * tuples) ? -size * tuples : -BigInt(size) * BigInt(tuples);
+        out.total += BigInt(self);
+        if (detailed) add(id * PAIR + id, self, -1);
+        else {
+          add(id * PAIR + any, self, -1);
+          add(any * PAIR + id, self, -1);
+        }
+      }
     }
   }
   return out;
 }
 
+/** The source classes when some of them are targets too (else an empty set, without building one). */
+function selfCheck(sources: Int32Array, targets: Int32Array): ReadonlySet<number> {
+  if (sources.length === 0 || targets.length === 0) return EMPTY;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const c of sources) {
+    if (c < lo) lo = c;
+    if (c > hi) hi = c;
+  }
+  if (!targets.some((t) => t >= lo && t <= hi)) return EMPTY;
+  return new Set(sources);
+}
+const EMPTY: ReadonlySet<number> = new Set();
+
 /** Pair ids: source share * PAIR + target share. */
 const PAIR = 1 << 20;
+
+/** Up to this many endpoints (subnets, public groups, external kinds), closed tuples are told per pair. */
+export const DETAILED_SHARES = 400;
 
 const big = (v: number | bigint | undefined): bigint => (v === undefined ? 0n : BigInt(v));
 
@@ -219,7 +274,9 @@ export function computeEffect(input: EffectInput): PlanEffect {
       today: input.rulesInput.today,
       settings: DEFAULT_RULE_SETTINGS,
     };
+    input.progress(`effect: rule pack on the snapshot ${name} the change`);
     const findings = runRules(context, input.rulesInput.rules).findings.map((f) => f.fingerprint);
+    input.progress(`effect: tuples per endpoint pair ${name} the change`);
     sides.push({ spaces: pairSpaces(engine, reach, input.planned, input.labels, shares), findings });
   }
   const [before, after] = sides as [(typeof sides)[0], (typeof sides)[0]];
@@ -227,13 +284,11 @@ export function computeEffect(input: EffectInput): PlanEffect {
     const id = side.spaces.traffic.get(key);
     return id === undefined ? TrafficSet.none : side.spaces.sets.get(id)!;
   };
-  let total = 0n;
+  const total = before.spaces.total - after.spaces.total;
   const reduced: { key: number; reduction: bigint }[] = [];
   for (const [key, was] of before.spaces.space) {
     const reduction = big(was) - big(after.spaces.space.get(key));
-    if (reduction <= 0n) continue;
-    total += reduction;
-    reduced.push({ key, reduction });
+    if (reduction > 0n) reduced.push({ key, reduction });
   }
   const label = (key: number) =>
     [shares.labels[Math.floor(key / PAIR)]!, shares.labels[key % PAIR]!] as const;

@@ -119,6 +119,9 @@ export function shapeNeeds(
 
 function shapeOne(need: Need, wideSrc: LocatedPart[], wideDst: RuleEnd, engine: PolicyEngine): Shaped {
   const exactDst: RuleEnd = { parts: need.dst, tag: null };
+  // Not allowed as it is: no wider rule is either (one question instead of four).
+  if (!allowsAll(engine, need.src, need.dst, need.traffic))
+    return { need, src: { parts: need.src, tag: null }, dst: exactDst, widening: true };
   const candidates: [LocatedPart[], RuleEnd][] = [
     [wideSrc, wideDst],
     [wideSrc, exactDst],
@@ -128,8 +131,7 @@ function shapeOne(need: Need, wideSrc: LocatedPart[], wideDst: RuleEnd, engine: 
     if (allowsAll(engine, src, dst.parts, need.traffic))
       return { need, src: { parts: src, tag: null }, dst, widening: false };
   }
-  const allowed = allowsAll(engine, need.src, need.dst, need.traffic);
-  return { need, src: { parts: need.src, tag: null }, dst: exactDst, widening: !allowed };
+  return { need, src: { parts: need.src, tag: null }, dst: exactDst, widening: false };
 }
 
 /**

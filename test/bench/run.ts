@@ -3,19 +3,22 @@
  * JSON.parse floor, import throughput, the snapshot file written and read back (in a second process),
  * policy compilation and all-pairs time, the ratio to the parse floor, peak memory, endpoint classes
  * and pairs, and the brute-force oracle extrapolated to all pairs.
- * The `flows` preset measures flow-log ingestion instead (test/bench/measure-flows.ts), and the
- * `analyze` preset the command end to end on the typical estate, per format (test/bench/analyze.ts).
- * BENCH_PRESETS=small,typical,heavy,flows,analyze chooses presets (default: all five).
+ * The `flows` preset measures flow-log ingestion instead (test/bench/measure-flows.ts), the
+ * `analyze` preset the command end to end on the typical estate, per format (test/bench/analyze.ts),
+ * and the `plan` preset planning with 100,000 required flows on the typical estate against one
+ * analysis of it (test/bench/measure-plan.ts).
+ * BENCH_PRESETS=small,typical,heavy,flows,analyze,plan chooses presets (default: all six).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-const presets = (process.env.BENCH_PRESETS ?? 'small,typical,heavy,flows,analyze')
+const presets = (process.env.BENCH_PRESETS ?? 'small,typical,heavy,flows,analyze,plan')
   .split(',')
   .map((p) => p.trim());
 const flowRows: Record<string, number | string>[] = [];
 const analyzeRows: Record<string, number | string | null>[] = [];
+const planRows: Record<string, unknown>[] = [];
 // A 4 GB heap for every preset: about Node's default on a large machine, and the heavy preset's target.
 const memory: Record<string, number> = { small: 4096, typical: 4096, heavy: 4096 };
 const rows: Record<string, number | string | null>[] = [];
@@ -56,6 +59,10 @@ for (const preset of presets) {
     analyzeRows.push(...measureAnalyze());
     continue;
   }
+  if (preset === 'plan') {
+    planRows.push({ ...measurePlan('analysis'), ...measurePlan('plan') });
+    continue;
+  }
   const row = measure(preset);
   process.stderr.write(`bench: ${preset} snapshot round trip …\n`);
   rows.push({ ...row, ...measure(preset, 'roundtrip') });
@@ -81,6 +88,7 @@ process.stdout.write(
 for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
 if (flowRows.length > 0) printFlowRows();
 if (analyzeRows.length > 0) printAnalyzeRows();
+if (planRows.length > 0) printPlanRows();
 
 function printAnalyzeRows(): void {
   const al = [
@@ -113,6 +121,43 @@ function measureAnalyze(): Record<string, number | string | null>[] {
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as Record<string, number | string | null>);
+}
+
+/** One `measure-plan.ts` process (4 GB heap, the CLI's V8 flags); its last stdout line is its JSON. */
+function measurePlan(mode: 'analysis' | 'plan'): Record<string, unknown> {
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--max-old-space-size=4096',
+      ...cliFlags,
+      '-r',
+      require.resolve('tsx/cjs'),
+      path.join(__dirname, 'measure-plan.ts'),
+      mode,
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 24 },
+  );
+  if (run.status !== 0) {
+    process.stderr.write(run.stderr);
+    throw new Error(`bench plan ${mode} failed with status ${run.status}`);
+  }
+  return JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+}
+
+function printPlanRows(): void {
+  const pl = [
+    '| plan (typical estate) | required flows (kept / left out) | NSGs | rules before → after | proof | one analysis s (peak MB) | plan + proof + effect s (peak MB) | ÷ analysis |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of planRows) {
+    const a = Number(r.analysisMs) / 1000;
+    const p = Number(r.planMs) / 1000;
+    pl.push(
+      `| typical | ${r.requiredFlows} (${r.kept} / ${r.excluded}) | ${r.nsgs} | ${r.rulesBefore} → ${r.rulesAfter} | ${r.proofOk ? 'ok' : 'FAILED'} | ${f(a, 1)} (${f(r.analysisPeakMb, 0)}) | ${f(p, 1)} (${f(r.planPeakMb, 0)}) | ${f(p / a)}× |`,
+    );
+  }
+  process.stdout.write(`\n${pl.join('\n')}\n\n`);
+  for (const r of planRows) process.stdout.write(`${JSON.stringify(r)}\n`);
 }
 
 function printFlowRows(): void {
