@@ -13,11 +13,7 @@ describe('ACI004 over-broad-allow-rule', () => {
     const [f, ...rest] = findingsOf(estate({ aciRules }), [aci004]);
     expect(rest).toEqual([]);
     expect(f!.severity).toBe('high');
-    expect(f!.rules.map((r) => r.name)).toEqual([
-      'AllowAnySsh',
-      'AllowEverythingOut',
-      'AllowPartnerRange',
-    ]);
+    expect(f!.rules.map((r) => r.name)).toEqual(['AllowAnySsh', 'AllowEverythingOut', 'AllowPartnerRange']);
     // The fourth broad rule is counted, not detailed: named in the message only.
     expect(f!.rulesOmitted).toBe(1);
     expect(f!.flows).toHaveLength(3);
