@@ -118,10 +118,15 @@ export interface Finding {
   /** One line that says what is wrong, with the names: "Internet can reach snet-aci-web on tcp 22 (SSH)". */
   message: string;
   resources: FindingResource[];
+  /** Resources the finding concerns that `resources` leaves out, beyond RESOURCES_PER_FINDING (absent when none are). */
+  resourcesOmitted?: number;
   /** The flows concerned, most severe first; at most FLOWS_PER_FINDING, the rest counted in `flowsOmitted`. */
   flows: FindingFlow[];
   flowsOmitted: number;
+  /** The rules responsible, at most RULES_PER_FINDING; the rest counted in `rulesOmitted`. */
   rules: FindingRuleRef[];
+  /** Rules responsible that `rules` leaves out (absent when none are). */
+  rulesOmitted?: number;
   remediation: string;
   /** The `aciseg explain …` command that shows the evidence (snapshot written as `<snapshot>`), or null. */
   explain: string | null;
@@ -140,6 +145,10 @@ export interface Finding {
 
 /** How many flows a finding lists; the JSON report says how many more there were. */
 export const FLOWS_PER_FINDING = 20;
+
+/** How many rules and resources a finding lists (`rulesOmitted`, `resourcesOmitted` count the rest): keeps the JSON of a large estate small. */
+export const RULES_PER_FINDING = 10;
+export const RESOURCES_PER_FINDING = 10;
 
 /** The placeholder for the snapshot path in `Finding.explain`; renderers substitute the real path. */
 export const SNAPSHOT_PLACEHOLDER = '<snapshot>';

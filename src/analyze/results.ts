@@ -191,12 +191,11 @@ export class ReachabilityView {
   private readonly resultIn = new IntList();
   /** For each result, the first path that has it (its endpoints stand for the result's rules). */
   private readonly resultFirstPath = new IntList();
-  private readonly pathResult: Int32Array;
+  private resultsMemo: { pathResult: Int32Array; stats: ReachabilityStats } | null = null;
   private orderMemo: Order | null = null;
   private groupMemo: { groupOrder: Int32Array; groupPos: Int32Array } | null = null;
   private numberingMemo: Numbering | null = null;
   private readonly riskOfTraffic = new Map<PairTraffic, number>();
-  readonly stats: ReachabilityStats;
   readonly assumptions = ASSUMPTIONS;
   private readonly portRiskMemo = new Map<number, number>();
   /** Risk of each path once computed, else -1. */
@@ -216,9 +215,18 @@ export class ReachabilityView {
     const labeler = new ClassLabeler(engine.index);
     this.labels = reach.classes.map((c) => labeler.label(c));
     this.sourceWeights = Int32Array.from(this.labels, sourceRisk);
+    this.exactRisk = new Int32Array(reach.paths.count).fill(-1);
+  }
+
+  /**
+   * Each path's distinct (out, in) result and the report's statistics, made on first use: the rule
+   * pack reads labels only, and this walks every open path (3 M on the typical estate).
+   */
+  private results(): { pathResult: Int32Array; stats: ReachabilityStats } {
+    if (this.resultsMemo) return this.resultsMemo;
+    const { engine, reach } = this;
     const { paths } = reach;
-    this.pathResult = new Int32Array(paths.count);
-    this.exactRisk = new Int32Array(paths.count).fill(-1);
+    const pathResult = new Int32Array(paths.count);
     let withUnknowns = 0;
     const decisions = engine.decisions();
     for (let i = 0; i < paths.count; i++) {
@@ -232,7 +240,7 @@ export class ReachabilityView {
         this.resultFirstPath.push(i);
         this.resultIndex.set(out, inb, r);
       }
-      this.pathResult[i] = r;
+      pathResult[i] = r;
       const a = decisions[out]!;
       const b = decisions[inb]!;
       // Only pairs where a side has open (unknown) traffic can have unknowns; decide those exactly.
@@ -246,7 +254,7 @@ export class ReachabilityView {
           withUnknowns += pathTargets(paths, i).length * pathSources(paths, i).length;
       }
     }
-    this.stats = {
+    const stats: ReachabilityStats = {
       endpointGroups: reach.classes.length,
       externalGroups: reach.stats.externalGroups,
       pairsEvaluated: reach.stats.pairsEvaluated,
@@ -256,6 +264,12 @@ export class ReachabilityView {
       pairsWithUnknowns: withUnknowns,
       approximatedTables: engine.approximatedTables.size,
     };
+    this.resultsMemo = { pathResult, stats };
+    return this.resultsMemo;
+  }
+
+  get stats(): ReachabilityStats {
+    return this.results().stats;
   }
 
   /** Groups in canonical order, and each class's position (made on first use). */
@@ -577,7 +591,7 @@ export class ReachabilityView {
 
   /** Path i's distinct result: what it opens, and the rules that open it on each side. */
   result(i: number): ResultSummary {
-    const n = this.pathResult[i]!;
+    const n = this.results().pathResult[i]!;
     const outId = this.resultOut.get(n);
     const inId = this.resultIn.get(n);
     const { engine, reach } = this;

@@ -126,7 +126,8 @@ function details(f: Finding, n: number, report: FindingsReport): string {
   if (f.rules.length > 0) {
     lines.push('**Rules responsible**', '');
     for (const rule of f.rules.slice(0, MARKDOWN_RULES)) lines.push(`- ${code(ruleText(rule))}`);
-    if (f.rules.length > MARKDOWN_RULES) lines.push(`- … ${f.rules.length - MARKDOWN_RULES} more`);
+    const moreRules = Math.max(0, f.rules.length - MARKDOWN_RULES) + (f.rulesOmitted ?? 0);
+    if (moreRules > 0) lines.push(`- … ${moreRules} more`);
     lines.push('');
   }
   lines.push(`**Fix:** ${mdText(f.remediation)}`, '');

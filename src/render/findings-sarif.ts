@@ -74,6 +74,8 @@ function messageText(f: Finding, report: FindingsReport): string {
   const more = Math.max(0, f.flows.length - 5) + f.flowsOmitted;
   if (more > 0) lines.push(`… ${count(more, 'more flow')}`);
   for (const rule of f.rules.slice(0, 5)) lines.push(`rule: ${ruleText(rule)}`);
+  const moreRules = Math.max(0, f.rules.length - 5) + (f.rulesOmitted ?? 0);
+  if (moreRules > 0) lines.push(`… ${count(moreRules, 'more rule')}`);
   lines.push(`fix: ${f.remediation}`);
   const command = explainCommand(f, report.snapshot.path);
   if (command !== null) lines.push(`evidence: ${command}`);

@@ -187,8 +187,8 @@ function findingLines(
   const moreFlows = f.flows.length - TEXT_FLOWS + f.flowsOmitted;
   if (moreFlows > 0) lines.push(`${label('')}… ${count(moreFlows, 'more flow')}`);
   for (const rule of f.rules.slice(0, TEXT_RULES)) lines.push(...labelled('rule', ruleText(rule)));
-  if (f.rules.length > TEXT_RULES)
-    lines.push(`${label('')}… ${count(f.rules.length - TEXT_RULES, 'more rule')}`);
+  const moreRules = Math.max(0, f.rules.length - TEXT_RULES) + (f.rulesOmitted ?? 0);
+  if (moreRules > 0) lines.push(`${label('')}… ${count(moreRules, 'more rule')}`);
   lines.push(...labelled('fix', f.remediation));
   const command = explainCommand(f, report.snapshot.path);
   if (command !== null)

@@ -92,12 +92,12 @@ if (planRows.length > 0) printPlanRows();
 
 function printAnalyzeRows(): void {
   const al = [
-    '| analyze (typical, fresh process) | wall s | peak MB | output MB | findings |',
-    '| --- | --- | --- | --- | --- |',
+    '| analyze (typical, fresh process) | wall s | user CPU s | load | peak MB | output MB | findings |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of analyzeRows)
     al.push(
-      `| --format ${r.format} | ${f(r.seconds, 2)} | ${r.peakMb} | ${f(r.outputMb, 2)} | ${r.findings ?? ''} |`,
+      `| --format ${r.format} | ${f(r.seconds, 2)} | ${f(r.userSeconds, 2)} | ${f(r.load, 2)} | ${r.peakMb} | ${f(r.outputMb, 2)} | ${r.findings ?? ''} |`,
     );
   process.stdout.write(`\n${al.join('\n')}\n\n`);
   for (const r of analyzeRows) process.stdout.write(`${JSON.stringify(r)}\n`);

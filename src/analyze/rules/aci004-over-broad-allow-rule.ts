@@ -153,6 +153,9 @@ function severityOf(b: Breadth, ports: PortSet): FindingSeverity {
   return b.anyPort || b.widePorts !== null || sensitive ? 'high' : 'low';
 }
 
+/** How many of an NSG's broad rules a finding details in `rules` and `flows`. */
+const BROAD_RULES_DETAILED = 3;
+
 function draftFor(
   nsg: NetworkSecurityGroup,
   broad: BroadRule[],
@@ -164,11 +167,15 @@ function draftFor(
   const ordered = [...broad].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
   const refs = ordered.map((b) => nsgRuleRef(nsg, b.rule, false));
   const localText = namesText(subnets.map((s) => names.subnetName(s)));
+  // The worst few rules in full (rules and flows); the others are counted (the message names them).
   const flows: FindingFlow[] = [];
-  for (const b of ordered) {
+  let flowsOfOthers = 0;
+  ordered.forEach((b, i) => {
     const flow = flowOf(b, localText);
-    if (flow) flows.push(flow);
-  }
+    if (flow && i < BROAD_RULES_DETAILED) flows.push(flow);
+    else if (flow) flowsOfOthers++;
+  });
+  const listed = capFlows(flows);
   const worst = ordered[0]!;
   const texts = ordered.map((b) => `${b.rule.name} (${breadthWords(b).join(', ')})`);
   return {
@@ -176,8 +183,10 @@ function draftFor(
     message: `${nsg.name} has ${broad.length} over-broad allow rule${broad.length === 1 ? '' : 's'}: ${namesText(texts)}`,
     // The rules are in `rules`; resources name the NSG and where it applies.
     resources: [nsgResource(nsg), ...subnets.map((s) => subnetResource(names, s))],
-    ...capFlows(flows),
-    rules: refs,
+    flows: listed.flows,
+    flowsOmitted: listed.flowsOmitted + flowsOfOthers,
+    rules: refs.slice(0, BROAD_RULES_DETAILED),
+    ...(refs.length > BROAD_RULES_DETAILED ? { rulesOmitted: refs.length - BROAD_RULES_DETAILED } : {}),
     explain: explainOf(worst, names.subnetEndpoint(subnets[0]!)),
     location: { snapshotPointer: pointers.rule(refs[0]!)! },
     identity: [nsg.id],

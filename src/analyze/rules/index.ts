@@ -6,6 +6,8 @@ import {
   compareFindings,
   countBySeverity,
   findingFingerprint,
+  RESOURCES_PER_FINDING,
+  RULES_PER_FINDING,
   type Finding,
   type FindingsResult,
 } from '../findings';
@@ -55,6 +57,20 @@ export const RULES: readonly PackRule[] = [
   expiredAcceptance,
 ];
 
+/** Rules and resources beyond the per-finding caps, counted instead of listed (the fingerprint does not read them). */
+function capped(draft: Pick<Finding, 'rules' | 'rulesOmitted' | 'resources' | 'resourcesOmitted'>) {
+  const out: Partial<Finding> = {};
+  if (draft.rules.length > RULES_PER_FINDING) {
+    out.rules = draft.rules.slice(0, RULES_PER_FINDING);
+    out.rulesOmitted = (draft.rulesOmitted ?? 0) + draft.rules.length - RULES_PER_FINDING;
+  }
+  if (draft.resources.length > RESOURCES_PER_FINDING) {
+    out.resources = draft.resources.slice(0, RESOURCES_PER_FINDING);
+    out.resourcesOmitted = (draft.resourcesOmitted ?? 0) + draft.resources.length - RESOURCES_PER_FINDING;
+  }
+  return out;
+}
+
 /**
  * Runs the rules on one context: drafts become findings (metadata filled in, fingerprinted), sorted by
  * severity, rule and fingerprint. Two drafts of one rule with the same identity are a bug in the rule.
@@ -71,6 +87,7 @@ export function runRules(context: RuleContext, rules: readonly PackRule[] = RULE
       seen.add(fingerprint);
       findings.push({
         ...rest,
+        ...capped(rest),
         ruleId: rule.meta.id,
         severity: draft.severity ?? rule.meta.severity,
         title: draft.title ?? rule.meta.title,
