@@ -188,21 +188,17 @@ function pairSpaces(
   const sets = new Map<number, TrafficSet>();
   const { paths } = reach;
   const decisions = engine.decisions();
-  // The allowed traffic of a decision pair (its interned id, its tuples), by outbound then inbound id.
-  const between = new Map<number, Map<number, { id: number; tuples: number } | null>>();
+  // Per allowed traffic set (the store's canonical sets, shared by many paths): its interned id and tuples.
+  const byAllow = new Map<TrafficSet, { id: number; tuples: number }>();
   const pairTraffic = (outId: number, inId: number): { id: number; tuples: number } | null => {
-    let row = between.get(outId);
-    if (row === undefined) between.set(outId, (row = new Map()));
-    let v = row.get(inId);
+    const allow = engine.trafficBetween(decisions[outId]!, decisions[inId]!).allow;
+    if (allow.isEmpty) return null;
+    let v = byAllow.get(allow);
     if (v === undefined) {
-      const allow = engine.trafficBetween(decisions[outId]!, decisions[inId]!).allow;
-      if (allow.isEmpty) v = null;
-      else {
-        const id = engine.trafficId(allow);
-        if (!sets.has(id)) sets.set(id, allow);
-        v = { id, tuples: Number(tupleCount(allow)) };
-      }
-      row.set(inId, v);
+      const id = engine.trafficId(allow);
+      if (!sets.has(id)) sets.set(id, allow);
+      v = { id, tuples: Number(tupleCount(allow)) };
+      byAllow.set(allow, v);
     }
     return v;
   };
@@ -336,32 +332,58 @@ export const DETAILED_SHARES = 400;
 
 const big = (v: number | bigint | undefined): bigint => (v === undefined ? 0n : BigInt(v));
 
-export function computeEffect(input: EffectInput): PlanEffect {
-  const shares = new Shares();
-  const sides: { spaces: PairSpaces; findings: string[] }[] = [];
-  for (const [name, engine] of [
-    ['before', input.before],
-    ['after', input.after],
-  ] as const) {
-    input.progress(`effect: all-pairs analysis of the snapshot ${name} the change`);
-    const reach = computeReachability(engine);
-    let view: ReachabilityView | null = null;
-    const context: RuleContext = {
-      snapshot: engine.index.snapshot,
-      engine,
-      reachability: () => ({ reach, view: (view ??= new ReachabilityView(engine, reach)) }),
-      intent: input.rulesInput.intent,
-      observed: input.rulesInput.observed,
-      today: input.rulesInput.today,
-      settings: DEFAULT_RULE_SETTINGS,
-    };
-    input.progress(`effect: rule pack on the snapshot ${name} the change`);
-    const findings = runRules(context, input.rulesInput.rules).findings.map((f) => f.fingerprint);
-    input.progress(`effect: tuples per endpoint pair ${name} the change`);
-    sides.push({ spaces: pairSpaces(engine, reach, input.planned, input.labels, shares), findings });
-  }
-  const [before, after] = sides as [(typeof sides)[0], (typeof sides)[0]];
-  const trafficOf = (side: (typeof sides)[0], key: number): TrafficSet => {
+/** One side's numbers: its tuples per pair and its findings' fingerprints (the analysis itself is dropped). */
+export interface EffectSide {
+  spaces: PairSpaces;
+  findings: string[];
+}
+
+/** The endpoint shares of both sides (pair ids mean the same endpoints before and after). */
+export class EffectShares {
+  readonly shares = new Shares();
+}
+
+/**
+ * One snapshot's all-pairs analysis, rule pack and tuples per pair. The planner measures the snapshot
+ * before the change before it compiles the proposal, so the two analyses are never held at once.
+ */
+export function measureSide(
+  input: Omit<EffectInput, 'before' | 'after' | 'nsgs'>,
+  engine: PolicyEngine,
+  name: 'before' | 'after',
+  shares: EffectShares,
+): EffectSide {
+  input.progress(`effect: all-pairs analysis of the snapshot ${name} the change`);
+  const reach = computeReachability(engine);
+  let view: ReachabilityView | null = null;
+  const context: RuleContext = {
+    snapshot: engine.index.snapshot,
+    engine,
+    reachability: () => ({ reach, view: (view ??= new ReachabilityView(engine, reach)) }),
+    intent: input.rulesInput.intent,
+    observed: input.rulesInput.observed,
+    today: input.rulesInput.today,
+    settings: DEFAULT_RULE_SETTINGS,
+  };
+  input.progress(`effect: rule pack on the snapshot ${name} the change`);
+  const findings = runRules(context, input.rulesInput.rules).findings.map((f) => f.fingerprint);
+  input.progress(`effect: tuples per endpoint pair ${name} the change`);
+  return { spaces: pairSpaces(engine, reach, input.planned, input.labels, shares.shares), findings };
+}
+
+/** The effect; `measured` is the side before the change when the caller measured it already (with those shares). */
+export function computeEffect(
+  input: EffectInput,
+  measured?: { before: EffectSide; shares: EffectShares },
+): PlanEffect {
+  const own = measured?.shares ?? new EffectShares();
+  const { shares } = own;
+  const sides: EffectSide[] = [
+    measured?.before ?? measureSide(input, input.before, 'before', own),
+    measureSide(input, input.after, 'after', own),
+  ];
+  const [before, after] = sides as [EffectSide, EffectSide];
+  const trafficOf = (side: EffectSide, key: number): TrafficSet => {
     const id = side.spaces.table.trafficOf(key);
     return id < 0 ? TrafficSet.none : side.spaces.sets.get(id)!;
   };
