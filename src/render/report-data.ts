@@ -6,10 +6,20 @@
  */
 import type { EndpointClass, Reachability } from '../analyze/reachability';
 import { pathSources, pathTargets } from '../analyze/reachability';
-import type { Snapshot } from '../model/snapshot';
+import type { Finding, FindingsResult } from '../analyze/findings';
+import {
+  diffReachability,
+  endpointIdOf,
+  EXTERNAL_ENDPOINTS,
+  externalEndpointOf,
+  type ReachabilityDiff,
+} from '../diff';
+import type { SecurityRule, Snapshot } from '../model/snapshot';
 import { parseIpv4 } from '../net/address';
-import { AZURE_HOST_IP, ipv4SetOf, type PairTraffic, type PolicyEngine, PUBLIC_IPV4 } from '../policy';
-import { IntervalSet, ipv4Domain } from '../net/interval-set';
+import type { PlanResult, ProposedNsg } from '../plan/model';
+import { ipv4SetOf, type PairTraffic, type PolicyEngine, type TrafficSet } from '../policy';
+import { IntList } from '../util/int-list';
+import { IntPairMap } from '../util/int-pair-map';
 import { VERSION } from '../version';
 import { ASSUMPTIONS, describeTraffic, type TrafficDescription } from '../analyze/results';
 import { sideEntry } from '../analyze/explain';
@@ -17,8 +27,11 @@ import {
   TRAFFIC_ALL_PORTS,
   TRAFFIC_MANAGEMENT,
   TRAFFIC_UNKNOWN,
+  type DiffStatus,
   type ReportApplianceRoute,
   type ReportClass,
+  type ReportFinding,
+  type ReportProposedRule,
   DIFF_STATUSES,
   MATRIX_CODES,
   PART_SIZE,
@@ -40,30 +53,31 @@ import {
  */
 export const MANAGEMENT_PORTS = [22, 23, 3389, 5985, 5986];
 
-const EXTERNALS = [
-  { id: 'external:internet', name: 'Internet', detail: 'public IPv4 space outside every VNet' },
-  { id: 'external:azure-host', name: 'Azure platform', detail: '168.63.129.16 (AzureLoadBalancer)' },
-  {
-    id: 'external:other',
-    name: 'Other address space',
-    detail:
-      'private space outside every subnet: on-premises, unassigned VNet space, peered networks not in the snapshot',
-  },
-] as const;
-
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** One analysis: an engine and its all-pairs reachability. */
+export interface ReportAnalysis {
+  engine: PolicyEngine;
+  reach: Reachability;
+}
 
 export interface ReportInput {
   snapshot: Snapshot;
-  engine: PolicyEngine;
-  reach: Reachability;
+  before: ReportAnalysis;
+  /** The proposal (After and Diff views): its analysis, and the plan it comes from when there is one. */
+  after?: ReportAnalysis & { plan?: PlanResult };
+  findings?: FindingsResult;
   title: string;
   /** Called now and then with a progress message on large estates. */
   progress?: (message: string) => void;
   /** Open class pairs up to which parts keep their classes (default CLASS_PAIR_BUDGET). */
   classPairBudget?: number;
-  /** Bytes of detail (rules, traffic, parts) the report embeds (default DETAIL_BUDGET). */
+  /** Bytes of detail (rules, traffic, parts) the report embeds (default DETAIL_BUDGET), shared by the views. */
   detailBudget?: number;
+  /** Cell pairs up to which the report compares Before and After (default DIFF_CELL_PAIR_BUDGET). */
+  diffCellPairBudget?: number;
+  /** Bytes of findings the report embeds (default FINDINGS_BUDGET). */
+  findingsBudget?: number;
   /** How the view stores its edges (default: the smaller of runs and matrix). */
   viewForm?: 'runs' | 'matrix' | 'smaller';
 }
@@ -74,32 +88,198 @@ export const CLASS_PAIR_BUDGET = 1_000_000;
 /** About this many bytes of JSON for the rules, traffic and parts behind edges (the rest keep their risk only). */
 export const DETAIL_BUDGET = 6_000_000;
 
+/** Without class detail, parts are gathered for at most this many of the riskiest edges (the budget holds far fewer). */
+const DETAIL_CANDIDATES = 20_000;
+
+/**
+ * Above this many cell pairs to compare, the report draws the proposal (After) but no Diff: the
+ * overlapping external groups of a large estate can make one group pair millions of cell pairs.
+ */
+export const DIFF_CELL_PAIR_BUDGET = 20_000_000;
+
+/** About this many bytes of JSON for the findings (most severe first; the rest are counted). */
+export const FINDINGS_BUDGET = 3_000_000;
+
+/** At most this many changed edges of the After view carry their removed and added traffic. */
+export const CHANGE_DETAIL = 20_000;
+
 /** Builds the report data; same input, same data (everything is sorted by resource ID). */
 export function buildReportData(input: ReportInput): ReportData {
-  const { snapshot, engine, reach } = input;
+  const { snapshot, before, after } = input;
+  const progress = input.progress ?? (() => undefined);
   const topo = topologyNodes(snapshot);
   const { nodes, nodeIndex } = topo;
+  // The report draws endpoint pairs: the group-pair rectangles are not kept.
+  const diff = after
+    ? diffReachability(before, after, progress, {
+        groupPairs: false,
+        maxCellPairs: input.diffCellPairBudget ?? DIFF_CELL_PAIR_BUDGET,
+      })
+    : null;
 
-  // Classes: the engine's subnet and public container group classes, one per external endpoint;
-  // listed by node so that a class is (node, rank).
+  // External endpoints that some class (or a diff cell) lands on, in their fixed order.
   const usedExternals = new Set<string>();
-  const externalOf = new Map<number, string>();
-  for (const c of reach.classes)
-    if (c.kind === 'external') {
-      const id = externalKind(c);
-      usedExternals.add(id);
-      externalOf.set(c.index, id);
-    }
-  for (const e of EXTERNALS) {
+  for (const a of after ? [before, after] : [before])
+    for (const c of a.reach.classes) if (c.kind === 'external') usedExternals.add(externalEndpointOf(c));
+  for (const e of diff?.endpoints ?? []) if (e.startsWith('external:')) usedExternals.add(e);
+  for (const e of EXTERNAL_ENDPOINTS) {
     if (!usedExternals.has(e.id)) continue;
     nodeIndex.set(e.id, nodes.length);
     nodes.push({ id: e.id, kind: 'external', name: e.name, parent: -1, details: [e.detail] });
   }
-  const nodeOfClass = reach.classes.map((c) =>
-    c.kind === 'external'
-      ? nodeIndex.get(externalOf.get(c.index)!)!
-      : nodeIndex.get(c.kind === 'subnet' ? c.subnet!.id : c.group!.id)!,
+  const analyses = after ? [before, after] : [before];
+  const nodeOfClass = analyses.map((a) =>
+    Int32Array.from(a.reach.classes, (c) => nodeIndex.get(endpointIdOf(c))!),
   );
+  // Endpoints: every subnet, and every node some class lands on.
+  const hasClass = new Uint8Array(nodes.length);
+  for (const list of nodeOfClass) for (const n of list) hasClass[n] = 1;
+  const endpoints: number[] = [];
+  const endpointOf = new Int32Array(nodes.length).fill(-1);
+  nodes.forEach((n, i) => {
+    if (n.kind === 'subnet' || hasClass[i]) {
+      endpointOf[i] = endpoints.length;
+      endpoints.push(i);
+    }
+  });
+
+  const ctx: ViewContext = {
+    nodes,
+    topo,
+    endpoints,
+    endpointOf,
+    tables: new SharedTables(),
+    classPairBudget: input.classPairBudget ?? CLASS_PAIR_BUDGET,
+    form: input.viewForm ?? 'smaller',
+    progress,
+  };
+  const budget = input.detailBudget ?? DETAIL_BUDGET;
+  const beforeView = buildView(before, nodeOfClass[0]!, ctx, after ? Math.floor(budget / 2) : budget, null);
+  const changeTexts: string[] = [];
+  let afterView: ReportView | undefined;
+  const summary: ReportData['summary'] = {
+    vnets: snapshot.virtualNetworks.length,
+    subnets: snapshot.subnets.length,
+    containerGroups: snapshot.containerGroups.length,
+    publicContainerGroups: snapshot.containerGroups.filter(isPublic).length,
+    assumptions: ASSUMPTIONS,
+  };
+  if (after && diff) {
+    const changed: ChangedEdges = diff.skipped
+      ? { byKey: new Map() }
+      : changedEdges(diff, nodeIndex, endpointOf);
+    if (diff.skipped) summary.diffSkipped = diff.skipped.cellPairs;
+    afterView = buildView(after, nodeOfClass[1]!, ctx, budget - ctx.tables.spent, changed);
+    const texts = new Map<string, number>();
+    const text = (t: TrafficSet) => {
+      const line = describeText(describeTraffic(t));
+      let n = texts.get(line);
+      if (n === undefined) {
+        n = changeTexts.length;
+        changeTexts.push(line);
+        texts.set(line, n);
+      }
+      return n;
+    };
+    const changes: number[] = [];
+    for (const [key, c] of [...changed.byKey].sort((x, y) => x[0] - y[0]).slice(0, CHANGE_DETAIL)) {
+      const from = Math.floor(key / endpoints.length);
+      changes.push(from, key % endpoints.length, text(c.removed), text(c.added));
+    }
+    afterView.changes = changes;
+    if (!diff.skipped) {
+      const counts = Object.fromEntries(DIFF_STATUSES.map((s) => [s, 0])) as Record<DiffStatus, number>;
+      for (const c of changed.byKey.values()) counts[c.status]++;
+      counts.unchanged =
+        afterView.edges - (counts.opened + counts.closed + counts.narrowed + counts.widened + counts.changed);
+      summary.diff = counts;
+      summary.groupPairsClosed = diff.counts.closed;
+      summary.groupPairsNarrowed = diff.counts.narrowed;
+    }
+    if (after.plan) summary.proofOk = after.plan.proof.ok;
+  }
+  const shown = input.findings
+    ? reportFindings(input.findings, nodeIndex, snapshot, input.findingsBudget ?? FINDINGS_BUDGET)
+    : { findings: [], rules: [], omitted: 0 };
+  if (input.findings) {
+    summary.findings = { ...input.findings.counts };
+    summary.findingsOmitted = shown.omitted;
+    if (input.findings.window) {
+      const w = input.findings.window;
+      summary.observed = { first: w.first, last: w.last, files: w.files, tuples: w.tuples };
+    }
+  }
+  const { traffic, sides, rules } = ctx.tables;
+  return {
+    schemaVersion: 2,
+    kind: 'aciseg.report',
+    generator: { name: 'aciseg', version: VERSION },
+    title: input.title,
+    collectedAt: snapshot.source.collectedAt,
+    summary,
+    nodes,
+    peerings: topo.peerings,
+    applianceRoutes: topo.applianceRoutes,
+    rules,
+    traffic,
+    sides,
+    endpoints,
+    views: afterView ? { before: beforeView, after: afterView } : { before: beforeView },
+    changeTexts,
+    findings: shown.findings,
+    findingRules: shown.rules,
+    proposedRules: after?.plan ? proposedRules(after.plan, nodeIndex, snapshot) : [],
+  };
+}
+
+interface ViewContext {
+  nodes: ReportNode[];
+  topo: Topo;
+  endpoints: number[];
+  endpointOf: Int32Array;
+  tables: SharedTables;
+  classPairBudget: number;
+  form: 'runs' | 'matrix' | 'smaller';
+  progress: (message: string) => void;
+}
+
+/** Changed endpoint pairs of a diff, keyed by report endpoint pair (from * endpoints + to). */
+interface ChangedEdges {
+  byKey: Map<number, { status: DiffStatus; removed: TrafficSet; added: TrafficSet }>;
+}
+
+function changedEdges(
+  diff: ReachabilityDiff,
+  nodeIndex: Map<string, number>,
+  endpointOf: Int32Array,
+): ChangedEdges {
+  const byKey: ChangedEdges['byKey'] = new Map();
+  const stride = endpointOf.filter((e) => e >= 0).length;
+  const endpoint = diff.endpoints.map((id) => endpointOf[nodeIndex.get(id) ?? -1] ?? -1);
+  for (const p of diff.endpointPairs) {
+    const from = endpoint[p.from]!;
+    const to = endpoint[p.to]!;
+    if (from < 0 || to < 0) continue;
+    byKey.set(from * stride + to, { status: p.status, removed: p.removed, added: p.added });
+  }
+  return { byKey };
+}
+
+/**
+ * One analysis as a view. Edges are made per endpoint pair straight from the paths: without class
+ * detail a path adds one part to each (source endpoint, target endpoint) pair it joins, so the work
+ * is the paths' endpoint pairs, not their millions of class pairs.
+ */
+function buildView(
+  a: ReportAnalysis,
+  nodeOfClass: Int32Array,
+  ctx: ViewContext,
+  budget: number,
+  changed: ChangedEdges | null,
+): ReportView {
+  const { engine, reach } = a;
+  const { nodes, endpoints, endpointOf } = ctx;
+  // Classes listed by node, so that a class is (node, rank); every external class of an endpoint is rank 0.
   const classesOfNode = new Map<number, EndpointClass[]>();
   reach.classes.forEach((c, i) => {
     const n = nodeOfClass[i]!;
@@ -111,82 +291,125 @@ export function buildReportData(input: ReportInput): ReportData {
   });
   const classes: ReportClass[] = [];
   const rankOf = new Int32Array(reach.classes.length);
-  const endpoints: number[] = [];
-  const endpointOf = new Int32Array(nodes.length).fill(-1);
-  nodes.forEach((n, i) => {
-    const list = classesOfNode.get(i);
-    if (n.kind === 'subnet' || list !== undefined) {
-      endpointOf[i] = endpoints.length;
-      endpoints.push(i);
-    }
-    list?.forEach((c, rank) => {
+  nodes.forEach((_, i) => {
+    classesOfNode.get(i)?.forEach((c, rank) => {
       rankOf[c.index] = rank;
-      classes.push({ node: i, members: c.kind === 'external' ? [] : classMembers(c, topo) });
+      classes.push({ node: i, members: c.kind === 'external' ? [] : classMembers(c, ctx.topo) });
     });
   });
-  // Every external class of one endpoint is rank 0 of that endpoint.
   for (const c of reach.classes) if (c.kind === 'external') rankOf[c.index] = 0;
+  const endpointOfClass = Int32Array.from(nodeOfClass, (n) => endpointOf[n]!);
+  const isExternal = Uint8Array.from(reach.classes, (c) => (c.kind === 'external' ? 1 : 0));
 
-  // Edges between endpoints with their distinct parts: (source rank, destination rank, raw traffic,
-  // source decision, destination decision). Only external endpoints, which merge many engine
-  // classes, and parts without classes can repeat a part. Above the class-pair budget the parts
-  // name no classes (rank -1: the whole endpoint).
-  const classDetail = reach.stats.openPairs <= (input.classPairBudget ?? CLASS_PAIR_BUDGET);
+  const classDetail = reach.stats.openPairs <= ctx.classPairBudget;
   const raw = new RawTraffic(engine);
-  const edges = new Map<number, { parts: number[]; dedupe: boolean }>();
-  const stride = endpoints.length;
+  const E = endpoints.length;
+  const edges = new EdgeStore();
   const { paths } = reach;
+  // The distinct endpoints of a path's sources and targets (stamped per path).
+  const stampFrom = new Int32Array(E);
+  const stampTo = new Int32Array(E);
+  const fromList = new Int32Array(E);
+  const toList = new Int32Array(E);
+  const endpointPairs = (i: number, visit: (fe: number, te: number) => void) => {
+    const from = pathSources(paths, i);
+    const to = pathTargets(paths, i);
+    const mark = i + 1;
+    let nf = 0;
+    let nt = 0;
+    for (let x = 0; x < from.length; x++) {
+      const fe = endpointOfClass[from[x]!]!;
+      if (stampFrom[fe] !== mark) {
+        stampFrom[fe] = mark;
+        fromList[nf++] = fe;
+      }
+    }
+    for (let y = 0; y < to.length; y++) {
+      const te = endpointOfClass[to[y]!]!;
+      if (stampTo[te] !== mark) {
+        stampTo[te] = mark;
+        toList[nt++] = te;
+      }
+    }
+    for (let x = 0; x < nf; x++) for (let y = 0; y < nt; y++) visit(fromList[x]!, toList[y]!);
+  };
   for (let i = 0; i < paths.count; i++) {
     const out = paths.out.get(i);
     const inb = paths.in.get(i);
-    const t = raw.of(out, inb);
-    const from = pathSources(paths, i);
-    const to = pathTargets(paths, i);
-    for (let a = 0; a < from.length; a++) {
-      const fc = from[a]!;
-      const fe = endpointOf[nodeOfClass[fc]!]!;
-      for (let b = 0; b < to.length; b++) {
-        const tc = to[b]!;
-        const key = fe * stride + endpointOf[nodeOfClass[tc]!]!;
-        let edge = edges.get(key);
-        if (!edge) {
-          const merges =
-            !classDetail || reach.classes[fc]!.kind === 'external' || reach.classes[tc]!.kind === 'external';
-          edge = { parts: [], dedupe: merges };
-          edges.set(key, edge);
+    if (classDetail) {
+      const r = raw.result(out, inb);
+      const t = raw.trafficOf(r);
+      const flags = raw.report(t).flags;
+      const from = pathSources(paths, i);
+      const to = pathTargets(paths, i);
+      for (let x = 0; x < from.length; x++) {
+        const fc = from[x]!;
+        const fe = endpointOfClass[fc]!;
+        for (let y = 0; y < to.length; y++) {
+          const tc = to[y]!;
+          const e = edges.edge(fe, endpointOfClass[tc]!);
+          // Only external classes, which an endpoint merges, can repeat a part.
+          if ((isExternal[fc] || isExternal[tc]) && edges.seen(e, r, rankOf[fc]!, rankOf[tc]!)) continue;
+          edges.add(e, rankOf[fc]!, rankOf[tc]!, t, out, inb, flags);
         }
-        const fr = classDetail ? rankOf[fc]! : -1;
-        const tr = classDetail ? rankOf[tc]! : -1;
-        if (edge.dedupe && hasPart(edge.parts, fr, tr, t, out, inb)) continue;
-        edge.parts.push(fr, tr, t, out, inb);
       }
+    } else {
+      const flags = raw.flags(out, inb);
+      endpointPairs(i, (fe, te) => edges.mark(edges.edge(fe, te), flags));
     }
-    if ((i + 1) % 250000 === 0) input.progress?.(`report: ${i + 1}/${paths.count} paths`);
+    if ((i + 1) % 500000 === 0) ctx.progress(`report: ${i + 1}/${paths.count} paths`);
   }
 
-  // Risk flags of every edge; then the rules behind edges, riskiest first, while they fit the
-  // detail budget. Edges beyond it keep their flags (colour, risk filter) but not their rules.
-  const keys = [...edges.keys()].sort((x, y) => x - y);
-  const internetEndpoint = endpointOf[nodeIndex.get('external:internet') ?? nodes.length] ?? -1;
-  const flagsOf = new Map<number, number>();
-  const levelOf = (key: number) => {
-    const flags = flagsOf.get(key)!;
-    const wide = (flags & (TRAFFIC_ALL_PORTS | TRAFFIC_MANAGEMENT)) !== 0;
-    return Math.floor(key / stride) === internetEndpoint ? (wide ? 3 : 2) : wide ? 1 : 0;
+  // Closed edges of the After view are edges too (no parts: Before holds their rules).
+  const statusOf = new Map<number, number>();
+  if (changed)
+    for (const [key, c] of changed.byKey) {
+      statusOf.set(key, DIFF_STATUSES.indexOf(c.status));
+      if (c.status === 'closed') edges.edge(Math.floor(key / E), key % E);
+    }
+
+  // Edges in (from, to) order; then the rules behind edges, riskiest first, while they fit the budget.
+  const order = edges.sorted(E);
+  const internet = ctx.endpointOf[nodes.findIndex((n) => n.id === EXTERNAL_ENDPOINTS[0].id)] ?? -1;
+  const levelOf = (e: number) => {
+    const wide = (edges.flags[e]! & (TRAFFIC_ALL_PORTS | TRAFFIC_MANAGEMENT)) !== 0;
+    return edges.from[e] === internet ? (wide ? 3 : 2) : wide ? 1 : 0;
   };
-  for (const key of keys) {
-    const parts = edges.get(key)!.parts;
-    let flags = 0;
-    for (let k = 2; k < parts.length; k += PART_SIZE) flags |= raw.report(parts[k]!).flags;
-    flagsOf.set(key, flags);
+  const byRisk: number[] = [];
+  for (let level = 3; level >= 0; level--) for (const e of order) if (levelOf(e) === level) byRisk.push(e);
+  // Without class detail only the edges the budget may hold get their parts, in a second pass: the
+  // parts of millions of edges would cost gigabytes and be thrown away.
+  if (!classDetail) {
+    const candidates = new IntPairMap(1 << 12);
+    const isSource = new Uint8Array(E);
+    for (const e of byRisk.slice(0, DETAIL_CANDIDATES)) {
+      candidates.set(edges.from[e]!, edges.to[e]!, e);
+      isSource[edges.from[e]!] = 1;
+    }
+    stampFrom.fill(0);
+    stampTo.fill(0);
+    for (let i = 0; i < paths.count; i++) {
+      const out = paths.out.get(i);
+      const inb = paths.in.get(i);
+      let r = -1;
+      endpointPairs(i, (fe, te) => {
+        if (isSource[fe] === 0) return;
+        const e = candidates.get(fe, te);
+        if (e < 0) return;
+        if (r < 0) r = raw.result(out, inb);
+        if (!edges.seen(e, r, -1, -1)) edges.add(e, -1, -1, raw.trafficOf(r), out, inb, 0);
+      });
+    }
   }
-  const detail = new DetailTables(engine, raw, input.detailBudget ?? DETAIL_BUDGET);
-  const byRisk = keys.slice().sort((x, y) => levelOf(y) - levelOf(x) || x - y);
-  const bundleOfEdge = new Map<number, number>();
+  const detail = new DetailTables(engine, raw, ctx.tables, budget);
+  const bundleOfEdge = new Int32Array(edges.count).fill(-1);
   const bundles: number[][] = [];
   const bundleOf = new Map<string, number>();
-  for (const key of byRisk) {
-    const parts = detail.take(edges.get(key)!.parts);
+  let detailed = 0;
+  for (const e of byRisk) {
+    const own = edges.parts(e);
+    if (own.length === 0) continue;
+    const parts = detail.take(own);
     if (parts === null) break;
     const sorted = sortParts(parts);
     const text = sorted.join(',');
@@ -196,58 +419,133 @@ export function buildReportData(input: ReportInput): ReportData {
       bundles.push(sorted);
       bundleOf.set(text, bundle);
     }
-    bundleOfEdge.set(key, bundle);
+    bundleOfEdge[e] = bundle;
+    detailed++;
   }
 
-  // Runs: consecutive destinations of one source with the same bundle (or none) and flags.
+  // Runs: consecutive destinations of one source with the same bundle (or none), status and flags.
   const runs: number[] = [];
-  for (const key of keys) {
-    const from = Math.floor(key / stride);
-    const to = key % stride;
-    const bundle = bundleOfEdge.get(key) ?? -1;
-    const flags = flagsOf.get(key)!;
+  for (const e of order) {
+    const from = edges.from[e]!;
+    const to = edges.to[e]!;
+    const bundle = bundleOfEdge[e]!;
+    const flags = edges.flags[e]!;
+    const status = statusOf.get(from * E + to) ?? 0;
     const last = runs.length - RUN_SIZE;
     if (
       last >= 0 &&
       runs[last] === from &&
       runs[last + 1]! + runs[last + 2]! === to &&
       runs[last + 3] === bundle &&
+      runs[last + 4] === status &&
       runs[last + 5] === flags
     )
       runs[last + 2]!++;
-    else runs.push(from, to, 1, bundle, 0, flags);
+    else runs.push(from, to, 1, bundle, status, flags);
   }
-  const edgeCount = keys.length;
-  const { traffic, sides, rules } = detail;
-  const before = viewOf(runs, endpoints.length, input.viewForm ?? 'smaller');
-
   return {
-    schemaVersion: 1,
-    kind: 'aciseg.report',
-    generator: { name: 'aciseg', version: VERSION },
-    title: input.title,
-    collectedAt: snapshot.source.collectedAt,
-    summary: {
-      vnets: snapshot.virtualNetworks.length,
-      subnets: snapshot.subnets.length,
-      containerGroups: snapshot.containerGroups.length,
-      publicContainerGroups: snapshot.containerGroups.filter(isPublic).length,
-      edges: edgeCount,
-      detailedEdges: bundleOfEdge.size,
-      assumptions: ASSUMPTIONS,
-    },
-    nodes,
-    peerings: topo.peerings,
-    applianceRoutes: topo.applianceRoutes,
-    rules,
-    traffic,
-    sides,
     classes,
-    endpoints,
-    bundles,
     classDetail,
-    views: { before },
+    bundles,
+    edges: edges.count,
+    detailedEdges: detailed,
+    ...viewOf(runs, E, ctx.form),
   };
+}
+
+/** Edges between endpoints, and their parts as linked records in integer lists. */
+class EdgeStore {
+  readonly from: number[] = [];
+  readonly to: number[] = [];
+  readonly flags: number[] = [];
+  private readonly head: number[] = [];
+  private readonly index = new IntPairMap(1 << 16);
+  /** Part records: source rank, destination rank, traffic, out, in, next record (-1 ends). */
+  private readonly records = new IntList(1 << 16);
+  private readonly seenParts = new IntPairMap(1 << 16);
+  private readonly seenRanked = new Set<string>();
+
+  get count(): number {
+    return this.from.length;
+  }
+
+  edge(from: number, to: number): number {
+    let e = this.index.get(from, to);
+    if (e < 0) {
+      e = this.from.length;
+      this.from.push(from);
+      this.to.push(to);
+      this.flags.push(0);
+      this.head.push(-1);
+      this.index.set(from, to, e);
+    }
+    return e;
+  }
+
+  /** Whether edge e has a part with this result between these ranks; marks it as seen. */
+  seen(e: number, result: number, fr: number, tr: number): boolean {
+    if (fr < 0 && tr < 0) {
+      if (this.seenParts.get(e, result) >= 0) return true;
+      this.seenParts.set(e, result, 1);
+      return false;
+    }
+    const key = `${e},${result},${fr},${tr}`;
+    if (this.seenRanked.has(key)) return true;
+    this.seenRanked.add(key);
+    return false;
+  }
+
+  /** Adds risk flags to edge e. */
+  mark(e: number, flags: number): void {
+    this.flags[e]! |= flags;
+  }
+
+  add(e: number, fr: number, tr: number, t: number, out: number, inb: number, flags: number): void {
+    const at = this.records.length / 6;
+    this.records.push(fr);
+    this.records.push(tr);
+    this.records.push(t);
+    this.records.push(out);
+    this.records.push(inb);
+    this.records.push(this.head[e]!);
+    this.head[e] = at;
+    this.flags[e]! |= flags;
+  }
+
+  /** Edge e's parts, five numbers each (raw traffic and decision ids), in the order they were added. */
+  parts(e: number): number[] {
+    const out: number[] = [];
+    for (let r = this.head[e]!; r >= 0; r = this.records.get(r * 6 + 5)) {
+      const k = r * 6;
+      out.push(
+        this.records.get(k),
+        this.records.get(k + 1),
+        this.records.get(k + 2),
+        this.records.get(k + 3),
+        this.records.get(k + 4),
+      );
+    }
+    return out;
+  }
+
+  /** Edge numbers in (from, to) order: two stable counting sorts. */
+  sorted(endpoints: number): Int32Array {
+    const byTo = countingSort(
+      Int32Array.from({ length: this.count }, (_, i) => i),
+      this.to,
+      endpoints,
+    );
+    return countingSort(byTo, this.from, endpoints);
+  }
+}
+
+function countingSort(items: Int32Array, keys: readonly number[], range: number): Int32Array {
+  const start = new Int32Array(range + 1);
+  for (let k = 0; k < items.length; k++) start[keys[items[k]!]! + 1]!++;
+  for (let v = 0; v < range; v++) start[v + 1]! += start[v]!;
+  const out = new Int32Array(items.length);
+  for (let k = 0; k < items.length; k++) out[start[keys[items[k]!]!]!++] = items[k]!;
+  return out;
 }
 
 /** Parts (five numbers each) in ascending order, so equal part sets are equal arrays. */
@@ -265,16 +563,6 @@ function sortParts(parts: number[]): number[] {
 
 function isPublic(g: Snapshot['containerGroups'][number]): boolean {
   return g.subnetIds.length === 0 && g.ipAddress?.type === 'Public' && !!g.ipAddress.ip;
-}
-
-const AZURE_HOST = IntervalSet.range(ipv4Domain, AZURE_HOST_IP, AZURE_HOST_IP);
-const INTERNET = PUBLIC_IPV4.subtract(AZURE_HOST);
-
-/** Which external endpoint an external class belongs to: any Internet address makes it the Internet. */
-function externalKind(c: EndpointClass): string {
-  if (!c.ranges.intersect(INTERNET).isEmpty) return 'external:internet';
-  if (c.ranges.has(AZURE_HOST_IP)) return 'external:azure-host';
-  return 'external:other';
 }
 
 interface Topo {
@@ -459,38 +747,63 @@ function reportTraffic(t: { allow: TrafficDescription; unknown: TrafficDescripti
   return { allow: describeText(t.allow), unknown, flags, ports: ports.flat() };
 }
 
-function hasPart(parts: number[], fr: number, tr: number, t: number, out: number, inb: number): boolean {
-  for (let k = 0; k < parts.length; k += PART_SIZE)
-    if (
-      parts[k + 2] === t &&
-      parts[k + 3] === out &&
-      parts[k + 4] === inb &&
-      parts[k] === fr &&
-      parts[k + 1] === tr
-    )
-      return true;
-  return false;
-}
-
-/** The traffic of (outbound decision, inbound decision) pairs, numbered by content as first met. */
+/** Decision pairs numbered as results, and their traffic numbered by content, as first met. */
 class RawTraffic {
-  private readonly number = new Map<number, number>();
+  private readonly resultNumber = new IntPairMap(1 << 12);
+  private readonly resultTraffic: number[] = [];
+  private readonly contentNumber = new IntPairMap(1 << 10);
   private readonly pairs: PairTraffic[] = [];
   private readonly reports: (ReportTraffic | undefined)[] = [];
+  private readonly flagMemo = new IntPairMap(1 << 10);
 
   constructor(private readonly engine: PolicyEngine) {}
 
-  of(out: number, inb: number): number {
+  /** The result number of (outbound decision, inbound decision). */
+  result(out: number, inb: number): number {
+    let r = this.resultNumber.get(out, inb);
+    if (r < 0) {
+      const engine = this.engine;
+      const t = this.content(engine.trafficBetween(engine.decision(out), engine.decision(inb)));
+      r = this.resultTraffic.length;
+      this.resultTraffic.push(t);
+      this.resultNumber.set(out, inb, r);
+    }
+    return r;
+  }
+
+  /**
+   * The risk flags of what (out, in) lets through, memoized on the two decisions' traffic (many
+   * decisions share one), so millions of paths cost a few thousand meets.
+   */
+  flags(out: number, inb: number): number {
     const engine = this.engine;
-    const pair = engine.trafficBetween(engine.decision(out), engine.decision(inb));
-    const key = engine.trafficId(pair.allow) * 2 ** 26 + engine.trafficId(pair.unknown);
-    let t = this.number.get(key);
-    if (t === undefined) {
+    const decisions = engine.decisions();
+    const a = decisions[out]!;
+    const b = decisions[inb]!;
+    let f = this.flagMemo.get(a.traffic, b.traffic);
+    if (f < 0) {
+      f = this.report(this.content(engine.trafficBetween(a, b))).flags;
+      this.flagMemo.set(a.traffic, b.traffic, f);
+    }
+    return f;
+  }
+
+  /** The number of a traffic result by content. */
+  private content(pair: PairTraffic): number {
+    const engine = this.engine;
+    const allow = engine.trafficId(pair.allow);
+    const unknown = engine.trafficId(pair.unknown);
+    let t = this.contentNumber.get(allow, unknown);
+    if (t < 0) {
       t = this.pairs.length;
       this.pairs.push(pair);
-      this.number.set(key, t);
+      this.contentNumber.set(allow, unknown, t);
     }
     return t;
+  }
+
+  trafficOf(result: number): number {
+    return this.resultTraffic[result]!;
   }
 
   report(t: number): ReportTraffic {
@@ -504,35 +817,56 @@ class RawTraffic {
   }
 }
 
-/**
- * The traffic, sides and rules that embedded edges use, numbered as they are first taken, with the
- * bytes they cost; `take` refuses an edge once the budget is spent.
- */
-class DetailTables {
+/** The tables every view's bundles refer to, each entry listed once by content, with the bytes spent. */
+class SharedTables {
   readonly traffic: ReportTraffic[] = [];
   readonly sides: ReportSide[] = [];
   readonly rules: ReportRule[] = [];
+  readonly trafficNumber = new Map<string, number>();
+  readonly sideNumber = new Map<string, number>();
+  readonly ruleNumber = new Map<string, number>();
+  spent = 0;
+
+  static number<T>(list: T[], numbers: Map<string, number>, value: T, text = JSON.stringify(value)): number {
+    let n = numbers.get(text);
+    if (n === undefined) {
+      n = list.length;
+      list.push(value);
+      numbers.set(text, n);
+    }
+    return n;
+  }
+}
+
+/**
+ * The traffic, sides and rules one view's embedded edges use, put into the shared tables as they are
+ * first taken, with the bytes they cost; `take` refuses an edge once the view's budget is spent.
+ */
+class DetailTables {
   private readonly trafficNumber = new Map<number, number>();
   private readonly sideNumber = new Map<string, number>();
-  private readonly ruleNumber = new Map<number, number>();
+  private readonly sideMemo = new Map<string, { side: ReportSide; text: string }>();
   private spent = 0;
 
   constructor(
     private readonly engine: PolicyEngine,
     private readonly raw: RawTraffic,
+    private readonly shared: SharedTables,
     private readonly budget: number,
   ) {}
 
   /** The parts renumbered into the tables, or null (and nothing added) when they would not fit. */
   take(parts: number[]): number[] | null {
+    const { shared } = this;
     let cost = parts.length * 4;
     const newTraffic = new Set<number>();
-    const newSides = new Map<string, ReportSide>();
+    const newSides = new Set<string>();
     for (let k = 0; k < parts.length; k += PART_SIZE) {
       const t = parts[k + 2]!;
       if (!this.trafficNumber.has(t) && !newTraffic.has(t)) {
         newTraffic.add(t);
-        cost += JSON.stringify(this.raw.report(t)).length;
+        const text = JSON.stringify(this.raw.report(t));
+        if (!shared.trafficNumber.has(text)) cost += text.length;
       }
       for (const [decision, source] of [
         [parts[k + 3]!, true],
@@ -540,23 +874,22 @@ class DetailTables {
       ] as const) {
         const id = `${source ? 'o' : 'i'}${decision}`;
         if (this.sideNumber.has(id) || newSides.has(id)) continue;
-        const side = this.sideOf(decision, source);
-        newSides.set(id, side);
-        cost += JSON.stringify(side).length;
+        newSides.add(id);
+        const { text } = this.sideOf(id, decision, source);
+        if (!shared.sideNumber.has(text)) cost += text.length;
       }
     }
-    if (this.spent + cost > this.budget) {
-      // Rules numbered while pricing a side that is not taken stay listed; they are few and harmless.
-      return null;
-    }
+    if (this.spent + cost > this.budget) return null;
     this.spent += cost;
-    for (const t of newTraffic) {
-      this.trafficNumber.set(t, this.traffic.length);
-      this.traffic.push(this.raw.report(t));
-    }
-    for (const [id, side] of newSides) {
-      this.sideNumber.set(id, this.sides.length);
-      this.sides.push(side);
+    shared.spent += cost;
+    for (const t of newTraffic)
+      this.trafficNumber.set(
+        t,
+        SharedTables.number(shared.traffic, shared.trafficNumber, this.raw.report(t)),
+      );
+    for (const id of newSides) {
+      const { side, text } = this.sideMemo.get(id)!;
+      this.sideNumber.set(id, SharedTables.number(shared.sides, shared.sideNumber, side, text));
     }
     const out: number[] = [];
     for (let k = 0; k < parts.length; k += PART_SIZE)
@@ -571,7 +904,9 @@ class DetailTables {
   }
 
   /** Every rule (or other decider) that decided traffic on one side, in priority order (as analyze lists them). */
-  private sideOf(decision: number, source: boolean): ReportSide {
+  private sideOf(id: string, decision: number, source: boolean): { side: ReportSide; text: string } {
+    const memo = this.sideMemo.get(id);
+    if (memo) return memo;
     const d = this.engine.decision(decision);
     const side = source ? 'source' : 'destination';
     const entries = d
@@ -596,23 +931,29 @@ class DetailTables {
           a.entry[0] - b.entry[0],
       )
       .map((x) => x.entry);
-    return { entries };
+    const value = { side: { entries }, text: JSON.stringify({ entries }) };
+    this.sideMemo.set(id, value);
+    return value;
   }
 
+  /** Rules are listed when a side is priced (a side not taken may leave a few listed: harmless). */
   private ruleOf(ref: number): number {
-    let n = this.ruleNumber.get(ref);
-    if (n === undefined) {
-      const r = this.engine.ruleRef(ref);
-      n = this.rules.length;
-      this.rules.push({
-        policy: r.layer === 'admin' ? 'avnm' : 'nsg',
-        nsg: r.ownerName,
-        name: r.name,
-        priority: r.priority,
-        access: r.access,
-        direction: r.direction,
-      });
-      this.ruleNumber.set(ref, n);
+    const r = this.engine.ruleRef(ref);
+    const rule: ReportRule = {
+      policy: r.layer === 'admin' ? 'avnm' : 'nsg',
+      nsg: r.ownerName,
+      name: r.name,
+      priority: r.priority,
+      access: r.access,
+      direction: r.direction,
+    };
+    const text = JSON.stringify(rule);
+    const known = this.shared.ruleNumber.has(text);
+    const n = SharedTables.number(this.shared.rules, this.shared.ruleNumber, rule, text);
+    // A rule is listed when a side is priced, so it is paid for then (even if the side is not taken).
+    if (!known) {
+      this.spent += text.length;
+      this.shared.spent += text.length;
     }
     return n;
   }
@@ -622,8 +963,17 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** A matrix row with runs of three or more equal cells written as the cell and its count. */
+export function compressRow(row: string): string {
+  return row.replace(/(.)\1{2,}/g, (run, cell: string) => `${cell}${run.length}`);
+}
+
 /** The runs, or the same edges as a matrix ('smaller': when that is smaller, at about 12 characters per run against one per cell). */
-function viewOf(runs: number[], endpoints: number, form: 'runs' | 'matrix' | 'smaller'): ReportView {
+function viewOf(
+  runs: number[],
+  endpoints: number,
+  form: 'runs' | 'matrix' | 'smaller',
+): Pick<ReportView, 'runs' | 'matrix' | 'matrixBundles'> {
   if (form === 'runs' || (form === 'smaller' && (runs.length / RUN_SIZE) * 12 <= endpoints * endpoints))
     return { runs };
   const rows: string[][] = Array.from({ length: endpoints }, () => []);
@@ -647,5 +997,157 @@ function viewOf(runs: number[], endpoints: number, form: 'runs' | 'matrix' | 'sm
   }
   if (DIFF_STATUSES.length * 8 > MATRIX_CODES.length)
     throw new Error('matrix codes cannot hold every status');
-  return { matrix: rows.map((row) => row.join('').padEnd(endpoints, '.')), matrixBundles };
+  return {
+    matrix: rows.map((row) => compressRow(row.join('').padEnd(endpoints, '.'))),
+    matrixBundles,
+  };
+}
+
+/** Node indexes of the resources a finding names (an NSG or rule: the subnets it governs). */
+function findingNodes(
+  resources: Finding['resources'],
+  nodeIndex: Map<string, number>,
+  subnetsOfNsg: Map<string, string[]>,
+): number[] {
+  const out = new Set<number>();
+  for (const r of resources) {
+    const id = r.id.toLowerCase();
+    const direct = nodeIndex.get(id);
+    if (direct !== undefined) out.add(direct);
+    const nsg = r.kind === 'securityRule' ? id.replace(/\/securityrules\/[^/]*$/, '') : id;
+    for (const s of subnetsOfNsg.get(nsg) ?? []) {
+      const n = nodeIndex.get(s);
+      if (n !== undefined) out.add(n);
+    }
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+/** The node of an endpoint group key (README "Result keys"): subnet, public container group, or external. */
+function nodeOfGroupKey(
+  key: string | null,
+  label: string,
+  nodeIndex: Map<string, number>,
+): number | undefined {
+  if (key === null) return label === 'Internet' ? nodeIndex.get('external:internet') : undefined;
+  const subnet = /^subnet:(.*?)(?::[^/]*)?$/.exec(key);
+  if (subnet) return nodeIndex.get(subnet[1]!.toLowerCase());
+  const group = /^publicContainerGroup:(.*)$/.exec(key);
+  if (group) return nodeIndex.get(group[1]!.toLowerCase());
+  if (key.startsWith('external:'))
+    return /internet/.test(key) || key === 'external:outside'
+      ? nodeIndex.get('external:internet')
+      : (nodeIndex.get('external:other') ?? nodeIndex.get('external:internet'));
+  return undefined;
+}
+
+function subnetsByNsg(snapshot: Snapshot): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const s of snapshot.subnets)
+    if (s.networkSecurityGroupId) {
+      const id = s.networkSecurityGroupId.toLowerCase();
+      out.set(id, [...(out.get(id) ?? []), s.id.toLowerCase()]);
+    }
+  return out;
+}
+
+/**
+ * The findings as the page shows them, most severe first, while they fit FINDINGS_BUDGET bytes (the
+ * rest are counted; `aciseg analyze` lists them all). Title and remediation are kept once per rule
+ * (`findingRules`) and per finding only where a finding has its own.
+ */
+function reportFindings(
+  result: FindingsResult,
+  nodeIndex: Map<string, number>,
+  snapshot: Snapshot,
+  budget: number,
+): { findings: ReportFinding[]; rules: ReportData['findingRules']; omitted: number } {
+  const lower = new Map([...nodeIndex].map(([id, n]) => [id.toLowerCase(), n]));
+  const bySubnet = subnetsByNsg(snapshot);
+  const meta = new Map(result.rules.map((r) => [r.id, r]));
+  const findings: ReportFinding[] = [];
+  const used = new Set<string>();
+  let spent = 0;
+  for (const f of result.findings) {
+    const edges: [number, number][] = [];
+    for (const flow of f.flows) {
+      const from = nodeOfGroupKey(flow.fromKey, flow.from, lower);
+      const to = nodeOfGroupKey(flow.toKey, flow.to, lower);
+      if (from !== undefined && to !== undefined && !edges.some(([a, b]) => a === from && b === to))
+        edges.push([from, to]);
+    }
+    const rule = meta.get(f.ruleId);
+    const finding: ReportFinding = {
+      ruleId: f.ruleId,
+      severity: f.severity,
+      message: f.message,
+      explain: f.explain,
+      fingerprint: f.fingerprint,
+      accepted: f.accepted !== null,
+      rules: f.rules.map((r) => `${r.containerName}/${r.name} (${r.priority})`),
+      nodes: findingNodes(f.resources, lower, bySubnet),
+      edges,
+    };
+    if (f.title !== rule?.title) finding.title = f.title;
+    if (f.remediation !== rule?.remediation) finding.remediation = f.remediation;
+    spent += JSON.stringify(finding).length;
+    if (spent > budget) break;
+    findings.push(finding);
+    used.add(f.ruleId);
+  }
+  const rules = result.rules
+    .filter((r) => used.has(r.id))
+    .map((r) => ({ id: r.id, title: r.title, remediation: r.remediation }));
+  return { findings, rules, omitted: result.findings.length - findings.length };
+}
+
+function ruleLine(values: readonly string[]): string {
+  return values.length === 0 ? '*' : values.join(', ');
+}
+
+/** The plan's added, changed and removed rules, NSG by NSG (kept rules are what Before shows). */
+function proposedRules(
+  plan: PlanResult,
+  nodeIndex: Map<string, number>,
+  snapshot: Snapshot,
+): ReportProposedRule[] {
+  void snapshot;
+  const lower = new Map([...nodeIndex].map(([id, n]) => [id.toLowerCase(), n]));
+  const out: ReportProposedRule[] = [];
+  const row = (
+    nsg: ProposedNsg,
+    status: ReportProposedRule['status'],
+    rule: SecurityRule,
+    why: string[],
+  ): ReportProposedRule => ({
+    nsg: nsg.name,
+    status,
+    name: rule.name,
+    priority: rule.priority,
+    direction: rule.direction,
+    access: rule.access,
+    protocol: rule.protocol,
+    source: ruleLine(rule.sourceAddressPrefixes),
+    destination: ruleLine(rule.destinationAddressPrefixes),
+    ports: ruleLine(rule.destinationPortRanges),
+    why,
+    nodes: nsg.subnets
+      .map((s) => lower.get(s.toLowerCase()))
+      .filter((n): n is number => n !== undefined)
+      .sort((a, b) => a - b),
+  });
+  for (const nsg of [...plan.nsgs].sort((a, b) => cmp(a.id, b.id))) {
+    for (const r of nsg.rules)
+      if (r.status !== 'kept')
+        out.push(
+          row(
+            nsg,
+            r.status,
+            r.rule,
+            r.provenance.map((p) => p.text),
+          ),
+        );
+    for (const r of nsg.removed) out.push(row(nsg, 'removed', r, ['dropped by the proposal']));
+  }
+  return out;
 }

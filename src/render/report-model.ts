@@ -20,6 +20,8 @@ export interface ReportNode {
   details: string[];
   /** True for container groups with a public IP (and the Internet endpoint). */
   public?: boolean;
+  /** Embedded form only: the position of the ID's prefix in `ReportData.idPrefixes`. */
+  p?: number;
 }
 
 /** A VNet peering as drawn: from VNet, to VNet (node indexes), state. */
@@ -84,51 +86,122 @@ export interface ReportClass {
   members: number[];
 }
 
-/** How an edge differs between the views (After and Diff fill in the other values); runs store the index. */
-export const DIFF_STATUSES = ['same', 'added', 'removed', 'changed'] as const;
+/**
+ * How an edge of the After view differs from Before (src/diff statuses); runs and matrix cells store
+ * the index. Before's edges are all `unchanged`; After's include the edges it closes (status
+ * `closed`, drawn in the Diff view only).
+ */
+export const DIFF_STATUSES = ['unchanged', 'opened', 'closed', 'narrowed', 'widened', 'changed'] as const;
 export type DiffStatus = (typeof DIFF_STATUSES)[number];
 
-/** Numbers per part of a bundle, and per run of a view. */
+/** Numbers per part of a bundle, per run of a view, and per change of the After view. */
 export const PART_SIZE = 5;
 export const RUN_SIZE = 6;
+export const CHANGE_SIZE = 4;
 
 /**
- * What can talk to what, compressed for estates of thousands of subnets. An edge goes between two
- * endpoints (subnets, public container groups, external endpoints; `endpoints` maps them to nodes).
- * Its bundle lists its parts, five numbers each: source class rank, destination class rank (within
- * their nodes), traffic, source side, destination side. A run is six numbers: source endpoint, first
- * destination endpoint, how many consecutive destination endpoints, bundle (-1: the rules of these
- * edges are not embedded, see `summary.detailedEdges`), diff status index, risk flags (TRAFFIC_*
- * bits of everything the edge opens): every destination of a run has the same bundle and flags.
+ * What can talk to what in one analysis, compressed for estates of thousands of subnets. An edge goes
+ * between two endpoints (subnets, public container groups, external endpoints; `ReportData.endpoints`
+ * maps them to nodes). Its bundle (in `bundles`) lists its parts, five numbers each: source class
+ * rank, destination class rank (within their nodes' classes in `classes`), traffic, source side,
+ * destination side. A run is six numbers: source endpoint, first destination endpoint, how many
+ * consecutive destination endpoints, bundle (-1: the rules of these edges are not embedded), diff
+ * status index, risk flags (TRAFFIC_* bits of everything the edge opens): every destination of a run
+ * has the same bundle, status and flags.
  */
 export interface ReportView {
+  classes: ReportClass[];
+  /**
+   * Whether parts name classes. On estates with more open class pairs than the report keeps, part
+   * ranks are -1 (the whole endpoint): the rules and traffic are exact, which container groups of
+   * the two ends each part joins is left to `aciseg explain`.
+   */
+  classDetail: boolean;
+  bundles: number[][];
+  /** Edges of the view, and how many of them have their rules embedded (riskiest first). */
+  edges: number;
+  detailedEdges: number;
   runs?: number[];
   /**
    * The same edges as a matrix, when that is smaller (dense estates): one string per source endpoint,
-   * one character per destination endpoint: `.` for no edge, else MATRIX_CODES[status * 8 + flags].
-   * The bundles of such edges are in `matrixBundles`, three numbers each: source endpoint,
-   * destination endpoint, bundle; edges not listed there have none (-1).
+   * one cell per destination endpoint: `.` for no edge, else MATRIX_CODES[status * 8 + flags]; a cell
+   * followed by a decimal count stands for that many equal cells (`A120.3B`). The bundles of such
+   * edges are in `matrixBundles`, three numbers each: source endpoint, destination endpoint, bundle;
+   * edges not listed there have none (-1).
    */
   matrix?: string[];
   matrixBundles?: number[];
+  /**
+   * After view: what changed on changed edges, four numbers each: source endpoint, destination
+   * endpoint, removed traffic, added traffic (positions in `ReportData.changeTexts`); at most
+   * CHANGE_DETAIL edges, riskiest first (the others keep their status).
+   */
+  changes?: number[];
 }
 
-/** Cell codes of `ReportView.matrix`: 32 JSON-safe characters. */
-export const MATRIX_CODES = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef';
+/** Cell codes of `ReportView.matrix`: 48 JSON-safe letters (6 statuses × 8 flag combinations). */
+export const MATRIX_CODES = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv';
+
+/** A finding as the page shows it; `nodes` and `edges` (node index pairs) are what its rows highlight. */
+export interface ReportFinding {
+  ruleId: string;
+  severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
+  /** Only where the finding has its own; else its rule's (`ReportData.findingRules`). */
+  title?: string;
+  message: string;
+  remediation?: string;
+  explain: string | null;
+  fingerprint: string;
+  accepted: boolean;
+  /** `nsg/rule (priority)` of each responsible rule. */
+  rules: string[];
+  nodes: number[];
+  edges: [number, number][];
+}
+
+/** A rule of the plan's proposal: added, changed, removed (kept rules are not listed). */
+export interface ReportProposedRule {
+  nsg: string;
+  status: 'added' | 'changed' | 'removed';
+  name: string;
+  priority: number;
+  direction: string;
+  access: string;
+  protocol: string;
+  source: string;
+  destination: string;
+  ports: string;
+  /** Why the rule exists (the plan's provenance lines). */
+  why: string[];
+  /** The subnets (node indexes) the NSG governs: the rows highlight them. */
+  nodes: number[];
+}
 
 export interface ReportSummary {
   vnets: number;
   subnets: number;
   containerGroups: number;
   publicContainerGroups: number;
-  edges: number;
-  /** Edges whose rules and traffic are embedded (riskiest first, within the report's detail budget). */
-  detailedEdges: number;
   assumptions: string[];
+  /** Unaccepted findings per severity (absent: findings were not computed). */
+  findings?: Record<ReportFinding['severity'], number>;
+  /** Findings left out of `ReportData.findings` by the report's size budget (the least severe). */
+  findingsOmitted?: number;
+  /** After view: endpoint pairs per diff status (the plan's effect as drawn). */
+  diff?: Record<DiffStatus, number>;
+  /** After view: open group pairs the plan closes (cell pairs of src/diff), and that it narrows. */
+  groupPairsClosed?: number;
+  groupPairsNarrowed?: number;
+  /** Set when the report draws the proposal but no Diff: the cell pairs to compare (over the report's budget). */
+  diffSkipped?: number;
+  /** The proposal's proof verdict, when a plan is drawn. */
+  proofOk?: boolean;
+  /** Observed flow window, when flow logs were given. */
+  observed?: { first: string | null; last: string | null; files: number; tuples: number };
 }
 
 export interface ReportData {
-  schemaVersion: 1;
+  schemaVersion: 2;
   kind: 'aciseg.report';
   generator: { name: 'aciseg'; version: string };
   title: string;
@@ -137,18 +210,22 @@ export interface ReportData {
   nodes: ReportNode[];
   peerings: ReportPeering[];
   applianceRoutes: ReportApplianceRoute[];
+  /** Tables the views' bundles refer to (shared by Before and After, each entry listed once). */
   rules: ReportRule[];
   traffic: ReportTraffic[];
   sides: ReportSide[];
-  classes: ReportClass[];
   /** Node index of each endpoint (an edge end): subnets, public container groups, external endpoints. */
   endpoints: number[];
-  bundles: number[][];
-  /**
-   * Whether parts name classes. On estates with more open class pairs than the report keeps, part
-   * ranks are -1 (the whole endpoint): the rules and traffic are exact, which container groups of
-   * the two ends each part joins is left to `aciseg explain`.
-   */
-  classDetail: boolean;
   views: { before: ReportView; after?: ReportView };
+  /** Traffic lines of `ReportView.changes`. */
+  changeTexts: string[];
+  findings: ReportFinding[];
+  /** Title and remediation of each rule that has findings in `findings`. */
+  findingRules: { id: string; title: string; remediation: string }[];
+  proposedRules: ReportProposedRule[];
+  /**
+   * Set only in the embedded form: node IDs are stored as `idPrefixes[p] + id` (resource IDs share
+   * long prefixes); the page restores them first.
+   */
+  idPrefixes?: string[];
 }

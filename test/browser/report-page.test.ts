@@ -11,8 +11,13 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { Snapshot } from '../../src/model/snapshot';
 import { readPageAssets } from '../../src/cli/commands/report';
 import { renderReportHtml } from '../../src/render/report-html';
+import { computeReachability } from '../../src/analyze/reachability';
+import type { FindingsResult } from '../../src/analyze/findings';
+import type { PlanResult } from '../../src/plan/model';
+import { compilePolicy } from '../../src/policy/engine';
+import { buildReportData } from '../../src/render/report-data';
 import { runCapture } from '../support/cli';
-import { reportDataOf, reportEstate } from '../support/report-estate';
+import { hubSpokeProposal, reportDataOf, reportEstate } from '../support/report-estate';
 import { SCREENSHOTS, chromiumMode, launchChromium } from './chromium';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -23,8 +28,8 @@ let dir: string;
 let browser: { context: BrowserContext; close(): Promise<void> };
 let snapshot: Snapshot;
 
-async function report(snapshotFile: string, out: string): Promise<string> {
-  const r = await runCapture(['report', snapshotFile, '-o', out, '-q'], ROOT);
+async function report(snapshotFile: string, out: string, ...extra: string[]): Promise<string> {
+  const r = await runCapture(['report', snapshotFile, '-o', out, '-q', ...extra], ROOT);
   expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
   return out;
 }
@@ -60,6 +65,85 @@ async function open(file: string): Promise<Loaded> {
 const describeChromium = mode === 'skip' ? describe.skip : describe;
 if (mode === 'skip') console.warn(note);
 
+/** The sample with its proposal, one finding and the plan's rule changes made by hand (the rule pack and planner are not needed). */
+function tablesData(snapshot: Snapshot) {
+  const proposed = hubSpokeProposal(snapshot);
+  const web = snapshot.subnets.find((s) => s.name === 'snet-aci-web')!;
+  const nsg = snapshot.networkSecurityGroups.find((n) => n.id === web.networkSecurityGroupId)!;
+  const findings: FindingsResult = {
+    findings: [
+      {
+        ruleId: 'ACI002',
+        severity: 'critical',
+        title: 'Management port open to the Internet',
+        message: 'Internet can reach snet-aci-web on tcp 22 (SSH)',
+        resources: [{ kind: 'subnet', id: web.id, name: web.name }],
+        flows: [
+          {
+            from: 'Internet',
+            to: 'vnet-app/snet-aci-web',
+            fromKey: 'external:internet',
+            toKey: `subnet:${web.id}`,
+            protocol: 'tcp',
+            ports: '22',
+            verdict: 'allow',
+          },
+        ],
+        flowsOmitted: 0,
+        rules: [],
+        remediation: 'remove the rule',
+        explain: 'aciseg explain <snapshot> --from Internet --to vnet-app/snet-aci-web --port 22',
+        controls: { mcsb: ['NS-1'], cis: [] },
+        fingerprint: '0123456789abcdef0123456789abcdef',
+        location: null,
+        accepted: null,
+      },
+    ],
+    counts: { critical: 1, high: 0, medium: 0, low: 0, info: 0 },
+    accepted: 0,
+    rules: [],
+    window: null,
+  };
+  const ssh = nsg.securityRules.find((r) => r.name === 'AllowSshFromInternet')!;
+  const deny = proposed.networkSecurityGroups
+    .find((n) => n.id === nsg.id)!
+    .securityRules.find((r) => r.name === 'DenyAllOtherInbound')!;
+  const plan = {
+    nsgs: [
+      {
+        id: nsg.id,
+        name: nsg.name,
+        resourceGroup: null,
+        subscriptionId: null,
+        location: null,
+        isNew: false,
+        subnets: [web.id],
+        rules: [
+          {
+            rule: deny,
+            status: 'added',
+            provenance: [{ kind: 'default-deny', text: 'closes what AllowVnetInBound opens' }],
+          },
+        ],
+        removed: [ssh],
+      },
+    ],
+    required: [],
+    proof: { ok: true },
+    effect: {},
+    proposed,
+  } as unknown as PlanResult;
+  const engine = compilePolicy(snapshot, {});
+  const afterEngine = compilePolicy(proposed, {});
+  return buildReportData({
+    snapshot,
+    before: { engine, reach: computeReachability(engine) },
+    after: { engine: afterEngine, reach: computeReachability(afterEngine), plan },
+    findings,
+    title: 'hub-spoke with findings and a plan',
+  });
+}
+
 describeChromium('the HTML report in Chromium', () => {
   beforeAll(async () => {
     if (mode === 'fail') throw new Error(note);
@@ -83,6 +167,25 @@ describeChromium('the HTML report in Chromium', () => {
       n.securityRules.forEach((r, i) => (r.name = `${HOSTILE}r${i}`));
     fs.writeFileSync(path.join(dir, 'hostile.json'), JSON.stringify(hostile));
     await report(path.join(dir, 'hostile.json'), path.join(dir, 'hostile.html'));
+    // A proposal made by hand (SSH from the Internet removed, deny-all inbound added to the web NSG).
+    fs.writeFileSync(path.join(dir, 'proposed.json'), JSON.stringify(hubSpokeProposal(snapshot)));
+    await report(snap, path.join(dir, 'diff.html'), '--proposed', path.join(dir, 'proposed.json'));
+    // The planner's proposal from the sample's flow logs and intent.
+    await report(
+      snap,
+      path.join(dir, 'plan.html'),
+      '--flows',
+      path.join(ROOT, 'samples', 'hub-spoke-flow-logs'),
+      '--intent',
+      path.join(ROOT, 'samples', 'hub-spoke', 'intent.yaml'),
+      '--today',
+      '2026-12-01',
+    );
+    const { script: pageScript, style: pageStyle } = readPageAssets();
+    fs.writeFileSync(
+      path.join(dir, 'tables.html'),
+      renderReportHtml(tablesData(snapshot), pageScript, pageStyle),
+    );
     // A report as a large estate gets it: no class detail, no rules embedded.
     const bare = reportDataOf(reportEstate(), 0, 0);
     const { script, style } = readPageAssets();
@@ -213,6 +316,87 @@ describeChromium('the HTML report in Chromium', () => {
     await (await png).saveAs(pngFile);
     expect(fs.readFileSync(pngFile).subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
     fs.copyFileSync(pngFile, path.join(SCREENSHOTS, 'hub-spoke-port-22-export.png'));
+    await page.close();
+  });
+
+  it('switching to Diff shows the SSH-from-Internet edge as closed; After leaves it out', async () => {
+    const { page, errors } = await open(path.join(dir, 'diff.html'));
+    const web = snapshot.subnets.find((s) => s.name === 'snet-aci-web')!;
+    const selector = `[data-edge-id="external:internet -> ${web.id}"]`;
+    expect(await page.locator(selector).getAttribute('data-status')).toBe('unchanged');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'hub-spoke-before.png') });
+    await page.getByRole('button', { name: 'Diff', exact: true }).click();
+    expect(await page.evaluate('document.body.dataset.view')).toBe('diff');
+    const edge = page.locator(selector);
+    expect(await edge.getAttribute('data-status')).toBe('closed');
+    expect(await edge.getAttribute('stroke-dasharray')).not.toBeNull();
+    expect(await page.locator('.legend').textContent()).toContain('closed by the proposal');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'hub-spoke-diff.png') });
+    // Its panel says what the proposal takes away, and the rule that let it through before (the
+    // subnet's 0.0.0.0/0 route makes VirtualNetwork every address: AllowVnetInBound admits the Internet).
+    await edge.dispatchEvent('click');
+    const panel = page.locator('#panel');
+    expect(await panel.locator('.status-badge').getAttribute('data-status')).toBe('closed');
+    expect(await panel.textContent()).toContain('no longer allowed: tcp all ports; udp all ports; icmp');
+    expect(await panel.locator('.rule-name').allTextContents()).toContain('AllowVnetInBound');
+    expect(await panel.textContent()).toContain('Before the proposal');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'hub-spoke-diff-edge.png') });
+    await page.getByRole('button', { name: 'After', exact: true }).click();
+    expect(await page.locator(selector).count()).toBe(0);
+    expect(await page.locator('[data-edge-id]').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'hub-spoke-after.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the summary counts findings by severity and what the proposal closes; table rows highlight their elements', async () => {
+    const { page, errors, requests } = await open(path.join(dir, 'tables.html'));
+    expect(requests).toEqual([]);
+    expect(await page.locator('#summary-findings .sev-critical').textContent()).toBe('1 critical');
+    expect(await page.locator('#summary-plan').textContent()).toMatch(/closes [1-9]\d* subnet-level paths/);
+    await page.locator('#tab-findings').click();
+    const row = page.locator('#findings-table tr[data-fingerprint]');
+    await row.click();
+    const web = snapshot.subnets.find((s) => s.name === 'snet-aci-web')!;
+    expect(await page.locator('[data-highlight]').count()).toBe(1);
+    const lit = page.locator(`[data-edge-id="external:internet -> ${web.id}"]`);
+    expect(await lit.getAttribute('stroke')).toBe('#d4148c');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'hub-spoke-finding-row.png') });
+    await page.locator('#tab-proposed').click();
+    const rules = page.locator('#proposed-table tr[data-rule]');
+    expect(await rules.allTextContents()).toEqual([
+      expect.stringContaining('DenyAllOtherInbound'),
+      expect.stringContaining('AllowSshFromInternet'),
+    ]);
+    await rules.first().click();
+    expect(await page.locator('[data-highlight]').count()).toBe(1);
+    // The severity filter keeps the flows a critical finding concerns.
+    await page.selectOption('#severity', '0');
+    const ids = await page
+      .locator('[data-edge-id]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-edge-id')));
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) expect(id).toContain(web.id);
+    // A node's panel lists its findings and the proposed rules that change it.
+    await page.locator(`[data-node-id="${web.id}"] rect`).first().dispatchEvent('click');
+    const text = await page.locator('#panel').textContent();
+    expect(text).toContain('Management port open to the Internet');
+    expect(text).toContain('added: nsg-aci-web/DenyAllOtherInbound');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("draws the planner's proposal: Diff shows what it closes, the proposed-rules table lists its rules", async () => {
+    const { page, errors } = await open(path.join(dir, 'plan.html'));
+    await page.getByRole('button', { name: 'Diff', exact: true }).click();
+    expect(await page.locator('[data-edge-id][data-status="closed"]').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-edge-id][data-status="opened"]').count()).toBe(0);
+    await page.locator('#tab-proposed').click();
+    expect(await page.locator('#proposed-table tr[data-rule]').count()).toBeGreaterThan(0);
+    await page.locator('#proposed-table tr[data-rule]').first().click();
+    expect(await page.locator('[data-highlight]').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'hub-spoke-plan-diff.png') });
+    expect(errors).toEqual([]);
     await page.close();
   });
 });

@@ -61,11 +61,46 @@ export function reportDataOf(
   const engine = compilePolicy(snapshot, {});
   return buildReportData({
     snapshot,
-    engine,
-    reach: computeReachability(engine),
+    before: { engine, reach: computeReachability(engine) },
     title: 'test',
     classPairBudget,
     detailBudget,
     viewForm,
   });
+}
+
+/** A copy of the snapshot without the named NSG security rules (a proposal made by hand). */
+export function withoutRules(snapshot: Snapshot, ...names: string[]): Snapshot {
+  const copy = structuredClone(snapshot);
+  for (const nsg of copy.networkSecurityGroups)
+    nsg.securityRules = nsg.securityRules.filter((r) => !names.includes(r.name));
+  return copy;
+}
+
+/** Report data with an After view: `after` is the proposed snapshot (no plan result). */
+export function reportDataWithAfter(snapshot: Snapshot, after: Snapshot, detailBudget?: number): ReportData {
+  const engine = compilePolicy(snapshot, {});
+  const afterEngine = compilePolicy(after, {});
+  return buildReportData({
+    snapshot,
+    before: { engine, reach: computeReachability(engine) },
+    after: { engine: afterEngine, reach: computeReachability(afterEngine) },
+    title: 'test',
+    detailBudget,
+  });
+}
+
+/**
+ * A proposal for the hub-spoke estate made by hand, as the planner would shape it: the web NSG loses
+ * SSH from the Internet and the wide VNet high ports, and gains a deny-all inbound below the rules it
+ * keeps (the subnet's 0.0.0.0/0 route makes VirtualNetwork every address, so AllowVnetInBound would
+ * otherwise still let the Internet in).
+ */
+export function hubSpokeProposal(snapshot: Snapshot): Snapshot {
+  const copy = withoutRules(snapshot, 'AllowSshFromInternet', 'AllowVnetHighPorts');
+  const web = copy.networkSecurityGroups.find((n) => n.name === 'nsg-aci-web')!;
+  web.securityRules.push(
+    makeRule({ name: 'DenyAllOtherInbound', priority: 4000, access: 'Deny', protocol: '*', source: '*' }),
+  );
+  return copy;
 }

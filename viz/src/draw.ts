@@ -4,11 +4,27 @@
  * textContent), never as markup.
  */
 import { create, select, type Selection } from 'd3';
-import type { ReportData } from '../../src/render/report-model';
+import type { DiffStatus, ReportData } from '../../src/render/report-model';
 import { RISK_NAMES, type Box, type DrawEdge, type GroupFlow } from './shape';
 
 export const RISK_COLOURS = ['#7b8fb8', '#e0a526', '#f06c2c', '#c8102e'];
 const RISK_WIDTHS = [1, 1.6, 2.2, 3];
+
+/** Diff view: colour, width and dash by status (closed dashed: it is no longer there). */
+export const STATUS_STYLE: Record<
+  DiffStatus,
+  { colour: string; width: number; dash: string | null; label: string }
+> = {
+  closed: { colour: '#1b8a3c', width: 2.6, dash: '7 4', label: 'closed by the proposal' },
+  narrowed: { colour: '#2f7fc1', width: 2.2, dash: null, label: 'narrowed: fewer ports or sources' },
+  opened: { colour: '#c8102e', width: 2.6, dash: null, label: 'opened by the proposal' },
+  widened: { colour: '#e0621b', width: 2.2, dash: null, label: 'widened' },
+  changed: { colour: '#8e44ad', width: 2.2, dash: null, label: 'changed: some closed, some opened' },
+  unchanged: { colour: '#b9c3d3', width: 1, dash: null, label: 'unchanged' },
+};
+const STATUS_ORDER: DiffStatus[] = ['unchanged', 'narrowed', 'widened', 'changed', 'closed', 'opened'];
+
+export type EdgeMode = 'risk' | 'diff';
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 
 const FILL = {
@@ -27,6 +43,8 @@ export interface Drawing {
   viewport: SVGGElement;
   edgeLayer: SVGGElement;
   flowLayer: SVGGElement;
+  highlightLayer: SVGGElement;
+  legend: SVGGElement;
 }
 
 function centre(b: Box): [number, number] {
@@ -75,10 +93,14 @@ export function drawTopology(data: ReportData, boxes: Box[], width: number, heig
     .attr('font-family', FONT)
     .attr('data-extent', `${width}x${height}`);
   const defs = svg.append('defs');
-  RISK_COLOURS.forEach((colour, level) => {
+  const markers = [
+    ...RISK_COLOURS.map((colour, level) => ({ id: `arrow-${level}`, colour })),
+    ...STATUS_ORDER.map((status) => ({ id: `arrow-${status}`, colour: STATUS_STYLE[status].colour })),
+  ];
+  markers.forEach(({ id, colour }) => {
     defs
       .append('marker')
-      .attr('id', `arrow-${level}`)
+      .attr('id', id)
       .attr('viewBox', '0 0 10 10')
       .attr('refX', 9)
       .attr('refY', 5)
@@ -96,6 +118,7 @@ export function drawTopology(data: ReportData, boxes: Box[], width: number, heig
   const routeLayer = viewport.append('g');
   const edgeLayer = viewport.append('g');
   const flowLayer = viewport.append('g');
+  const highlightLayer = viewport.append('g').attr('class', 'highlights');
 
   data.nodes.forEach((n, i) => {
     const b = boxes[i]!;
@@ -166,16 +189,22 @@ export function drawTopology(data: ReportData, boxes: Box[], width: number, heig
       .attr('stroke-opacity', 0.25)
       .attr('stroke-linecap', 'round');
   }
-  for (const r of data.applianceRoutes) {
-    const b = boxes[r.subnet]!;
+  // One label per subnet (its first appliance route; others are counted), one line per route.
+  const hops = new Map<number, string[]>();
+  for (const r of data.applianceRoutes) hops.set(r.subnet, [...(hops.get(r.subnet) ?? []), r.nextHop]);
+  for (const [subnet, list] of hops) {
+    const b = boxes[subnet]!;
+    const more = new Set(list).size - 1;
     routeLayer
       .append('text')
-      .attr('x', b.x + b.w - 6)
-      .attr('y', b.y + b.h - 5)
-      .attr('text-anchor', 'end')
+      .attr('x', b.x + 8)
+      .attr('y', b.y + 42)
       .attr('font-size', 10)
       .attr('fill', '#6a3d9a')
-      .text(`via NVA ${clip(r.nextHop, 16)}`);
+      .text(`via NVA ${clip(list[0]!, 16)}${more > 0 ? ` (+${more})` : ''}`);
+  }
+  for (const r of data.applianceRoutes) {
+    const b = boxes[r.subnet]!;
     if (r.nextHopSubnet >= 0 && r.nextHopSubnet !== r.subnet)
       routeLayer
         .append('path')
@@ -186,12 +215,15 @@ export function drawTopology(data: ReportData, boxes: Box[], width: number, heig
         .attr('stroke-dasharray', '6 4')
         .attr('data-route', `${data.nodes[r.subnet]!.id} via ${r.nextHop}`);
   }
-  drawLegend(svg);
+  const legend = svg.append('g').attr('class', 'legend').attr('transform', 'translate(16,16)');
+  drawLegend(legend.node()!, 'risk');
   return {
     svg: svg.node()!,
     viewport: viewport.node()!,
     edgeLayer: edgeLayer.node()!,
     flowLayer: flowLayer.node()!,
+    highlightLayer: highlightLayer.node()!,
+    legend: legend.node()!,
   };
 }
 
@@ -199,33 +231,74 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;
 }
 
-/** Replaces the drawn edges. */
+/** Replaces the drawn edges: coloured by risk (Before, After) or by diff status (Diff). */
 export function drawEdgeLayer(
   layer: SVGGElement,
   boxes: Box[],
   edges: DrawEdge[],
   selectedId: string | null,
+  mode: EdgeMode = 'risk',
+  highlighted: Set<string> = new Set(),
 ): void {
   const g = select(layer);
   g.selectAll('*').remove();
-  // Low risk first, so the red ones are on top.
-  const ordered = edges.slice().sort((a, b) => a.risk.level - b.risk.level);
+  // Quiet lines first, so the red ones (risk) or the changed ones (diff) are on top.
+  const rank = (e: DrawEdge) => (mode === 'risk' ? e.risk.level : STATUS_ORDER.indexOf(e.status));
+  const ordered = edges.slice().sort((a, b) => rank(a) - rank(b));
   for (const e of ordered) {
-    const colour = RISK_COLOURS[e.risk.level]!;
     const selected = e.id === selectedId;
+    const lit = highlighted.has(e.id);
+    const style =
+      mode === 'risk'
+        ? {
+            colour: RISK_COLOURS[e.risk.level]!,
+            width: RISK_WIDTHS[e.risk.level]!,
+            opacity: [0.45, 0.6, 0.75, 0.85][e.risk.level]!,
+            dash: e.risk.unknown && e.risk.level === 0 ? '4 3' : null,
+            marker: `arrow-${e.risk.level}`,
+          }
+        : {
+            colour: STATUS_STYLE[e.status].colour,
+            width: STATUS_STYLE[e.status].width,
+            opacity: e.status === 'unchanged' ? 0.5 : 0.9,
+            dash: STATUS_STYLE[e.status].dash,
+            marker: `arrow-${e.status}`,
+          };
     g.append('path')
       .attr('data-edge-id', e.id)
+      .attr('data-status', e.status)
+      .attr('data-risk', e.risk.level)
       .attr('d', curve(boxes[e.from]!, boxes[e.to]!))
       .attr('fill', 'none')
-      .attr('stroke', colour)
-      .attr('stroke-opacity', selected ? 1 : [0.45, 0.6, 0.75, 0.85][e.risk.level]!)
-      .attr(
-        'stroke-width',
-        RISK_WIDTHS[e.risk.level]! * (e.members.length > 1 ? 1.6 : 1) * (selected ? 1.8 : 1),
-      )
-      .attr('stroke-dasharray', e.risk.unknown && e.risk.level === 0 ? '4 3' : null)
-      .attr('marker-end', `url(#arrow-${e.risk.level})`)
+      .attr('stroke', lit ? HIGHLIGHT : style.colour)
+      .attr('stroke-opacity', selected || lit ? 1 : style.opacity)
+      .attr('stroke-width', style.width * (e.members.length > 1 ? 1.6 : 1) * (selected || lit ? 1.8 : 1))
+      .attr('stroke-dasharray', style.dash)
+      .attr('marker-end', `url(#${style.marker})`)
       .attr('cursor', 'pointer');
+  }
+}
+
+/** The colour of what a findings or proposed-rules row points at. */
+export const HIGHLIGHT = '#d4148c';
+
+/** Outlines the boxes of highlighted nodes (a findings or proposed-rules row). */
+export function drawHighlights(layer: SVGGElement, boxes: Box[], nodes: number[]): void {
+  const g = select(layer);
+  g.selectAll('*').remove();
+  for (const n of nodes) {
+    const b = boxes[n]!;
+    g.append('rect')
+      .attr('data-highlight', n)
+      .attr('x', b.x - 3)
+      .attr('y', b.y - 3)
+      .attr('width', b.w + 6)
+      .attr('height', b.h + 6)
+      .attr('rx', 6)
+      .attr('fill', 'none')
+      .attr('stroke', HIGHLIGHT)
+      .attr('stroke-width', 3)
+      .attr('pointer-events', 'none');
   }
 }
 
@@ -243,37 +316,54 @@ export function drawFlowLayer(layer: SVGGElement, boxes: Box[], flows: GroupFlow
       .attr('stroke-opacity', 0.9);
 }
 
-function drawLegend(svg: Svg): void {
-  const g = svg.append('g').attr('class', 'legend').attr('transform', 'translate(16,16)');
-  const items = RISK_NAMES.length;
+/** The legend for the current view: risk colours, or diff statuses; then the topology marks. */
+export function drawLegend(layer: SVGGElement, mode: EdgeMode): void {
+  const g = select(layer);
+  g.selectAll('*').remove();
+  const lines =
+    mode === 'risk'
+      ? RISK_NAMES.map((label, level) => ({
+          label,
+          colour: RISK_COLOURS[level]!,
+          width: RISK_WIDTHS[level]!,
+          dash: null as string | null,
+        })).reverse()
+      : (['closed', 'narrowed', 'opened', 'widened', 'changed', 'unchanged'] as DiffStatus[]).map((s) => ({
+          label: STATUS_STYLE[s].label,
+          colour: STATUS_STYLE[s].colour,
+          width: STATUS_STYLE[s].width,
+          dash: STATUS_STYLE[s].dash,
+        }));
+  const items = lines.length;
   g.append('rect')
     .attr('width', 320)
     .attr('height', 34 + items * 18 + 54)
     .attr('rx', 6)
     .attr('fill', '#ffffff')
-    .attr('fill-opacity', 0.92)
+    .attr('fill-opacity', 0.94)
     .attr('stroke', '#c7d0df');
   g.append('text')
     .attr('x', 12)
     .attr('y', 20)
     .attr('font-size', 12)
     .attr('font-weight', 600)
-    .text('Allowed flows');
-  for (let level = RISK_NAMES.length - 1, row = 0; level >= 0; level--, row++) {
+    .text(mode === 'risk' ? 'Allowed flows, by risk' : 'What the proposal changes');
+  lines.forEach((l, row) => {
     const y = 36 + row * 18;
     g.append('line')
       .attr('x1', 12)
       .attr('x2', 44)
       .attr('y1', y)
       .attr('y2', y)
-      .attr('stroke', RISK_COLOURS[level]!)
-      .attr('stroke-width', RISK_WIDTHS[level]!);
+      .attr('stroke', l.colour)
+      .attr('stroke-width', l.width)
+      .attr('stroke-dasharray', l.dash);
     g.append('text')
       .attr('x', 52)
       .attr('y', y + 4)
       .attr('font-size', 11)
-      .text(RISK_NAMES[level]!);
-  }
+      .text(l.label);
+  });
   const y = 36 + items * 18;
   g.append('line')
     .attr('x1', 12)

@@ -1,25 +1,47 @@
 /**
- * The report page: reads the embedded data, draws the Before view, and wires search, filters, zoom,
- * the side panel and export. All text goes in through textContent.
+ * The report page: reads the embedded data, draws the Before, After or Diff view, and wires the view
+ * switch, search and filters, zoom, the side panel, the findings and proposed-rules tables, and
+ * export. All text goes in through textContent.
  */
 import { select, zoom, zoomIdentity, type ZoomBehavior } from 'd3';
-import { PART_SIZE, type ReportData } from '../../src/render/report-model';
-import { RISK_COLOURS, drawEdgeLayer, drawFlowLayer, drawTopology } from './draw';
 import {
+  PART_SIZE,
+  type ReportData,
+  type ReportFinding,
+  type ReportProposedRule,
+} from '../../src/render/report-model';
+import {
+  RISK_COLOURS,
+  STATUS_STYLE,
+  drawEdgeLayer,
+  drawFlowLayer,
+  drawHighlights,
+  drawLegend,
+  drawTopology,
+} from './draw';
+import {
+  SEVERITY_NAMES,
+  changesOf,
+  childrenOf,
   classesByNode,
   decodeEdges,
   drawEdges,
   edgeKey,
   expandEdge,
+  expandIds,
   filterEdges,
+  findingsByNode,
+  findingsOfEdge,
   layout,
+  partsOf,
   riskCounts,
   searchTexts,
+  viewEdges,
   type DrawEdge,
   type Filter,
-  partsOf,
   type ReportEdge,
   type RiskLevel,
+  type ViewName,
 } from './shape';
 
 /** At most this many edges are drawn one per subnet pair; above it they merge per VNet pair. */
@@ -37,29 +59,119 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return e;
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 function main(): void {
-  const data = JSON.parse(document.getElementById('report-data')!.textContent!) as ReportData;
-  const edges: ReportEdge[] = decodeEdges(data, data.views.before);
-  const byNode = classesByNode(data);
+  const data = expandIds(JSON.parse(document.getElementById('report-data')!.textContent!) as ReportData);
+  const hasAfter = data.views.after !== undefined;
   const texts = searchTexts(data);
   const { boxes, width, height } = layout(data);
+  const children = childrenOf(data);
+  const findingsOfNode = findingsByNode(data);
+  const changes = changesOf(data);
+  const ruleMeta = new Map(data.findingRules.map((r) => [r.id, r]));
+  const titleOf = (f: ReportFinding) => f.title ?? ruleMeta.get(f.ruleId)?.title ?? f.ruleId;
+  const beforeEdges = decodeEdges(data, data.views.before);
+  const beforeIndex = new Map(beforeEdges.map((e, i) => [`${e.from},${e.to}`, i]));
 
-  // The page: header (summary and controls), the drawing, the side panel.
+  // Decoding a view's edges costs a pass over millions of cells on large estates: once per view.
+  const decoded = new Map<ViewName, ReturnType<typeof viewEdges>>([
+    ['before', { view: data.views.before, edges: beforeEdges }],
+  ]);
+  const edgesOf = (name: ViewName) => {
+    let v = decoded.get(name);
+    if (!v) decoded.set(name, (v = viewEdges(data, name)));
+    return v;
+  };
+  let viewName: ViewName = 'before';
+  let current = edgesOf(viewName);
+
+  // The page: header (summary and controls), the drawing and side panel, the tables.
   const header = el('header');
   const h1 = el('h1', data.title);
-  const counts = riskCounts(data, edges);
+  const counts = riskCounts(data, beforeEdges);
   const summary = el(
     'p',
-    `${data.summary.vnets} VNets · ${data.summary.subnets} subnets · ${data.summary.containerGroups} container groups ` +
-      `(${data.summary.publicContainerGroups} public) · ${edges.length} allowed subnet-level flows: ` +
-      `${counts[3]} from the Internet to management or all ports, ${counts[2]} other from the Internet, ${counts[1]} internal to management or all ports` +
-      (data.summary.detailedEdges < edges.length
-        ? ` · rules embedded for the ${data.summary.detailedEdges} riskiest (port filter searches those)`
-        : '') +
+    `${plural(data.summary.vnets, 'VNet')} · ${plural(data.summary.subnets, 'subnet')} · ` +
+      `${plural(data.summary.containerGroups, 'container group')} (${data.summary.publicContainerGroups} public) · ` +
+      `${beforeEdges.length} allowed subnet-level flows today: ${counts[3]} from the Internet to management or all ports, ` +
+      `${counts[2]} other from the Internet, ${counts[1]} internal to management or all ports` +
       (data.collectedAt ? ` · collected ${data.collectedAt}` : ''),
     'summary',
   );
+  const facts = el('p', undefined, 'facts');
+  const findingCounts = data.summary.findings;
+  const findingsFact = el('span', undefined, 'fact');
+  findingsFact.id = 'summary-findings';
+  if (!findingCounts) findingsFact.textContent = 'Findings: not computed';
+  else {
+    findingsFact.append(el('b', 'Findings: '));
+    SEVERITY_NAMES.forEach((s, i) => {
+      const chip = el('span', `${findingCounts[s]} ${s}`, findingCounts[s] > 0 ? `sev sev-${s}` : 'sev');
+      chip.dataset.severity = s;
+      findingsFact.append(chip);
+      if (i < SEVERITY_NAMES.length - 1) findingsFact.append(' ');
+    });
+  }
+  if (data.summary.findingsOmitted)
+    findingsFact.append(
+      ` (the table lists the ${data.findings.length} most severe; aciseg analyze lists all)`,
+    );
+  facts.append(findingsFact);
+  const diffCounts = data.summary.diff;
+  if (diffCounts) {
+    const plan = el('span', undefined, 'fact');
+    plan.id = 'summary-plan';
+    plan.append(el('b', 'Proposal: '));
+    plan.append(
+      `closes ${diffCounts.closed} subnet-level paths and narrows ${diffCounts.narrowed} ` +
+        `(${data.summary.groupPairsClosed ?? 0} endpoint-group pairs closed, ${data.summary.groupPairsNarrowed ?? 0} narrowed)` +
+        (diffCounts.opened + diffCounts.widened + diffCounts.changed > 0
+          ? `; opens or widens ${diffCounts.opened + diffCounts.widened + diffCounts.changed}`
+          : '; opens nothing') +
+        (data.summary.proofOk === undefined ? '' : data.summary.proofOk ? '; proof holds' : '; proof FAILS'),
+    );
+    facts.append(plan);
+  }
+  if (data.summary.diffSkipped !== undefined)
+    facts.append(
+      el(
+        'span',
+        `Proposal drawn (After) but not compared: over ${data.summary.diffSkipped} endpoint-group pairs to compare, more than a report holds`,
+        'fact',
+      ),
+    );
+  if (data.summary.observed) {
+    const o = data.summary.observed;
+    facts.append(
+      el(
+        'span',
+        `Observed: ${o.tuples} tuples in ${plural(o.files, 'file')} (${o.first ?? '?'} – ${o.last ?? '?'})`,
+        'fact',
+      ),
+    );
+  }
+
   const controls = el('div', undefined, 'controls');
+  const views = el('div', undefined, 'views');
+  views.setAttribute('role', 'group');
+  const viewButtons = new Map<ViewName, HTMLButtonElement>();
+  for (const [name, label] of [
+    ['before', 'Before'],
+    ['after', 'After'],
+    ['diff', 'Diff'],
+  ] as const) {
+    const b = el('button', label, 'view');
+    b.dataset.view = name;
+    const skipped = name === 'diff' && data.summary.diffSkipped !== undefined;
+    b.disabled = (name !== 'before' && !hasAfter) || skipped;
+    if (skipped)
+      b.title = `too large to compare in a report (${data.summary.diffSkipped} endpoint-group pairs and more)`;
+    else if (b.disabled)
+      b.title = 'no proposal in this report (--flows or --intent for a plan, or --proposed)';
+    views.append(b);
+    viewButtons.set(name, b);
+  }
   const search = el('input');
   search.type = 'search';
   search.placeholder = 'Search name, subnet, VNet…';
@@ -82,19 +194,30 @@ function main(): void {
     o.value = String(i);
     risk.append(o);
   });
+  const severity = el('select');
+  severity.id = 'severity';
+  [
+    ['', 'any flow, with or without findings'],
+    ...SEVERITY_NAMES.map((s, i) => [String(i), `with ${s} findings${i < 4 ? ' or worse' : ''}`]),
+  ].forEach(([value, label]) => {
+    const o = el('option', label);
+    o.value = value!;
+    severity.append(o);
+  });
   const reset = el('button', 'Reset');
   const exportSvg = el('button', 'Export SVG');
   const exportPng = el('button', 'Export PNG');
   const status = el('span', '', 'status');
-  controls.append(search, port, risk, reset, exportSvg, exportPng, status);
-  header.append(h1, summary, controls);
+  controls.append(views, search, port, risk, severity, reset, exportSvg, exportPng, status);
+  header.append(h1, summary, facts, controls);
   const main = el('main');
   const stage = el('div', undefined, 'stage');
   const panel = el('aside');
   panel.id = 'panel';
   panel.hidden = true;
   main.append(stage, panel);
-  document.body.append(header, main);
+  const tables = el('section', undefined, 'tables');
+  document.body.append(header, main, tables);
 
   const drawing = drawTopology(data, boxes, width, height);
   stage.append(drawing.svg);
@@ -118,6 +241,7 @@ function main(): void {
   let selectedNode: number | null = null;
   let selectedEdge: string | null = null;
   let shown: DrawEdge[] = [];
+  let highlighted = new Set<string>();
 
   const nodeIndex = new Map(data.nodes.map((n, i) => [n.id, i]));
   const touches = (e: ReportEdge, n: number) => {
@@ -132,21 +256,43 @@ function main(): void {
       text: search.value,
       port: portValue !== null && Number.isInteger(portValue) ? portValue : null,
       minRisk: Number(risk.value) as RiskLevel,
+      severity: severity.value === '' ? null : Number(severity.value),
     };
-    let selected = filterEdges(data, edges, filter, texts);
+    const { view, edges } = current;
+    let selected = filterEdges(data, view, edges, filter, texts);
     if (selectedNode !== null) selected = selected.filter((i) => touches(edges[i]!, selectedNode!));
     const drawn = drawEdges(data, edges, selected, EDGE_BUDGET);
     shown = drawn.edges;
-    drawEdgeLayer(drawing.edgeLayer, boxes, shown, selectedEdge);
+    drawEdgeLayer(
+      drawing.edgeLayer,
+      boxes,
+      shown,
+      selectedEdge,
+      viewName === 'diff' ? 'diff' : 'risk',
+      highlighted,
+    );
     status.textContent =
-      `${selected.length} of ${edges.length} flows` +
+      `${viewName === 'before' ? 'Before' : viewName === 'after' ? 'After' : 'Diff'}: ${selected.length} of ${edges.length} flows` +
       (drawn.level === 'vnet'
         ? `, merged into ${shown.length} VNet-level lines (filter or click a subnet for detail)`
         : '');
   };
 
+  const setView = (name: ViewName) => {
+    viewName = name;
+    current = edgesOf(name);
+    document.body.dataset.view = name;
+    for (const [n, b] of viewButtons) b.setAttribute('aria-pressed', String(n === name));
+    drawLegend(drawing.legend, name === 'diff' ? 'diff' : 'risk');
+    drawFlowLayer(drawing.flowLayer, boxes, [], '');
+    selectedEdge = null;
+    panel.hidden = true;
+    redraw();
+  };
+
   const clearPanel = () => {
     panel.replaceChildren();
+    delete panel.dataset.shows;
     const close = el('button', '×', 'close');
     close.title = 'Close';
     close.addEventListener('click', () => {
@@ -183,12 +329,64 @@ function main(): void {
     return wrap;
   };
 
+  const findingList = (title: string, list: ReportFinding[]) => {
+    if (list.length === 0) return;
+    panel.append(el('h4', `${title} (${list.length})`));
+    const ul = el('ul', undefined, 'findings');
+    for (const f of list.slice(0, 50)) {
+      const li = el('li');
+      li.append(el('span', f.severity, `sev sev-${f.severity}`), ` ${f.ruleId} ${titleOf(f)}: ${f.message}`);
+      if (f.accepted) li.append(el('span', ' (accepted)', 'accepted'));
+      ul.append(li);
+    }
+    panel.append(ul);
+  };
+
+  /** Proposed rules of the NSGs governing these nodes (subnets, or the subnets of a VNet or group). */
+  const proposedFor = (nodesOf: number[], direction?: string) => {
+    const wanted = new Set<number>();
+    for (const n of nodesOf) {
+      wanted.add(n);
+      for (let p = data.nodes[n]!.parent; p >= 0; p = data.nodes[p]!.parent) wanted.add(p);
+      for (const c of children[n]!) wanted.add(c);
+    }
+    return data.proposedRules.filter(
+      (r) => (direction === undefined || r.direction === direction) && r.nodes.some((n) => wanted.has(n)),
+    );
+  };
+
+  const proposedList = (list: ReportProposedRule[]) => {
+    if (list.length === 0) return;
+    panel.append(el('h4', `Proposed rules that change it (${list.length})`));
+    const ul = el('ul', undefined, 'proposed');
+    for (const r of list.slice(0, 50))
+      ul.append(
+        el(
+          'li',
+          `${r.status}: ${r.nsg}/${r.name} (${r.priority}, ${r.direction} ${r.access} ${r.protocol} ${r.source} → ${r.destination} ports ${r.ports})`,
+        ),
+      );
+    panel.append(ul);
+  };
+
   const showEdge = (d: DrawEdge) => {
     selectedEdge = d.id;
     clearPanel();
-    panel.dataset.edgeId = d.id;
+    panel.dataset.shows = d.id;
     panel.append(el('h3', `${data.nodes[d.from]!.name} → ${data.nodes[d.to]!.name}`));
     panel.append(el('p', d.id, 'ids'));
+    if (viewName !== 'before') {
+      const st = el('p', STATUS_STYLE[d.status].label, 'status-badge');
+      st.dataset.status = d.status;
+      st.style.borderLeftColor = STATUS_STYLE[d.status].colour;
+      panel.append(st);
+      const change = changes.get(`${d.from},${d.to}`);
+      if (change && d.members.length === 1) {
+        if (change.removed !== 'nothing')
+          panel.append(el('p', `no longer allowed: ${change.removed}`, 'removed'));
+        if (change.added !== 'nothing') panel.append(el('p', `newly allowed: ${change.added}`, 'added'));
+      }
+    }
     const flags = [
       d.risk.internet ? 'from the Internet' : '',
       d.risk.management ? 'management ports' : '',
@@ -198,11 +396,13 @@ function main(): void {
     const badge = el('p', flags.length ? flags.join(' · ') : 'narrow', 'risk');
     badge.style.borderLeftColor = RISK_COLOURS[d.risk.level]!;
     panel.append(badge);
+    findingList('Findings', findingsOfEdge(data, findingsOfNode, d.from, d.to));
+    proposedList([...proposedFor([d.from], 'Outbound'), ...proposedFor([d.to], 'Inbound')]);
     if (d.members.length > 1) {
       panel.append(el('h4', `${d.members.length} subnet-level flows`));
       const list = el('ul');
       for (const i of d.members.slice(0, 200)) {
-        const e = edges[i]!;
+        const e = current.edges[i]!;
         const li = el('li');
         const a = el('button', `${data.nodes[e.from]!.name} → ${data.nodes[e.to]!.name}`, 'link');
         a.addEventListener('click', () => {
@@ -218,8 +418,18 @@ function main(): void {
       redraw();
       return;
     }
-    const edge = edges[d.members[0]!]!;
-    const parts = partsOf(data, edge);
+    // A closed edge has no rules in the proposal: show what decided it before.
+    let edge = current.edges[d.members[0]!]!;
+    let view = current.view;
+    if (edge.status === 'closed') {
+      const before = beforeIndex.get(`${edge.from},${edge.to}`);
+      if (before !== undefined) {
+        edge = beforeEdges[before]!;
+        view = data.views.before;
+        panel.append(el('h4', 'Before the proposal'));
+      }
+    }
+    const parts = partsOf(view, edge);
     // One block per distinct (traffic, source side, destination side).
     const seen = new Set<string>();
     for (let k = 0; k < parts.length; k += PART_SIZE) {
@@ -234,7 +444,7 @@ function main(): void {
       block.append(sideTable('destination side (inbound)', parts[k + 4]!));
       panel.append(block);
     }
-    if (!data.classDetail || edge.bundle < 0) {
+    if (!view.classDetail || edge.bundle < 0) {
       const hint = (n: number) => {
         const node = data.nodes[n]!;
         return node.kind === 'subnet' && node.parent >= 0
@@ -245,7 +455,7 @@ function main(): void {
         el(
           'p',
           edge.bundle < 0
-            ? `This estate is large: the report embeds the rules of the ${data.summary.detailedEdges} riskiest flows only; this one keeps its risk. For its rules, run:`
+            ? `This estate is large: the report embeds the rules of the ${view.detailedEdges} riskiest flows only; this one keeps its risk. For its rules, run:`
             : 'This estate is large: the report keeps the rules of each subnet pair but not which container groups each joins. For one pair, run:',
           'hint',
         ),
@@ -255,8 +465,15 @@ function main(): void {
       return;
     }
     const expand = el('button', 'Show container groups', 'expand');
+    const expandView = view;
+    const expandEdgeOf = edge;
     expand.addEventListener('click', () => {
-      const { flows, omitted } = expandEdge(data, byNode, edge, FLOW_LIMIT);
+      const { flows, omitted } = expandEdge(
+        expandView,
+        classesByNode(data, expandView),
+        expandEdgeOf,
+        FLOW_LIMIT,
+      );
       drawFlowLayer(drawing.flowLayer, boxes, flows, RISK_COLOURS[d.risk.level]!);
       const list = el('ul', undefined, 'flows');
       for (const f of flows.slice(0, 100))
@@ -280,12 +497,135 @@ function main(): void {
     selectedEdge = null;
     drawFlowLayer(drawing.flowLayer, boxes, [], '');
     clearPanel();
-    panel.dataset.nodeId = n.id;
+    panel.dataset.shows = n.id;
     panel.append(el('h3', n.name), el('p', n.id, 'ids'), el('p', n.kind, 'kind'));
     for (const d of n.details) panel.append(el('p', d));
+    findingList(
+      'Findings',
+      findingsOfNode[i]!.map((f) => data.findings[f]!),
+    );
+    proposedList(proposedFor([i]));
     redraw();
     panel.append(el('p', `${status.textContent}; click a line for its rules.`));
   };
+
+  // Tables: findings and proposed rules; a row highlights what it concerns.
+  const highlight = (nodes: number[], edges: [number, number][], row: HTMLElement) => {
+    for (const r of tables.querySelectorAll('tr.lit')) r.classList.remove('lit');
+    row.classList.add('lit');
+    highlighted = new Set(edges.map(([a, b]) => edgeKey(data, a, b)));
+    drawHighlights(drawing.highlightLayer, boxes, nodes);
+    redraw();
+  };
+  const tabs = el('div', undefined, 'tabs');
+  const body = el('div', undefined, 'table-body');
+  const makeTable = (heads: string[]) => {
+    const table = el('table');
+    const tr = el('tr');
+    for (const h of heads) tr.append(el('th', h));
+    table.append(tr);
+    return table;
+  };
+  const buildFindings = () => {
+    const findingsTable = makeTable([
+      'severity',
+      'rule',
+      'finding',
+      'remediation',
+      'rules responsible',
+      'evidence',
+    ]);
+    findingsTable.id = 'findings-table';
+    for (const f of data.findings) {
+      const tr = el('tr');
+      tr.dataset.fingerprint = f.fingerprint;
+      const sev = el('td');
+      sev.append(el('span', f.accepted ? `${f.severity} (accepted)` : f.severity, `sev sev-${f.severity}`));
+      tr.append(
+        sev,
+        el('td', f.ruleId),
+        el('td', `${titleOf(f)}: ${f.message}`),
+        el('td', f.remediation ?? ruleMeta.get(f.ruleId)?.remediation ?? ''),
+        el('td', f.rules.join(', ')),
+        el('td', f.explain ?? '', 'code'),
+      );
+      tr.addEventListener('click', () => highlight(f.nodes, f.edges, tr));
+      findingsTable.append(tr);
+    }
+    return findingsTable;
+  };
+  const buildRules = () => {
+    const rulesTable = makeTable([
+      'NSG',
+      'change',
+      'rule',
+      'priority',
+      'direction',
+      'access',
+      'protocol',
+      'source',
+      'destination',
+      'ports',
+      'why',
+    ]);
+    rulesTable.id = 'proposed-table';
+    for (const r of data.proposedRules) {
+      const tr = el('tr');
+      tr.dataset.rule = `${r.nsg}/${r.name}`;
+      tr.append(
+        el('td', r.nsg),
+        el('td', r.status, `change-${r.status}`),
+        el('td', r.name),
+        el('td', String(r.priority)),
+        el('td', r.direction),
+        el('td', r.access),
+        el('td', r.protocol),
+        el('td', r.source),
+        el('td', r.destination),
+        el('td', r.ports),
+        el('td', r.why.join('; ')),
+      );
+      tr.addEventListener('click', () => highlight(r.nodes, [], tr));
+      rulesTable.append(tr);
+    }
+    return rulesTable;
+  };
+  // Tables are built when first opened (thousands of rows on large estates).
+  const tabFor = (label: string, build: () => HTMLTableElement, empty: string) => {
+    let table: HTMLTableElement | null = null;
+    const b = el('button', label, 'tab');
+    b.addEventListener('click', () => {
+      const open = b.getAttribute('aria-pressed') === 'true';
+      for (const t of tabs.querySelectorAll('button')) t.setAttribute('aria-pressed', 'false');
+      body.replaceChildren();
+      if (open) {
+        body.hidden = true;
+        return;
+      }
+      b.setAttribute('aria-pressed', 'true');
+      body.hidden = false;
+      table ??= build();
+      body.append(table.rows.length > 1 ? table : el('p', empty, 'empty'));
+    });
+    tabs.append(b);
+    return b;
+  };
+  const findingsTab = tabFor(
+    `Findings (${data.findings.length})`,
+    buildFindings,
+    data.summary.findings ? 'No findings.' : 'Findings were not computed for this report.',
+  );
+  const rulesTab = tabFor(
+    `Proposed rules (${data.proposedRules.length})`,
+    buildRules,
+    hasAfter
+      ? 'The proposal names no rule changes (a proposed snapshot without a plan).'
+      : 'No proposal in this report.',
+  );
+  findingsTab.id = 'tab-findings';
+  rulesTab.id = 'tab-proposed';
+  body.hidden = true;
+  tables.append(tabs, body);
 
   drawing.svg.addEventListener('click', (ev) => {
     const target = ev.target as Element;
@@ -301,13 +641,18 @@ function main(): void {
       if (i !== undefined) showNode(i);
     }
   });
-  for (const input of [search, port, risk]) input.addEventListener('input', redraw);
+  for (const [name, b] of viewButtons) b.addEventListener('click', () => setView(name));
+  for (const input of [search, port, risk, severity]) input.addEventListener('input', redraw);
   reset.addEventListener('click', () => {
     search.value = '';
     port.value = '';
     risk.value = '0';
+    severity.value = '';
     selectedNode = null;
     selectedEdge = null;
+    highlighted = new Set();
+    for (const r of tables.querySelectorAll('tr.lit')) r.classList.remove('lit');
+    drawHighlights(drawing.highlightLayer, boxes, []);
     panel.hidden = true;
     drawFlowLayer(drawing.flowLayer, boxes, [], '');
     redraw();
@@ -318,7 +663,7 @@ function main(): void {
   );
   exportPng.addEventListener('click', () => exportAsPng(drawing.svg));
 
-  redraw();
+  setView('before');
   fit();
   document.body.dataset.ready = 'true';
 }

@@ -4,6 +4,7 @@
  * layout. Pure TypeScript: no DOM, no d3, so jest tests it directly.
  */
 import {
+  CHANGE_SIZE,
   DIFF_STATUSES,
   MATRIX_CODES,
   PART_SIZE,
@@ -13,10 +14,11 @@ import {
   TRAFFIC_UNKNOWN,
   type DiffStatus,
   type ReportData,
+  type ReportFinding,
   type ReportView,
 } from '../../src/render/report-model';
 
-/** One edge of a view: from and to are node indexes; its parts are `data.bundles[bundle]` (none when -1). */
+/** One edge of a view: from and to are node indexes; its parts are `view.bundles[bundle]` (none when -1). */
 export interface ReportEdge {
   from: number;
   to: number;
@@ -28,9 +30,27 @@ export interface ReportEdge {
 
 const NO_PARTS: number[] = [];
 
-/** The parts of an edge; none when its rules are not embedded. */
-export function partsOf(data: ReportData, edge: ReportEdge): number[] {
-  return edge.bundle >= 0 ? data.bundles[edge.bundle]! : NO_PARTS;
+/** The parts of an edge of a view; none when its rules are not embedded. */
+export function partsOf(view: ReportView, edge: ReportEdge): number[] {
+  return edge.bundle >= 0 ? view.bundles[edge.bundle]! : NO_PARTS;
+}
+
+/** Restores the node IDs of the embedded form (`idPrefixes[p] + id`, see ReportData.idPrefixes). */
+export function expandIds(data: ReportData): ReportData {
+  const prefixes = data.idPrefixes;
+  if (!prefixes) return data;
+  for (const n of data.nodes)
+    if (n.p !== undefined) {
+      n.id = prefixes[n.p]! + n.id;
+      delete n.p;
+    }
+  delete data.idPrefixes;
+  return data;
+}
+
+/** A matrix row with its counted runs (`A12`) written out. */
+export function expandRow(row: string): string {
+  return row.replace(/(\D)(\d+)/g, (_, cell: string, count: string) => cell.repeat(Number(count)));
 }
 
 /** The edges of a view, from its runs or its matrix, in order. */
@@ -41,7 +61,8 @@ export function decodeEdges(data: ReportData, view: ReportView): ReportEdge[] {
     const mb = view.matrixBundles ?? [];
     const n = data.endpoints.length;
     for (let k = 0; k < mb.length; k += 3) bundles.set(mb[k]! * n + mb[k + 1]!, mb[k + 2]!);
-    view.matrix.forEach((row, from) => {
+    view.matrix.forEach((packed, from) => {
+      const row = expandRow(packed);
       for (let to = 0; to < row.length; to++) {
         const c = row.charCodeAt(to);
         if (c === 46) continue; // '.'
@@ -69,11 +90,70 @@ export function decodeEdges(data: ReportData, view: ReportView): ReportEdge[] {
   return edges;
 }
 
-/** The class indexes of each node, by rank. */
-export function classesByNode(data: ReportData): number[][] {
+/** The class indexes of each node in a view, by rank. */
+export function classesByNode(data: ReportData, view: ReportView): number[][] {
   const out: number[][] = data.nodes.map(() => []);
-  data.classes.forEach((c, i) => out[c.node]!.push(i));
+  view.classes.forEach((c, i) => out[c.node]!.push(i));
   return out;
+}
+
+/** The views the page switches between: Before; After (the proposal, without what it closes); Diff (all, by status). */
+export type ViewName = 'before' | 'after' | 'diff';
+
+/** The edges of a view by name: After and Diff both read the After data, After leaves closed edges out. */
+export function viewEdges(data: ReportData, name: ViewName): { view: ReportView; edges: ReportEdge[] } {
+  if (name === 'before' || !data.views.after)
+    return { view: data.views.before, edges: decodeEdges(data, data.views.before) };
+  const view = data.views.after;
+  const edges = decodeEdges(data, view);
+  return { view, edges: name === 'after' ? edges.filter((e) => e.status !== 'closed') : edges };
+}
+
+/** What changed on an edge of the After view: removed and added traffic, by `from,to` node indexes. */
+export function changesOf(data: ReportData): Map<string, { removed: string; added: string }> {
+  const out = new Map<string, { removed: string; added: string }>();
+  const changes = data.views.after?.changes ?? [];
+  for (let k = 0; k < changes.length; k += CHANGE_SIZE)
+    out.set(`${data.endpoints[changes[k]!]},${data.endpoints[changes[k + 1]!]}`, {
+      removed: data.changeTexts[changes[k + 2]!]!,
+      added: data.changeTexts[changes[k + 3]!]!,
+    });
+  return out;
+}
+
+export const SEVERITY_NAMES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+
+/** Findings (indexes) concerning each node: a node is concerned by findings naming it, its ancestors or its children. */
+export function findingsByNode(data: ReportData): number[][] {
+  const out: number[][] = data.nodes.map(() => []);
+  const add = (n: number, f: number) => {
+    const list = out[n]!;
+    if (list[list.length - 1] !== f) list.push(f);
+  };
+  data.findings.forEach((f, i) => {
+    const named = new Set<number>(f.nodes);
+    for (const [a, b] of f.edges) named.add(a).add(b);
+    for (const n of [...named].sort((x, y) => x - y)) {
+      add(n, i);
+      for (let p = data.nodes[n]!.parent; p >= 0; p = data.nodes[p]!.parent) add(p, i);
+    }
+  });
+  for (const list of out) list.sort((x, y) => x - y);
+  out.forEach((list, i) => (out[i] = [...new Set(list)]));
+  return out;
+}
+
+/** Findings concerning an edge: those whose flows join its two ends, else those naming either end. */
+export function findingsOfEdge(
+  data: ReportData,
+  byNode: number[][],
+  from: number,
+  to: number,
+): ReportFinding[] {
+  const direct = data.findings.filter((f) => f.edges.some(([a, b]) => a === from && b === to));
+  if (direct.length > 0) return direct;
+  const ids = new Set([...byNode[from]!, ...byNode[to]!]);
+  return [...ids].sort((x, y) => x - y).map((i) => data.findings[i]!);
 }
 
 /** 3 critical (from the Internet to management or all ports), 2 high (from the Internet), 1 medium (management or all ports), 0 low. */
@@ -128,6 +208,16 @@ function mergeRisk(a: EdgeRisk, b: EdgeRisk): EdgeRisk {
   };
 }
 
+/** The status of a line that stands for edges of two statuses (as src/diff aggregates endpoint pairs). */
+export function mergeStatus(a: DiffStatus, b: DiffStatus): DiffStatus {
+  if (a === b) return a;
+  const pair = new Set([a, b]);
+  const within = (allowed: DiffStatus[]) => [...pair].every((s) => allowed.includes(s));
+  if (within(['unchanged', 'narrowed', 'closed'])) return 'narrowed';
+  if (within(['unchanged', 'widened', 'opened'])) return 'widened';
+  return 'changed';
+}
+
 /** The data-edge-id of an edge: the two resource IDs. */
 export function edgeKey(data: ReportData, from: number, to: number): string {
   return `${data.nodes[from]!.id} -> ${data.nodes[to]!.id}`;
@@ -140,6 +230,8 @@ export interface Filter {
   port: number | null;
   /** Lowest risk level shown. */
   minRisk: RiskLevel;
+  /** Only edges an unaccepted finding of at least this severity concerns (index in SEVERITY_NAMES), or null. */
+  severity?: number | null;
 }
 
 /** The lowercase names and IDs a node is found by: its own, its ancestors' and its container groups'. */
@@ -155,8 +247,8 @@ export function searchTexts(data: ReportData): string[] {
   return texts;
 }
 
-function opensPort(data: ReportData, edge: ReportEdge, port: number): boolean {
-  const parts = partsOf(data, edge);
+function opensPort(data: ReportData, view: ReportView, edge: ReportEdge, port: number): boolean {
+  const parts = partsOf(view, edge);
   for (let k = 2; k < parts.length; k += PART_SIZE) {
     const ports = data.traffic[parts[k]!]!.ports;
     for (let j = 0; j < ports.length; j += 2) if (ports[j]! <= port && port <= ports[j + 1]!) return true;
@@ -167,6 +259,7 @@ function opensPort(data: ReportData, edge: ReportEdge, port: number): boolean {
 /** The indexes of the view's edges that pass the filter, in order. */
 export function filterEdges(
   data: ReportData,
+  view: ReportView,
   edges: ReportEdge[],
   filter: Filter,
   texts: string[],
@@ -176,9 +269,18 @@ export function filterEdges(
   // Node matches and risks are worked out once per node and per (bundle, source).
   const matches = text ? texts.map((t) => t.includes(text)) : null;
   const risk = new Map<string, number>();
+  const severe =
+    filter.severity === null || filter.severity === undefined ? null : severeEdges(data, filter.severity);
   edges.forEach((e, i) => {
     if (matches && !matches[e.from] && !matches[e.to]) return;
-    if (filter.port !== null && !opensPort(data, e, filter.port)) return;
+    if (
+      severe &&
+      !severe.nodes.has(e.from) &&
+      !severe.nodes.has(e.to) &&
+      !severe.edges.has(`${e.from},${e.to}`)
+    )
+      return;
+    if (filter.port !== null && !opensPort(data, view, e, filter.port)) return;
     if (filter.minRisk > 0) {
       const key = `${e.bundle},${e.from}`;
       let level = risk.get(key);
@@ -191,6 +293,28 @@ export function filterEdges(
     out.push(i);
   });
   return out;
+}
+
+/**
+ * What unaccepted findings of at least a severity concern: their flows' edges, and the nodes they
+ * name with everything inside those nodes (a finding on a VNet concerns its subnets' edges).
+ */
+function severeEdges(data: ReportData, severity: number): { nodes: Set<number>; edges: Set<string> } {
+  const nodes = new Set<number>();
+  const edges = new Set<string>();
+  const children = childrenOf(data);
+  for (const f of data.findings) {
+    if (f.accepted || SEVERITY_NAMES.indexOf(f.severity) > severity) continue;
+    for (const [a, b] of f.edges) edges.add(`${a},${b}`);
+    const stack = [...f.nodes];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (nodes.has(n)) continue;
+      nodes.add(n);
+      stack.push(...children[n]!);
+    }
+  }
+  return { nodes, edges };
 }
 
 /** The top-level node (VNet, or a node without parent) holding node i. */
@@ -236,7 +360,7 @@ export function drawEdges(
     if (d) {
       d.members.push(i);
       d.risk = mergeRisk(d.risk, edgeRisk(data, e));
-      if (d.status !== e.status) d.status = 'changed';
+      d.status = mergeStatus(d.status, e.status);
     } else {
       const edge: DrawEdge = {
         id: edgeKey(data, from, to),
@@ -267,7 +391,7 @@ export interface GroupFlow {
  * container groups (an external endpoint, or a subnet's unused addresses) stands for itself: its node.
  */
 export function expandEdge(
-  data: ReportData,
+  view: ReportView,
   byNode: number[][],
   edge: ReportEdge,
   limit: number,
@@ -275,11 +399,11 @@ export function expandEdge(
   const flows: GroupFlow[] = [];
   let omitted = 0;
   // Without class detail the parts do not say which groups they join: nothing to expand.
-  if (!data.classDetail) return { flows, omitted };
-  const parts = partsOf(data, edge);
+  if (!view.classDetail) return { flows, omitted };
+  const parts = partsOf(view, edge);
   for (let k = 0; k < parts.length; k += PART_SIZE) {
-    const fc = data.classes[byNode[edge.from]![parts[k]!]!]!;
-    const tc = data.classes[byNode[edge.to]![parts[k + 1]!]!]!;
+    const fc = view.classes[byNode[edge.from]![parts[k]!]!]!;
+    const tc = view.classes[byNode[edge.to]![parts[k + 1]!]!]!;
     const fromMembers = fc.members.length > 0 ? fc.members : [fc.node];
     const toMembers = tc.members.length > 0 ? tc.members : [tc.node];
     for (const from of fromMembers)
@@ -316,6 +440,15 @@ const HEADER = 34;
 /** A VNet's title and address space sit above its subnets. */
 const VNET_HEADER = 46;
 const PAD = 12;
+/** Height of the appliance-route line of a subnet. */
+export const ROUTE_LINE = 13;
+/** Left column (external endpoints) width. */
+const LEFT_W = 230;
+
+/** Room for a title in a box, at about 0.6 em per character, within bounds (longer names are clipped). */
+function titleWidth(name: string, size: number): number {
+  return Math.min(Math.ceil(name.length * size * 0.6) + 20, 340);
+}
 
 /** Children of each node, in data order. */
 export function childrenOf(data: ReportData): number[][] {
@@ -365,20 +498,23 @@ function translate(boxes: Box[], children: number[][], i: number, dx: number, dy
 export function layout(data: ReportData): { boxes: Box[]; width: number; height: number } {
   const children = childrenOf(data);
   const boxes: Box[] = data.nodes.map(() => ({ x: 0, y: 0, w: 0, h: 0 }));
+  // A subnet whose route table sends traffic to an appliance gets a line for it under its title.
+  const routed = new Set(data.applianceRoutes.map((r) => r.subnet));
   const sizeSubnet = (s: number) => {
     const dots = children[s]!;
     const cols = Math.max(1, Math.ceil(Math.sqrt(dots.length * 3)));
     const rows = Math.ceil(dots.length / cols);
+    const header = HEADER + (routed.has(s) ? ROUTE_LINE : 0);
     dots.forEach((d, k) => {
       boxes[d] = {
         x: PAD + (k % cols) * CELL,
-        y: HEADER + Math.floor(k / cols) * CELL,
+        y: header + Math.floor(k / cols) * CELL,
         w: CELL - DOT_GAP,
         h: CELL - DOT_GAP,
       };
     });
-    boxes[s]!.w = Math.max(SUBNET_MIN_W, 2 * PAD + cols * CELL);
-    boxes[s]!.h = HEADER + rows * CELL + PAD / 2;
+    boxes[s]!.w = Math.max(SUBNET_MIN_W, 2 * PAD + cols * CELL, titleWidth(data.nodes[s]!.name, 12));
+    boxes[s]!.h = header + rows * CELL + PAD / 2;
   };
   const sizeVnet = (v: number) => {
     const subs = children[v]!;
@@ -394,7 +530,7 @@ export function layout(data: ReportData): { boxes: Box[]; width: number; height:
     for (const s of subs)
       for (const d of children[s]!) translate(boxes, children, d, boxes[s]!.x, boxes[s]!.y);
     for (const s of subs) translate(boxes, children, s, PAD, VNET_HEADER);
-    boxes[v]!.w = Math.max(SUBNET_MIN_W + 2 * PAD, inner.w + 2 * PAD);
+    boxes[v]!.w = Math.max(SUBNET_MIN_W + 2 * PAD, inner.w + 2 * PAD, titleWidth(data.nodes[v]!.name, 14));
     boxes[v]!.h = VNET_HEADER + inner.h + PAD;
   };
   const tops = data.nodes.map((n, i) => (n.parent < 0 ? i : -1)).filter((i) => i >= 0);
@@ -409,7 +545,7 @@ export function layout(data: ReportData): { boxes: Box[]; width: number; height:
   }
   // The left column: Internet first, then other externals, then public container groups.
   let y = 0;
-  const leftW = 170;
+  const leftW = LEFT_W;
   for (const t of left) {
     boxes[t] = { x: 0, y, w: leftW, h: data.nodes[t]!.kind === 'external' ? 64 : 44 };
     y += boxes[t]!.h + PAD;

@@ -1,6 +1,15 @@
 /** The report page's envelope: JSON that cannot end its script element, and a CSP that allows only the inline page. */
 import { createHash } from 'node:crypto';
-import { contentSecurityPolicy, embedJson, renderReportHtml } from '../../../src/render/report-html';
+import {
+  compactIds,
+  contentSecurityPolicy,
+  embedJson,
+  renderReportHtml,
+} from '../../../src/render/report-html';
+import { compressRow } from '../../../src/render/report-data';
+import type { ReportData } from '../../../src/render/report-model';
+import { expandIds, expandRow } from '../../../viz/src/shape';
+import { hubSpokeSnapshot } from '../../support/sample-snapshots';
 import { reportDataOf, reportEstate } from '../../support/report-estate';
 
 const hash = (t: string) => `'sha256-${createHash('sha256').update(t).digest('base64')}'`;
@@ -40,5 +49,25 @@ describe('renderReportHtml', () => {
 
   it('refuses a page bundle that would end its own script element', () => {
     expect(() => renderReportHtml(data, 'var a="</script>"', style)).toThrow('</script');
+  });
+});
+
+describe('compactIds', () => {
+  it('stores node IDs once per prefix and the page gets the same nodes back', () => {
+    const data = reportDataOf(hubSpokeSnapshot());
+    const compact = compactIds(data);
+    expect(compact.idPrefixes!.length).toBeLessThan(data.nodes.length / 2);
+    expect(JSON.stringify(compact).length).toBeLessThan(JSON.stringify(data).length);
+    // The input is untouched, and expanding the embedded form gives it back.
+    expect(data.idPrefixes).toBeUndefined();
+    expect(expandIds(JSON.parse(embedJson(compact)) as ReportData)).toEqual(data);
+  });
+});
+
+describe('matrix rows', () => {
+  it('counted runs expand to the cells they stand for', () => {
+    const row = 'AAAAB..........CCC.';
+    expect(compressRow(row)).toBe('A4B.10C3.');
+    expect(expandRow(compressRow(row))).toBe(row);
   });
 });

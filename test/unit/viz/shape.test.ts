@@ -1,7 +1,12 @@
 /** The page's data shaping, without a browser: risk, filters, aggregation, expansion, layout. */
 import type { ReportData } from '../../../src/render/report-model';
 import {
+  changesOf,
   classesByNode,
+  findingsByNode,
+  findingsOfEdge,
+  mergeStatus,
+  viewEdges,
   decodeEdges,
   drawEdges,
   edgeRisk,
@@ -12,7 +17,12 @@ import {
   type Box,
   type ReportEdge,
 } from '../../../viz/src/shape';
-import { reportDataOf, reportEstate } from '../../support/report-estate';
+import {
+  hubSpokeProposal,
+  reportDataOf,
+  reportDataWithAfter,
+  reportEstate,
+} from '../../support/report-estate';
 import { hubSpokeSnapshot } from '../../support/sample-snapshots';
 
 const data = reportDataOf(reportEstate());
@@ -42,22 +52,22 @@ describe('filterEdges', () => {
     ids.map((i) => `${data.nodes[edges[i]!.from]!.name}->${data.nodes[edges[i]!.to]!.name}`);
 
   it('keeps everything with an empty filter', () => {
-    expect(filterEdges(data, edges, all, texts)).toHaveLength(edges.length);
+    expect(filterEdges(data, data.views.before, edges, all, texts)).toHaveLength(edges.length);
   });
 
   it('finds edges by the name of a container group inside a subnet', () => {
-    const found = names(filterEdges(data, edges, { ...all, text: 'WEB-ADMIN' }, texts));
+    const found = names(filterEdges(data, data.views.before, edges, { ...all, text: 'WEB-ADMIN' }, texts));
     expect(found.length).toBeGreaterThan(0);
     for (const f of found) expect(f).toMatch(/snet-web/);
   });
 
   it('keeps only edges that open a port, and only the riskiest', () => {
-    const https = names(filterEdges(data, edges, { ...all, port: 443 }, texts));
+    const https = names(filterEdges(data, data.views.before, edges, { ...all, port: 443 }, texts));
     expect(https).toContain('Internet->snet-web');
-    const rdp = names(filterEdges(data, edges, { ...all, port: 3389 }, texts));
+    const rdp = names(filterEdges(data, data.views.before, edges, { ...all, port: 3389 }, texts));
     expect(rdp).not.toContain('Internet->snet-web');
     // snet-ops has no NSG: the Internet reaches it on every port.
-    expect(names(filterEdges(data, edges, { ...all, minRisk: 3 }, texts))).toEqual([
+    expect(names(filterEdges(data, data.views.before, edges, { ...all, minRisk: 3 }, texts))).toEqual([
       'Internet->snet-ops',
       'Internet->snet-web',
     ]);
@@ -84,7 +94,12 @@ describe('drawEdges', () => {
 
 describe('expandEdge', () => {
   it('expands classes to their container groups, each with its own traffic', () => {
-    const { flows, omitted } = expandEdge(data, classesByNode(data), edge('Internet', 'snet-web'), 100);
+    const { flows, omitted } = expandEdge(
+      data.views.before,
+      classesByNode(data, data.views.before),
+      edge('Internet', 'snet-web'),
+      100,
+    );
     expect(omitted).toBe(0);
     const seen = flows.map((f) => `${data.nodes[f.to]!.name}: ${data.traffic[f.traffic]!.allow}`).sort();
     expect(seen).toEqual(['web-1: tcp 443', 'web-admin: tcp 22, 443']);
@@ -93,12 +108,15 @@ describe('expandEdge', () => {
   it('expands nothing when the report keeps no class detail', () => {
     const coarse = reportDataOf(reportEstate(), 0);
     const e = decodeEdges(coarse, coarse.views.before)[0]!;
-    expect(expandEdge(coarse, classesByNode(coarse), e, 100)).toEqual({ flows: [], omitted: 0 });
+    expect(expandEdge(coarse.views.before, classesByNode(coarse, coarse.views.before), e, 100)).toEqual({
+      flows: [],
+      omitted: 0,
+    });
   });
 
   it('stops at the limit and counts the rest', () => {
     const e: ReportEdge = edge('snet-ops', 'snet-web');
-    const { flows, omitted } = expandEdge(data, classesByNode(data), e, 1);
+    const { flows, omitted } = expandEdge(data.views.before, classesByNode(data, data.views.before), e, 1);
     expect(flows).toHaveLength(1);
     expect(omitted).toBe(1);
   });
@@ -166,5 +184,75 @@ describe('layout', () => {
     // Roughly square: a picture, not a strip.
     expect(width / height).toBeLessThan(4);
     expect(height / width).toBeLessThan(4);
+  });
+});
+
+describe('views, diff statuses and findings', () => {
+  const hub = hubSpokeSnapshot();
+  const withAfter = reportDataWithAfter(hub, hubSpokeProposal(hub));
+  const at = (name: string) => withAfter.nodes.findIndex((n) => n.name === name || n.id === name);
+
+  it('After leaves out what the proposal closes; Diff keeps every edge of either side', () => {
+    const before = viewEdges(withAfter, 'before').edges;
+    const after = viewEdges(withAfter, 'after').edges;
+    const diff = viewEdges(withAfter, 'diff').edges;
+    expect(after.every((e) => e.status !== 'closed')).toBe(true);
+    expect(diff.filter((e) => e.status === 'closed').length).toBe(diff.length - after.length);
+    // Every Before edge is in Diff (unchanged, narrowed or closed: this proposal opens nothing).
+    const keys = new Set(diff.map((e) => `${e.from},${e.to}`));
+    for (const e of before) expect(keys.has(`${e.from},${e.to}`)).toBe(true);
+    expect(new Set(diff.map((e) => e.status))).toEqual(new Set(['unchanged', 'narrowed', 'closed']));
+  });
+
+  it('a view without a proposal falls back to Before', () => {
+    const plain = reportDataOf(hub);
+    expect(viewEdges(plain, 'diff').edges).toEqual(viewEdges(plain, 'before').edges);
+  });
+
+  it('what changed on an edge is keyed by its two nodes', () => {
+    const change = changesOf(withAfter).get(`${at('external:internet')},${at('snet-aci-web')}`);
+    expect(change).toEqual({ removed: 'tcp all ports; udp all ports; icmp', added: 'nothing' });
+  });
+
+  it('a line merging edges of different statuses takes their aggregate', () => {
+    expect(mergeStatus('closed', 'closed')).toBe('closed');
+    expect(mergeStatus('closed', 'unchanged')).toBe('narrowed');
+    expect(mergeStatus('opened', 'unchanged')).toBe('widened');
+    expect(mergeStatus('opened', 'closed')).toBe('changed');
+  });
+
+  it('findings concern the nodes they name and their ancestors, and the severity filter keeps their edges', () => {
+    const withFindings: ReportData = {
+      ...data,
+      findings: [
+        {
+          ruleId: 'ACI002',
+          severity: 'high',
+          message: 'm',
+          explain: null,
+          fingerprint: 'f',
+          accepted: false,
+          rules: [],
+          nodes: [node('snet-web')],
+          edges: [[node('Internet'), node('snet-web')]],
+        },
+      ],
+    };
+    const byNode = findingsByNode(withFindings);
+    expect(byNode[node('snet-web')]).toEqual([0]);
+    expect(byNode[node('vnet-a')]).toEqual([0]);
+    expect(byNode[node('snet-ops')]).toEqual([]);
+    expect(findingsOfEdge(withFindings, byNode, node('Internet'), node('snet-web'))).toHaveLength(1);
+    const texts = searchTexts(withFindings);
+    const filter = { text: '', port: null, minRisk: 0 as const };
+    const kept = (severity: number) =>
+      filterEdges(withFindings, withFindings.views.before, edges, { ...filter, severity }, texts).map(
+        (i) => `${data.nodes[edges[i]!.from]!.name}->${data.nodes[edges[i]!.to]!.name}`,
+      );
+    // high or worse: the edges touching the web subnet (the named node, and its container groups).
+    expect(kept(1).length).toBeGreaterThan(0);
+    for (const k of kept(1)) expect(k).toMatch(/snet-web/);
+    // critical only: none.
+    expect(kept(0)).toEqual([]);
   });
 });
