@@ -332,58 +332,32 @@ export const DETAILED_SHARES = 400;
 
 const big = (v: number | bigint | undefined): bigint => (v === undefined ? 0n : BigInt(v));
 
-/** One side's numbers: its tuples per pair and its findings' fingerprints (the analysis itself is dropped). */
-export interface EffectSide {
-  spaces: PairSpaces;
-  findings: string[];
-}
-
-/** The endpoint shares of both sides (pair ids mean the same endpoints before and after). */
-export class EffectShares {
-  readonly shares = new Shares();
-}
-
-/**
- * One snapshot's all-pairs analysis, rule pack and tuples per pair. The planner measures the snapshot
- * before the change before it compiles the proposal, so the two analyses are never held at once.
- */
-export function measureSide(
-  input: Omit<EffectInput, 'before' | 'after' | 'nsgs'>,
-  engine: PolicyEngine,
-  name: 'before' | 'after',
-  shares: EffectShares,
-): EffectSide {
-  input.progress(`effect: all-pairs analysis of the snapshot ${name} the change`);
-  const reach = computeReachability(engine);
-  let view: ReachabilityView | null = null;
-  const context: RuleContext = {
-    snapshot: engine.index.snapshot,
-    engine,
-    reachability: () => ({ reach, view: (view ??= new ReachabilityView(engine, reach)) }),
-    intent: input.rulesInput.intent,
-    observed: input.rulesInput.observed,
-    today: input.rulesInput.today,
-    settings: DEFAULT_RULE_SETTINGS,
-  };
-  input.progress(`effect: rule pack on the snapshot ${name} the change`);
-  const findings = runRules(context, input.rulesInput.rules).findings.map((f) => f.fingerprint);
-  input.progress(`effect: tuples per endpoint pair ${name} the change`);
-  return { spaces: pairSpaces(engine, reach, input.planned, input.labels, shares.shares), findings };
-}
-
-/** The effect; `measured` is the side before the change when the caller measured it already (with those shares). */
-export function computeEffect(
-  input: EffectInput,
-  measured?: { before: EffectSide; shares: EffectShares },
-): PlanEffect {
-  const own = measured?.shares ?? new EffectShares();
-  const { shares } = own;
-  const sides: EffectSide[] = [
-    measured?.before ?? measureSide(input, input.before, 'before', own),
-    measureSide(input, input.after, 'after', own),
-  ];
-  const [before, after] = sides as [EffectSide, EffectSide];
-  const trafficOf = (side: EffectSide, key: number): TrafficSet => {
+export function computeEffect(input: EffectInput): PlanEffect {
+  const shares = new Shares();
+  const sides: { spaces: PairSpaces; findings: string[] }[] = [];
+  for (const [name, engine] of [
+    ['before', input.before],
+    ['after', input.after],
+  ] as const) {
+    input.progress(`effect: all-pairs analysis of the snapshot ${name} the change`);
+    const reach = computeReachability(engine);
+    let view: ReachabilityView | null = null;
+    const context: RuleContext = {
+      snapshot: engine.index.snapshot,
+      engine,
+      reachability: () => ({ reach, view: (view ??= new ReachabilityView(engine, reach)) }),
+      intent: input.rulesInput.intent,
+      observed: input.rulesInput.observed,
+      today: input.rulesInput.today,
+      settings: DEFAULT_RULE_SETTINGS,
+    };
+    input.progress(`effect: rule pack on the snapshot ${name} the change`);
+    const findings = runRules(context, input.rulesInput.rules).findings.map((f) => f.fingerprint);
+    input.progress(`effect: tuples per endpoint pair ${name} the change`);
+    sides.push({ spaces: pairSpaces(engine, reach, input.planned, input.labels, shares), findings });
+  }
+  const [before, after] = sides as [(typeof sides)[0], (typeof sides)[0]];
+  const trafficOf = (side: (typeof sides)[0], key: number): TrafficSet => {
     const id = side.spaces.table.trafficOf(key);
     return id < 0 ? TrafficSet.none : side.spaces.sets.get(id)!;
   };

@@ -19,7 +19,7 @@ import { InputError } from '../errors';
 import type { Snapshot } from '../model/snapshot';
 import { compilePolicy, type PolicyEngine, type ServiceTags } from '../policy';
 import { applyProposal } from './apply';
-import { computeEffect, EffectShares, measureSide } from './effect';
+import { computeEffect } from './effect';
 import { shapeNeeds, TagFinder, withoutUnsupportedWidening, type Shaped } from './generalize';
 import type { PlanResult, ProofFailure } from './model';
 import { prove } from './proof';
@@ -112,21 +112,6 @@ export function planSegmentation(input: PlanInput): PlanResult {
   const nsgs = planned.map((p) => nameAndNumber(p, synthesis.drafts.get(p.id)!));
   const proposed = applyProposal(input.snapshot, nsgs);
 
-  // The snapshot before the change is measured first: its analysis is dropped before the proposal compiles.
-  const rulesInput = {
-    intent: input.intent,
-    observed: input.observed,
-    today: input.today,
-    ...(input.rules ? { rules: input.rules } : {}),
-  };
-  progress('effect');
-  const effectShares = new EffectShares();
-  const beforeSide = measureSide(
-    { planned: plannedSubnets, labels, progress, rulesInput },
-    before,
-    'before',
-    effectShares,
-  );
   progress('proof on the proposed snapshot');
   const after = compilePolicy(proposed, input.serviceTags ? { serviceTags: input.serviceTags } : {});
   const afterLocator = new SubnetLocator(after.index);
@@ -141,10 +126,21 @@ export function planSegmentation(input: PlanInput): PlanResult {
     labels,
     progress,
   });
-  const effect = computeEffect(
-    { before, after, planned: plannedSubnets, labels, nsgs, progress, rulesInput },
-    { before: beforeSide, shares: effectShares },
-  );
+  progress('effect');
+  const effect = computeEffect({
+    before,
+    after,
+    planned: plannedSubnets,
+    labels,
+    nsgs,
+    progress,
+    rulesInput: {
+      intent: input.intent,
+      observed: input.observed,
+      today: input.today,
+      ...(input.rules ? { rules: input.rules } : {}),
+    },
+  });
   return {
     nsgs,
     required: shaped.map((s) => s.need.required),
