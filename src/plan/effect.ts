@@ -9,13 +9,7 @@
  */
 import type { FindingFlow } from '../analyze/findings';
 import type { IntentEntry } from '../analyze/intent';
-import {
-  computeReachability,
-  pathSources,
-  pathTargets,
-  type EndpointClass,
-  type Reachability,
-} from '../analyze/reachability';
+import { computeReachability, type EndpointClass, type Reachability } from '../analyze/reachability';
 import { ReachabilityView } from '../analyze/results';
 import {
   DEFAULT_RULE_SETTINGS,
@@ -47,14 +41,89 @@ export interface EffectInput {
 /** At most this many endpoint pairs are listed in `closed` (the most closed tuples first); all are counted. */
 export const MAX_CLOSED_PAIRS = 1000;
 
-/** Per pair id: its certainly allowed tuples (a number while exact, else a bigint) and the interned id of its traffic's union. */
+/** Per pair id: its certainly allowed tuples and the interned id of its traffic's union. */
 interface PairSpaces {
   /** Every certainly allowed tuple with a planned subnet at one end (flows to oneself left out). */
   total: bigint;
-  space: Map<number, number | bigint>;
-  traffic: Map<number, number>;
+  table: PairTable;
   /** Interned traffic sets by id (this side's engine). */
   sets: Map<number, TrafficSet>;
+}
+
+/**
+ * Tuples and traffic per pair id in flat typed arrays (numbers while exact, a bigint beside once a
+ * sum leaves the safe range): pair ids are dense — every share pair when told per pair, else
+ * "share to any" and "any to share" — so no map entry is made per pair or per addition.
+ */
+class PairTable {
+  private readonly values: Float64Array;
+  private readonly bigs = new Map<number, bigint>();
+  private readonly traffic: Int32Array;
+  private readonly touched: Uint8Array;
+  /** Pair ids in the order first added (the order the closed list breaks exact ties in). */
+  readonly keys: number[] = [];
+
+  constructor(
+    private readonly shares: number,
+    private readonly detailed: boolean,
+    private readonly any: number,
+  ) {
+    const size = detailed ? shares * shares : 2 * shares;
+    this.values = new Float64Array(size);
+    this.traffic = new Int32Array(size).fill(-1);
+    this.touched = new Uint8Array(size);
+  }
+
+  /** The slot of a pair id, or -1 when this table holds no such pair. */
+  slot(key: number): number {
+    const s = Math.floor(key / PAIR);
+    const t = key % PAIR;
+    if (s >= this.shares || t >= this.shares) return -1;
+    if (this.detailed) return s * this.shares + t;
+    if (t === this.any) return s;
+    if (s === this.any) return this.shares + t;
+    return -1;
+  }
+
+  add(
+    s: number,
+    t: number,
+    amount: number | bigint,
+    trafficId: number,
+    union: (a: number, b: number) => number,
+  ): void {
+    const slot = this.detailed ? s * this.shares + t : t === this.any ? s : this.shares + t;
+    if (this.touched[slot] === 0) {
+      this.touched[slot] = 1;
+      this.keys.push(s * PAIR + t);
+      if (typeof amount === 'bigint') this.bigs.set(slot, amount);
+      else this.values[slot] = amount;
+    } else {
+      const big = this.bigs.get(slot);
+      if (big !== undefined) this.bigs.set(slot, big + BigInt(amount));
+      else {
+        const was = this.values[slot]!;
+        if (typeof amount === 'number' && Number.isSafeInteger(was + amount))
+          this.values[slot] = was + amount;
+        else this.bigs.set(slot, BigInt(was) + BigInt(amount));
+      }
+    }
+    if (trafficId < 0) return;
+    const was = this.traffic[slot]!;
+    this.traffic[slot] = was < 0 ? trafficId : union(was, trafficId);
+  }
+
+  get(key: number): number | bigint | undefined {
+    const slot = this.slot(key);
+    if (slot < 0 || this.touched[slot] === 0) return undefined;
+    return this.bigs.get(slot) ?? this.values[slot]!;
+  }
+
+  /** The interned id of a pair's traffic (-1: none). */
+  trafficOf(key: number): number {
+    const slot = this.slot(key);
+    return slot < 0 ? -1 : this.traffic[slot]!;
+  }
 }
 
 /** The endpoints effects are told by: a subnet, a public group, the Internet, the Azure host, other private space. */
@@ -102,7 +171,7 @@ function sharesOf(
   return out;
 }
 
-/** Certainly allowed tuples per endpoint pair that has a planned subnet at one end (pair id = source * N + target). */
+/** Certainly allowed tuples per endpoint pair that has a planned subnet at one end (pair id = source * PAIR + target). */
 function pairSpaces(
   engine: PolicyEngine,
   reach: Reachability,
@@ -111,36 +180,43 @@ function pairSpaces(
   shares: Shares,
 ): PairSpaces {
   const classShares = reach.classes.map((c) => sharesOf(c, planned, labels, shares));
-  const out: PairSpaces = { total: 0n, space: new Map(), traffic: new Map(), sets: new Map() };
   // Pairs of shares cost |sources| × |targets| per path: above DETAILED_SHARES endpoints, each planned
   // subnet's pairs are summed as "to / from any endpoint" instead (the total stays exact).
   const detailed = shares.labels.length <= DETAILED_SHARES;
   const any = shares.id('*', 'any endpoint', false);
+  const table = new PairTable(shares.labels.length, detailed, any);
+  const sets = new Map<number, TrafficSet>();
   const { paths } = reach;
   const decisions = engine.decisions();
-  const tuplesById = new Map<number, number>();
-  const unions = new Map<number, number>();
+  // Per allowed traffic set (the store's canonical sets, shared by many paths): its interned id and tuples.
+  const byAllow = new Map<TrafficSet, { id: number; tuples: number }>();
+  const pairTraffic = (outId: number, inId: number): { id: number; tuples: number } | null => {
+    const allow = engine.trafficBetween(decisions[outId]!, decisions[inId]!).allow;
+    if (allow.isEmpty) return null;
+    let v = byAllow.get(allow);
+    if (v === undefined) {
+      const id = engine.trafficId(allow);
+      if (!sets.has(id)) sets.set(id, allow);
+      v = { id, tuples: Number(tupleCount(allow)) };
+      byAllow.set(allow, v);
+    }
+    return v;
+  };
+  const unions = new Map<number, Map<number, number>>();
   const unionId = (a: number, b: number): number => {
     if (a === b) return a;
-    const key = a < b ? a * 2 ** 26 + b : b * 2 ** 26 + a;
-    let id = unions.get(key);
+    const lo = a < b ? a : b;
+    const hi = a < b ? b : a;
+    let row = unions.get(lo);
+    if (row === undefined) unions.set(lo, (row = new Map()));
+    let id = row.get(hi);
     if (id === undefined) {
-      const set = out.sets.get(a)!.union(out.sets.get(b)!);
+      const set = sets.get(lo)!.union(sets.get(hi)!);
       id = engine.trafficId(set);
-      out.sets.set(id, set);
-      unions.set(key, id);
+      sets.set(id, set);
+      row.set(hi, id);
     }
     return id;
-  };
-  const add = (key: number, amount: number | bigint, trafficId: number) => {
-    const was = out.space.get(key);
-    if (was === undefined) out.space.set(key, amount);
-    else if (typeof was === 'number' && typeof amount === 'number' && Number.isSafeInteger(was + amount))
-      out.space.set(key, was + amount);
-    else out.space.set(key, BigInt(was) + BigInt(amount));
-    if (trafficId < 0) return;
-    const t = out.traffic.get(key);
-    out.traffic.set(key, t === undefined ? trafficId : unionId(t, trafficId));
   };
   // Sizes per share of each class list, summed once per list (lists are shared by many paths).
   const listCache = new Map<number, [number, number][]>();
@@ -159,32 +235,37 @@ function pairSpaces(
   };
   const sAcc = new Float64Array(shares.labels.length + 1);
   const tAcc = new Float64Array(shares.labels.length + 1);
-  const accumulate = (lists: number[], acc: Float64Array): number[] => {
-    const touched: number[] = [];
-    for (const l of lists)
-      for (const [id, size] of listShares(l)) {
-        if (acc[id] === 0) touched.push(id);
-        acc[id]! += size;
-      }
-    return touched;
-  };
-  for (let i = 0; i < paths.count; i++) {
-    const allow = engine.trafficBetween(decisions[paths.out.get(i)]!, decisions[paths.in.get(i)]!).allow;
-    if (allow.isEmpty) continue;
-    const trafficId = engine.trafficId(allow);
-    let tuples = tuplesById.get(trafficId);
-    if (tuples === undefined) {
-      tuples = Number(tupleCount(allow));
-      tuplesById.set(trafficId, tuples);
-      out.sets.set(trafficId, allow);
+  const from: number[] = [];
+  const to: number[] = [];
+  const accumulate = (list: number, acc: Float64Array, touched: number[]): void => {
+    for (const [id, size] of listShares(list)) {
+      if (acc[id] === 0) touched.push(id);
+      acc[id]! += size;
     }
+  };
+  // The running total: a number while exact, folded into the bigint before it would round.
+  let total = 0n;
+  let part = 0;
+  const addTotal = (v: number | bigint) => {
+    if (typeof v === 'number' && Number.isSafeInteger(part + v)) part += v;
+    else {
+      total += BigInt(part) + BigInt(v);
+      part = 0;
+    }
+  };
+  // Source classes of the current path, marked with its number + 1 (for flows to oneself).
+  const sourceMark = new Int32Array(reach.classes.length);
+  for (let i = 0; i < paths.count; i++) {
+    const traffic = pairTraffic(paths.out.get(i), paths.in.get(i));
+    if (traffic === null) continue;
+    const { id: trafficId, tuples } = traffic;
     const sourceList = paths.sources.get(i);
     const targetFrom = paths.targetStart.get(i);
     const targetTo = i + 1 < paths.count ? paths.targetStart.get(i + 1) : paths.targetLists.length;
-    const targetLists: number[] = [];
-    for (let k = targetFrom; k < targetTo; k++) targetLists.push(paths.targetLists.get(k));
-    const from = accumulate([sourceList], sAcc);
-    const to = accumulate(targetLists, tAcc);
+    from.length = 0;
+    to.length = 0;
+    accumulate(sourceList, sAcc, from);
+    for (let k = targetFrom; k < targetTo; k++) accumulate(paths.targetLists.get(k), tAcc, to);
     const times = (a: number, b: number): number | bigint => {
       const product = a * b * tuples;
       return Number.isSafeInteger(product) ? product : BigInt(a) * BigInt(b) * BigInt(tuples);
@@ -201,51 +282,47 @@ function pairSpaces(
       tAll += tAcc[x]!;
       if (!shares.planned[x]) tUnplanned += tAcc[x]!;
     }
-    out.total += BigInt(times(sAll, tAll)) - BigInt(times(sUnplanned, tUnplanned));
+    addTotal(times(sAll, tAll));
+    const unplanned = times(sUnplanned, tUnplanned);
+    addTotal(-unplanned);
     if (detailed) {
       for (const s of from)
         for (const t of to)
-          if (shares.planned[s] || shares.planned[t]) add(s * PAIR + t, times(sAcc[s]!, tAcc[t]!), trafficId);
+          if (shares.planned[s] || shares.planned[t])
+            table.add(s, t, times(sAcc[s]!, tAcc[t]!), trafficId, unionId);
     } else {
-      for (const s of from) if (shares.planned[s]) add(s * PAIR + any, times(sAcc[s]!, tAll), trafficId);
-      for (const t of to) if (shares.planned[t]) add(any * PAIR + t, times(sAll, tAcc[t]!), trafficId);
+      for (const s of from)
+        if (shares.planned[s]) table.add(s, any, times(sAcc[s]!, tAll), trafficId, unionId);
+      for (const t of to) if (shares.planned[t]) table.add(any, t, times(sAll, tAcc[t]!), trafficId, unionId);
     }
     for (const s of from) sAcc[s] = 0;
     for (const t of to) tAcc[t] = 0;
     // A class in both lists holds flows from each address to itself: not network flows.
-    const sources = pathSources(paths, i);
-    const targets = pathTargets(paths, i);
-    const inSources = selfCheck(sources, targets);
-    for (const c of targets) {
-      if (!inSources.has(c)) continue;
-      for (const [id, size] of classShares[c]!) {
-        if (!shares.planned[id]) continue;
-        const self = Number.isSafeInteger(size * tuples) ? -size * tuples : -BigInt(size) * BigInt(tuples);
-        out.total += BigInt(self);
-        if (detailed) add(id * PAIR + id, self, -1);
-        else {
-          add(id * PAIR + any, self, -1);
-          add(any * PAIR + id, self, -1);
+    const mark = i + 1;
+    const sFrom = paths.listStart.get(sourceList);
+    const sTo = paths.listStart.get(sourceList + 1);
+    for (let k = sFrom; k < sTo; k++) sourceMark[paths.members.get(k)] = mark;
+    for (let k = targetFrom; k < targetTo; k++) {
+      const list = paths.targetLists.get(k);
+      const mTo = paths.listStart.get(list + 1);
+      for (let m = paths.listStart.get(list); m < mTo; m++) {
+        const c = paths.members.get(m);
+        if (sourceMark[c] !== mark) continue;
+        for (const [id, size] of classShares[c]!) {
+          if (!shares.planned[id]) continue;
+          const self = Number.isSafeInteger(size * tuples) ? -size * tuples : -BigInt(size) * BigInt(tuples);
+          addTotal(self);
+          if (detailed) table.add(id, id, self, -1, unionId);
+          else {
+            table.add(id, any, self, -1, unionId);
+            table.add(any, id, self, -1, unionId);
+          }
         }
       }
     }
   }
-  return out;
+  return { total: total + BigInt(part), table, sets };
 }
-
-/** The source classes when some of them are targets too (else an empty set, without building one). */
-function selfCheck(sources: Int32Array, targets: Int32Array): ReadonlySet<number> {
-  if (sources.length === 0 || targets.length === 0) return EMPTY;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const c of sources) {
-    if (c < lo) lo = c;
-    if (c > hi) hi = c;
-  }
-  if (!targets.some((t) => t >= lo && t <= hi)) return EMPTY;
-  return new Set(sources);
-}
-const EMPTY: ReadonlySet<number> = new Set();
 
 /** Pair ids: source share * PAIR + target share. */
 const PAIR = 1 << 20;
@@ -281,13 +358,13 @@ export function computeEffect(input: EffectInput): PlanEffect {
   }
   const [before, after] = sides as [(typeof sides)[0], (typeof sides)[0]];
   const trafficOf = (side: (typeof sides)[0], key: number): TrafficSet => {
-    const id = side.spaces.traffic.get(key);
-    return id === undefined ? TrafficSet.none : side.spaces.sets.get(id)!;
+    const id = side.spaces.table.trafficOf(key);
+    return id < 0 ? TrafficSet.none : side.spaces.sets.get(id)!;
   };
   const total = before.spaces.total - after.spaces.total;
   const reduced: { key: number; reduction: bigint }[] = [];
-  for (const [key, was] of before.spaces.space) {
-    const reduction = big(was) - big(after.spaces.space.get(key));
+  for (const key of before.spaces.table.keys) {
+    const reduction = big(before.spaces.table.get(key)) - big(after.spaces.table.get(key));
     if (reduction > 0n) reduced.push({ key, reduction });
   }
   const label = (key: number) =>

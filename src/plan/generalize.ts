@@ -8,9 +8,9 @@
 import type { LocatedPart } from '../analyze/endpoints';
 import { canonicalServiceTagName } from '../model/service-tag-names';
 import type { Ipv4Set } from '../net/interval-set';
-import { ipv4SetOf, type PolicyEngine, type ServiceTags } from '../policy';
+import { ipv4SetOf, type PolicyEngine, type ServiceTags, type TrafficSet } from '../policy';
 import type { Need } from './required';
-import { allowsAll, rangesOf, type SubnetLocator } from './space';
+import { allowedEverywhere, allowsAll, rangesOf, type SubnetLocator } from './space';
 
 /** One end as a rule will write it: located parts, and the service tag that names them, if any. */
 export interface RuleEnd {
@@ -108,22 +108,31 @@ export function shapeNeeds(
     for (const n of list) traffic = traffic.union(n.traffic);
     const src = wideSrc.get(first)!;
     const dst = wideDst.get(first)!;
-    if (allowsAll(engine, src, dst.parts, traffic)) {
+    // Every need of the group has these wide ends: what they allow, walked once.
+    const wideAllowed = allowedEverywhere(engine, src, dst.parts);
+    if (traffic.subtract(wideAllowed).isEmpty) {
       for (const need of list) out.push({ need, src: { parts: src, tag: null }, dst, widening: false });
       continue;
     }
-    for (const need of list) out.push(shapeOne(need, src, dst, engine));
+    for (const need of list) out.push(shapeOne(need, src, dst, wideAllowed, engine));
   }
   return out;
 }
 
-function shapeOne(need: Need, wideSrc: LocatedPart[], wideDst: RuleEnd, engine: PolicyEngine): Shaped {
+function shapeOne(
+  need: Need,
+  wideSrc: LocatedPart[],
+  wideDst: RuleEnd,
+  wideAllowed: TrafficSet,
+  engine: PolicyEngine,
+): Shaped {
   const exactDst: RuleEnd = { parts: need.dst, tag: null };
   // Not allowed as it is: no wider rule is either (one question instead of four).
   if (!allowsAll(engine, need.src, need.dst, need.traffic))
     return { need, src: { parts: need.src, tag: null }, dst: exactDst, widening: true };
+  if (need.traffic.subtract(wideAllowed).isEmpty)
+    return { need, src: { parts: wideSrc, tag: null }, dst: wideDst, widening: false };
   const candidates: [LocatedPart[], RuleEnd][] = [
-    [wideSrc, wideDst],
     [wideSrc, exactDst],
     [need.src, wideDst],
   ];

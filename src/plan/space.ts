@@ -8,7 +8,7 @@ import type { Subnet } from '../model/snapshot';
 import type { SnapshotIndex } from '../model/snapshot-index';
 import { ipv4RangeToCidrs } from '../net/address';
 import { IntervalSet, ipv4Domain, type Ipv4Set } from '../net/interval-set';
-import { ipv4SetOf, type PolicyEngine, type TrafficSet } from '../policy';
+import { ipv4SetOf, TrafficSet, type PolicyEngine } from '../policy';
 
 /** Finds the subnets overlapping an address range fast (subnets sorted by their first address). */
 export class SubnetLocator {
@@ -124,6 +124,27 @@ export function allowsAll(
     }
   }
   return true;
+}
+
+/**
+ * The traffic `engine` certainly allows for every flow from `src` to `dst` (the meet of every
+ * non-self cell's allow; all traffic when there is no cell): `allowsAll(engine, src, dst, t)` holds
+ * exactly when `t` is within it, so one walk answers many traffic sets for the same rectangle.
+ */
+export function allowedEverywhere(
+  engine: PolicyEngine,
+  src: readonly LocatedPart[],
+  dst: readonly LocatedPart[],
+): TrafficSet {
+  let out: TrafficSet | null = null;
+  for (const s of src)
+    for (const d of dst)
+      for (const cell of cellsBetween(engine, s, d)) {
+        if (isSelfCell(s, d, cell)) continue;
+        out = out === null ? cell.result.allow : out.intersect(cell.result.allow);
+        if (out.isEmpty) return out;
+      }
+  return out ?? TrafficSet.all;
 }
 
 /** The fewest CIDR blocks that cover an address set exactly, ascending. */
