@@ -130,8 +130,9 @@ const COVERAGE: Record<
 };
 
 /** Output with the snapshot's temporary path (absolute, or relative to the repository) as `hub-spoke.json`. */
+/** The sample snapshot's path written as `hub-spoke.json`: relative first (SARIF URIs), so the golden does not depend on where the checkout is. */
 function samplePath(out: string): string {
-  return out.split(hub()).join('hub-spoke.json').split(path.relative(ROOT, hub())).join('hub-spoke.json');
+  return out.split(path.relative(ROOT, hub())).join('hub-spoke.json').split(hub()).join('hub-spoke.json');
 }
 
 let runs = 0;
