@@ -2,14 +2,7 @@
  * The policy engine: compiles a snapshot's admin rules and NSGs into per-side decision tables (built
  * on first use) and answers, exactly, what Azure's policy does with traffic between two endpoints.
  */
-import type {
-  ContainerGroup,
-  Direction,
-  SecurityAdminRule,
-  SecurityRule,
-  Snapshot,
-  Subnet,
-} from '../model/snapshot';
+import type { ContainerGroup, Direction, SecurityAdminRule, Snapshot, Subnet } from '../model/snapshot';
 import { indexSnapshot, type SnapshotIndex } from '../model/snapshot-index';
 import { parseIpv4, parsePrefix } from '../net/address';
 import { AddressWords, ipv4SetOf, type SubnetAddressContext } from './words/address-words';
@@ -27,7 +20,7 @@ import { IntervalSet, ipv4Domain, portDomain } from '../net/interval-set';
 import { PortRegion } from './sets/port-region';
 import type { ServiceTags } from './words/service-tags';
 import { publicGroupsOf } from './words/public-groups';
-import { PolicyCompiler, type RuleRef } from './compile/side-policy';
+import { PolicyCompiler, nsgRuleRef, nsgRulesInOrder, type RuleRef } from './compile/side-policy';
 import { SideTableBuilder, runIndex, type SideTable } from './compile/side-table';
 import { TrafficSet } from './sets/traffic';
 import { ruleCoverage, type CoverageContext } from './compile/rule-coverage';
@@ -169,13 +162,7 @@ export class PolicyEngine {
     for (const direction of ['Inbound', 'Outbound'] as const) {
       // The compiler's order (custom and default rules by priority), read without its bookkeeping:
       // coverage needs only each rule's traffic and addresses, and the engine's rule refs stay as they are.
-      const ofDirection = (list: readonly SecurityRule[], isDefault: boolean) =>
-        list.filter((r) => r.direction === direction).map((r) => ({ r, isDefault }));
-      const ordered = [
-        ...ofDirection(group.securityRules, false),
-        ...ofDirection(group.defaultSecurityRules, true),
-      ];
-      ordered.sort((a, b) => a.r.priority - b.r.priority);
+      const ordered = nsgRulesInOrder(group, direction);
       const traffic = ordered.map(({ r }) =>
         TrafficSet.forRule(r.protocol, portSetOf(r.sourcePortRanges), portSetOf(r.destinationPortRanges)),
       );
@@ -189,18 +176,7 @@ export class PolicyEngine {
         }));
         return { rules, local: ipv4SetOf(subnets.flatMap((s) => s.addressPrefixes)) };
       });
-      const rules: RuleRef[] = ordered.map(({ r, isDefault }) => ({
-        id: `${group.id}/${isDefault ? 'defaultsecurityrules' : 'securityrules'}/${r.name.toLowerCase()}`,
-        layer: 'nsg',
-        name: r.name,
-        priority: r.priority,
-        access: r.access,
-        direction,
-        ownerId: group.id,
-        ownerName: group.name,
-        isDefault,
-        unknowns: [],
-      }));
+      const rules: RuleRef[] = ordered.map(({ r, isDefault }) => nsgRuleRef(group, r, isDefault));
       // Rules the model does not fully evaluate may decide traffic it does not see: never candidates.
       const candidate = ordered.map(({ r, isDefault }) => {
         if (isDefault || r.protocol === 'Esp' || r.protocol === 'Ah') return false;

@@ -2,10 +2,7 @@
 import * as path from 'node:path';
 import { Option } from 'commander';
 import { inFileOrder, isCalendarDate, parseIntent, type IntentEntry } from '../../analyze/intent';
-import type { ObservedFlowsInput } from '../../analyze/rules';
-import { readFlowLogs, requireCompleteFlowLogs } from '../../collect/flows';
 import { failWith, readSnapshotFile, readTextFile, resolveInput } from '../../collect/io/files';
-import { formatDiagnostic } from '../../diagnostics';
 import { ExitCode, UsageError } from '../../errors';
 import { compilePolicy } from '../../policy';
 import { planSegmentation, type PlanResult } from '../../plan';
@@ -19,6 +16,7 @@ import {
   verbosityOptions,
 } from '../common-options';
 import { readServiceTagsFile } from '../engine-input';
+import { readObservedFlows } from '../flow-input';
 import { createLog, type VerbosityOptions } from '../log';
 import { openOutput, type OutputOptions } from '../output';
 import type { CommandRegistration } from '../program';
@@ -97,12 +95,9 @@ Examples:
       const serviceTags = options.serviceTags
         ? readServiceTagsFile(options.serviceTags, ctx.io, log.quiet)
         : undefined;
-      const observed =
-        flowPaths.length === 0
-          ? null
-          : await log.phase('read flow logs', async () =>
-              observedFlows(flowPaths, options, ctx.io.cwd, log.warn),
-            );
+      const observed = await log.phase('read flow logs', () =>
+        readObservedFlows({ ...options, flows: flowPaths }, ctx.io, log),
+      );
       const engine = compilePolicy(snapshot, serviceTags ? { serviceTags } : {});
       const result = log.phase('plan and prove', () =>
         planSegmentation({
@@ -131,29 +126,6 @@ function readIntent(file: string, cwd: string): { file: string; entries: readonl
   const parsed = parseIntent(readTextFile(path.resolve(cwd, file), file), file, { allowEmpty: true });
   if (!parsed.ok) failWith(inFileOrder(parsed.diagnostics));
   return { file, entries: parsed.entries };
-}
-
-async function observedFlows(
-  paths: string[],
-  options: PlanOptions,
-  cwd: string,
-  warn: (line: string) => void,
-): Promise<ObservedFlowsInput> {
-  const read = requireCompleteFlowLogs(
-    await readFlowLogs(paths, { since: options.since ?? null, until: options.until ?? null, cwd }),
-  );
-  for (const d of read.diagnostics) warn(formatDiagnostic(d));
-  return {
-    flows: [...read.flows],
-    window: {
-      first: read.window.first,
-      last: read.window.last,
-      since: read.window.since,
-      until: read.window.until,
-      files: read.stats.totals.files,
-      tuples: read.stats.totals.tuples,
-    },
-  };
 }
 
 function oneDeploymentScope(result: PlanResult): boolean {

@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { isCalendarDate, parseIntent } from '../../analyze/intent';
 import { computeReachability, type Reachability } from '../../analyze/reachability';
 import { ReachabilityView } from '../../analyze/results';
-import { DEFAULT_RULE_SETTINGS, runRules, type ObservedFlowsInput } from '../../analyze/rules';
-import { readFlowLogs, requireCompleteFlowLogs } from '../../collect/flows';
+import { DEFAULT_RULE_SETTINGS, runRules } from '../../analyze/rules';
+import { readObservedFlows } from '../flow-input';
 import { failWith, readSnapshotFile, readTextFile, resolveInput } from '../../collect/io/files';
 import type { Snapshot } from '../../model/snapshot';
 import { planSegmentation, type PlanResult } from '../../plan';
@@ -51,37 +51,6 @@ export function readPageAssets(): { script: string; style: string } {
       return { script: fs.readFileSync(script, 'utf8'), style: fs.readFileSync(style, 'utf8') };
   }
   throw new EnvironmentError('the report page bundle (dist/viz/report.js) is missing; run npm run build');
-}
-
-/** Observed flows as the rule pack reads them. */
-async function observedFlows(options: ReportOptions, cwd: string): Promise<ObservedFlowsInput | null> {
-  if (!options.flows || options.flows.length === 0) {
-    if (options.since || options.until) throw new UsageError('--since and --until need --flows');
-    return null;
-  }
-  const read = requireCompleteFlowLogs(
-    await readFlowLogs(options.flows, { since: options.since ?? null, until: options.until ?? null, cwd }),
-  );
-  const flows = [...read.flows].map((f) => ({
-    source: f.source,
-    destination: f.destination,
-    protocol: f.protocol,
-    destinationPort: f.destinationPort,
-    direction: f.direction,
-    decision: f.decision,
-    tuples: f.tuples,
-    flowsStarted: f.flowsStarted,
-    firstSeen: f.firstSeen,
-    lastSeen: f.lastSeen,
-  }));
-  return {
-    flows,
-    window: {
-      ...read.window,
-      files: read.stats.totals.files,
-      tuples: flows.reduce((n, f) => n + f.tuples, 0),
-    },
-  };
 }
 
 /** Registers `report`. */
@@ -146,7 +115,7 @@ Examples:
         if (!parsed.ok) failWith(parsed.diagnostics);
         intent = { file: options.intent, entries: parsed.entries };
       }
-      const observed = await log.phase('read flow logs', () => observedFlows(options, ctx.io.cwd));
+      const observed = await log.phase('read flow logs', () => readObservedFlows(options, ctx.io, log));
       const serviceTags = options.serviceTags
         ? readServiceTagsFile(options.serviceTags, ctx.io, log.quiet)
         : undefined;

@@ -3,7 +3,7 @@
  * security admin rules of its VNet (in priority order, equal priorities kept together) and then the
  * rules of its NSG (custom then default), each as traffic × source set × destination set.
  */
-import type { Direction, Protocol, SecurityRule, Subnet } from '../../model/snapshot';
+import type { Direction, NetworkSecurityGroup, Protocol, SecurityRule, Subnet } from '../../model/snapshot';
 import type { SnapshotIndex } from '../../model/snapshot-index';
 import { SymbolicAddressSet } from '../sets/address-sets';
 import { AddressWords, type SubnetAddressContext } from '../words/address-words';
@@ -50,6 +50,33 @@ export interface SidePolicy {
   direction: Direction;
   admin: CompiledRule[][];
   nsg: NsgLayer;
+}
+
+/** One direction of an NSG's rules, custom and default together, in evaluation (priority) order. */
+export function nsgRulesInOrder(
+  group: NetworkSecurityGroup,
+  direction: Direction,
+): { r: SecurityRule; isDefault: boolean }[] {
+  const ofDirection = (list: readonly SecurityRule[], isDefault: boolean) =>
+    list.filter((r) => r.direction === direction).map((r) => ({ r, isDefault }));
+  const all = [...ofDirection(group.securityRules, false), ...ofDirection(group.defaultSecurityRules, true)];
+  return all.sort((a, b) => a.r.priority - b.r.priority);
+}
+
+/** The reference of an NSG rule, as results name it. */
+export function nsgRuleRef(group: NetworkSecurityGroup, r: SecurityRule, isDefault: boolean): RuleRef {
+  return {
+    id: `${group.id}/${isDefault ? 'defaultsecurityrules' : 'securityrules'}/${r.name.toLowerCase()}`,
+    layer: 'nsg',
+    name: r.name,
+    priority: r.priority,
+    access: r.access,
+    direction: r.direction,
+    ownerId: group.id,
+    ownerName: group.name,
+    isDefault,
+    unknowns: [],
+  };
 }
 
 export class PolicyCompiler {
@@ -134,28 +161,10 @@ export class PolicyCompiler {
         const key = this.nsgKey(subnet, direction)!;
         let rules = this.nsgCache.get(key);
         if (!rules) {
-          const ofDirection = (list: readonly SecurityRule[], isDefault: boolean) =>
-            list.filter((r) => r.direction === direction).map((r) => ({ r, isDefault }));
-          const all = [
-            ...ofDirection(group.securityRules, false),
-            ...ofDirection(group.defaultSecurityRules, true),
-          ];
-          all.sort((a, b) => a.r.priority - b.r.priority);
-          rules = all.map(({ r, isDefault }) =>
+          rules = nsgRulesInOrder(group, direction).map(({ r, isDefault }) =>
             this.compile(
               r,
-              () => ({
-                id: `${group.id}/${isDefault ? 'defaultsecurityrules' : 'securityrules'}/${r.name.toLowerCase()}`,
-                layer: 'nsg',
-                name: r.name,
-                priority: r.priority,
-                access: r.access,
-                direction,
-                ownerId: group.id,
-                ownerName: group.name,
-                isDefault,
-                unknowns: [],
-              }),
+              () => nsgRuleRef(group, r, isDefault),
               r.access === 'Allow' ? 'allow' : 'deny',
               r.protocol,
               r.sourcePortRanges,

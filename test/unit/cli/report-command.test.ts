@@ -94,7 +94,7 @@ describeBuilt('aciseg report', () => {
     const out = path.join(dir, 'never.html');
     const since = await runCapture(['report', snap, '--since', '2026-11-30', '-o', out], ROOT);
     expect(since.code).toBe(2);
-    expect(since.stderr).toContain('--since and --until need --flows');
+    expect(since.stderr).toContain('--since and --until bound the flow logs of --flows: give --flows too');
     const bad = path.join(dir, 'bad.yaml');
     fs.writeFileSync(bad, 'require:\n  - name: x\n    from: Internet\n');
     const intent = await runCapture(['report', snap, '--intent', bad, '-o', out], ROOT);

@@ -97,4 +97,4 @@ if (data.mode === 'fail')
   });
 });
 
-if (data.mode === 'skip') it.skip(data.note, () => undefined);
+if (data.mode === 'skip') console.warn(data.note);
