@@ -77,8 +77,10 @@ if (mode === 'analysis') {
 } else {
   const t = process.hrtime.bigint();
   const engine = compilePolicy(snapshot);
+  // Each progress message starts a phase: a phase's time runs from its message to the next one.
   const phases: [string, number][] = [];
-  let last = process.hrtime.bigint();
+  let phase = 'compiling the snapshot, scope';
+  let last = t;
   const result = planSegmentation({
     snapshot,
     engine,
@@ -89,10 +91,12 @@ if (mode === 'analysis') {
     intent: null,
     today: '2026-12-01',
     progress: (m) => {
-      phases.push([m, ms(last)]);
+      phases.push([phase, ms(last)]);
+      phase = m;
       last = process.hrtime.bigint();
     },
   });
+  phases.push([phase, ms(last)]);
   const planMs = ms(t);
   process.stdout.write(
     `${JSON.stringify({
