@@ -9,7 +9,12 @@
  */
 import type { FindingFlow } from '../analyze/findings';
 import type { IntentEntry } from '../analyze/intent';
-import { computeReachability, type EndpointClass, type Reachability } from '../analyze/reachability';
+import {
+  computeReachability,
+  type EndpointClass,
+  type Paths,
+  type Reachability,
+} from '../analyze/reachability';
 import { ReachabilityView } from '../analyze/results';
 import {
   DEFAULT_RULE_SETTINGS,
@@ -18,8 +23,9 @@ import {
   type PackRule,
   type RuleContext,
 } from '../analyze/rules';
-import { PUBLIC_IPV4, TrafficSet, type PolicyEngine } from '../policy';
-import { HOST, trafficFlows, tupleCount } from './compare';
+import { PUBLIC_IPV4, TrafficSet, type Decision, type PolicyEngine } from '../policy';
+import { HOST, trafficFlows } from './compare';
+import { AllowUnion, PairTuples } from './pair-tuples';
 import type { PlanEffect, ProposedNsg } from './model';
 import type { Labels } from './required';
 
@@ -41,36 +47,32 @@ export interface EffectInput {
 /** At most this many endpoint pairs are listed in `closed` (the most closed tuples first); all are counted. */
 export const MAX_CLOSED_PAIRS = 1000;
 
-/** Per pair id: its certainly allowed tuples and the interned id of its traffic's union. */
+/** Per pair id: its certainly allowed tuples. */
 interface PairSpaces {
   /** Every certainly allowed tuple with a planned subnet at one end (flows to oneself left out). */
   total: bigint;
   table: PairTable;
-  /** Interned traffic sets by id (this side's engine). */
-  sets: Map<number, TrafficSet>;
 }
 
 /**
- * Tuples and traffic per pair id in flat typed arrays (numbers while exact, a bigint beside once a
- * sum leaves the safe range): pair ids are dense — every share pair when told per pair, else
- * "share to any" and "any to share" — so no map entry is made per pair or per addition.
+ * Tuples per pair id in flat typed arrays (numbers while exact, a bigint beside once a sum leaves
+ * the safe range): pair ids are dense — every share pair when told per pair, else "share to any"
+ * and "any to share" — so no map entry is made per pair or per addition.
  */
 class PairTable {
   private readonly values: Float64Array;
   private readonly bigs = new Map<number, bigint>();
-  private readonly traffic: Int32Array;
   private readonly touched: Uint8Array;
   /** Pair ids in the order first added (the order the closed list breaks exact ties in). */
   readonly keys: number[] = [];
 
   constructor(
     private readonly shares: number,
-    private readonly detailed: boolean,
+    readonly detailed: boolean,
     private readonly any: number,
   ) {
     const size = detailed ? shares * shares : 2 * shares;
     this.values = new Float64Array(size);
-    this.traffic = new Int32Array(size).fill(-1);
     this.touched = new Uint8Array(size);
   }
 
@@ -85,13 +87,7 @@ class PairTable {
     return -1;
   }
 
-  add(
-    s: number,
-    t: number,
-    amount: number | bigint,
-    trafficId: number,
-    union: (a: number, b: number) => number,
-  ): void {
+  add(s: number, t: number, amount: number | bigint): void {
     const slot = this.detailed ? s * this.shares + t : t === this.any ? s : this.shares + t;
     if (this.touched[slot] === 0) {
       this.touched[slot] = 1;
@@ -108,21 +104,12 @@ class PairTable {
         else this.bigs.set(slot, BigInt(was) + BigInt(amount));
       }
     }
-    if (trafficId < 0) return;
-    const was = this.traffic[slot]!;
-    this.traffic[slot] = was < 0 ? trafficId : union(was, trafficId);
   }
 
   get(key: number): number | bigint | undefined {
     const slot = this.slot(key);
     if (slot < 0 || this.touched[slot] === 0) return undefined;
     return this.bigs.get(slot) ?? this.values[slot]!;
-  }
-
-  /** The interned id of a pair's traffic (-1: none). */
-  trafficOf(key: number): number {
-    const slot = this.slot(key);
-    return slot < 0 ? -1 : this.traffic[slot]!;
   }
 }
 
@@ -171,157 +158,214 @@ function sharesOf(
   return out;
 }
 
-/** Certainly allowed tuples per endpoint pair that has a planned subnet at one end (pair id = source * PAIR + target). */
-function pairSpaces(
-  engine: PolicyEngine,
-  reach: Reachability,
-  planned: ReadonlySet<string>,
-  labels: Labels,
-  shares: Shares,
-): PairSpaces {
-  const classShares = reach.classes.map((c) => sharesOf(c, planned, labels, shares));
-  // Pairs of shares cost |sources| × |targets| per path: above DETAILED_SHARES endpoints, each planned
-  // subnet's pairs are summed as "to / from any endpoint" instead (the total stays exact).
-  const detailed = shares.labels.length <= DETAILED_SHARES;
-  const any = shares.id('*', 'any endpoint', false);
-  const table = new PairTable(shares.labels.length, detailed, any);
-  const sets = new Map<number, TrafficSet>();
-  const { paths } = reach;
-  const decisions = engine.decisions();
-  // Per allowed traffic set (the store's canonical sets, shared by many paths): its interned id and tuples.
-  const byAllow = new Map<TrafficSet, { id: number; tuples: number }>();
-  const pairTraffic = (outId: number, inId: number): { id: number; tuples: number } | null => {
-    const allow = engine.trafficBetween(decisions[outId]!, decisions[inId]!).allow;
-    if (allow.isEmpty) return null;
-    let v = byAllow.get(allow);
+/**
+ * One side's paths read per endpoint (share): the certainly allowed tuples per endpoint pair that
+ * has a planned subnet at one end (pair id = source * PAIR + target), and, for the few pairs the
+ * effect lists, their traffic. Holds the paths and the class shares, not the classes.
+ */
+class SideSpaces {
+  private readonly paths: Paths;
+  private readonly decisions: readonly Decision[];
+  private readonly classShares: [number, number][][];
+  private readonly listCache: ([number, number][] | undefined)[] = [];
+  private readonly classCount: number;
+  /** Per path: the tuples it certainly allows per (source, target) address pair; 0: nothing. */
+  private readonly pathTuples: Int32Array;
+
+  constructor(
+    engine: PolicyEngine,
+    reach: Reachability,
+    planned: ReadonlySet<string>,
+    labels: Labels,
+    private readonly shares: Shares,
+  ) {
+    this.paths = reach.paths;
+    this.classCount = reach.classes.length;
+    this.classShares = reach.classes.map((c) => sharesOf(c, planned, labels, shares));
+    this.decisions = engine.decisions();
+    const { paths } = this;
+    const tuples = new PairTuples();
+    this.pathTuples = new Int32Array(paths.count);
+    for (let i = 0; i < paths.count; i++)
+      this.pathTuples[i] = tuples.of(this.decisions[paths.out.get(i)]!, this.decisions[paths.in.get(i)]!);
+  }
+
+  /** Sizes per share of a class list, summed once per list (lists are shared by many paths). */
+  private listShares(list: number): [number, number][] {
+    let v = this.listCache[list];
     if (v === undefined) {
-      const id = engine.trafficId(allow);
-      if (!sets.has(id)) sets.set(id, allow);
-      v = { id, tuples: Number(tupleCount(allow)) };
-      byAllow.set(allow, v);
-    }
-    return v;
-  };
-  const unions = new Map<number, Map<number, number>>();
-  const unionId = (a: number, b: number): number => {
-    if (a === b) return a;
-    const lo = a < b ? a : b;
-    const hi = a < b ? b : a;
-    let row = unions.get(lo);
-    if (row === undefined) unions.set(lo, (row = new Map()));
-    let id = row.get(hi);
-    if (id === undefined) {
-      const set = sets.get(lo)!.union(sets.get(hi)!);
-      id = engine.trafficId(set);
-      sets.set(id, set);
-      row.set(hi, id);
-    }
-    return id;
-  };
-  // Sizes per share of each class list, summed once per list (lists are shared by many paths).
-  const listCache = new Map<number, [number, number][]>();
-  const listShares = (list: number): [number, number][] => {
-    let v = listCache.get(list);
-    if (v === undefined) {
+      const { paths } = this;
       const m = new Map<number, number>();
       const from = paths.listStart.get(list);
       const to = paths.listStart.get(list + 1);
       for (let k = from; k < to; k++)
-        for (const [id, size] of classShares[paths.members.get(k)]!) m.set(id, (m.get(id) ?? 0) + size);
+        for (const [id, size] of this.classShares[paths.members.get(k)]!) m.set(id, (m.get(id) ?? 0) + size);
       v = [...m];
-      listCache.set(list, v);
+      this.listCache[list] = v;
     }
     return v;
-  };
-  const sAcc = new Float64Array(shares.labels.length + 1);
-  const tAcc = new Float64Array(shares.labels.length + 1);
-  const from: number[] = [];
-  const to: number[] = [];
-  const accumulate = (list: number, acc: Float64Array, touched: number[]): void => {
-    for (const [id, size] of listShares(list)) {
-      if (acc[id] === 0) touched.push(id);
-      acc[id]! += size;
-    }
-  };
-  // The running total: a number while exact, folded into the bigint before it would round.
-  let total = 0n;
-  let part = 0;
-  const addTotal = (v: number | bigint) => {
-    if (typeof v === 'number' && Number.isSafeInteger(part + v)) part += v;
-    else {
-      total += BigInt(part) + BigInt(v);
-      part = 0;
-    }
-  };
-  // Source classes of the current path, marked with its number + 1 (for flows to oneself).
-  const sourceMark = new Int32Array(reach.classes.length);
-  for (let i = 0; i < paths.count; i++) {
-    const traffic = pairTraffic(paths.out.get(i), paths.in.get(i));
-    if (traffic === null) continue;
-    const { id: trafficId, tuples } = traffic;
-    const sourceList = paths.sources.get(i);
-    const targetFrom = paths.targetStart.get(i);
-    const targetTo = i + 1 < paths.count ? paths.targetStart.get(i + 1) : paths.targetLists.length;
-    from.length = 0;
-    to.length = 0;
-    accumulate(sourceList, sAcc, from);
-    for (let k = targetFrom; k < targetTo; k++) accumulate(paths.targetLists.get(k), tAcc, to);
-    const times = (a: number, b: number): number | bigint => {
-      const product = a * b * tuples;
-      return Number.isSafeInteger(product) ? product : BigInt(a) * BigInt(b) * BigInt(tuples);
+  }
+
+  /** Where path i's target lists end in `paths.targetLists` (they start at `targetStart[i]`). */
+  private targetEnd(i: number): number {
+    const { paths } = this;
+    return i + 1 < paths.count ? paths.targetStart.get(i + 1) : paths.targetLists.length;
+  }
+
+  counts(): PairSpaces {
+    const { paths, shares } = this;
+    // Pairs of shares cost |sources| × |targets| per path: above DETAILED_SHARES endpoints, each planned
+    // subnet's pairs are summed as "to / from any endpoint" instead (the total stays exact).
+    const detailed = shares.labels.length <= DETAILED_SHARES;
+    const any = shares.id('*', 'any endpoint', false);
+    const table = new PairTable(shares.labels.length, detailed, any);
+    const sAcc = new Float64Array(shares.labels.length + 1);
+    const tAcc = new Float64Array(shares.labels.length + 1);
+    const from: number[] = [];
+    const to: number[] = [];
+    const accumulate = (list: number, acc: Float64Array, touched: number[]): void => {
+      for (const [id, size] of this.listShares(list)) {
+        if (acc[id] === 0) touched.push(id);
+        acc[id]! += size;
+      }
     };
-    let sAll = 0;
-    let sUnplanned = 0;
-    let tAll = 0;
-    let tUnplanned = 0;
-    for (const x of from) {
-      sAll += sAcc[x]!;
-      if (!shares.planned[x]) sUnplanned += sAcc[x]!;
-    }
-    for (const x of to) {
-      tAll += tAcc[x]!;
-      if (!shares.planned[x]) tUnplanned += tAcc[x]!;
-    }
-    addTotal(times(sAll, tAll));
-    const unplanned = times(sUnplanned, tUnplanned);
-    addTotal(-unplanned);
-    if (detailed) {
-      for (const s of from)
-        for (const t of to)
-          if (shares.planned[s] || shares.planned[t])
-            table.add(s, t, times(sAcc[s]!, tAcc[t]!), trafficId, unionId);
-    } else {
-      for (const s of from)
-        if (shares.planned[s]) table.add(s, any, times(sAcc[s]!, tAll), trafficId, unionId);
-      for (const t of to) if (shares.planned[t]) table.add(any, t, times(sAll, tAcc[t]!), trafficId, unionId);
-    }
-    for (const s of from) sAcc[s] = 0;
-    for (const t of to) tAcc[t] = 0;
-    // A class in both lists holds flows from each address to itself: not network flows.
-    const mark = i + 1;
-    const sFrom = paths.listStart.get(sourceList);
-    const sTo = paths.listStart.get(sourceList + 1);
-    for (let k = sFrom; k < sTo; k++) sourceMark[paths.members.get(k)] = mark;
-    for (let k = targetFrom; k < targetTo; k++) {
-      const list = paths.targetLists.get(k);
-      const mTo = paths.listStart.get(list + 1);
-      for (let m = paths.listStart.get(list); m < mTo; m++) {
-        const c = paths.members.get(m);
-        if (sourceMark[c] !== mark) continue;
-        for (const [id, size] of classShares[c]!) {
-          if (!shares.planned[id]) continue;
-          const self = Number.isSafeInteger(size * tuples) ? -size * tuples : -BigInt(size) * BigInt(tuples);
-          addTotal(self);
-          if (detailed) table.add(id, id, self, -1, unionId);
-          else {
-            table.add(id, any, self, -1, unionId);
-            table.add(any, id, self, -1, unionId);
+    // The running total: a number while exact, folded into the bigint before it would round.
+    let total = 0n;
+    let part = 0;
+    const addTotal = (v: number | bigint) => {
+      if (typeof v === 'number' && Number.isSafeInteger(part + v)) part += v;
+      else {
+        total += BigInt(part) + BigInt(v);
+        part = 0;
+      }
+    };
+    // Source classes of the current path, marked with its number + 1 (for flows to oneself).
+    const sourceMark = new Int32Array(this.classCount);
+    for (let i = 0; i < paths.count; i++) {
+      const tuples = this.pathTuples[i]!;
+      if (tuples === 0) continue;
+      const sourceList = paths.sources.get(i);
+      const targetFrom = paths.targetStart.get(i);
+      const targetTo = this.targetEnd(i);
+      from.length = 0;
+      to.length = 0;
+      accumulate(sourceList, sAcc, from);
+      for (let k = targetFrom; k < targetTo; k++) accumulate(paths.targetLists.get(k), tAcc, to);
+      const times = (a: number, b: number): number | bigint => {
+        const product = a * b * tuples;
+        return Number.isSafeInteger(product) ? product : BigInt(a) * BigInt(b) * BigInt(tuples);
+      };
+      let sAll = 0;
+      let sUnplanned = 0;
+      let tAll = 0;
+      let tUnplanned = 0;
+      for (const x of from) {
+        sAll += sAcc[x]!;
+        if (!shares.planned[x]) sUnplanned += sAcc[x]!;
+      }
+      for (const x of to) {
+        tAll += tAcc[x]!;
+        if (!shares.planned[x]) tUnplanned += tAcc[x]!;
+      }
+      addTotal(times(sAll, tAll));
+      const unplanned = times(sUnplanned, tUnplanned);
+      addTotal(-unplanned);
+      if (detailed) {
+        for (const s of from)
+          for (const t of to)
+            if (shares.planned[s] || shares.planned[t]) table.add(s, t, times(sAcc[s]!, tAcc[t]!));
+      } else {
+        for (const s of from) if (shares.planned[s]) table.add(s, any, times(sAcc[s]!, tAll));
+        for (const t of to) if (shares.planned[t]) table.add(any, t, times(sAll, tAcc[t]!));
+      }
+      for (const s of from) sAcc[s] = 0;
+      for (const t of to) tAcc[t] = 0;
+      // A class in both lists holds flows from each address to itself: not network flows.
+      const mark = i + 1;
+      const sFrom = paths.listStart.get(sourceList);
+      const sTo = paths.listStart.get(sourceList + 1);
+      for (let k = sFrom; k < sTo; k++) sourceMark[paths.members.get(k)] = mark;
+      for (let k = targetFrom; k < targetTo; k++) {
+        const list = paths.targetLists.get(k);
+        const mTo = paths.listStart.get(list + 1);
+        for (let m = paths.listStart.get(list); m < mTo; m++) {
+          const c = paths.members.get(m);
+          if (sourceMark[c] !== mark) continue;
+          for (const [id, size] of this.classShares[c]!) {
+            if (!shares.planned[id]) continue;
+            const self = Number.isSafeInteger(size * tuples)
+              ? -size * tuples
+              : -BigInt(size) * BigInt(tuples);
+            addTotal(self);
+            if (detailed) table.add(id, id, self);
+            else {
+              table.add(id, any, self);
+              table.add(any, id, self);
+            }
           }
         }
       }
     }
+    return { total: total + BigInt(part), table };
   }
-  return { total: total + BigInt(part), table, sets };
+
+  /**
+   * The traffic certainly allowed between each listed pair (by pair id; the pairs `counts` told):
+   * the union of what every path adding to the pair allows.
+   */
+  traffic(listed: ReadonlySet<number>, detailed: boolean): Map<number, TrafficSet> {
+    const { paths, shares } = this;
+    const unions = new Map<number, AllowUnion>();
+    const union = (key: number) => {
+      let u = unions.get(key);
+      if (u === undefined) unions.set(key, (u = new AllowUnion()));
+      return u;
+    };
+    const any = shares.id('*', 'any endpoint', false);
+    // Shares at the source (target) end of some listed pair: only their paths are read.
+    const sourceListed = new Uint8Array(shares.labels.length + 1);
+    const targetListed = new Uint8Array(shares.labels.length + 1);
+    for (const key of listed) {
+      const s = Math.floor(key / PAIR);
+      const t = key % PAIR;
+      if (detailed || t === any) sourceListed[s] = 1;
+      if (detailed || s === any) targetListed[t] = 1;
+    }
+    const sSeen = new Uint8Array(shares.labels.length + 1);
+    const tSeen = new Uint8Array(shares.labels.length + 1);
+    const from: number[] = [];
+    const to: number[] = [];
+    const gather = (list: number, listedHere: Uint8Array, seen: Uint8Array, into: number[]) => {
+      for (const [id] of this.listShares(list))
+        if (listedHere[id] === 1 && seen[id] === 0) {
+          seen[id] = 1;
+          into.push(id);
+        }
+    };
+    for (let i = 0; i < paths.count; i++) {
+      if (this.pathTuples[i] === 0) continue;
+      from.length = 0;
+      to.length = 0;
+      gather(paths.sources.get(i), sourceListed, sSeen, from);
+      if (detailed && from.length === 0) continue;
+      const targetTo = this.targetEnd(i);
+      for (let k = paths.targetStart.get(i); k < targetTo; k++)
+        gather(paths.targetLists.get(k), targetListed, tSeen, to);
+      for (const s of from) sSeen[s] = 0;
+      for (const t of to) tSeen[t] = 0;
+      if (from.length === 0 && to.length === 0) continue;
+      const out = this.decisions[paths.out.get(i)]!;
+      const inbound = this.decisions[paths.in.get(i)]!;
+      if (detailed) {
+        for (const s of from)
+          for (const t of to) if (listed.has(s * PAIR + t)) union(s * PAIR + t).add(out, inbound, true);
+      } else {
+        for (const s of from) union(s * PAIR + any).add(out, inbound, true);
+        for (const t of to) union(any * PAIR + t).add(out, inbound, false);
+      }
+    }
+    return new Map([...unions].map(([key, u]) => [key, u.result()]));
+  }
 }
 
 /** Pair ids: source share * PAIR + target share. */
@@ -334,7 +378,7 @@ const big = (v: number | bigint | undefined): bigint => (v === undefined ? 0n : 
 
 export function computeEffect(input: EffectInput): PlanEffect {
   const shares = new Shares();
-  const sides: { spaces: PairSpaces; findings: string[] }[] = [];
+  const sides: { paths: SideSpaces; spaces: PairSpaces; findings: string[] }[] = [];
   for (const [name, engine] of [
     ['before', input.before],
     ['after', input.after],
@@ -354,13 +398,10 @@ export function computeEffect(input: EffectInput): PlanEffect {
     input.progress(`effect: rule pack on the snapshot ${name} the change`);
     const findings = runRules(context, input.rulesInput.rules).findings.map((f) => f.fingerprint);
     input.progress(`effect: tuples per endpoint pair ${name} the change`);
-    sides.push({ spaces: pairSpaces(engine, reach, input.planned, input.labels, shares), findings });
+    const paths = new SideSpaces(engine, reach, input.planned, input.labels, shares);
+    sides.push({ paths, spaces: paths.counts(), findings });
   }
   const [before, after] = sides as [(typeof sides)[0], (typeof sides)[0]];
-  const trafficOf = (side: (typeof sides)[0], key: number): TrafficSet => {
-    const id = side.spaces.table.trafficOf(key);
-    return id < 0 ? TrafficSet.none : side.spaces.sets.get(id)!;
-  };
   const total = before.spaces.total - after.spaces.total;
   const reduced: { key: number; reduction: bigint }[] = [];
   for (const key of before.spaces.table.keys) {
@@ -375,11 +416,19 @@ export function computeEffect(input: EffectInput): PlanEffect {
     const [bf, bt] = label(b.key);
     return af < bf ? -1 : af > bf ? 1 : at < bt ? -1 : at > bt ? 1 : 0;
   });
+  // Traffic only for the pairs listed (a path's traffic is a meet of two decisions: costly for all).
+  const listed = reduced.slice(0, MAX_CLOSED_PAIRS);
+  input.progress(`effect: traffic of the ${listed.length} pairs listed`);
+  const keys = new Set(listed.map((r) => r.key));
+  const [wasByKey, nowByKey] = sides.map((side) => side.paths.traffic(keys, side.spaces.table.detailed)) as [
+    Map<number, TrafficSet>,
+    Map<number, TrafficSet>,
+  ];
   const closed: FindingFlow[] = [];
-  for (const { key } of reduced.slice(0, MAX_CLOSED_PAIRS)) {
+  for (const { key } of listed) {
     const [from, to] = label(key);
-    const was = trafficOf(before, key);
-    const gone = was.subtract(trafficOf(after, key));
+    const was = wasByKey.get(key) ?? TrafficSet.none;
+    const gone = was.subtract(nowByKey.get(key) ?? TrafficSet.none);
     // Traffic no longer allowed anywhere between the pair is `deny`; a pair narrowed only for some addresses is `partial`.
     closed.push(
       ...(gone.isEmpty ? trafficFlows(was, from, to, 'partial') : trafficFlows(gone, from, to, 'deny')),

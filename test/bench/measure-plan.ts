@@ -69,18 +69,29 @@ const flows = requiredFlows();
 const mode = process.argv[2] ?? 'plan';
 if (mode === 'analysis') {
   const t = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   const engine = compilePolicy(snapshot);
   const reach = computeReachability(engine);
+  const cpu = process.cpuUsage(cpuStart);
   process.stdout.write(
-    `${JSON.stringify({ analysisMs: ms(t), analysisPeakMb: maxRssMb(), classes: reach.classes.length })}\n`,
+    `${JSON.stringify({ analysisMs: ms(t), analysisCpuMs: Math.round((cpu.user + cpu.system) / 1000), analysisPeakMb: maxRssMb(), classes: reach.classes.length })}\n`,
   );
 } else {
   const t = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   const engine = compilePolicy(snapshot);
   // Each progress message starts a phase: a phase's time runs from its message to the next one.
-  const phases: [string, number][] = [];
+  // Per phase: [name, wall ms, CPU ms (user + system, this process)].
+  const phases: [string, number, number][] = [];
   let phase = 'compiling the snapshot, scope';
   let last = t;
+  let lastCpu = cpuStart;
+  const endPhase = () => {
+    const cpu = process.cpuUsage(lastCpu);
+    phases.push([phase, Math.round(ms(last)), Math.round((cpu.user + cpu.system) / 1000)]);
+    last = process.hrtime.bigint();
+    lastCpu = process.cpuUsage();
+  };
   const result = planSegmentation({
     snapshot,
     engine,
@@ -91,13 +102,13 @@ if (mode === 'analysis') {
     intent: null,
     today: '2026-12-01',
     progress: (m) => {
-      phases.push([phase, ms(last)]);
+      endPhase();
       phase = m;
-      last = process.hrtime.bigint();
     },
   });
-  phases.push([phase, ms(last)]);
+  endPhase();
   const planMs = ms(t);
+  const planCpu = process.cpuUsage(cpuStart);
   process.stdout.write(
     `${JSON.stringify({
       requiredFlows: flows.length,
@@ -114,6 +125,7 @@ if (mode === 'analysis') {
       ],
       closedFlowSpace: result.effect.closedFlowSpace,
       planMs,
+      planCpuMs: Math.round((planCpu.user + planCpu.system) / 1000),
       planPeakMb: maxRssMb(),
       phases,
     })}\n`,
