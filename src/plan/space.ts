@@ -2,13 +2,20 @@
  * Address-space helpers the planner shares: where addresses sit (located parts, as `explain` cuts
  * them), and whether an engine allows every flow of a rectangle (sources × destinations × traffic).
  */
-import { cellsBetween, sameLocation } from '../analyze/cells';
+import { runsWithin, sameLocation } from '../analyze/cells';
 import { locate, type LocatedPart } from '../analyze/endpoints';
 import type { Subnet } from '../model/snapshot';
 import type { SnapshotIndex } from '../model/snapshot-index';
 import { ipv4RangeToCidrs } from '../net/address';
 import { IntervalSet, ipv4Domain, type Ipv4Set } from '../net/interval-set';
-import { ipv4SetOf, TrafficSet, type PolicyEngine } from '../policy';
+import {
+  ipv4SetOf,
+  TrafficSet,
+  type Decision,
+  type PolicyEngine,
+  type Runs,
+  type SideTable,
+} from '../policy';
 
 /** Finds the subnets overlapping an address range fast (subnets sorted by their first address). */
 export class SubnetLocator {
@@ -104,6 +111,78 @@ export function isSelfCell(
   );
 }
 
+/** `[lo, hi, decision id]` runs, or one constant decision over [lo, hi] for an end without a table. */
+function runsOver(
+  runs: Runs | null,
+  lo: number,
+  hi: number,
+  constant: Decision,
+  decisions: readonly Decision[],
+): [number, number, Decision][] {
+  return runs === null
+    ? [[lo, hi, constant]]
+    : runsWithin(runs, lo, hi).map(([a, b, id]) => [a, b, decisions[id]!]);
+}
+
+/**
+ * Visits the side decisions' `sure` sets of every non-self cell from `src` to `dst` (the cells
+ * `cellsBetween` yields), each distinct set once, until `visit` returns false; returns whether it
+ * visited all. What a cell certainly allows is the meet of its two sides, `out.sure ∩ in.sure`,
+ * so the meet over the cells is the meet of these sets — without a pair result per cell.
+ */
+function visitCellSides(
+  engine: PolicyEngine,
+  src: LocatedPart,
+  dst: LocatedPart,
+  seen: Set<TrafficSet>,
+  visit: (sure: TrafficSet) => boolean,
+): boolean {
+  const srcTable = src.kind === 'subnet' ? engine.sideTable(src.subnet, 'Outbound') : null;
+  const dstTable = dst.kind === 'subnet' ? engine.sideTable(dst.subnet, 'Inbound') : null;
+  const srcConst: Decision = src.kind === 'unknownLocation' ? engine.unknownLocation : engine.noPolicy;
+  const dstConst: Decision =
+    dst.kind === 'publicContainerGroup'
+      ? engine.publicPortsDecision(dst.group)
+      : dst.kind === 'unknownLocation'
+        ? engine.unknownLocation
+        : engine.noPolicy;
+  const decisions = engine.decisions();
+  const take = (d: Decision) => {
+    if (seen.has(d.sure)) return true;
+    seen.add(d.sure);
+    return visit(d.sure);
+  };
+  const same = sameLocation(src, dst);
+  for (const s of sliceRuns(src, srcTable))
+    for (const d of sliceRuns(dst, dstTable)) {
+      // A cell is (source run of the inbound side) × (destination run of the outbound side).
+      const outRuns = runsOver(srcTable && srcTable.remote[s.key]!, d.lo, d.hi, srcConst, decisions);
+      const inRuns = runsOver(dstTable && dstTable.remote[d.key]!, s.lo, s.hi, dstConst, decisions);
+      if (!same || s.hi < d.lo || d.hi < s.lo) {
+        // No cell here is one address to itself: every run is in some cell.
+        for (const [, , o] of outRuns) if (!take(o)) return false;
+        for (const [, , i] of inRuns) if (!take(i)) return false;
+        continue;
+      }
+      for (const [srcLo, srcHi, i] of inRuns)
+        for (const [dstLo, dstHi, o] of outRuns) {
+          if (srcLo === srcHi && dstLo === dstHi && srcLo === dstLo) continue;
+          if (!take(o) || !take(i)) return false;
+        }
+    }
+  return true;
+}
+
+/** A part's address slices with their local key in a side table (-1 without a table), as `cellsBetween` cuts them. */
+function sliceRuns(part: LocatedPart, table: SideTable | null): { lo: number; hi: number; key: number }[] {
+  const out: { lo: number; hi: number; key: number }[] = [];
+  for (const [lo, hi] of part.ranges.intervals()) {
+    if (!table) out.push({ lo, hi, key: -1 });
+    else for (const [a, b, key] of runsWithin(table.local, lo, hi)) out.push({ lo: a, hi: b, key });
+  }
+  return out;
+}
+
 /**
  * Whether `engine` certainly allows every flow from `src` to `dst` in `traffic` (any source port the
  * traffic holds). A cell whose single source address is its single destination is no flow and is skipped;
@@ -115,14 +194,9 @@ export function allowsAll(
   dst: readonly LocatedPart[],
   traffic: TrafficSet,
 ): boolean {
-  for (const s of src) {
-    for (const d of dst) {
-      for (const cell of cellsBetween(engine, s, d)) {
-        if (isSelfCell(s, d, cell)) continue;
-        if (!traffic.subtract(cell.result.allow).isEmpty) return false;
-      }
-    }
-  }
+  const seen = new Set<TrafficSet>();
+  const within = (sure: TrafficSet) => traffic.subtract(sure).isEmpty;
+  for (const s of src) for (const d of dst) if (!visitCellSides(engine, s, d, seen, within)) return false;
   return true;
 }
 
@@ -136,15 +210,14 @@ export function allowedEverywhere(
   src: readonly LocatedPart[],
   dst: readonly LocatedPart[],
 ): TrafficSet {
-  let out: TrafficSet | null = null;
-  for (const s of src)
-    for (const d of dst)
-      for (const cell of cellsBetween(engine, s, d)) {
-        if (isSelfCell(s, d, cell)) continue;
-        out = out === null ? cell.result.allow : out.intersect(cell.result.allow);
-        if (out.isEmpty) return out;
-      }
-  return out ?? TrafficSet.all;
+  let out = TrafficSet.all;
+  const seen = new Set<TrafficSet>();
+  const meet = (sure: TrafficSet) => {
+    out = out.intersect(sure);
+    return !out.isEmpty;
+  };
+  for (const s of src) for (const d of dst) if (!visitCellSides(engine, s, d, seen, meet)) return out;
+  return out;
 }
 
 /** The fewest CIDR blocks that cover an address set exactly, ascending. */
