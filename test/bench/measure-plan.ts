@@ -4,7 +4,8 @@
  * their declared ports or a seeded port), planned and proven; against one all-pairs analysis of the
  * same estate in the same process. Prints one JSON line. Uses dist/ (`npm run bench` builds it).
  */
-import { generateEstatePages, mulberry32, PRESETS } from '../support/synthetic-estate';
+import { generateEstatePages, PRESETS } from '../support/synthetic-estate';
+import { requiredPicks } from './plan-flows';
 import type { ObservedFlowInput } from '../../src/analyze/rules';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -29,40 +30,20 @@ function importEstate() {
 }
 const snapshot = importEstate();
 
-/** Required flows: a seeded choice of container-group pairs, mostly in one VNet, on a declared port. */
+/** The required flows as observed flows (plan-flows.ts chooses them). */
 function requiredFlows(): ObservedFlowInput[] {
-  const random = mulberry32(11);
-  const groups = snapshot.containerGroups.filter((g) => g.ipAddress?.ip && g.subnetIds.length > 0);
-  const byVnet = new Map<string, typeof groups>();
-  for (const g of groups) {
-    const vnet = g.subnetIds[0]!.split('/subnets/')[0]!;
-    byVnet.set(vnet, [...(byVnet.get(vnet) ?? []), g]);
-  }
-  const out: ObservedFlowInput[] = [];
-  for (let i = 0; i < FLOWS; i++) {
-    const src = groups[Math.floor(random() * groups.length)]!;
-    const peers = random() < 0.9 ? byVnet.get(src.subnetIds[0]!.split('/subnets/')[0]!)! : groups;
-    const dst = peers[Math.floor(random() * peers.length)]!;
-    if (dst === src) continue;
-    const declared = dst.ipAddress!.ports;
-    const port =
-      declared.length > 0 && random() < 0.8
-        ? declared[Math.floor(random() * declared.length)]!.port
-        : [443, 8080, 5432, 6379][Math.floor(random() * 4)]!;
-    out.push({
-      source: src.ipAddress!.ip!,
-      destination: dst.ipAddress!.ip!,
-      protocol: 'Tcp',
-      destinationPort: port,
-      direction: 'Inbound',
-      decision: 'allow',
-      tuples: 1 + Math.floor(random() * 50),
-      flowsStarted: 1,
-      firstSeen: '2026-11-30T00:00:00.000Z',
-      lastSeen: '2026-11-30T23:59:59.000Z',
-    });
-  }
-  return out;
+  return requiredPicks(snapshot, FLOWS).map((p) => ({
+    source: p.source,
+    destination: p.destination,
+    protocol: 'Tcp',
+    destinationPort: p.port,
+    direction: 'Inbound',
+    decision: 'allow',
+    tuples: p.tuples,
+    flowsStarted: 1,
+    firstSeen: '2026-11-30T00:00:00.000Z',
+    lastSeen: '2026-11-30T23:59:59.000Z',
+  }));
 }
 const flows = requiredFlows();
 

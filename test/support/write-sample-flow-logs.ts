@@ -19,7 +19,7 @@ const TARGET = `/subscriptions/${SUB.toLowerCase()}/resourceGroups/rg-app/provid
 const ACL = { web: '6b1f2c3d-0a1b-4c2d-9e3f-1a2b3c4d5e01', api: '6b1f2c3d-0a1b-4c2d-9e3f-1a2b3c4d5e02' };
 
 /** One connection pattern seen on a NIC: `per10min` connections every ten minutes. */
-interface Pattern {
+export interface Pattern {
   acl: string;
   rule: string;
   src: string[];
@@ -31,7 +31,7 @@ interface Pattern {
   per10min: number;
 }
 
-interface Nic {
+export interface Nic {
   name: string;
   mac: string;
   patterns: Pattern[];
@@ -269,12 +269,25 @@ function record(nic: Nic, minute: Date, next: () => number): Record<string, unkn
 /** Writes the sample's files under `root` (replacing what is there). */
 export function writeSampleFlowLogs(root: string): void {
   fs.rmSync(root, { recursive: true, force: true });
-  const next = random(20261130);
-  for (const hour of [9, 10]) {
-    for (const nic of NICS) {
+  writeFlowLogBlobs(root, NICS, [9, 10], [0, 10, 20, 30, 40, 50], 20261130);
+}
+
+/**
+ * VNet flow-log blobs (flowLogVersion 4, the blob layout Azure writes) for `nics` on 2026-11-30: one
+ * blob per hour and NIC, one record per ten-minute slot starting at each of `minutes` (seeded).
+ */
+export function writeFlowLogBlobs(
+  root: string,
+  nics: readonly Nic[],
+  hours: readonly number[],
+  minutes: readonly number[],
+  seed: number,
+): void {
+  const next = random(seed);
+  for (const hour of hours) {
+    for (const nic of nics) {
       const records = [];
-      for (let m = 0; m < 60; m += 10)
-        records.push(record(nic, new Date(Date.UTC(2026, 10, 30, hour, m)), next));
+      for (const m of minutes) records.push(record(nic, new Date(Date.UTC(2026, 10, 30, hour, m)), next));
       const hh = String(hour).padStart(2, '0');
       const dir = path.join(
         root,
