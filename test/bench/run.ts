@@ -6,7 +6,8 @@
  * The `flows` preset measures flow-log ingestion instead (test/bench/measure-flows.ts), the
  * `analyze` preset the command end to end on the typical estate, per format (test/bench/analyze.ts),
  * and the `plan` preset planning with 100,000 required flows on the typical estate against one
- * analysis of it (test/bench/measure-plan.ts).
+ * analysis of it (test/bench/measure-plan.ts), and the commands `analyze --flows` and `plan --flows`
+ * on the same estate and flows, as flow logs, in fresh processes (test/bench/plan-cli.ts).
  * BENCH_PRESETS=small,typical,heavy,flows,analyze,plan chooses presets (default: all six).
  */
 import { spawnSync } from 'node:child_process';
@@ -60,7 +61,7 @@ for (const preset of presets) {
     continue;
   }
   if (preset === 'plan') {
-    planRows.push({ ...measurePlan('analysis'), ...measurePlan('plan') });
+    planRows.push({ ...measurePlan('analysis'), ...measurePlan('plan'), cli: measurePlanCli() });
     continue;
   }
   const row = measure(preset);
@@ -146,18 +147,43 @@ function measurePlan(mode: 'analysis' | 'plan'): Record<string, unknown> {
 
 function printPlanRows(): void {
   const pl = [
-    '| plan (typical estate) | required flows (kept / left out) | NSGs | rules before → after | proof | one analysis s (peak MB) | plan + proof + effect s (peak MB) | ÷ analysis |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| plan (typical estate) | required flows (kept / left out) | NSGs | rules before → after | proof | in process: one all-pairs analysis s, CPU s (peak MB) | plan + proof + effect s, CPU s (peak MB) | ÷ all-pairs | command, fresh process: analyze --flows s, user s (peak MB) | plan --flows s, user s (peak MB) | plan ÷ analyze |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of planRows) {
     const a = Number(r.analysisMs) / 1000;
     const p = Number(r.planMs) / 1000;
+    const c = r.cli as Record<string, number>;
     pl.push(
-      `| typical | ${r.requiredFlows} (${r.kept} / ${r.excluded}) | ${r.nsgs} | ${r.rulesBefore} → ${r.rulesAfter} | ${r.proofOk ? 'ok' : 'FAILED'} | ${f(a, 1)} (${f(r.analysisPeakMb, 0)}) | ${f(p, 1)} (${f(r.planPeakMb, 0)}) | ${f(p / a)}× |`,
+      `| typical | ${r.requiredFlows} (${r.kept} / ${r.excluded}) | ${r.nsgs} | ${r.rulesBefore} → ${r.rulesAfter} | ${r.proofOk ? 'ok' : 'FAILED'} | ${f(a, 1)}, ${f(Number(r.analysisCpuMs) / 1000, 1)} (${f(r.analysisPeakMb, 0)}) | ${f(p, 1)}, ${f(Number(r.planCpuMs) / 1000, 1)} (${f(r.planPeakMb, 0)}) | ${f(p / a)}× | ${f(c.analyzeS, 1)}, ${f(c.analyzeUserS, 1)} (${c.analyzePeakMb}) | ${f(c.planS, 1)}, ${f(c.planUserS, 1)} (${c.planPeakMb}) | ${f(Number(c.planS) / Number(c.analyzeS))}× |`,
     );
   }
   process.stdout.write(`\n${pl.join('\n')}\n\n`);
+  // Where the in-process plan's time goes: each phase from its progress message to the next.
+  for (const r of planRows) {
+    const ph = ['| plan phase | wall s | CPU s |', '| --- | --- | --- |'];
+    for (const [name, wall, cpu] of r.phases as [string, number, number][])
+      ph.push(`| ${name} | ${f(wall / 1000, 2)} | ${f(cpu / 1000, 2)} |`);
+    process.stdout.write(`${ph.join('\n')}\n\n`);
+  }
   for (const r of planRows) process.stdout.write(`${JSON.stringify(r)}\n`);
+}
+
+/** `analyze --flows` and `plan --flows` as fresh command processes (test/bench/plan-cli.ts). */
+function measurePlanCli(): Record<string, number> {
+  const run = spawnSync(
+    process.execPath,
+    ['-r', require.resolve('tsx/cjs'), path.join(__dirname, 'plan-cli.ts')],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    },
+  );
+  if (run.status !== 0) {
+    process.stderr.write(run.stderr);
+    throw new Error(`bench plan (command) failed with status ${run.status}`);
+  }
+  return JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<string, number>;
 }
 
 function printFlowRows(): void {
