@@ -374,6 +374,28 @@ const PAIR = 1 << 20;
 /** Up to this many endpoints (subnets, public groups, external kinds), closed tuples are told per pair. */
 export const DETAILED_SHARES = 400;
 
+/**
+ * The fingerprints of the rule pack's findings on one snapshot. In a function of its own so that
+ * what the pack builds on the analysis (its view of the paths) is garbage once it returns.
+ */
+function packFindings(
+  engine: PolicyEngine,
+  reach: Reachability,
+  rulesInput: EffectInput['rulesInput'],
+): string[] {
+  let view: ReachabilityView | null = null;
+  const context: RuleContext = {
+    snapshot: engine.index.snapshot,
+    engine,
+    reachability: () => ({ reach, view: (view ??= new ReachabilityView(engine, reach)) }),
+    intent: rulesInput.intent,
+    observed: rulesInput.observed,
+    today: rulesInput.today,
+    settings: DEFAULT_RULE_SETTINGS,
+  };
+  return runRules(context, rulesInput.rules).findings.map((f) => f.fingerprint);
+}
+
 const big = (v: number | bigint | undefined): bigint => (v === undefined ? 0n : BigInt(v));
 
 export function computeEffect(input: EffectInput): PlanEffect {
@@ -385,18 +407,8 @@ export function computeEffect(input: EffectInput): PlanEffect {
   ] as const) {
     input.progress(`effect: all-pairs analysis of the snapshot ${name} the change`);
     const reach = computeReachability(engine);
-    let view: ReachabilityView | null = null;
-    const context: RuleContext = {
-      snapshot: engine.index.snapshot,
-      engine,
-      reachability: () => ({ reach, view: (view ??= new ReachabilityView(engine, reach)) }),
-      intent: input.rulesInput.intent,
-      observed: input.rulesInput.observed,
-      today: input.rulesInput.today,
-      settings: DEFAULT_RULE_SETTINGS,
-    };
     input.progress(`effect: rule pack on the snapshot ${name} the change`);
-    const findings = runRules(context, input.rulesInput.rules).findings.map((f) => f.fingerprint);
+    const findings = packFindings(engine, reach, input.rulesInput);
     input.progress(`effect: tuples per endpoint pair ${name} the change`);
     const paths = new SideSpaces(engine, reach, input.planned, input.labels, shares);
     sides.push({ paths, spaces: paths.counts(), findings });

@@ -6,6 +6,7 @@
  * `aciseg analyze <snapshot> --flows <dir> --format json -o …` and
  * `aciseg plan <snapshot> --flows <dir> --format json -o …` (not bicep: see below). Prints one JSON line: wall, user CPU
  * and peak RSS of each, the load average before each, and plan ÷ analyze. Uses dist/.
+ * BENCH_PLAN_DIR=<dir> keeps the snapshot, flow logs and outputs there.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -48,7 +49,10 @@ function timed(args: string[], output: string): Timed {
 }
 
 function run(): void {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aciseg-bench-plan-'));
+  // BENCH_PLAN_DIR=<dir> writes the files there and keeps them (to profile the commands on them).
+  const keep = process.env.BENCH_PLAN_DIR;
+  if (keep !== undefined) fs.mkdirSync(keep, { recursive: true });
+  const dir = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'aciseg-bench-plan-'));
   try {
     const importer = new Importer();
     for (const page of generateEstatePages(PRESETS.typical))
@@ -115,7 +119,7 @@ function run(): void {
       })}\n`,
     );
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (keep === undefined) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
