@@ -20,7 +20,7 @@ import { InputError } from '../errors';
 import type { Snapshot } from '../model/snapshot';
 import { compilePolicy, type PolicyEngine, type ServiceTags } from '../policy';
 import { applyProposal } from './apply';
-import { computeEffect } from './effect';
+import { computeEffect, type EffectInput } from './effect';
 import { forbidDenies } from './forbid';
 import { shapeNeeds, TagFinder, withoutUnsupportedWidening, type Shaped } from './generalize';
 import type { PlanResult, ProofFailure } from './model';
@@ -53,6 +53,29 @@ export interface PlanInput {
 /** Plans, proves and measures. Throws InputError (exit 2) for input no plan can serve. */
 export function planSegmentation(input: PlanInput): PlanResult {
   const progress = input.progress ?? (() => undefined);
+  // What planning and proving build (needs, drafts, locators) is garbage before the effect's analyses.
+  const { effect: effectInput, ...result } = planAndProve(input, progress);
+  progress('effect');
+  const effect = computeEffect({
+    ...effectInput,
+    before: input.engine,
+    progress,
+    rulesInput: {
+      intent: input.intent,
+      observed: input.observed,
+      today: input.today,
+      ...(input.rules ? { rules: input.rules } : {}),
+    },
+  });
+  const { nsgs, required, proof, proposed, excluded, notes } = result;
+  return { nsgs, required, proof, effect, proposed, excluded, notes };
+}
+
+/** The plan and its proof, with what the effect needs besides the engine before. */
+function planAndProve(
+  input: PlanInput,
+  progress: (m: string) => void,
+): Omit<PlanResult, 'effect'> & { effect: Pick<EffectInput, 'after' | 'planned' | 'labels' | 'nsgs'> } {
   const before = input.engine;
   const index = before.index;
   const planned = plannedNsgs(index, input.file);
@@ -144,26 +167,11 @@ export function planSegmentation(input: PlanInput): PlanResult {
     labels,
     progress,
   });
-  progress('effect');
-  const effect = computeEffect({
-    before,
-    after,
-    planned: plannedSubnets,
-    labels,
-    nsgs,
-    progress,
-    rulesInput: {
-      intent: input.intent,
-      observed: input.observed,
-      today: input.today,
-      ...(input.rules ? { rules: input.rules } : {}),
-    },
-  });
   return {
     nsgs,
     required: shaped.map((s) => s.need.required),
     proof,
-    effect,
+    effect: { after, planned: plannedSubnets, labels, nsgs },
     proposed,
     excluded,
     notes: [
