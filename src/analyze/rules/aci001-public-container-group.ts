@@ -7,7 +7,7 @@ import type { ContainerGroup } from '../../model/snapshot';
 import { IntervalSet, portDomain } from '../../net/interval-set';
 import type { FindingFlow } from '../findings';
 import { CIS_INTERNET_ACCESS } from './controls';
-import { categorize, exposureText, sortExposures, worstCategory } from './exposure';
+import { categorize, exposureRisk, exposureText, sortExposures, worstCategory } from './exposure';
 import { capFlows, endpointNames, explainCommand, portWords, SnapshotPointers } from './flow-words';
 import type { FindingDraft, PackRule, RuleContext } from './rule';
 
@@ -65,6 +65,7 @@ export const aci001: PackRule = {
                 first.ports.first() ?? null,
               ),
         location: { snapshotPointer: pointers.resource('containerGroups', group.id)! },
+        risk: exposureRisk(exposures, 1, true),
         identity: [group.id],
       };
     });

@@ -20,6 +20,7 @@ import { CIS_INTERNET_ACCESS } from './controls';
 import type { PortSet } from '../../net/interval-set';
 import { severityRank, type FindingFlow, type FindingSeverity } from '../findings';
 import { categoryPorts } from '../risk';
+import { categorize, exposureRisk } from './exposure';
 import {
   capFlows,
   endpointNames,
@@ -189,6 +190,7 @@ function draftFor(
     ...(refs.length > BROAD_RULES_DETAILED ? { rulesOmitted: refs.length - BROAD_RULES_DETAILED } : {}),
     explain: explainOf(worst, names.subnetEndpoint(subnets[0]!)),
     location: { snapshotPointer: pointers.rule(refs[0]!)! },
+    risk: ruleRisk(worst),
     identity: [nsg.id],
   };
 }
@@ -252,4 +254,14 @@ function explainOf(b: BroadRule, local: string): string | null {
   return inbound
     ? explainCommand(endpoint, local, query, port)
     : explainCommand(local, endpoint, query, port);
+}
+
+/** The worst rule's exposure (exposureRisk): from the Internet when its source is any address or Internet. */
+function ruleRisk(b: BroadRule): number {
+  const protocol = b.rule.protocol;
+  const exposures = [
+    ...(protocol === 'Tcp' || protocol === '*' ? categorize('tcp', b.ports) : []),
+    ...(protocol === 'Udp' || protocol === '*' ? categorize('udp', b.ports) : []),
+  ];
+  return exposureRisk(exposures, 0, b.rule.direction === 'Inbound' && b.breadth.anyAddress !== null);
 }

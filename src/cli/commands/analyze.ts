@@ -108,7 +108,7 @@ export const registerAnalyze: CommandRegistration = (program, ctx) => {
 Findings are grouped by severity (critical, high, medium, low, info); each has a rule ID (README "Rule
 catalogue"), the resources and flows concerned, the rules responsible, the fix, the aciseg explain
 command that shows the evidence, and a fingerprint that stays the same across runs. The JSON
-document is kind "aciseg.findings", schemaVersion 1; markdown is sized for a pull-request comment;
+document is kind "aciseg.findings", schemaVersion 2; markdown is sized for a pull-request comment;
 sarif is SARIF 2.1.0 for code scanning.
 
 Intent file accept entries mark findings as accepted risk until they expire:

@@ -55,6 +55,6 @@ it('counts closed tuples per planned subnet to and from any endpoint, exactly', 
     900,
     '68139077734473220352',
     2687,
-    'e653607f3ff48960f078e451868b2d53f2e3401b0651ce5fdbaa82bc85071aa4',
+    '4bdee6dcb4b4b84b7cc58f002882a8fdeecb3e383cb91f07bdfd9c74f93e0206',
   ]);
 });
