@@ -23,6 +23,7 @@ export const aci001: PackRule = {
       'Deploy the container group into a subnet delegated to Microsoft.ContainerInstance/containerGroups and put it behind an Application Gateway or Azure Firewall, with an NSG that admits only the front end; if it must stay public, expose only the ports it serves.',
     controls: { mcsb: ['NS-1', 'NS-2'], cis: CIS_INTERNET_ACCESS },
   },
+  standalone: true,
   run(context: RuleContext): FindingDraft[] {
     const { snapshot } = context;
     const index = context.engine.index;

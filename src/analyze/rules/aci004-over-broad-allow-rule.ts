@@ -48,6 +48,7 @@ export const aci004: PackRule = {
       'Narrow the rule to the flows it is for: the source subnets or addresses that need it (the Application Gateway subnet, Azure Bastion, a partner range) and the ports the containers serve; split a wide range into the ports in use.',
     controls: { mcsb: ['NS-1'], cis: CIS_INTERNET_ACCESS },
   },
+  standalone: true,
   run(context: RuleContext): FindingDraft[] {
     const { snapshot, settings, engine } = context;
     const names = endpointNames(engine.index);

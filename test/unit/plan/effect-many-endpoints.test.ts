@@ -55,6 +55,6 @@ it('counts closed tuples per planned subnet to and from any endpoint, exactly', 
     900,
     '68139077734473220352',
     2687,
-    '4bdee6dcb4b4b84b7cc58f002882a8fdeecb3e383cb91f07bdfd9c74f93e0206',
+    '2b09e893f2e797f91a96bafd35ec266e2f94ad97640e475750af0fda8099b1a1',
   ]);
 });
