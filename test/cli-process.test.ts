@@ -227,10 +227,10 @@ describe('analyze with a worker thread', () => {
     const threaded = aciseg(args);
     const single = aciseg(args, { env: env({ ACISEG_THREADS: '1' }) });
     expect([threaded.status, single.status]).toEqual([0, 0]);
-    expect(JSON.parse(threaded.stdout).total).toBeGreaterThan(10);
+    expect(JSON.parse(String(threaded.stdout)).total).toBeGreaterThan(10);
     expect(threaded.stdout).toBe(single.stdout);
     // The standalone rules run on the worker wherever there is a second CPU.
-    expect(threaded.stderr.includes('run the rule pack (with a worker thread)')).toBe(
+    expect(String(threaded.stderr).includes('run the rule pack (with a worker thread)')).toBe(
       os.availableParallelism() > 1,
     );
     expect(single.stderr).not.toContain('worker thread');

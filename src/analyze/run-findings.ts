@@ -46,6 +46,8 @@ export function accepted(run: FindingsResult, input: FindingsInput): FindingsRun
 /** The rule context of a findings run (reachability computed on first use). */
 export function findingsContext(input: FindingsInput): RuleContext {
   const { engine } = input;
+  // The pack names the deciding rules of each finding at one address pair: keep what that replays.
+  engine.keepCompiledRules();
   let reachability: { reach: Reachability; view: ReachabilityView } | null = null;
   return {
     snapshot: engine.index.snapshot,
