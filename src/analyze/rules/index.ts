@@ -89,7 +89,13 @@ export function packResult(
   window: FindingsResult['window'],
 ): FindingsResult {
   findings.sort(compareFindings);
-  return { findings, counts: countBySeverity(findings), accepted: 0, rules: rules.map((r) => r.meta), window };
+  return {
+    findings,
+    counts: countBySeverity(findings),
+    accepted: 0,
+    rules: rules.map((r) => r.meta),
+    window,
+  };
 }
 
 /** The findings of some rules on one context, unsorted. */
