@@ -22,7 +22,7 @@ import { diagnostic, formatDiagnostic, type Diagnostic } from '../../diagnostics
 import { ExitCode, UsageError } from '../../errors';
 import type { Snapshot } from '../../model/snapshot';
 import type { PolicyEngine } from '../../policy';
-import { snapshotLineIndex, type SnapshotRef } from '../../render/findings-common';
+import { snapshotLineIndex, snapshotOrigins, type SnapshotRef } from '../../render/findings-common';
 import { ReachabilityView } from '../../render/reachability';
 import { formatsOf, rendererFor } from '../../render/registry';
 import { failWith, readTextFile, resolveInput, STDIN } from '../../collect/io/files';
@@ -260,7 +260,18 @@ Examples:
             .join('/');
     const index = withLines && named !== STDIN ? snapshotLineIndex(snapshot) : null;
     const canonical = index !== null && countLines(path.resolve(ctx.io.cwd, named)) === index.lines;
-    return { path: named, uri, lineOf: canonical ? index.lineOf : () => null };
+    // Input files as import named them: relative ones stay as they are (relative to where import ran).
+    const originUri = (file: string) =>
+      (path.isAbsolute(file) ? path.relative(ctx.io.cwd, file) : file)
+        .split(path.sep)
+        .map(encodeURIComponent)
+        .join('/');
+    return {
+      path: named,
+      uri,
+      lineOf: canonical ? index.lineOf : () => null,
+      ...(withLines ? { originOf: snapshotOrigins(snapshot, originUri) } : {}),
+    };
   }
 };
 
