@@ -14,16 +14,15 @@
 import { diagnostic, jsonPath, type Diagnostic } from '../../diagnostics';
 import { RESERVED_TAG_WORDS } from '../reserved-words';
 import { VERSION } from '../../version';
-import type { z } from 'zod';
+import { snapshotShapeIssues } from '../snapshot-codec';
 import {
-  RESOURCE_ARRAYS,
   SCHEMA_VERSION,
   Snapshot,
   type ApplicationSecurityGroup,
   type ContainerGroup,
   type NetworkGroup,
   type NetworkSecurityGroup,
-  ResourceOrigin,
+  type ResourceOrigin,
   type Route,
   type RouteTable,
   type SecurityAdminRule,
@@ -736,22 +735,12 @@ export class SnapshotBuilder {
  * estates).
  */
 function validateSnapshot(snapshot: Snapshot): void {
-  const shell: Record<string, unknown> = { ...snapshot };
-  for (const name of RESOURCE_ARRAYS) shell[name] = [];
-  const top = Snapshot.safeParse(shell);
-  if (!top.success)
-    throw new Error(`the normalized snapshot does not match its schema: ${top.error.message.slice(0, 2000)}`);
-  for (const name of RESOURCE_ARRAYS) {
-    const element = (name === 'origins' ? ResourceOrigin : Snapshot.shape[name].element) as z.ZodType;
-    const items = snapshot[name] as readonly unknown[];
-    for (let i = 0; i < items.length; i++) {
-      const check = element.safeParse(items[i]);
-      if (!check.success) {
-        throw new Error(
-          `the normalized snapshot does not match its schema at $.${name}[${i}]: ${check.error.message.slice(0, 2000)}`,
-        );
-      }
-    }
+  const issues = snapshotShapeIssues(snapshot);
+  if (issues.length > 0) {
+    const first = issues[0]!;
+    throw new Error(
+      `the normalized snapshot does not match its schema at $${first.path.map((p: PropertyKey) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${first.message.slice(0, 2000)}`,
+    );
   }
 }
 
