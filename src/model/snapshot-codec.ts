@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import { diagnostic, jsonPath, type Diagnostic } from '../diagnostics';
 import { jsonSyntaxDiagnostic, locateJsonError, parseJsonText, stripBom } from '../util/json-text';
-import { RESOURCE_ARRAYS, SCHEMA_VERSION, Snapshot } from './snapshot';
+import { RESOURCE_ARRAYS, ResourceOrigin, SCHEMA_VERSION, Snapshot } from './snapshot';
 import { snapshotValueProblems } from './snapshot-values';
 
 type ResourceArrayName = (typeof RESOURCE_ARRAYS)[number];
@@ -56,11 +56,13 @@ export function validateSnapshot(json: unknown, file: string): SnapshotParse {
       };
     }
   }
-  const result = Snapshot.safeParse(json);
-  if (!result.success)
-    return { ok: false, diagnostics: zodIssuesToDiagnostics(result.error.issues, file, '$') };
-  const problems = snapshotValueProblems(result.data);
-  if (problems.length === 0) return { ok: true, snapshot: result.data };
+  const issues = snapshotShapeIssues(json);
+  if (issues.length > 0) return { ok: false, diagnostics: zodIssuesToDiagnostics(issues, file, '$') };
+  const snapshot = json as Snapshot;
+  // The schema's one default: snapshots written before origins have none.
+  snapshot.origins ??= [];
+  const problems = snapshotValueProblems(snapshot);
+  if (problems.length === 0) return { ok: true, snapshot };
   return {
     ok: false,
     diagnostics: problems.map((p) => {
@@ -69,6 +71,35 @@ export function validateSnapshot(json: unknown, file: string): SnapshotParse {
       return diagnostic(p.code, p.message, file, path);
     }),
   };
+}
+
+/**
+ * The schema problems of parsed JSON (paths from the root), checked resource by resource: the same
+ * checks as one `Snapshot.safeParse`, but each element's parsed copy dies young and the input itself
+ * is what the caller keeps (the schema transforms nothing; only `origins` has a default). A deep copy
+ * of the whole estate would otherwise live through the reading and double what the collector moves.
+ */
+export function snapshotShapeIssues(json: unknown): z.core.$ZodIssue[] {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    const top = Snapshot.safeParse(json);
+    return top.success ? [] : top.error.issues;
+  }
+  const record = json as Record<string, unknown>;
+  const shell: Record<string, unknown> = { ...record };
+  const arrays = RESOURCE_ARRAYS.filter((name) => Array.isArray(record[name]));
+  for (const name of arrays) shell[name] = [];
+  const top = Snapshot.safeParse(shell);
+  const issues: z.core.$ZodIssue[] = top.success ? [] : [...top.error.issues];
+  for (const name of arrays) {
+    const element = (name === 'origins' ? ResourceOrigin : Snapshot.shape[name].element) as z.ZodType;
+    const items = record[name] as readonly unknown[];
+    for (let i = 0; i < items.length; i++) {
+      const check = element.safeParse(items[i]);
+      if (!check.success)
+        for (const issue of check.error.issues) issues.push({ ...issue, path: [name, i, ...issue.path] });
+    }
+  }
+  return issues;
 }
 
 /** Parses snapshot text held in one string. */
