@@ -22,10 +22,10 @@ import { aci007 } from './aci007-nsg-unattached';
 import { aci010 } from './aci010-virtualnetwork-tag-widened';
 import { aci011 } from './aci011-unknown-verdict';
 import { aci012 } from './aci012-intent-violation';
-import { shadowedRule } from './shadowed-rule';
-import { redundantRule } from './redundant-rule';
-import { observedFlowDenied } from './observed-flow-denied';
-import { unobservedOpenPath } from './unobserved-open-path';
+import { shadowedRule } from './aci008-shadowed-rule';
+import { redundantRule } from './aci009-redundant-rule';
+import { observedFlowDenied } from './aci013-observed-flow-denied';
+import { unobservedOpenPath } from './aci014-unobserved-open-path';
 import { expiredAcceptance } from './aci015-expired-acceptance';
 
 export type {

@@ -3,6 +3,8 @@
  * for every user's accepted findings and SARIF history), and every rule carries what SARIF and the
  * README need.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { RULES } from '../../../../src/analyze/rules';
 import { SEVERITIES } from '../../../../src/analyze/findings';
 
@@ -48,4 +50,10 @@ describe('rule catalogue', () => {
       for (const c of meta.controls.cis) expect(c).toMatch(/^\d+\.\d+$/);
     },
   );
+
+  it('keeps one file per rule, named after its ID and name (aci008-shadowed-rule.ts)', () => {
+    const dir = path.join(__dirname, '../../../../src/analyze/rules');
+    const files = fs.readdirSync(dir).filter((f) => /^aci\d{3}-/.test(f));
+    expect(files.sort()).toEqual(RULES.map((r) => `${r.meta.id.toLowerCase()}-${r.meta.name}.ts`).sort());
+  });
 });

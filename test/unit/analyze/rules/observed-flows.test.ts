@@ -4,8 +4,8 @@
  */
 import type { Snapshot } from '../../../../src/model/snapshot';
 import type { ObservedFlowInput, ObservedFlowsInput } from '../../../../src/analyze/rules';
-import { observedFlowDenied } from '../../../../src/analyze/rules/observed-flow-denied';
-import { unobservedOpenPath } from '../../../../src/analyze/rules/unobserved-open-path';
+import { observedFlowDenied } from '../../../../src/analyze/rules/aci013-observed-flow-denied';
+import { unobservedOpenPath } from '../../../../src/analyze/rules/aci014-unobserved-open-path';
 import type { Finding } from '../../../../src/analyze/findings';
 import {
   ACI_DELEGATION,

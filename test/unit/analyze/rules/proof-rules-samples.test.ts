@@ -7,10 +7,10 @@ import { importFiles } from '../../../../src/index';
 import { readFlowLogs, requireCompleteFlowLogs } from '../../../../src/collect/flows';
 import type { Snapshot } from '../../../../src/model/snapshot';
 import { runRules, type ObservedFlowsInput } from '../../../../src/analyze/rules';
-import { shadowedRule } from '../../../../src/analyze/rules/shadowed-rule';
-import { redundantRule } from '../../../../src/analyze/rules/redundant-rule';
-import { observedFlowDenied } from '../../../../src/analyze/rules/observed-flow-denied';
-import { unobservedOpenPath } from '../../../../src/analyze/rules/unobserved-open-path';
+import { shadowedRule } from '../../../../src/analyze/rules/aci008-shadowed-rule';
+import { redundantRule } from '../../../../src/analyze/rules/aci009-redundant-rule';
+import { observedFlowDenied } from '../../../../src/analyze/rules/aci013-observed-flow-denied';
+import { unobservedOpenPath } from '../../../../src/analyze/rules/aci014-unobserved-open-path';
 import type { Finding } from '../../../../src/analyze/findings';
 import { ruleContext } from './rule-context';
 

@@ -4,8 +4,8 @@
  * set that can be removed together.
  */
 import type { SecurityRule, Snapshot } from '../../../../src/model/snapshot';
-import { shadowedRule } from '../../../../src/analyze/rules/shadowed-rule';
-import { redundantRule } from '../../../../src/analyze/rules/redundant-rule';
+import { shadowedRule } from '../../../../src/analyze/rules/aci008-shadowed-rule';
+import { redundantRule } from '../../../../src/analyze/rules/aci009-redundant-rule';
 import type { Finding } from '../../../../src/analyze/findings';
 import { ids, nsg, rule, snapshotOf, subnet, vnet, ACI_DELEGATION } from '../../../oracle/tiny-estate';
 import { findingsOf } from './rule-context';
