@@ -12,7 +12,12 @@ import { diffReachability } from '../../src/diff';
 import type { Snapshot } from '../../src/model/snapshot';
 import { planSegmentation } from '../../src/plan';
 import { compilePolicy } from '../../src/policy';
-import { buildReportData, DIFF_CELL_PAIR_BUDGET, type ReportAnalysis } from '../../src/render/report-data';
+import {
+  buildReportData,
+  CHANGE_DETAIL,
+  DIFF_CELL_PAIR_BUDGET,
+  type ReportAnalysis,
+} from '../../src/render/report-data';
 
 function phase<T>(name: string, run: () => T): T {
   const cpu = process.cpuUsage();
@@ -56,16 +61,20 @@ if (proposed) {
   const diff = phase('diff (alone)', () =>
     diffReachability({ engine, reach }, after!, undefined, {
       groupPairs: false,
-      maxCellPairs: Number(process.env.DIFF_BUDGET ?? DIFF_CELL_PAIR_BUDGET),
+      maxCellPairs: DIFF_CELL_PAIR_BUDGET,
+      // As the report asks: the traffic of CHANGE_DETAIL pairs.
+      pairTraffic: (pairs) => Array.from({ length: Math.min(CHANGE_DETAIL, pairs.from.length) }, (_, k) => k),
     }),
   );
   process.stdout.write(
-    `diff: ${diff.cells.length} cells, ${diff.endpointPairs.length} changed endpoint pairs, ${JSON.stringify(diff.counts)}${diff.skipped ? `, skipped at ${diff.skipped.cellPairs} cell pairs` : ''}\n`,
+    `diff: ${diff.cells.length} cells, ${diff.changedPairs.from.length} changed endpoint pairs, ${JSON.stringify(diff.counts)}${diff.skipped ? `, skipped at ${diff.skipped.cellPairs} cell pairs` : ''}\n`,
   );
 }
+const memory = () => `peak rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`;
+process.stdout.write(`before the report data: ${memory()}\n`);
 const data = phase('shape report data', () =>
   buildReportData({ snapshot: engine.index.snapshot, before: { engine, reach }, after, title: 'bench' }),
 );
 process.stdout.write(
-  `edges ${data.views.before.edges}; diff skipped: ${data.summary.diffSkipped ?? 'no'}; peak rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB\n`,
+  `edges ${data.views.before.edges}; diff skipped: ${data.summary.diffSkipped ?? 'no'}; ${memory()}\n`,
 );
