@@ -82,6 +82,8 @@ export interface ReportInput {
   diffCellPairBudget?: number;
   /** Bytes of findings the report embeds (default FINDINGS_BUDGET). */
   findingsBudget?: number;
+  /** Bytes of proposed rules the report embeds (default PROPOSED_RULES_BUDGET). */
+  proposedRulesBudget?: number;
   /** How the view stores its edges (default: the smaller of runs and matrix). */
   viewForm?: 'runs' | 'matrix' | 'smaller';
 }
@@ -104,6 +106,9 @@ export const DIFF_CELL_PAIR_BUDGET = 250_000_000;
 
 /** About this many bytes of JSON for the findings (most severe first; the rest are counted). */
 export const FINDINGS_BUDGET = 3_000_000;
+
+/** About this many bytes of JSON for the proposed rules (added and changed first; the rest are counted). */
+export const PROPOSED_RULES_BUDGET = 3_000_000;
 
 /** At most this many changed edges of the After view carry their removed and added traffic. */
 export const CHANGE_DETAIL = 20_000;
@@ -216,6 +221,10 @@ export function buildReportData(input: ReportInput): ReportData {
       summary.observed = { first: w.first, last: w.last, files: w.files, tuples: w.tuples };
     }
   }
+  const proposed = after?.plan
+    ? proposedRules(after.plan, nodeIndex, snapshot, input.proposedRulesBudget ?? PROPOSED_RULES_BUDGET)
+    : { rules: [], omitted: 0 };
+  if (proposed.omitted > 0) summary.proposedRulesOmitted = proposed.omitted;
   const { traffic, sides, rules } = ctx.tables;
   return {
     schemaVersion: 2,
@@ -235,7 +244,7 @@ export function buildReportData(input: ReportInput): ReportData {
     changeTexts,
     findings: shown.findings,
     findingRules: shown.rules,
-    proposedRules: after?.plan ? proposedRules(after.plan, nodeIndex, snapshot) : [],
+    proposedRules: proposed.rules,
     ...(input.observed
       ? { observedEdges: observedEdges(input.observed, before.engine.index, nodeIndex) }
       : {}),
@@ -1158,11 +1167,16 @@ function ruleLine(values: readonly string[]): string {
 }
 
 /** The plan's added, changed and removed rules, NSG by NSG (kept rules are what Before shows). */
+/**
+ * The plan's added, changed and removed rules, NSG by NSG, while they fit `budget` bytes of JSON
+ * (a lock-down of thousands of NSGs removes hundreds of thousands of rules); how many did not fit.
+ */
 function proposedRules(
   plan: PlanResult,
   nodeIndex: Map<string, number>,
   snapshot: Snapshot,
-): ReportProposedRule[] {
+  budget: number,
+): { rules: ReportProposedRule[]; omitted: number } {
   void snapshot;
   const lower = new Map([...nodeIndex].map(([id, n]) => [id.toLowerCase(), n]));
   const out: ReportProposedRule[] = [];
@@ -1188,18 +1202,40 @@ function proposedRules(
       .filter((n): n is number => n !== undefined)
       .sort((a, b) => a - b),
   });
-  for (const nsg of [...plan.nsgs].sort((a, b) => cmp(a.id, b.id))) {
-    for (const r of nsg.rules)
-      if (r.status !== 'kept')
-        out.push(
-          row(
-            nsg,
-            r.status,
-            r.rule,
-            r.provenance.map((p) => p.text),
-          ),
-        );
-    for (const r of nsg.removed) out.push(row(nsg, 'removed', r, ['dropped by the proposal']));
-  }
-  return out;
+  // Added and changed rules first (what to review), then removed ones, while they fit the budget;
+  // the table keeps the plan's order (NSG by NSG).
+  const nsgs = [...plan.nsgs].sort((a, b) => cmp(a.id, b.id));
+  const keep: boolean[][] = nsgs.map((nsg) =>
+    new Array<boolean>(nsg.rules.length + nsg.removed.length).fill(false),
+  );
+  let spent = 0;
+  let omitted = 0;
+  const rowOf = (n: number, k: number): ReportProposedRule => {
+    const nsg = nsgs[n]!;
+    if (k >= nsg.rules.length)
+      return row(nsg, 'removed', nsg.removed[k - nsg.rules.length]!, ['dropped by the proposal']);
+    const r = nsg.rules[k]!;
+    return row(
+      nsg,
+      r.status as ReportProposedRule['status'],
+      r.rule,
+      r.provenance.map((p) => p.text),
+    );
+  };
+  for (const removed of [false, true])
+    nsgs.forEach((nsg, n) => {
+      const from = removed ? nsg.rules.length : 0;
+      const to = removed ? nsg.rules.length + nsg.removed.length : nsg.rules.length;
+      for (let k = from; k < to; k++) {
+        if (!removed && nsg.rules[k]!.status === 'kept') continue;
+        const size = JSON.stringify(rowOf(n, k)).length + 1;
+        if (spent + size > budget) omitted++;
+        else {
+          spent += size;
+          keep[n]![k] = true;
+        }
+      }
+    });
+  nsgs.forEach((_, n) => keep[n]!.forEach((kept, k) => kept && out.push(rowOf(n, k))));
+  return { rules: out, omitted };
 }

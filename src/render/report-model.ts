@@ -194,6 +194,8 @@ export interface ReportSummary {
   groupPairsNarrowed?: number;
   /** Set when the report draws the proposal but no Diff: the cell pairs to compare (over the report's budget). */
   diffSkipped?: number;
+  /** Proposed rules left out of `ReportData.proposedRules` by its size budget (removed rules before added or changed ones). */
+  proposedRulesOmitted?: number;
   /** The proposal's proof verdict, when a plan is drawn. */
   proofOk?: boolean;
   /** Observed flow window, when flow logs were given. */

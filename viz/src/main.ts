@@ -628,6 +628,10 @@ function main(): void {
       'why',
     ]);
     rulesTable.id = 'proposed-table';
+    if (rulesOmitted > 0)
+      rulesTable.createCaption().textContent =
+        `Added and changed rules first, then removed ones, as the report's size allows: ` +
+        `${thousands(rulesOmitted)} more rules are not listed (aciseg plan lists every rule).`;
     for (const r of data.proposedRules) {
       const tr = el('tr');
       tr.dataset.rule = `${r.nsg}/${r.name}`;
@@ -674,8 +678,11 @@ function main(): void {
     buildFindings,
     data.summary.findings ? 'No findings.' : 'Findings were not computed for this report.',
   );
+  const rulesOmitted = data.summary.proposedRulesOmitted ?? 0;
   const rulesTab = tabFor(
-    `Proposed rules (${data.proposedRules.length})`,
+    rulesOmitted > 0
+      ? `Proposed rules (${thousands(data.proposedRules.length)} of ${thousands(data.proposedRules.length + rulesOmitted)})`
+      : `Proposed rules (${thousands(data.proposedRules.length)})`,
     buildRules,
     hasAfter
       ? 'The proposal names no rule changes (a proposed snapshot without a plan).'
