@@ -80,7 +80,7 @@ export interface ReportInput {
   detailBudget?: number;
   /** Cell pairs up to which the report compares Before and After (default DIFF_CELL_PAIR_BUDGET). */
   diffCellPairBudget?: number;
-  /** Bytes of findings the report embeds (default FINDINGS_BUDGET). */
+  /** Bytes of findings the report embeds (default FINDINGS_BUDGET, FINDINGS_BUDGET_WITH_PROPOSAL with `after`). */
   findingsBudget?: number;
   /** Bytes of proposed rules the report embeds (default PROPOSED_RULES_BUDGET). */
   proposedRulesBudget?: number;
@@ -107,8 +107,13 @@ export const DIFF_CELL_PAIR_BUDGET = 250_000_000;
 /** About this many bytes of JSON for the findings (most severe first; the rest are counted). */
 export const FINDINGS_BUDGET = 3_000_000;
 
-/** About this many bytes of JSON for the proposed rules (added and changed first; the rest are counted). */
-export const PROPOSED_RULES_BUDGET = 3_000_000;
+/**
+ * About this many bytes of JSON for the proposed rules (added and changed first; the rest are
+ * counted), and the findings' share when a proposal is drawn: the page stays under 20 MB on the
+ * typical estate (20,000 container groups) with a lock-down plan.
+ */
+export const PROPOSED_RULES_BUDGET = 1_500_000;
+export const FINDINGS_BUDGET_WITH_PROPOSAL = 2_500_000;
 
 /** At most this many changed edges of the After view carry their removed and added traffic. */
 export const CHANGE_DETAIL = 20_000;
@@ -211,7 +216,12 @@ export function buildReportData(input: ReportInput): ReportData {
     if (after.plan) summary.proofOk = after.plan.proof.ok;
   }
   const shown = input.findings
-    ? reportFindings(input.findings, nodeIndex, snapshot, input.findingsBudget ?? FINDINGS_BUDGET)
+    ? reportFindings(
+        input.findings,
+        nodeIndex,
+        snapshot,
+        input.findingsBudget ?? (after ? FINDINGS_BUDGET_WITH_PROPOSAL : FINDINGS_BUDGET),
+      )
     : { findings: [], rules: [], omitted: 0 };
   if (input.findings) {
     summary.findings = { ...input.findings.counts };
@@ -295,13 +305,14 @@ function changedEdges(
   const endpoint = diff.endpoints.map((id) => endpointOf[nodeIndex.get(id) ?? -1] ?? -1);
   const { from, to, status } = diff.changedPairs;
   // Key and status packed in one number, so that one numeric sort orders both.
-  const packed: number[] = [];
+  const packed = new Float64Array(from.length);
+  let count = 0;
   for (let k = 0; k < from.length; k++) {
     const f = endpoint[from[k]!]!;
     const t = endpoint[to[k]!]!;
-    if (f >= 0 && t >= 0) packed.push((f * stride + t) * 8 + status[k]!);
+    if (f >= 0 && t >= 0) packed[count++] = (f * stride + t) * 8 + status[k]!;
   }
-  const sorted = Float64Array.from(packed).sort();
+  const sorted = packed.subarray(0, count).sort();
   const traffic: ChangedEdges['traffic'] = new Map();
   for (const p of diff.endpointPairs) {
     const f = endpoint[p.from]!;
