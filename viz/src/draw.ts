@@ -242,9 +242,13 @@ export function drawEdgeLayer(
   mode: EdgeMode = 'risk',
   highlighted: Set<string> = new Set(),
   widthMode: WidthMode = 'risk',
+  scale = 1,
 ): void {
   const g = select(layer);
   g.selectAll('*').remove();
+  // Zoomed out over a large estate, lines would be hairlines: at least one screen pixel, and two
+  // for what a proposal changes (`scale` is the zoom factor).
+  const least = (changed: boolean) => (changed ? 2 : 1) / Math.max(scale, 1e-3);
   const byVolume = widthMode === 'volume' && edges.some((e) => e.volume !== null);
   const maxTuples = Math.max(0, ...edges.map((e) => e.volume?.tuples ?? 0));
   // Quiet lines first, so the red ones (risk) or the changed ones (diff) are on top.
@@ -271,9 +275,12 @@ export function drawEdgeLayer(
           };
     // By volume: the width is the observed tuples (log scale); open but not seen is a thin dotted line.
     const unseen = byVolume && e.volume !== null && e.volume.tuples === 0;
-    const width = byVolume
-      ? volumeWidth(e.volume?.tuples ?? 0, maxTuples)
-      : style.width * (e.members.length > 1 ? 1.6 : 1);
+    const width = Math.max(
+      byVolume
+        ? volumeWidth(e.volume?.tuples ?? 0, maxTuples)
+        : style.width * (e.members.length > 1 ? 1.6 : 1),
+      least(mode === 'diff' && e.status !== 'unchanged'),
+    );
     g.append('path')
       .attr('data-edge-id', e.id)
       .attr('data-status', e.status)

@@ -271,7 +271,16 @@ function main(): void {
   const viewport = select(drawing.viewport);
   const zoomer: ZoomBehavior<SVGSVGElement, unknown> = zoom<SVGSVGElement, unknown>()
     .scaleExtent([0.02, 8])
-    .on('zoom', (ev) => viewport.attr('transform', ev.transform.toString()));
+    .on('zoom', (ev) => {
+      viewport.attr('transform', ev.transform.toString());
+      zoomScale = ev.transform.k;
+    })
+    // Line widths keep a least screen width: redrawn when a zoom ends at another scale.
+    .on('end', () => {
+      if (Math.abs(zoomScale - drawnScale) > drawnScale * 0.2) redraw();
+    });
+  let zoomScale = 1;
+  let drawnScale = 1;
   const svgSel = select<SVGSVGElement, unknown>(drawing.svg);
   svgSel.call(zoomer);
   // Fit the picture beside the legend (top left), so neither hides the other.
@@ -319,7 +328,9 @@ function main(): void {
       viewName === 'diff' ? 'diff' : 'risk',
       highlighted,
       widthMode(),
+      zoomScale,
     );
+    drawnScale = zoomScale;
     status.textContent =
       `${viewName === 'before' ? 'Before' : viewName === 'after' ? 'After' : 'Diff'}: ${selected.length} of ${edges.length} flows` +
       (drawn.level === 'vnet'
