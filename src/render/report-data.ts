@@ -8,7 +8,7 @@ import type { EndpointClass, Reachability } from '../analyze/reachability';
 import { pathSources, pathTargets } from '../analyze/reachability';
 import type { Finding, FindingsResult } from '../analyze/findings';
 import type { ObservedFlowsInput } from '../analyze/rules';
-import { observedEdges } from './report-observed';
+import { observedEdges, observedGroupEdges } from './report-observed';
 import {
   diffReachability,
   endpointIdOf,
@@ -103,6 +103,9 @@ const DETAIL_CANDIDATES = 20_000;
  * seconds; this is ten times that.
  */
 export const DIFF_CELL_PAIR_BUDGET = 250_000_000;
+
+/** At most this many container-group pairs carry their observed volume (the busiest; the rest are counted). */
+export const OBSERVED_GROUP_EDGES = 20_000;
 
 /** About this many bytes of JSON for the findings (most severe first; the rest are counted). */
 export const FINDINGS_BUDGET = 3_000_000;
@@ -235,6 +238,11 @@ export function buildReportData(input: ReportInput): ReportData {
     ? proposedRules(after.plan, nodeIndex, snapshot, input.proposedRulesBudget ?? PROPOSED_RULES_BUDGET)
     : { rules: [], omitted: 0 };
   if (proposed.omitted > 0) summary.proposedRulesOmitted = proposed.omitted;
+  const observedGroups = input.observed
+    ? observedGroupEdges(input.observed, before.engine.index, nodeIndex, OBSERVED_GROUP_EDGES)
+    : null;
+  if (observedGroups && observedGroups.omitted > 0)
+    summary.observedGroupEdgesOmitted = observedGroups.omitted;
   const { traffic, sides, rules } = ctx.tables;
   return {
     schemaVersion: 2,
@@ -255,8 +263,11 @@ export function buildReportData(input: ReportInput): ReportData {
     findings: shown.findings,
     findingRules: shown.rules,
     proposedRules: proposed.rules,
-    ...(input.observed
-      ? { observedEdges: observedEdges(input.observed, before.engine.index, nodeIndex) }
+    ...(observedGroups
+      ? {
+          observedEdges: observedEdges(input.observed!, before.engine.index, nodeIndex),
+          observedGroupEdges: observedGroups.edges,
+        }
       : {}),
   };
 }

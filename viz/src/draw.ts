@@ -321,17 +321,33 @@ export function drawHighlights(layer: SVGGElement, boxes: Box[], nodes: number[]
 }
 
 /** Draws container-group level flows of one edge (thin lines between the dots). */
-export function drawFlowLayer(layer: SVGGElement, boxes: Box[], flows: GroupFlow[], colour: string): void {
+/**
+ * The container-group level lines of an expanded edge. With `tuples` (width by observed volume),
+ * each line is as wide as its observed tuples (log scale), thin and dotted when open but never
+ * seen; null for a line the report has no count for (drawn plain).
+ */
+export function drawFlowLayer(
+  layer: SVGGElement,
+  boxes: Box[],
+  flows: GroupFlow[],
+  colour: string,
+  tuples: (number | null)[] | null = null,
+): void {
   const g = select(layer);
   g.selectAll('*').remove();
-  for (const f of flows)
+  const max = Math.max(0, ...(tuples ?? []).map((t) => t ?? 0));
+  flows.forEach((f, k) => {
+    const seen = tuples ? tuples[k]! : null;
     g.append('path')
       .attr('data-flow', `${f.from}-${f.to}`)
+      .attr('data-volume', seen)
       .attr('d', curve(boxes[f.from]!, boxes[f.to]!))
       .attr('fill', 'none')
       .attr('stroke', colour)
-      .attr('stroke-width', 0.8)
+      .attr('stroke-width', seen === null ? 0.8 : seen === 0 ? 0.8 : volumeWidth(seen, max) * 0.5)
+      .attr('stroke-dasharray', seen === 0 ? '1 3' : null)
       .attr('stroke-opacity', 0.9);
+  });
 }
 
 /** The legend for the current view: risk colours, or diff statuses; then the topology marks. */

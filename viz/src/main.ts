@@ -40,6 +40,7 @@ import {
   searchTexts,
   viewEdges,
   type DrawEdge,
+  type GroupFlow,
   type Filter,
   type ReportEdge,
   type RiskLevel,
@@ -299,6 +300,15 @@ function main(): void {
   let shown: DrawEdge[] = [];
   let highlighted = new Set<string>();
 
+  // Observed tuples per container-group pair, for the expanded lines when the width is by volume.
+  let groupVolume: Map<string, number> | null = null;
+  const flowTuples = (flows: GroupFlow[]): (number | null)[] | null => {
+    if (widthMode() !== 'volume' || !data.observedGroupEdges) return null;
+    groupVolume ??= new Map(data.observedGroupEdges.map((e) => [`${e.from},${e.to}`, e.tuples]));
+    // A pair the report left out (over its limit) has no count: not drawn as unseen.
+    const unseen = data.summary.observedGroupEdgesOmitted ? null : 0;
+    return flows.map((f) => groupVolume!.get(`${f.from},${f.to}`) ?? unseen);
+  };
   const nodeIndex = new Map(data.nodes.map((n, i) => [n.id, i]));
   const touches = (e: ReportEdge, n: number) => {
     for (const end of [e.from, e.to])
@@ -544,15 +554,24 @@ function main(): void {
         expandEdgeOf,
         FLOW_LIMIT,
       );
-      drawFlowLayer(drawing.flowLayer, boxes, flows, RISK_COLOURS[d.risk.level]!);
+      const tuples = flowTuples(flows);
+      drawFlowLayer(drawing.flowLayer, boxes, flows, RISK_COLOURS[d.risk.level]!, tuples);
       const list = el('ul', undefined, 'flows');
-      for (const f of flows.slice(0, 100))
+      flows.slice(0, 100).forEach((f, k) => {
+        const seen = tuples?.[k];
+        const volume =
+          seen === undefined || seen === null
+            ? ''
+            : seen === 0
+              ? ' (not seen in the flow-log window)'
+              : ` (${thousands(seen)} tuples observed)`;
         list.append(
           el(
             'li',
-            `${data.nodes[f.from]!.name} → ${data.nodes[f.to]!.name}: ${data.traffic[f.traffic]!.allow}`,
+            `${data.nodes[f.from]!.name} → ${data.nodes[f.to]!.name}: ${data.traffic[f.traffic]!.allow}${volume}`,
           ),
         );
+      });
       const more = flows.length - Math.min(flows.length, 100) + omitted;
       if (more > 0) list.append(el('li', `… and ${more} more`));
       expand.replaceWith(list);
