@@ -220,3 +220,19 @@ describe('signals', () => {
     },
   );
 });
+
+describe('analyze with a worker thread', () => {
+  it('writes byte-identical findings with and without it (ACISEG_THREADS=1)', () => {
+    const args = ['analyze', 's.json', '--format', 'json', '-v'];
+    const threaded = aciseg(args);
+    const single = aciseg(args, { env: env({ ACISEG_THREADS: '1' }) });
+    expect([threaded.status, single.status]).toEqual([0, 0]);
+    expect(JSON.parse(String(threaded.stdout)).total).toBeGreaterThan(10);
+    expect(threaded.stdout).toBe(single.stdout);
+    // The standalone rules run on the worker wherever there is a second CPU.
+    expect(String(threaded.stderr).includes('run the rule pack (with a worker thread)')).toBe(
+      os.availableParallelism() > 1,
+    );
+    expect(single.stderr).not.toContain('worker thread');
+  });
+});

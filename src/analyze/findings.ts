@@ -73,11 +73,14 @@ export interface FindingFlow {
 
 /** A rule responsible for a finding (NSG security rule or AVNM admin rule). */
 export interface FindingRuleRef {
-  /** `nsg:<nsg id>/<direction>/<name>` or `admin:<collection id>/<name>`, lower case (as ReachabilityView rule keys). */
-  key: string;
+  /**
+   * The rule's lower-cased resource ID, which also names the NSG (or admin rule collection) holding it:
+   * `<nsg id>/securityrules/<name>`, `<nsg id>/defaultsecurityrules/<name>` for the six default rules,
+   * `<collection id>/rules/<name>` for an admin rule (ruleOwnerId gives the holder's ID).
+   */
+  id: string;
   policy: 'nsg' | 'avnm';
-  /** The NSG (or admin rule collection) ID. */
-  container: string;
+  /** The name of the NSG (or admin rule collection) holding the rule. */
   containerName: string;
   name: string;
   direction: 'Inbound' | 'Outbound';
@@ -102,12 +105,14 @@ export interface FindingAcceptance {
 }
 
 /**
- * A rule a finding reports (ACI008/ACI009) and the rules that decide its traffic instead, by name:
- * all of them are rules of the finding's NSG and of the same direction.
+ * Rules a finding reports (ACI008/ACI009) that the same rules decide instead, by name: all of them
+ * are rules of the finding's NSG and of the same direction. Rules with the same coverers share one
+ * entry (an NSG often has dozens that AllowVnetInBound decides alike).
  */
 export interface FindingCoverage {
   direction: 'Inbound' | 'Outbound';
-  rule: string;
+  /** The reported rules, in the NSG's evaluation order. */
+  rules: string[];
   coveredBy: string[];
 }
 
@@ -141,6 +146,16 @@ export interface Finding {
   coverage?: FindingCoverage[];
   /** Set when an unexpired intent `accept` entry matches; accepted findings never fail `--fail-on`. */
   accepted: FindingAcceptance | null;
+  /**
+   * Exposure rules (ACI001 to ACI005; optional): how much the finding exposes
+   * (exposureRisk), which orders the findings of one severity, highest first.
+   */
+  risk?: number;
+}
+
+/** The ID of the NSG (or admin rule collection) holding a rule: its ID without the last two segments. */
+export function ruleOwnerId(ref: Pick<FindingRuleRef, 'id'>): string {
+  return ref.id.slice(0, ref.id.lastIndexOf('/', ref.id.lastIndexOf('/') - 1));
 }
 
 /** How many flows a finding lists; the JSON report says how many more there were. */
@@ -166,10 +181,14 @@ export function findingFingerprint(ruleId: string, identity: readonly string[]):
     .toString('hex', 0, 16);
 }
 
-/** The order of findings in every format: severity, rule ID, then fingerprint (content, so stable). */
+/**
+ * The order of findings in every format: severity, risk (highest first; none counts as 0), rule ID,
+ * then fingerprint (content, so stable).
+ */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     severityRank(a.severity) - severityRank(b.severity) ||
+    (b.risk ?? 0) - (a.risk ?? 0) ||
     (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
     (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0)
   );

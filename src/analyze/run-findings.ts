@@ -34,9 +34,22 @@ export interface FindingsRun {
 
 /** Runs the pack on one snapshot and applies the acceptances. */
 export function computeFindings(input: FindingsInput): FindingsRun {
+  const run = runRules(findingsContext(input), input.rules ?? RULES);
+  return accepted(run, input);
+}
+
+/** The acceptances of the input's intent file applied to a pack's result. */
+export function accepted(run: FindingsResult, input: FindingsInput): FindingsRun {
+  return applyAcceptances(run, input.intent?.accept ?? [], input.today);
+}
+
+/** The rule context of a findings run (reachability computed on first use). */
+export function findingsContext(input: FindingsInput): RuleContext {
   const { engine } = input;
+  // The pack names the deciding rules of each finding at one address pair: keep what that replays.
+  engine.keepCompiledRules();
   let reachability: { reach: Reachability; view: ReachabilityView } | null = null;
-  const context: RuleContext = {
+  return {
     snapshot: engine.index.snapshot,
     engine,
     reachability: () => {
@@ -51,6 +64,4 @@ export function computeFindings(input: FindingsInput): FindingsRun {
     today: input.today,
     settings: { ...DEFAULT_RULE_SETTINGS, ...input.settings },
   };
-  const run = runRules(context, input.rules ?? RULES);
-  return applyAcceptances(run, input.intent?.accept ?? [], input.today);
 }

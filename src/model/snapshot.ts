@@ -27,6 +27,14 @@ const portRange = z.string().meta({
   description: '*, a port 0-65535, or an inclusive range low-high with low ≤ high.',
 });
 
+/**
+ * Where `aciseg import` read a resource (by its ID): the input file as it was named and the JSON path
+ * of the resource in it (`$.value[3]`, `$.value[0].properties.subnets[1]`). SARIF findings point there
+ * as well as at the snapshot. Security rules are not listed (a rule's origin is its NSG's).
+ */
+export const ResourceOrigin = z.object({ id: resourceId, file: z.string(), path: z.string() }).strict();
+export type ResourceOrigin = z.infer<typeof ResourceOrigin>;
+
 const resourceBase = {
   id: resourceId,
   name: z.string(),
@@ -277,6 +285,8 @@ export const Snapshot = z
     skippedResourceTypes: z.array(z.object({ type: z.string(), count: z.number().int().min(1) }).strict()),
     /** Warnings raised while building the snapshot (fatal problems never produce a snapshot). */
     diagnostics: z.array(Diagnostic),
+    /** Import only: where each resource was read, by ID (empty for collect and for older snapshots). */
+    origins: z.array(ResourceOrigin).default([]),
   })
   .strict();
 export type Snapshot = z.infer<typeof Snapshot>;
@@ -295,4 +305,5 @@ export const RESOURCE_ARRAYS = [
   'securityAdminRules',
   'skippedResourceTypes',
   'diagnostics',
+  'origins',
 ] as const satisfies readonly (keyof Snapshot)[];

@@ -126,6 +126,16 @@ export class PolicyEngine {
     this.compiler.releaseCaches();
   }
 
+  /**
+   * Keeps each side's compiled rules after its table is built, for callers that will explain many
+   * points (the analyze rule pack names the deciding rules of thousands of findings): `decidersAt`
+   * then replays them instead of compiling the side again. On the typical synthetic estate this
+   * holds about 15 MB more.
+   */
+  keepCompiledRules(): void {
+    this.compiler.keepCompiled();
+  }
+
   /** Side tables (`subnet id|direction`) whose correlated unknowns exceeded the exact-enumeration budget. */
   get approximatedTables(): ReadonlySet<string> {
     return this.builder.approximated;

@@ -14,7 +14,7 @@ export type JsonKind =
 
 /** The current shape version of each kind (bumped when a field changes meaning or goes away). */
 export const SCHEMA_VERSIONS: Record<JsonKind, number> = {
-  'aciseg.findings': 1,
+  'aciseg.findings': 2,
   'aciseg.reachability': 3,
   'aciseg.summary': 1,
   'aciseg.explanation': 1,

@@ -10,7 +10,7 @@ import {
   type FindingsResult,
   type SeverityCounts,
 } from '../analyze/findings';
-import { RESOURCE_ARRAYS, type Snapshot } from '../model/snapshot';
+import { RESOURCE_ARRAYS, type ResourceOrigin, type Snapshot } from '../model/snapshot';
 
 /** Where the snapshot is, for commands people paste and for SARIF locations. */
 export interface SnapshotRef {
@@ -20,6 +20,11 @@ export interface SnapshotRef {
   uri: string;
   /** The 1-based line of a resource (`/networkSecurityGroups/2/…`), or null when unknown. */
   lineOf(pointer: string): number | null;
+  /**
+   * Where import read the resource a pointer names (a rule: its NSG), as a SARIF URI and a JSON path
+   * in that file; null when the snapshot does not say (collected, or written before origins).
+   */
+  originOf?(pointer: string): { uri: string; path: string } | null;
 }
 
 /** What `analyze` hands to its findings renderers. */
@@ -109,6 +114,30 @@ export function snapshotLineIndex(snapshot: Snapshot): {
     },
   };
 }
+
+/**
+ * The import origin of the resource a snapshot pointer names (its first two segments: a rule's is its
+ * NSG's), with `toUri` turning the file as import named it into a SARIF URI.
+ */
+export function snapshotOrigins(
+  snapshot: Snapshot,
+  toUri: (file: string) => string,
+): (pointer: string) => { uri: string; path: string } | null {
+  const byId = new Map<string, ResourceOrigin>(snapshot.origins.map((o) => [o.id, o]));
+  return (pointer) => {
+    const m = /^\/([A-Za-z]+)\/(\d+)(?:\/|$)/.exec(pointer);
+    if (!m || byId.size === 0 || !(RESOURCE_ARRAYS as readonly string[]).includes(m[1]!)) return null;
+    const items = (snapshot as unknown as Record<string, readonly { id?: string }[]>)[m[1]!]!;
+    const id = items[Number(m[2])]?.id;
+    const origin = id === undefined ? undefined : byId.get(id);
+    return origin === undefined || origin.file === STDIN_NAME
+      ? null
+      : { uri: toUri(origin.file), path: origin.path };
+  };
+}
+
+/** Standard input as import names it: it has no file to point at. */
+const STDIN_NAME = '-';
 
 /** `1 flow`, `3 flows`. */
 export function count(n: number, word: string): string {

@@ -1,5 +1,5 @@
 /**
- * Findings as JSON (`kind: "aciseg.findings"`, `schemaVersion: 1`, README "Findings JSON"): the
+ * Findings as JSON (`kind: "aciseg.findings"`, `schemaVersion: 2`, README "Findings JSON"): the
  * counts, the observed-flow window, the pack's rules and every finding, one rule or finding per line
  * so the document streams and greps. Deterministic: findings come sorted (compareFindings), keys in a
  * fixed order, and nothing depends on the clock.

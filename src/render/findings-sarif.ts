@@ -82,6 +82,21 @@ function messageText(f: Finding, report: FindingsReport): string {
   return lines.join('\n');
 }
 
+/** The snapshot entry; then, when import recorded it, the input file and JSON path it was read from. */
+function locations(f: Finding, report: FindingsReport): Record<string, unknown>[] {
+  const origin =
+    f.location === null ? null : (report.snapshot.originOf?.(f.location.snapshotPointer) ?? null);
+  if (origin === null) return [location(f, report)];
+  return [
+    location(f, report),
+    {
+      physicalLocation: { artifactLocation: { uri: origin.uri } },
+      logicalLocations: [{ fullyQualifiedName: origin.path, kind: 'object' }],
+      message: { text: `where aciseg import read the resource (${origin.path})` },
+    },
+  ];
+}
+
 function location(f: Finding, report: FindingsReport): Record<string, unknown> {
   const physical: Record<string, unknown> = { artifactLocation: { uri: report.snapshot.uri, index: 0 } };
   const line = f.location === null ? null : report.snapshot.lineOf(f.location.snapshotPointer);
@@ -101,7 +116,7 @@ function result(f: Finding, ruleIndex: number, report: FindingsReport): Record<s
     ruleIndex,
     level: LEVEL[f.severity],
     message: { text: messageText(f, report) },
-    locations: [location(f, report)],
+    locations: locations(f, report),
     partialFingerprints: { [SARIF_FINGERPRINT]: f.fingerprint },
     properties: {
       severity: f.severity,

@@ -4,7 +4,7 @@
  * `aciseg explain` command that shows the evidence. Lines fit 80 columns (words wrap; the command
  * wraps at its arguments with a shell `\`, so it still pastes). Colour only when asked for.
  */
-import { SEVERITIES, type Finding, type FindingSeverity } from '../analyze/findings';
+import { SEVERITIES, severityRank, type Finding, type FindingSeverity } from '../analyze/findings';
 import { printable } from '../util/escape';
 import {
   count,
@@ -108,6 +108,7 @@ export function renderFindingsText(report: FindingsReport): string {
       '  ',
     ),
   );
+  if (open.length > 0) out.push(...wrap(`by rule: ${ruleCounts(open)}`, TEXT_WIDTH, '', '  '));
   const window = windowText(result);
   out.push(
     ...wrap(
@@ -138,14 +139,15 @@ export function renderFindingsText(report: FindingsReport): string {
       '',
       `${count(rest.length, 'more finding')} not shown (--limit ${report.limit}; --format json lists all):`,
     );
-    // Findings come sorted by severity, then rule: one line per (severity, rule), in that order.
-    const groups: { id: string; title: string; severity: FindingSeverity; count: number }[] = [];
+    // Findings come sorted by severity, then risk: one line per (severity, rule), by severity then rule ID.
+    const groups = new Map<string, { id: string; title: string; severity: FindingSeverity; count: number }>();
     for (const f of rest) {
-      const last = groups.at(-1);
-      if (last !== undefined && last.id === f.ruleId && last.severity === f.severity) last.count++;
-      else groups.push({ id: f.ruleId, title: f.title, severity: f.severity, count: 1 });
+      const key = `${severityRank(f.severity)}|${f.ruleId}`;
+      const known = groups.get(key);
+      if (known) known.count++;
+      else groups.set(key, { id: f.ruleId, title: f.title, severity: f.severity, count: 1 });
     }
-    for (const g of groups)
+    for (const g of [...groups.keys()].sort().map((k) => groups.get(k)!))
       out.push(...wrap(printable(`${g.severity} ${g.id}: ${g.title} ×${g.count}`), TEXT_WIDTH, '  ', '    '));
   }
   if (accepted.length > 0) {
@@ -202,4 +204,22 @@ function findingLines(
 function observedText(flow: Finding['flows'][number]): string {
   if (flow.observed === undefined) return '';
   return `; seen ${flow.observed.tuples} times, last ${flow.observed.lastSeen}`;
+}
+
+/** `ACI002 1992 (1670 critical), ACI004 2000, …`: open findings per rule in ID order, with the critical ones counted. */
+function ruleCounts(open: readonly Finding[]): string {
+  const byRule = new Map<string, { all: number; critical: number }>();
+  for (const f of open) {
+    const c = byRule.get(f.ruleId) ?? { all: 0, critical: 0 };
+    c.all++;
+    if (f.severity === 'critical') c.critical++;
+    byRule.set(f.ruleId, c);
+  }
+  return [...byRule.keys()]
+    .sort()
+    .map((id) => {
+      const c = byRule.get(id)!;
+      return `${id} ${c.all}${c.critical > 0 && c.critical < c.all ? ` (${c.critical} critical)` : ''}`;
+    })
+    .join(', ');
 }

@@ -36,11 +36,12 @@ function reported(
   const all = new Set<string>();
   const shadowed = new Set<string>();
   for (const f of result.findings) {
-    for (const c of f.coverage ?? []) {
-      const key = `${f.resources[0]!.id}/${c.direction}/${c.rule}`;
-      all.add(key);
-      if (f.ruleId === 'ACI008') shadowed.add(key);
-    }
+    for (const c of f.coverage ?? [])
+      for (const rule of c.rules) {
+        const key = `${f.resources[0]!.id}/${c.direction}/${rule}`;
+        all.add(key);
+        if (f.ruleId === 'ACI008') shadowed.add(key);
+      }
   }
   return { all, shadowed };
 }

@@ -101,6 +101,7 @@ export function makeSnapshot(parts: Partial<Snapshot> = {}): Snapshot {
     skippedResourceTypes: [],
     diagnostics: [],
     ...parts,
+    origins: parts.origins ?? [],
   };
   const result = Snapshot.safeParse(snapshot);
   if (!result.success) {

@@ -51,9 +51,8 @@ export const PROBE_ALLOW_RULE: PackRule = {
           flowsOmitted: 0,
           rules: [
             {
-              key: `nsg:${nsg.id}/inbound/${rule.name.toLowerCase()}`,
+              id: `${nsg.id}/securityrules/${rule.name.toLowerCase()}`,
               policy: 'nsg',
-              container: nsg.id,
               containerName: nsg.name,
               name: rule.name,
               direction: 'Inbound',

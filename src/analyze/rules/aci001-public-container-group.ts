@@ -7,7 +7,7 @@ import type { ContainerGroup } from '../../model/snapshot';
 import { IntervalSet, portDomain } from '../../net/interval-set';
 import type { FindingFlow } from '../findings';
 import { CIS_INTERNET_ACCESS } from './controls';
-import { categorize, exposureText, sortExposures, worstCategory } from './exposure';
+import { categorize, exposureRisk, exposureText, sortExposures, worstCategory } from './exposure';
 import { capFlows, endpointNames, explainCommand, portWords, SnapshotPointers } from './flow-words';
 import type { FindingDraft, PackRule, RuleContext } from './rule';
 
@@ -23,6 +23,7 @@ export const aci001: PackRule = {
       'Deploy the container group into a subnet delegated to Microsoft.ContainerInstance/containerGroups and put it behind an Application Gateway or Azure Firewall, with an NSG that admits only the front end; if it must stay public, expose only the ports it serves.',
     controls: { mcsb: ['NS-1', 'NS-2'], cis: CIS_INTERNET_ACCESS },
   },
+  standalone: true,
   run(context: RuleContext): FindingDraft[] {
     const { snapshot } = context;
     const index = context.engine.index;
@@ -65,6 +66,7 @@ export const aci001: PackRule = {
                 first.ports.first() ?? null,
               ),
         location: { snapshotPointer: pointers.resource('containerGroups', group.id)! },
+        risk: exposureRisk(exposures, 1, true),
         identity: [group.id],
       };
     });

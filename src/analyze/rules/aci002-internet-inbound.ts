@@ -13,6 +13,7 @@ import { decidingRules } from './deciding-rules';
 import {
   examplePort,
   exposedPorts,
+  exposureRisk,
   exposureSeverity,
   exposureText,
   touches,
@@ -143,6 +144,7 @@ export const aci002: PackRule = {
           snapshotPointer:
             (firstCustom ? pointers.rule(firstCustom) : null) ?? pointers.resource('subnets', id)!,
         },
+        risk: exposureRisk(exposures, groups.length, true),
         identity: [id],
       });
     }

@@ -8,6 +8,7 @@ import { IntPairMap } from '../../util/int-pair-map';
 import type { Decision } from '../../policy';
 import type { FindingFlow } from '../findings';
 import { decidingRules } from './deciding-rules';
+import { exposureRisk } from './exposure';
 import {
   aciSubnetIds,
   capFlows,
@@ -149,15 +150,17 @@ export const aci003: PackRule = {
       }));
       const example = sources.find((s) => s.endpoint !== null);
       const deciding = sorted.find((r) => r.isDefault) ?? sorted[0];
+      const groups = groupsIn.get(id) ?? [];
       drafts.push({
         message: `${name} is open on every TCP port from ${sources.length} other subnet${sources.length === 1 ? '' : 's'} or peered network${sources.length === 1 ? '' : 's'} (${namesText(sources.map((s) => s.label))})${allowedByText(sorted, subnet)}`,
-        resources: subnetWithGroups(names, subnet, groupsIn.get(id) ?? []),
+        resources: subnetWithGroups(names, subnet, groups),
         ...capFlows(flows),
         rules: sorted,
         explain: example ? explainCommand(example.endpoint!, names.subnetEndpoint(subnet), 'tcp', 22) : null,
         location: {
           snapshotPointer: (deciding ? pointers.rule(deciding) : null) ?? pointers.resource('subnets', id)!,
         },
+        risk: exposureRisk([{ protocol: 'tcp', category: 'allPorts', ports: null }], groups.length, false),
         identity: [id],
       });
     }

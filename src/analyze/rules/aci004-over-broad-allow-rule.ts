@@ -20,6 +20,7 @@ import { CIS_INTERNET_ACCESS } from './controls';
 import type { PortSet } from '../../net/interval-set';
 import { severityRank, type FindingFlow, type FindingSeverity } from '../findings';
 import { categoryPorts } from '../risk';
+import { categorize, exposureRisk } from './exposure';
 import {
   capFlows,
   endpointNames,
@@ -47,6 +48,7 @@ export const aci004: PackRule = {
       'Narrow the rule to the flows it is for: the source subnets or addresses that need it (the Application Gateway subnet, Azure Bastion, a partner range) and the ports the containers serve; split a wide range into the ports in use.',
     controls: { mcsb: ['NS-1'], cis: CIS_INTERNET_ACCESS },
   },
+  standalone: true,
   run(context: RuleContext): FindingDraft[] {
     const { snapshot, settings, engine } = context;
     const names = endpointNames(engine.index);
@@ -189,6 +191,7 @@ function draftFor(
     ...(refs.length > BROAD_RULES_DETAILED ? { rulesOmitted: refs.length - BROAD_RULES_DETAILED } : {}),
     explain: explainOf(worst, names.subnetEndpoint(subnets[0]!)),
     location: { snapshotPointer: pointers.rule(refs[0]!)! },
+    risk: ruleRisk(worst),
     identity: [nsg.id],
   };
 }
@@ -252,4 +255,14 @@ function explainOf(b: BroadRule, local: string): string | null {
   return inbound
     ? explainCommand(endpoint, local, query, port)
     : explainCommand(local, endpoint, query, port);
+}
+
+/** The worst rule's exposure (exposureRisk): from the Internet when its source is any address or Internet. */
+function ruleRisk(b: BroadRule): number {
+  const protocol = b.rule.protocol;
+  const exposures = [
+    ...(protocol === 'Tcp' || protocol === '*' ? categorize('tcp', b.ports) : []),
+    ...(protocol === 'Udp' || protocol === '*' ? categorize('udp', b.ports) : []),
+  ];
+  return exposureRisk(exposures, 0, b.rule.direction === 'Inbound' && b.breadth.anyAddress !== null);
 }

@@ -7,6 +7,7 @@
 import { ClassLabeler } from '../endpoint-labels';
 import type { FindingFlow } from '../findings';
 import { decidingRules } from './deciding-rules';
+import { categorize, exposureRisk } from './exposure';
 import {
   aciSubnetIds,
   capFlows,
@@ -141,10 +142,11 @@ export const aci005: PackRule = {
         },
       ];
       const deciding = sorted.find((r) => r.isDefault) ?? sorted[0];
+      const groups = groupsIn.get(id) ?? [];
       drafts.push({
         severity: all ? 'high' : 'medium',
         message: `${name} can reach ${b.size === internetTotal ? 'the whole' : `${Math.min(share, 99)}% of the`} Internet on ${all ? 'every TCP port' : `up to ${b.ports.size()} TCP ports`}${allowedByText(sorted, subnet)}`,
-        resources: subnetWithGroups(names, subnet, groupsIn.get(id) ?? []),
+        resources: subnetWithGroups(names, subnet, groups),
         ...capFlows(flows),
         rules: sorted,
         explain: explainCommand(
@@ -156,6 +158,7 @@ export const aci005: PackRule = {
         location: {
           snapshotPointer: (deciding ? pointers.rule(deciding) : null) ?? pointers.resource('subnets', id)!,
         },
+        risk: exposureRisk(categorize('tcp', b.ports), groups.length, false),
         identity: [id],
       });
     }

@@ -25,6 +25,7 @@ export const aci006: PackRule = {
       'Create an NSG that allows only the flows the containers need, ending in custom denies that override AllowVnetInBound and AllowInternetOutBound, and associate it with the subnet.',
     controls: { mcsb: ['NS-1'], cis: [] },
   },
+  standalone: true,
   run(context: RuleContext): FindingDraft[] {
     const { snapshot, engine } = context;
     const aci = aciSubnetIds(snapshot);

@@ -18,6 +18,7 @@ export const aci007: PackRule = {
       'Associate the NSG with the subnet it was written for, or delete it; if it is attached to a VM network interface, accept this finding for it.',
     controls: { mcsb: ['NS-1'], cis: [] },
   },
+  standalone: true,
   run(context: RuleContext): FindingDraft[] {
     const { snapshot } = context;
     const attached = new Set(snapshot.subnets.map((s) => s.networkSecurityGroupId));

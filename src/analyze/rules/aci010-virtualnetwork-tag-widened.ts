@@ -37,6 +37,7 @@ export const aci010: PackRule = {
       'Do not rely on VirtualNetwork where the subnet has a default route: override AllowVnetInBound (and AllowVnetOutBound) with a custom Deny from VirtualNetwork at a priority such as 4000, and allow the needed sources by their subnet prefixes.',
     controls: { mcsb: ['NS-1'], cis: [] },
   },
+  standalone: true,
   run(context: RuleContext): FindingDraft[] {
     const { snapshot, engine } = context;
     const { index } = engine;

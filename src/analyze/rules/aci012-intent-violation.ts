@@ -96,9 +96,8 @@ function ruleRefOf(snapshot: Snapshot, s: SideEntry): FindingRuleRef[] {
     )!;
     return [
       {
-        key: `admin:${collection.id}/${admin.name}`.toLowerCase(),
+        id: admin.id.toLowerCase(),
         policy: 'avnm',
-        container: collection.id,
         containerName: collection.name,
         name: admin.name,
         direction: admin.direction,

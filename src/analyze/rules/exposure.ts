@@ -6,7 +6,7 @@
 import type { PortSet } from '../../net/interval-set';
 import type { TrafficSet } from '../../policy';
 import type { FindingSeverity } from '../findings';
-import { categoryPorts } from '../risk';
+import { categoryPorts, PORT_CATEGORIES } from '../risk';
 import { portWords } from './flow-words';
 
 export type ExposureCategory = 'allPorts' | 'management' | 'data' | 'other' | 'icmp';
@@ -84,6 +84,33 @@ export function exposureText(e: ExposedPorts): string {
     : e.category === 'data'
       ? `${ports} (data store or broker)`
       : ports;
+}
+
+/**
+ * How much a finding exposes, to order the findings of one severity most exposed first (the first
+ * screen of `analyze` shows what to fix first): reachable from the Internet outranks everything else,
+ * then the worst category open (every port, remote administration, data stores, other ports, ICMP),
+ * then how many administration and data ports are open, then how many container groups sit behind.
+ */
+export function exposureRisk(
+  exposures: readonly ExposedPorts[],
+  containerGroups: number,
+  fromInternet: boolean,
+): number {
+  const worst = worstCategory(exposures);
+  if (worst === null) return 0;
+  let sensitive = 0;
+  for (const e of exposures)
+    if (e.category === 'allPorts')
+      sensitive += PORT_CATEGORIES.management.length + PORT_CATEGORIES.data.length;
+    else if (e.category === 'management' || e.category === 'data') sensitive += e.ports!.size();
+  const rank = CATEGORY_ORDER.length - CATEGORY_ORDER.indexOf(worst);
+  return (
+    (fromInternet ? 10_000_000 : 0) +
+    rank * 1_000_000 +
+    Math.min(sensitive, 999) * 1_000 +
+    Math.min(containerGroups, 999)
+  );
 }
 
 /** The port `explain` is best run on for an exposure: its first port (22 before 3389, …). */

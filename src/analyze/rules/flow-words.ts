@@ -22,13 +22,9 @@ import {
   type FindingFlow,
   type FindingResource,
   type FindingRuleRef,
+  ruleOwnerId,
 } from '../findings';
 import { formatPorts } from '../explain';
-
-/** The key of an NSG rule as the reachability results write it: `nsg:<nsg id>/<direction>/<name>`, lower case. */
-export function nsgRuleKey(nsgId: string, direction: string, name: string): string {
-  return `nsg:${nsgId}/${direction}/${name}`.toLowerCase();
-}
 
 /** A finding's reference to an NSG rule read from the snapshot. */
 export function nsgRuleRef(
@@ -37,9 +33,8 @@ export function nsgRuleRef(
   isDefault: boolean,
 ): FindingRuleRef {
   return {
-    key: nsgRuleKey(nsg.id, rule.direction, rule.name),
+    id: `${nsg.id}/${isDefault ? 'defaultsecurityrules' : 'securityrules'}/${rule.name}`.toLowerCase(),
     policy: 'nsg',
-    container: nsg.id,
     containerName: nsg.name,
     name: rule.name,
     direction: rule.direction,
@@ -54,9 +49,8 @@ export function engineRuleRef(engine: PolicyEngine, ref: number): FindingRuleRef
   const r = engine.ruleRef(ref);
   const admin = r.layer === 'admin';
   return {
-    key: admin ? `admin:${r.ownerId}/${r.name}`.toLowerCase() : nsgRuleKey(r.ownerId, r.direction, r.name),
+    id: r.id,
     policy: admin ? 'avnm' : 'nsg',
-    container: r.ownerId,
     containerName: r.ownerName,
     name: r.name,
     direction: r.direction,
@@ -66,12 +60,12 @@ export function engineRuleRef(engine: PolicyEngine, ref: number): FindingRuleRef
   };
 }
 
-/** Rule references without repeats, by priority then key (a stable order for people). */
+/** Rule references without repeats, by priority then ID (a stable order for people). */
 export function sortedRuleRefs(refs: Iterable<FindingRuleRef>): FindingRuleRef[] {
-  const byKey = new Map<string, FindingRuleRef>();
-  for (const r of refs) byKey.set(r.key, r);
-  return [...byKey.values()].sort(
-    (a, b) => a.priority - b.priority || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  const byId = new Map<string, FindingRuleRef>();
+  for (const r of refs) byId.set(r.id, r);
+  return [...byId.values()].sort(
+    (a, b) => a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
 }
 
@@ -120,12 +114,10 @@ export class SnapshotPointers {
   /** The pointer of a rule reference: `/networkSecurityGroups/2/securityRules/0` (or `defaultSecurityRules`). */
   rule(ref: FindingRuleRef): string | null {
     if (ref.policy === 'avnm') {
-      const rule = this.snapshot.securityAdminRules.findIndex(
-        (r) => r.ruleCollectionId === ref.container && r.name === ref.name,
-      );
+      const rule = this.snapshot.securityAdminRules.findIndex((r) => r.id.toLowerCase() === ref.id);
       return rule < 0 ? null : `/securityAdminRules/${rule}`;
     }
-    const nsgAt = this.at.get(`networkSecurityGroups|${ref.container}`);
+    const nsgAt = this.at.get(`networkSecurityGroups|${ruleOwnerId(ref)}`);
     if (nsgAt === undefined) return null;
     const nsg = this.snapshot.networkSecurityGroups[nsgAt]!;
     const match = (r: SecurityRule) => r.direction === ref.direction && r.name === ref.name;
@@ -238,10 +230,7 @@ export function nsgResource(nsg: NetworkSecurityGroup): FindingResource {
 export function ruleResource(ref: FindingRuleRef): FindingResource {
   return {
     kind: ref.policy === 'avnm' ? 'adminRule' : 'securityRule',
-    id:
-      ref.policy === 'avnm'
-        ? `${ref.container}/${ref.name}`.toLowerCase()
-        : `${ref.container}/securityrules/${ref.name}`.toLowerCase(),
+    id: ref.id,
     name: `${ref.containerName}/${ref.name}`,
   };
 }

@@ -73,9 +73,33 @@ function capped(draft: Pick<Finding, 'rules' | 'rulesOmitted' | 'resources' | 'r
 
 /**
  * Runs the rules on one context: drafts become findings (metadata filled in, fingerprinted), sorted by
- * severity, rule and fingerprint. Two drafts of one rule with the same identity are a bug in the rule.
+ * severity, risk, rule and fingerprint. Two drafts of one rule with the same identity are a bug in the rule.
  */
 export function runRules(context: RuleContext, rules: readonly PackRule[] = RULES): FindingsResult {
+  return packResult(ruleFindings(context, rules), rules, context.observed?.window ?? null);
+}
+
+/**
+ * The result of a pack from its findings, which may have been made in parts (some rules on a worker
+ * thread): sorted, so the same findings give the same result however they were split.
+ */
+export function packResult(
+  findings: Finding[],
+  rules: readonly PackRule[],
+  window: FindingsResult['window'],
+): FindingsResult {
+  findings.sort(compareFindings);
+  return {
+    findings,
+    counts: countBySeverity(findings),
+    accepted: 0,
+    rules: rules.map((r) => r.meta),
+    window,
+  };
+}
+
+/** The findings of some rules on one context, unsorted. */
+export function ruleFindings(context: RuleContext, rules: readonly PackRule[]): Finding[] {
   const findings: Finding[] = [];
   for (const rule of rules) {
     const seen = new Set<string>();
@@ -98,12 +122,5 @@ export function runRules(context: RuleContext, rules: readonly PackRule[] = RULE
       });
     }
   }
-  findings.sort(compareFindings);
-  return {
-    findings,
-    counts: countBySeverity(findings),
-    accepted: 0,
-    rules: rules.map((r) => r.meta),
-    window: context.observed?.window ?? null,
-  };
+  return findings;
 }

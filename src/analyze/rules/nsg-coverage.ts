@@ -4,9 +4,9 @@
  */
 import type { NetworkSecurityGroup, Snapshot } from '../../model/snapshot';
 import type { NsgRuleCoverage, PolicyEngine } from '../../policy';
-import type { FindingResource, FindingRuleRef } from '../findings';
+import type { FindingCoverage, FindingResource, FindingRuleRef } from '../findings';
 import type { FindingDraft } from './rule';
-import { namesText, nsgResource, nsgRuleKey, ruleResource } from './flow-words';
+import { namesText, nsgResource } from './flow-words';
 
 type RuleRef = NsgRuleCoverage['rules'][number];
 
@@ -57,9 +57,8 @@ export function nsgCoverages(snapshot: Snapshot, engine: PolicyEngine): NsgCover
 /** A rule as a finding names it. */
 export function findingRuleOf(r: RuleRef): FindingRuleRef {
   return {
-    key: nsgRuleKey(r.ownerId, r.direction, r.name),
+    id: r.id,
     policy: 'nsg',
-    container: r.ownerId,
     containerName: r.ownerName,
     name: r.name,
     direction: r.direction,
@@ -93,7 +92,7 @@ export function subnetWords(n: NsgCoverage): string {
 export const RULES_DETAILED = 3;
 
 /**
- * The one finding of an NSG for the rules chosen: resources (the NSG, then each rule) and rules (chosen
+ * The one finding of an NSG for the rules chosen: resources (the NSG) and rules (chosen
  * first, then their coverers) for the first RULES_DETAILED rules, the coverage of every rule by name,
  * and an identity of NSG and rule names.
  */
@@ -104,27 +103,33 @@ export function nsgFinding(
 ): Omit<FindingDraft, 'severity'> {
   const detailed = chosen.slice(0, RULES_DETAILED);
   const rules = new Map<string, FindingRuleRef>();
-  for (const c of detailed) rules.set(findingRuleOf(c.rule).key, findingRuleOf(c.rule));
+  for (const c of detailed) rules.set(c.rule.id, findingRuleOf(c.rule));
   for (const c of detailed)
-    for (const r of c.covering)
-      if (!rules.has(findingRuleOf(r).key)) rules.set(findingRuleOf(r).key, findingRuleOf(r));
-  const resources: FindingResource[] = [
-    nsgResource(n.nsg),
-    ...detailed.map((c) => ruleResource(findingRuleOf(c.rule))),
-  ];
+    for (const r of c.covering) if (!rules.has(r.id)) rules.set(r.id, findingRuleOf(r));
+  // The rules themselves are in `rules` (with their IDs): the resource to change is the NSG.
+  const resources: FindingResource[] = [nsgResource(n.nsg)];
   return {
     message,
     resources,
     flows: [],
     flowsOmitted: 0,
     rules: [...rules.values()],
-    coverage: chosen.map((c) => ({
-      direction: c.rule.direction,
-      rule: c.rule.name,
-      coveredBy: c.covering.map((r) => r.name),
-    })),
+    coverage: coverageEntries(chosen),
     explain: null,
     location: { snapshotPointer: `/networkSecurityGroups/${n.nsgIndex}` },
     identity: [n.nsg.id, ...chosen.map((c) => `${c.rule.direction}/${c.rule.name}`)],
   };
+}
+
+/** The chosen rules by (direction, coverers), in the order each group first appears. */
+function coverageEntries(chosen: readonly CoveredRule[]): FindingCoverage[] {
+  const byCoverers = new Map<string, FindingCoverage>();
+  for (const c of chosen) {
+    const coveredBy = c.covering.map((r) => r.name);
+    const key = JSON.stringify([c.rule.direction, coveredBy]);
+    const entry = byCoverers.get(key);
+    if (entry) entry.rules.push(c.rule.name);
+    else byCoverers.set(key, { direction: c.rule.direction, rules: [c.rule.name], coveredBy });
+  }
+  return [...byCoverers.values()];
 }

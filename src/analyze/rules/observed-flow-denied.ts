@@ -180,7 +180,7 @@ function finding(engine: PolicyEngine, pair: PairOfPlaces, window: string): Find
     if (i >= FLOWS_PER_FINDING) return;
     const { verdict, deniers } = judge(engine, d);
     if (verdict !== 'allow') allAllowedNow = false;
-    for (const r of deniers) rules.set(r.key, r);
+    for (const r of deniers) rules.set(r.id, r);
     flows.push({
       from: pair.src.label,
       to: pair.dst.label,

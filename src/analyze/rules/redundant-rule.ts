@@ -27,6 +27,7 @@ export const redundantRule: PackRule = {
       'Remove the rule; all rules ACI008 and ACI009 report for one NSG can be removed in one change.',
     controls: { mcsb: ['NS-1'], cis: [] },
   },
+  standalone: true,
   run(context) {
     const drafts: FindingDraft[] = [];
     for (const n of nsgCoverages(context.snapshot, context.engine)) {

@@ -74,5 +74,11 @@ export type FindingDraft = Omit<
 
 export interface PackRule {
   meta: RuleMeta;
+  /**
+   * True when the rule reads only `snapshot`, `engine` and `settings` (never reachability, flow logs,
+   * intent or the date): `analyze` may then run it on a worker thread with its own engine while the
+   * main thread computes reachability (src/analyze/standalone-rules.ts). A test holds each to it.
+   */
+  standalone?: boolean;
   run(context: RuleContext): FindingDraft[];
 }

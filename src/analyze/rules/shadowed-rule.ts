@@ -34,6 +34,7 @@ export const shadowedRule: PackRule = {
       'or narrow those rules.',
     controls: { mcsb: ['NS-1'], cis: [] },
   },
+  standalone: true,
   run(context) {
     const drafts: FindingDraft[] = [];
     for (const n of nsgCoverages(context.snapshot, context.engine)) {

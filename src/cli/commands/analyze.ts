@@ -17,14 +17,15 @@ import {
 } from '../../analyze/intent';
 import { computeReachability } from '../../analyze/reachability';
 import { DEFAULT_RULE_SETTINGS, RULES } from '../../analyze/rules';
-import { computeFindings } from '../../analyze/run-findings';
+import { computeFindings, type FindingsRun } from '../../analyze/run-findings';
 import { diagnostic, formatDiagnostic, type Diagnostic } from '../../diagnostics';
 import { ExitCode, UsageError } from '../../errors';
 import type { Snapshot } from '../../model/snapshot';
-import { snapshotLineIndex, type SnapshotRef } from '../../render/findings-common';
+import type { PolicyEngine } from '../../policy';
+import { snapshotLineIndex, snapshotOrigins, type SnapshotRef } from '../../render/findings-common';
 import { ReachabilityView } from '../../render/reachability';
 import { formatsOf, rendererFor } from '../../render/registry';
-import { failWith, readTextFile, STDIN } from '../../collect/io/files';
+import { failWith, readTextFile, resolveInput, STDIN } from '../../collect/io/files';
 import {
   addOptions,
   formatOption,
@@ -33,6 +34,7 @@ import {
   verbosityOptions,
 } from '../common-options';
 import { loadEngine } from '../engine-input';
+import { computeFindingsWithWorker, startStandaloneRules } from '../standalone-rules';
 import { readObservedFlows, type FlowInputOptions } from '../flow-input';
 import { createLog, type VerbosityOptions } from '../log';
 import { parsePositiveInt } from '../options';
@@ -108,7 +110,7 @@ export const registerAnalyze: CommandRegistration = (program, ctx) => {
 Findings are grouped by severity (critical, high, medium, low, info); each has a rule ID (README "Rule
 catalogue"), the resources and flows concerned, the rules responsible, the fix, the aciseg explain
 command that shows the evidence, and a fingerprint that stays the same across runs. The JSON
-document is kind "aciseg.findings", schemaVersion 1; markdown is sized for a pull-request comment;
+document is kind "aciseg.findings", schemaVersion 2; markdown is sized for a pull-request comment;
 sarif is SARIF 2.1.0 for code scanning.
 
 Intent file accept entries mark findings as accepted risk until they expire:
@@ -144,19 +146,40 @@ Examples:
         throw new UsageError(`--today must be a real date written YYYY-MM-DD, not ${JSON.stringify(today)}`);
       const output = openOutput(ctx.io, options, inputsOf(snapshotFile, options));
       const intent = options.intent === undefined ? null : readIntent(options.intent);
-      const observed = await log.phase('read flow logs', () => readObservedFlows(options, ctx.io, log));
-      const engine = log.phase('read snapshot and compile policy', () =>
-        loadEngine(snapshotFile, { serviceTags: options.serviceTags, quiet: log.quiet }, ctx.io),
-      );
-      const run = log.phase('run the rule pack', () => {
-        try {
-          const settings = { broadPrefixLength: options.broadPrefix, widePortRange: options.widePorts };
-          return computeFindings({ engine, intent, observed, today, settings, progress: log.progress });
-        } catch (e) {
-          if (e instanceof IntentError) failWith(inFileOrder(e.diagnostics));
-          throw e;
-        }
-      });
+      const settings = {
+        ...DEFAULT_RULE_SETTINGS,
+        broadPrefixLength: options.broadPrefix,
+        widePortRange: options.widePorts,
+      };
+      // The rules that need no reachability start on a second thread now, reading the snapshot too.
+      const standalone =
+        snapshotFile === STDIN
+          ? null
+          : startStandaloneRules(
+              {
+                snapshotFile: resolveInput(ctx.io.cwd, snapshotFile),
+                serviceTagsFile:
+                  options.serviceTags === undefined ? null : path.resolve(ctx.io.cwd, options.serviceTags),
+                settings,
+              },
+              (message) => log.progress(`note: the worker thread failed (${message}); its rules run here`),
+            );
+      let run: FindingsRun;
+      let engine: PolicyEngine;
+      try {
+        const observed = await log.phase('read flow logs', () => readObservedFlows(options, ctx.io, log));
+        engine = log.phase('read snapshot and compile policy', () =>
+          loadEngine(snapshotFile, { serviceTags: options.serviceTags, quiet: log.quiet }, ctx.io),
+        );
+        run = await log.phase(`run the rule pack${standalone ? ' (with a worker thread)' : ''}`, () => {
+          const input = { engine, intent, observed, today, settings, progress: log.progress };
+          return standalone ? computeFindingsWithWorker(input, standalone) : computeFindings(input);
+        });
+      } catch (e) {
+        standalone?.stop();
+        if (e instanceof IntentError) failWith(inFileOrder(e.diagnostics));
+        throw e;
+      }
       for (const a of run.unmatched) log.warn(formatDiagnostic(unmatchedDiagnostic(a, options.intent!)));
       const { result } = run;
       const snapshot = snapshotRef(snapshotFile, engine.index.snapshot, options.format === 'sarif');
@@ -237,7 +260,18 @@ Examples:
             .join('/');
     const index = withLines && named !== STDIN ? snapshotLineIndex(snapshot) : null;
     const canonical = index !== null && countLines(path.resolve(ctx.io.cwd, named)) === index.lines;
-    return { path: named, uri, lineOf: canonical ? index.lineOf : () => null };
+    // Input files as import named them: relative ones stay as they are (relative to where import ran).
+    const originUri = (file: string) =>
+      (path.isAbsolute(file) ? path.relative(ctx.io.cwd, file) : file)
+        .split(path.sep)
+        .map(encodeURIComponent)
+        .join('/');
+    return {
+      path: named,
+      uri,
+      lineOf: canonical ? index.lineOf : () => null,
+      ...(withLines ? { originOf: snapshotOrigins(snapshot, originUri) } : {}),
+    };
   }
 };
 

@@ -26,7 +26,7 @@ export interface ImportOptions {
 
 /** An import in progress: feed documents in file-name order, then `finish()`. */
 export class Importer {
-  private readonly builder = new SnapshotBuilder();
+  private readonly builder = new SnapshotBuilder({ recordOrigins: true });
   private readonly sink: WalkSink = {
     resource: (raw) => {
       this.resources++;

@@ -23,6 +23,7 @@ import {
   type ContainerGroup,
   type NetworkGroup,
   type NetworkSecurityGroup,
+  ResourceOrigin,
   type Route,
   type RouteTable,
   type SecurityAdminRule,
@@ -117,12 +118,15 @@ export class SnapshotBuilder {
   private readonly gatewayLinks = new Map<string, Set<string>>();
   /** Where each standalone child rule was defined, for messages about it. */
   private readonly childRuleOrigins = new Map<SecurityRule, Origin>();
+  /** Filled by `values` in finish(), with recordOrigins. */
+  private readonly origins: ResourceOrigin[] = [];
   private readonly skipped = new Map<string, { type: string; count: number } & Origin>();
   /** Files whose template resources were given placeholder IDs (warned about once per file). */
   private readonly placeholderFiles: string[] = [];
   private readonly handlers: ReadonlyMap<string, Handler>;
 
-  constructor() {
+  /** `recordOrigins`: each resource keeps the file and JSON path it was read from (import; not collect). */
+  constructor(private readonly options: { recordOrigins?: boolean } = {}) {
     this.handlers = new Map<string, Handler>([
       [VNET, (rd, raw) => this.addVirtualNetwork(rd, raw)],
       [`${VNET}/subnets`, (rd, raw) => this.addSubnet(rd, raw)],
@@ -501,7 +505,7 @@ export class SnapshotBuilder {
     this.warnReservedNames();
     if (this.log.fatalCount > 0) return { diagnostics: this.log.list };
 
-    const vnets = values(this.vnets);
+    const vnets = this.values(this.vnets);
     for (const vnet of vnets) {
       const gateways = this.gatewayLinks.get(vnet.id);
       if (gateways !== undefined) vnet.gatewayIds = [...gateways].sort();
@@ -511,22 +515,36 @@ export class SnapshotBuilder {
       generator: { name: 'aciseg', version: VERSION },
       source: { kind: 'import', collectedAt: null },
       virtualNetworks: vnets,
-      subnets: values(this.subnets),
-      virtualNetworkPeerings: values(this.peerings),
-      networkSecurityGroups: values(this.nsgs),
-      routeTables: values(this.routeTables),
-      applicationSecurityGroups: values(this.asgs),
+      subnets: this.values(this.subnets),
+      virtualNetworkPeerings: this.values(this.peerings),
+      networkSecurityGroups: this.values(this.nsgs),
+      routeTables: this.values(this.routeTables),
+      applicationSecurityGroups: this.values(this.asgs),
       containerGroups,
-      networkGroups: values(this.networkGroups),
-      securityAdminRuleCollections: values(this.ruleCollections),
-      securityAdminRules: values(this.adminRules),
+      networkGroups: this.values(this.networkGroups),
+      securityAdminRuleCollections: this.values(this.ruleCollections),
+      securityAdminRules: this.values(this.adminRules),
       skippedResourceTypes: [...this.skipped.values()]
         .map((s) => ({ type: s.type, count: s.count }))
         .sort((a, b) => compareText(a.type.toLowerCase(), b.type.toLowerCase())),
       diagnostics: this.log.list.slice(),
+      origins: this.origins.sort((a, b) => compareText(a.id, b.id)),
     };
     validateSnapshot(snapshot);
     return { snapshot, diagnostics: this.log.list };
+  }
+
+  /**
+   * Sorted records of a map (by lower-cased ID, plain code-unit order for determinism); when origins are
+   * recorded, the origin of each one's first definition is noted.
+   */
+  private values<T extends { id: string }>(map: Map<string, Entry<T>>): T[] {
+    return [...map.keys()].sort(compareText).map((k) => {
+      const entry = map.get(k) as Entry<T>;
+      if (this.options.recordOrigins)
+        this.origins.push({ id: entry.record.id, file: entry.file, path: entry.path });
+      return entry.record;
+    });
   }
 
   /** A resource named like a tag (`internet`, `*`…): endpoints read that word as the tag, never as it. */
@@ -685,7 +703,7 @@ export class SnapshotBuilder {
   }
 
   private resolveNetworkProfiles(): ContainerGroup[] {
-    const groups = values(this.containerGroups);
+    const groups = this.values(this.containerGroups);
     for (const entry of this.containerGroups.values()) {
       const group = entry.record;
       if (group.networkProfileId === null) continue;
@@ -724,7 +742,7 @@ function validateSnapshot(snapshot: Snapshot): void {
   if (!top.success)
     throw new Error(`the normalized snapshot does not match its schema: ${top.error.message.slice(0, 2000)}`);
   for (const name of RESOURCE_ARRAYS) {
-    const element = Snapshot.shape[name].element as z.ZodType;
+    const element = (name === 'origins' ? ResourceOrigin : Snapshot.shape[name].element) as z.ZodType;
     const items = snapshot[name] as readonly unknown[];
     for (let i = 0; i < items.length; i++) {
       const check = element.safeParse(items[i]);
@@ -735,11 +753,6 @@ function validateSnapshot(snapshot: Snapshot): void {
       }
     }
   }
-}
-
-/** Sorted records of a map (by lower-cased ID, plain code-unit order for determinism). */
-function values<T extends { id: string }>(map: Map<string, Entry<T>>): T[] {
-  return [...map.keys()].sort(compareText).map((k) => (map.get(k) as Entry<T>).record);
 }
 
 function compareText(a: string, b: string): number {

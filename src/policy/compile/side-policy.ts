@@ -89,6 +89,8 @@ export class PolicyCompiler {
   private readonly pendingTables = new Map<string, number>();
   private readonly adminCache = new Map<string, CompiledRule[][]>();
   private readonly collectionsByVnet = new Map<string, string[]>();
+  /** Set by keepCompiled: compiled rule lists stay for later requests instead of being dropped. */
+  private keep = false;
 
   constructor(
     readonly index: SnapshotIndex,
@@ -128,6 +130,7 @@ export class PolicyCompiler {
    * outweigh the tables). Later requests (explanations) compile again.
    */
   sideTableBuilt(subnet: Subnet, direction: Direction): void {
+    if (this.keep) return;
     const key = this.nsgKey(subnet, direction);
     if (key === null) return;
     const left = (this.pendingTables.get(key) ?? 0) - 1;
@@ -143,8 +146,14 @@ export class PolicyCompiler {
    * later requests compile again).
    */
   releaseCaches(): void {
+    if (this.keep) return;
     this.nsgCache.clear();
     this.adminCache.clear();
+  }
+
+  /** Keeps every compiled rule list from now on (explanations at many points will follow). */
+  keepCompiled(): void {
+    this.keep = true;
   }
 
   /** The compiled policy for traffic leaving (Outbound) or entering (Inbound) a subnet. */

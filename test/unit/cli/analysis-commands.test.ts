@@ -487,7 +487,7 @@ describe('bad input: exit 2 with a clear message', () => {
 
 describe('every JSON output starts with one envelope (kind, schemaVersion, generator)', () => {
   const cases: [string, string[], string, number][] = [
-    ['analyze', ['analyze', 'SEG', '--format', 'json', '-q'], 'aciseg.findings', 1],
+    ['analyze', ['analyze', 'SEG', '--format', 'json', '-q'], 'aciseg.findings', 2],
     [
       'analyze --reachability',
       ['analyze', 'SEG', '--reachability', '--format', 'json', '-q'],

@@ -44,7 +44,7 @@ describe('findings by default', () => {
     const json = await run(['analyze', 'hub.json', '--format', 'json', '-q']);
     expect(JSON.parse(json.stdout)).toMatchObject({
       kind: 'aciseg.findings',
-      schemaVersion: 1,
+      schemaVersion: 2,
       snapshot: 'hub.json',
     });
   });

@@ -17,7 +17,8 @@ describe('the same estate in every input shape', () => {
   const texts = Object.fromEntries(
     shapes.map((shape) => {
       const outcome = importPaths([shape], dir);
-      return [shape, { outcome, text: snapshotToString(snapshotOf(outcome)) }];
+      // Where each resource was read differs by shape (file, JSON path); everything else must not.
+      return [shape, { outcome, text: snapshotToString({ ...snapshotOf(outcome), origins: [] }) }];
     }),
   ) as Record<(typeof shapes)[number], { outcome: ReturnType<typeof importPaths>; text: string }>;
 
@@ -68,5 +69,34 @@ describe('the same estate in every input shape', () => {
       ['cg-public', 'Public', 0, ['API_KEY', 'API_MODE']],
     ]);
     expect(texts.rest.text).not.toContain('FAKE-');
+  });
+});
+
+describe('origins', () => {
+  it('records where each resource was read: the file as named and its JSON path (inline children too)', () => {
+    const snapshot = snapshotOf(importPaths(['rest'], dir));
+    const all = [
+      ...snapshot.virtualNetworks,
+      ...snapshot.subnets,
+      ...snapshot.networkSecurityGroups,
+      ...snapshot.containerGroups,
+    ];
+    expect(new Set(snapshot.origins.map((o) => o.id))).toEqual(
+      new Set(
+        [
+          ...all,
+          ...snapshot.virtualNetworkPeerings,
+          ...snapshot.routeTables,
+          ...snapshot.applicationSecurityGroups,
+        ].map((r) => r.id),
+      ),
+    );
+    expect(snapshot.origins.map((o) => o.id)).toEqual(snapshot.origins.map((o) => o.id).sort());
+    for (const o of snapshot.origins) {
+      expect(o.file.startsWith('rest/')).toBe(true);
+      expect(o.path).toMatch(/^\$(\.value)?\[\d+\]|^\$/);
+    }
+    const subnet = snapshot.origins.find((o) => o.id === snapshot.subnets[0]!.id)!;
+    expect(subnet.path).toMatch(/\.properties\.subnets\[\d+\]$/);
   });
 });

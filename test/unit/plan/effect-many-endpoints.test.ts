@@ -55,6 +55,6 @@ it('counts closed tuples per planned subnet to and from any endpoint, exactly', 
     900,
     '68139077734473220352',
     2687,
-    'e653607f3ff48960f078e451868b2d53f2e3401b0651ce5fdbaa82bc85071aa4',
+    '2b09e893f2e797f91a96bafd35ec266e2f94ad97640e475750af0fda8099b1a1',
   ]);
 });

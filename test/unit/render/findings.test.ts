@@ -73,9 +73,10 @@ describe('text', () => {
     const text = renderFindingsText(report(hub()));
     const lines = text.split('\n');
     expect(lines[0]).toBe('12 findings: 3 critical, 9 high, 0 medium, 0 low, 0 info');
-    expect(lines[1]).toBe('observed flows: none (add --flows to compare with flow logs)');
-    expect(lines[3]).toBe('CRITICAL (3)');
-    expect(lines[4]).toMatch(/^ 1\. ACI902 subnet \S+ has no NSG: every flow to it is allowed$/);
+    expect(lines[1]).toBe('by rule: ACI901 9, ACI902 3');
+    expect(lines[2]).toBe('observed flows: none (add --flows to compare with flow logs)');
+    expect(lines[4]).toBe('CRITICAL (3)');
+    expect(lines[5]).toMatch(/^ 1\. ACI902 subnet \S+ has no NSG: every flow to it is allowed$/);
     // The first finding's evidence command, with the path shell-quoted, is on the first screen.
     expect(lines.slice(0, 12).join('\n')).toContain(
       "evidence aciseg explain 'my estate.json' --from Internet",
@@ -190,7 +191,7 @@ describe('markdown', () => {
 });
 
 describe('json', () => {
-  it('kind aciseg.findings, schema 1, counts, rules and findings; explain with the real path', () => {
+  it('kind aciseg.findings, schema 2, counts, rules and findings; explain with the real path', () => {
     const result = hub();
     const doc = JSON.parse([...serializeFindingsJson(report(result))].join(''));
     expect(Object.keys(doc)).toEqual([
@@ -207,7 +208,7 @@ describe('json', () => {
     ]);
     expect(doc).toMatchObject({
       kind: 'aciseg.findings',
-      schemaVersion: 1,
+      schemaVersion: 2,
       snapshot: 'my estate.json',
       total: result.findings.length,
     });

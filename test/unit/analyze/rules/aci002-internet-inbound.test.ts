@@ -16,8 +16,8 @@ describe('ACI002 internet-inbound', () => {
     ]);
     expect(f!.flows[0]!.toKey).toBe(`subnet:${f!.resources[0]!.id}`);
     expect(f!.rules.map((r) => r.name)).toEqual(['AllowFromInternet']);
-    expect(f!.rules[0]!.key).toMatch(
-      /^nsg:\/subscriptions\/.*\/networksecuritygroups\/nsg-aci\/inbound\/allowfrominternet$/,
+    expect(f!.rules[0]!.id).toMatch(
+      /^\/subscriptions\/.*\/networksecuritygroups\/nsg-aci\/securityrules\/allowfrominternet$/,
     );
     expect(f!.resources.map((r) => `${r.kind}:${r.name}`)).toEqual([
       'subnet:vnet-app/snet-aci',

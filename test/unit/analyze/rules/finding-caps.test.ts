@@ -18,9 +18,8 @@ import { makeSnapshot } from '../../../support/builders';
 import { ruleContext } from './support-context';
 
 const ref = (i: number): FindingRuleRef => ({
-  key: `nsg:/nsg/inbound/r${i}`,
+  id: `/nsg/securityrules/r${i}`,
   policy: 'nsg',
-  container: '/nsg',
   containerName: 'nsg',
   name: `r${i}`,
   direction: 'Inbound',

@@ -37,7 +37,7 @@ async function hubSpokeFlows(): Promise<ObservedFlowsInput> {
 function summary(findings: Finding[]): string[] {
   return findings.map((f) => {
     if (f.coverage)
-      return `${f.ruleId} ${f.severity} ${f.resources[0]!.name}: ${f.coverage.map((c) => c.rule).join(', ')}`;
+      return `${f.ruleId} ${f.severity} ${f.resources[0]!.name}: ${f.coverage.flatMap((c) => c.rules).join(', ')}`;
     const first = f.flows[0]!;
     return f.ruleId === 'ACI013'
       ? `${f.ruleId} ${f.severity} ${first.from} → ${first.to} ${f.flows.map((x) => `${x.protocol} ${x.ports} ${x.verdict}`).join(', ')}`

@@ -25,7 +25,7 @@ function estate(rules: SecurityRule[], extra: { attached?: boolean } = {}): Snap
 }
 
 /** The rules the findings report (one finding per NSG), sorted. */
-const names = (findings: Finding[]) => findings.flatMap((f) => f.coverage!.map((c) => c.rule)).sort();
+const names = (findings: Finding[]) => findings.flatMap((f) => f.coverage!.flatMap((c) => c.rules)).sort();
 /** The rules that decide the traffic of the finding's first reported rule instead. */
 const covering = (f: Finding) => f.coverage![0]!.coveredBy;
 
@@ -59,9 +59,10 @@ describe('ACI008 shadowed-rule', () => {
     expect(f!.severity).toBe('low');
     expect(f!.message).toContain('decides nothing');
     expect(f!.location).toEqual({ snapshotPointer: '/networkSecurityGroups/0' });
-    expect(f!.rules[0]!.key).toBe(`nsg:${ids.nsg('n')}/inbound/allow-ssh-corp`);
+    expect(f!.rules[0]!.id).toBe(`${ids.nsg('n')}/securityrules/allow-ssh-corp`);
+    expect(f!.resources.map((r) => r.kind)).toEqual(['networkSecurityGroup']);
     expect(f!.coverage).toEqual([
-      { direction: 'Inbound', rule: 'allow-ssh-corp', coveredBy: ['allow-ssh-any'] },
+      { direction: 'Inbound', rules: ['allow-ssh-corp'], coveredBy: ['allow-ssh-any'] },
     ]);
     expect(f!.rules.map((r) => r.name)).toEqual(['allow-ssh-corp', 'allow-ssh-any']);
   });
@@ -333,9 +334,30 @@ describe('ACI009 redundant-rule', () => {
     expect(rest).toEqual([]);
     expect(names([f!])).toEqual(['in-corp', 'out-vnet']);
     expect(f!.message).toContain('2 rules can be removed');
-    expect(f!.coverage!.map((c) => [c.rule, c.coveredBy])).toEqual([
-      ['in-corp', ['in-all']],
-      ['out-vnet', ['AllowVnetOutBound']],
+    expect(f!.coverage!.map((c) => [c.rules, c.coveredBy])).toEqual([
+      [['in-corp'], ['in-all']],
+      [['out-vnet'], ['AllowVnetOutBound']],
+    ]);
+  });
+
+  it('lists rules decided alike by the same rules in one coverage entry, in evaluation order', () => {
+    const under = (name: string, priority: number, port: string) =>
+      rule({
+        name,
+        priority,
+        direction: 'Inbound',
+        access: 'Allow',
+        protocol: 'Tcp',
+        src: ['10.1.5.0/24'],
+        dstPorts: [port],
+      });
+    const [f, ...rest] = findingsOf(
+      redundantRule,
+      estate([under('in-b', 300, '443'), under('in-a', 200, '80')]),
+    );
+    expect(rest).toEqual([]);
+    expect(f!.coverage).toEqual([
+      { direction: 'Inbound', rules: ['in-a', 'in-b'], coveredBy: ['AllowVnetInBound'] },
     ]);
   });
 
