@@ -8,5 +8,5 @@ it('README documents each FLOW_LOG_* diagnostic code with its severity', () => {
   const flowCodes = Object.entries(diagnosticCodes).filter(([code]) => code.startsWith('FLOW_LOG_'));
   expect(flowCodes.length).toBe(4);
   for (const [code, severity] of flowCodes) expect(readme).toContain(`| \`${code}\` | ${severity} |`);
-  expect(readme).toMatch(/## Flow logs\n\n\*Used by `analyze --flows` and `plan --flows` \(coming\)/);
+  expect(readme).toMatch(/## Flow logs\n\n\*Used by `analyze --flows`, `plan --flows` and `report --flows`/);
 });
