@@ -8,7 +8,7 @@ import type { EndpointClass, Reachability } from '../analyze/reachability';
 import { pathSources, pathTargets } from '../analyze/reachability';
 import type { Finding, FindingsResult } from '../analyze/findings';
 import type { ObservedFlowsInput } from '../analyze/rules';
-import { observedEdges } from './report-observed';
+import { observedEdges, observedGroupEdges } from './report-observed';
 import {
   diffReachability,
   endpointIdOf,
@@ -80,8 +80,10 @@ export interface ReportInput {
   detailBudget?: number;
   /** Cell pairs up to which the report compares Before and After (default DIFF_CELL_PAIR_BUDGET). */
   diffCellPairBudget?: number;
-  /** Bytes of findings the report embeds (default FINDINGS_BUDGET). */
+  /** Bytes of findings the report embeds (default FINDINGS_BUDGET, FINDINGS_BUDGET_WITH_PROPOSAL with `after`). */
   findingsBudget?: number;
+  /** Bytes of proposed rules the report embeds (default PROPOSED_RULES_BUDGET). */
+  proposedRulesBudget?: number;
   /** How the view stores its edges (default: the smaller of runs and matrix). */
   viewForm?: 'runs' | 'matrix' | 'smaller';
 }
@@ -96,13 +98,25 @@ export const DETAIL_BUDGET = 6_000_000;
 const DETAIL_CANDIDATES = 20_000;
 
 /**
- * Above this many cell pairs to compare, the report draws the proposal (After) but no Diff: the
- * overlapping external groups of a large estate can make one group pair millions of cell pairs.
+ * Above this many cell pairs to compare, the report draws the proposal (After) but no Diff, and its
+ * header says why. The typical estate (20,000 container groups) compares about 25 million in a few
+ * seconds; this is ten times that.
  */
-export const DIFF_CELL_PAIR_BUDGET = 20_000_000;
+export const DIFF_CELL_PAIR_BUDGET = 250_000_000;
+
+/** At most this many container-group pairs carry their observed volume (the busiest; the rest are counted). */
+export const OBSERVED_GROUP_EDGES = 20_000;
 
 /** About this many bytes of JSON for the findings (most severe first; the rest are counted). */
 export const FINDINGS_BUDGET = 3_000_000;
+
+/**
+ * About this many bytes of JSON for the proposed rules (added and changed first; the rest are
+ * counted), and the findings' share when a proposal is drawn: the page stays under 20 MB on the
+ * typical estate (20,000 container groups) with a lock-down plan.
+ */
+export const PROPOSED_RULES_BUDGET = 1_500_000;
+export const FINDINGS_BUDGET_WITH_PROPOSAL = 2_500_000;
 
 /** At most this many changed edges of the After view carry their removed and added traffic. */
 export const CHANGE_DETAIL = 20_000;
@@ -113,11 +127,15 @@ export function buildReportData(input: ReportInput): ReportData {
   const progress = input.progress ?? (() => undefined);
   const topo = topologyNodes(snapshot);
   const { nodes, nodeIndex } = topo;
-  // The report draws endpoint pairs: the group-pair rectangles are not kept.
+  // The report draws endpoint pairs: the group-pair rectangles are not kept, and only the first
+  // CHANGE_DETAIL changed pairs in the page's order (node order, external endpoints last) get their traffic.
+  const rankOf = (id: string) =>
+    nodeIndex.get(id) ?? nodes.length + EXTERNAL_ENDPOINTS.findIndex((e) => e.id === id);
   const diff = after
     ? diffReachability(before, after, progress, {
         groupPairs: false,
         maxCellPairs: input.diffCellPairBudget ?? DIFF_CELL_PAIR_BUDGET,
+        pairTraffic: (pairs, ids) => firstInPageOrder(pairs, ids.map(rankOf), CHANGE_DETAIL),
       })
     : null;
 
@@ -169,9 +187,7 @@ export function buildReportData(input: ReportInput): ReportData {
     assumptions: ASSUMPTIONS,
   };
   if (after && diff) {
-    const changed: ChangedEdges = diff.skipped
-      ? { byKey: new Map() }
-      : changedEdges(diff, nodeIndex, endpointOf);
+    const changed = changedEdges(diff, nodeIndex, endpointOf);
     if (diff.skipped) summary.diffSkipped = diff.skipped.cellPairs;
     afterView = buildView(after, nodeOfClass[1]!, ctx, budget - ctx.tables.spent, changed);
     const texts = new Map<string, number>();
@@ -186,14 +202,14 @@ export function buildReportData(input: ReportInput): ReportData {
       return n;
     };
     const changes: number[] = [];
-    for (const [key, c] of [...changed.byKey].sort((x, y) => x[0] - y[0]).slice(0, CHANGE_DETAIL)) {
+    for (const [key, c] of [...changed.traffic].sort((x, y) => x[0] - y[0])) {
       const from = Math.floor(key / endpoints.length);
       changes.push(from, key % endpoints.length, text(c.removed), text(c.added));
     }
     afterView.changes = changes;
     if (!diff.skipped) {
       const counts = Object.fromEntries(DIFF_STATUSES.map((s) => [s, 0])) as Record<DiffStatus, number>;
-      for (const c of changed.byKey.values()) counts[c.status]++;
+      for (const st of changed.status) counts[DIFF_STATUSES[st]!]++;
       counts.unchanged =
         afterView.edges - (counts.opened + counts.closed + counts.narrowed + counts.widened + counts.changed);
       summary.diff = counts;
@@ -203,7 +219,12 @@ export function buildReportData(input: ReportInput): ReportData {
     if (after.plan) summary.proofOk = after.plan.proof.ok;
   }
   const shown = input.findings
-    ? reportFindings(input.findings, nodeIndex, snapshot, input.findingsBudget ?? FINDINGS_BUDGET)
+    ? reportFindings(
+        input.findings,
+        nodeIndex,
+        snapshot,
+        input.findingsBudget ?? (after ? FINDINGS_BUDGET_WITH_PROPOSAL : FINDINGS_BUDGET),
+      )
     : { findings: [], rules: [], omitted: 0 };
   if (input.findings) {
     summary.findings = { ...input.findings.counts };
@@ -213,6 +234,15 @@ export function buildReportData(input: ReportInput): ReportData {
       summary.observed = { first: w.first, last: w.last, files: w.files, tuples: w.tuples };
     }
   }
+  const proposed = after?.plan
+    ? proposedRules(after.plan, nodeIndex, snapshot, input.proposedRulesBudget ?? PROPOSED_RULES_BUDGET)
+    : { rules: [], omitted: 0 };
+  if (proposed.omitted > 0) summary.proposedRulesOmitted = proposed.omitted;
+  const observedGroups = input.observed
+    ? observedGroupEdges(input.observed, before.engine.index, nodeIndex, OBSERVED_GROUP_EDGES)
+    : null;
+  if (observedGroups && observedGroups.omitted > 0)
+    summary.observedGroupEdgesOmitted = observedGroups.omitted;
   const { traffic, sides, rules } = ctx.tables;
   return {
     schemaVersion: 2,
@@ -232,9 +262,12 @@ export function buildReportData(input: ReportInput): ReportData {
     changeTexts,
     findings: shown.findings,
     findingRules: shown.rules,
-    proposedRules: after?.plan ? proposedRules(after.plan, nodeIndex, snapshot) : [],
-    ...(input.observed
-      ? { observedEdges: observedEdges(input.observed, before.engine.index, nodeIndex) }
+    proposedRules: proposed.rules,
+    ...(observedGroups
+      ? {
+          observedEdges: observedEdges(input.observed!, before.engine.index, nodeIndex),
+          observedGroupEdges: observedGroups.edges,
+        }
       : {}),
   };
 }
@@ -250,9 +283,28 @@ interface ViewContext {
   progress: (message: string) => void;
 }
 
-/** Changed endpoint pairs of a diff, keyed by report endpoint pair (from * endpoints + to). */
+/**
+ * Changed endpoint pairs of a diff, keyed by report endpoint pair (from * endpoints + to): every
+ * changed pair's status (millions on a large estate, so sorted arrays, not objects), and the removed
+ * and added traffic of those the diff gave it for.
+ */
 interface ChangedEdges {
-  byKey: Map<number, { status: DiffStatus; removed: TrafficSet; added: TrafficSet }>;
+  keys: Float64Array;
+  /** Index in DIFF_STATUSES, per key. */
+  status: Uint8Array;
+  traffic: Map<number, { removed: TrafficSet; added: TrafficSet }>;
+}
+
+/** Positions of the first `limit` pairs in the page's order of their ends (`rank` per diff endpoint). */
+function firstInPageOrder(
+  pairs: { from: Int32Array; to: Int32Array },
+  rank: number[],
+  limit: number,
+): number[] {
+  const stride = rank.length + 1;
+  const order = Array.from(pairs.from, (_, k) => k);
+  const key = (k: number) => rank[pairs.from[k]!]! * stride + rank[pairs.to[k]!]!;
+  return order.sort((u, v) => key(u) - key(v)).slice(0, limit);
 }
 
 function changedEdges(
@@ -260,16 +312,41 @@ function changedEdges(
   nodeIndex: Map<string, number>,
   endpointOf: Int32Array,
 ): ChangedEdges {
-  const byKey: ChangedEdges['byKey'] = new Map();
   const stride = endpointOf.filter((e) => e >= 0).length;
   const endpoint = diff.endpoints.map((id) => endpointOf[nodeIndex.get(id) ?? -1] ?? -1);
-  for (const p of diff.endpointPairs) {
-    const from = endpoint[p.from]!;
-    const to = endpoint[p.to]!;
-    if (from < 0 || to < 0) continue;
-    byKey.set(from * stride + to, { status: p.status, removed: p.removed, added: p.added });
+  const { from, to, status } = diff.changedPairs;
+  // Key and status packed in one number, so that one numeric sort orders both.
+  const packed = new Float64Array(from.length);
+  let count = 0;
+  for (let k = 0; k < from.length; k++) {
+    const f = endpoint[from[k]!]!;
+    const t = endpoint[to[k]!]!;
+    if (f >= 0 && t >= 0) packed[count++] = (f * stride + t) * 8 + status[k]!;
   }
-  return { byKey };
+  const sorted = packed.subarray(0, count).sort();
+  const traffic: ChangedEdges['traffic'] = new Map();
+  for (const p of diff.endpointPairs) {
+    const f = endpoint[p.from]!;
+    const t = endpoint[p.to]!;
+    if (f >= 0 && t >= 0) traffic.set(f * stride + t, { removed: p.removed, added: p.added });
+  }
+  return {
+    keys: sorted.map((v) => Math.floor(v / 8)),
+    status: Uint8Array.from(sorted, (v) => v % 8),
+    traffic,
+  };
+}
+
+/** The status of edge `key` (index in DIFF_STATUSES), 0 (unchanged) when it did not change. */
+function statusAt(changed: ChangedEdges, key: number): number {
+  let a = 0;
+  let b = changed.keys.length;
+  while (a < b) {
+    const m = (a + b) >> 1;
+    if (changed.keys[m]! < key) a = m + 1;
+    else b = m;
+  }
+  return a < changed.keys.length && changed.keys[a] === key ? changed.status[a]! : 0;
 }
 
 /**
@@ -368,12 +445,11 @@ function buildView(
   }
 
   // Closed edges of the After view are edges too (no parts: Before holds their rules).
-  const statusOf = new Map<number, number>();
+  const closed = DIFF_STATUSES.indexOf('closed');
   if (changed)
-    for (const [key, c] of changed.byKey) {
-      statusOf.set(key, DIFF_STATUSES.indexOf(c.status));
-      if (c.status === 'closed') edges.edge(Math.floor(key / E), key % E);
-    }
+    changed.keys.forEach((key, k) => {
+      if (changed.status[k] === closed) edges.edge(Math.floor(key / E), key % E);
+    });
 
   // Edges in (from, to) order; then the rules behind edges, riskiest first, while they fit the budget.
   const order = edges.sorted(E);
@@ -437,7 +513,7 @@ function buildView(
     const to = edges.to[e]!;
     const bundle = bundleOfEdge[e]!;
     const flags = edges.flags[e]!;
-    const status = statusOf.get(from * E + to) ?? 0;
+    const status = changed ? statusAt(changed, from * E + to) : 0;
     const last = runs.length - RUN_SIZE;
     if (
       last >= 0 &&
@@ -1113,11 +1189,16 @@ function ruleLine(values: readonly string[]): string {
 }
 
 /** The plan's added, changed and removed rules, NSG by NSG (kept rules are what Before shows). */
+/**
+ * The plan's added, changed and removed rules, NSG by NSG, while they fit `budget` bytes of JSON
+ * (a lock-down of thousands of NSGs removes hundreds of thousands of rules); how many did not fit.
+ */
 function proposedRules(
   plan: PlanResult,
   nodeIndex: Map<string, number>,
   snapshot: Snapshot,
-): ReportProposedRule[] {
+  budget: number,
+): { rules: ReportProposedRule[]; omitted: number } {
   void snapshot;
   const lower = new Map([...nodeIndex].map(([id, n]) => [id.toLowerCase(), n]));
   const out: ReportProposedRule[] = [];
@@ -1143,18 +1224,40 @@ function proposedRules(
       .filter((n): n is number => n !== undefined)
       .sort((a, b) => a - b),
   });
-  for (const nsg of [...plan.nsgs].sort((a, b) => cmp(a.id, b.id))) {
-    for (const r of nsg.rules)
-      if (r.status !== 'kept')
-        out.push(
-          row(
-            nsg,
-            r.status,
-            r.rule,
-            r.provenance.map((p) => p.text),
-          ),
-        );
-    for (const r of nsg.removed) out.push(row(nsg, 'removed', r, ['dropped by the proposal']));
-  }
-  return out;
+  // Added and changed rules first (what to review), then removed ones, while they fit the budget;
+  // the table keeps the plan's order (NSG by NSG).
+  const nsgs = [...plan.nsgs].sort((a, b) => cmp(a.id, b.id));
+  const keep: boolean[][] = nsgs.map((nsg) =>
+    new Array<boolean>(nsg.rules.length + nsg.removed.length).fill(false),
+  );
+  let spent = 0;
+  let omitted = 0;
+  const rowOf = (n: number, k: number): ReportProposedRule => {
+    const nsg = nsgs[n]!;
+    if (k >= nsg.rules.length)
+      return row(nsg, 'removed', nsg.removed[k - nsg.rules.length]!, ['dropped by the proposal']);
+    const r = nsg.rules[k]!;
+    return row(
+      nsg,
+      r.status as ReportProposedRule['status'],
+      r.rule,
+      r.provenance.map((p) => p.text),
+    );
+  };
+  for (const removed of [false, true])
+    nsgs.forEach((nsg, n) => {
+      const from = removed ? nsg.rules.length : 0;
+      const to = removed ? nsg.rules.length + nsg.removed.length : nsg.rules.length;
+      for (let k = from; k < to; k++) {
+        if (!removed && nsg.rules[k]!.status === 'kept') continue;
+        const size = JSON.stringify(rowOf(n, k)).length + 1;
+        if (spent + size > budget) omitted++;
+        else {
+          spent += size;
+          keep[n]![k] = true;
+        }
+      }
+    });
+  nsgs.forEach((_, n) => keep[n]!.forEach((kept, k) => kept && out.push(rowOf(n, k))));
+  return { rules: out, omitted };
 }

@@ -194,8 +194,12 @@ export interface ReportSummary {
   groupPairsNarrowed?: number;
   /** Set when the report draws the proposal but no Diff: the cell pairs to compare (over the report's budget). */
   diffSkipped?: number;
+  /** Proposed rules left out of `ReportData.proposedRules` by its size budget (removed rules before added or changed ones). */
+  proposedRulesOmitted?: number;
   /** The proposal's proof verdict, when a plan is drawn. */
   proofOk?: boolean;
+  /** Container-group pairs seen in the flow logs but left out of `observedGroupEdges` (the least busy). */
+  observedGroupEdgesOmitted?: number;
   /** Observed flow window, when flow logs were given. */
   observed?: { first: string | null; last: string | null; files: number; tuples: number };
 }
@@ -236,6 +240,12 @@ export interface ReportData {
   proposedRules: ReportProposedRule[];
   /** Set when flow logs were given: observed volume per node pair (pairs with no allowed flow are absent). */
   observedEdges?: ReportObservedEdge[];
+  /**
+   * With flow logs: the same per container-group pair (a container group's node at one end at
+   * least, the other end its node or the place's), for the lines *Show container groups* draws; the
+   * busiest OBSERVED_GROUP_EDGES (`summary.observedGroupEdgesOmitted` counts the others).
+   */
+  observedGroupEdges?: ReportObservedEdge[];
   /**
    * Set only in the embedded form: node IDs are stored as `idPrefixes[p] + id` (resource IDs share
    * long prefixes); the page restores them first.

@@ -1,6 +1,7 @@
 /**
  * Measures a report page in headless Chromium: time from navigation to `ready`, the page's JS heap
- * and the browser's memory. `npx tsx test/bench/report-page.ts report.html [screenshot.png]`.
+ * and the browser's memory. `npx tsx test/bench/report-page.ts report.html [screenshot.png [view]]`:
+ * with a view (After, Diff), the screenshot is of that view, and the switch to it is timed too.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -8,8 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { launchChromium } from '../browser/chromium';
 
 async function main(): Promise<void> {
-  const [file, screenshot] = process.argv.slice(2);
-  if (!file) throw new Error('usage: report-page.ts <report.html> [screenshot.png]');
+  const [file, screenshot, viewName] = process.argv.slice(2);
+  if (!file) throw new Error('usage: report-page.ts <report.html> [screenshot.png [view]]');
   const browser = await launchChromium();
   try {
     const page = await browser.context.newPage();
@@ -20,6 +21,13 @@ async function main(): Promise<void> {
     await page.goto(pathToFileURL(file).href, { timeout: 120000 });
     await page.waitForFunction('document.body.dataset.ready === "true"', undefined, { timeout: 120000 });
     const ready = Date.now() - start;
+    let switched = '';
+    if (viewName) {
+      const t = Date.now();
+      await page.getByRole('button', { name: viewName, exact: true }).click();
+      await page.waitForFunction(`document.body.dataset.view === ${JSON.stringify(viewName.toLowerCase())}`);
+      switched = `; ${viewName} view in ${((Date.now() - t) / 1000).toFixed(2)} s`;
+    }
     const cdp = await browser.context.newCDPSession(page);
     await cdp.send('Performance.enable');
     const { metrics } = (await cdp.send('Performance.getMetrics')) as {
@@ -42,7 +50,7 @@ async function main(): Promise<void> {
     const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
     process.stdout.write(
       `${file}: ${mb(fs.statSync(file).size)}; ready in ${(ready / 1000).toFixed(2)} s; ` +
-        `JS heap ${mb(heap)}; ${nodes} DOM nodes; Chromium PSS ${mb(pss)} (${pids.length} processes); ${errors.length} errors\n`,
+        `JS heap ${mb(heap)}; ${nodes} DOM nodes; Chromium PSS ${mb(pss)} (${pids.length} processes); ${errors.length} errors${switched}\n`,
     );
     for (const e of errors) process.stdout.write(`  ${e}\n`);
   } finally {

@@ -428,6 +428,14 @@ describeChromium('the HTML report in Chromium', () => {
     await panel.waitFor({ state: 'visible' });
     expect(await panel.textContent()).toContain('336 allowed tuples, 168 flows started');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'hub-spoke-volume.png') });
+    // Expanded to container groups, each line carries its own observed volume.
+    await panel.getByRole('button', { name: 'Show container groups' }).click();
+    const flows = page.locator('[data-flow]');
+    expect(await flows.count()).toBeGreaterThan(0);
+    const volumes = await flows.evaluateAll((ps) => ps.map((p) => p.getAttribute('data-volume')));
+    expect(volumes.every((v) => v !== null)).toBe(true);
+    expect(volumes.map(Number).reduce((a, b) => a + b, 0)).toBe(336);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'hub-spoke-volume-groups.png') });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -242,9 +242,13 @@ export function drawEdgeLayer(
   mode: EdgeMode = 'risk',
   highlighted: Set<string> = new Set(),
   widthMode: WidthMode = 'risk',
+  scale = 1,
 ): void {
   const g = select(layer);
   g.selectAll('*').remove();
+  // Zoomed out over a large estate, lines would be hairlines: at least one screen pixel, and two
+  // for what a proposal changes (`scale` is the zoom factor).
+  const least = (changed: boolean) => (changed ? 2 : 1) / Math.max(scale, 1e-3);
   const byVolume = widthMode === 'volume' && edges.some((e) => e.volume !== null);
   const maxTuples = Math.max(0, ...edges.map((e) => e.volume?.tuples ?? 0));
   // Quiet lines first, so the red ones (risk) or the changed ones (diff) are on top.
@@ -271,9 +275,12 @@ export function drawEdgeLayer(
           };
     // By volume: the width is the observed tuples (log scale); open but not seen is a thin dotted line.
     const unseen = byVolume && e.volume !== null && e.volume.tuples === 0;
-    const width = byVolume
-      ? volumeWidth(e.volume?.tuples ?? 0, maxTuples)
-      : style.width * (e.members.length > 1 ? 1.6 : 1);
+    const width = Math.max(
+      byVolume
+        ? volumeWidth(e.volume?.tuples ?? 0, maxTuples)
+        : style.width * (e.members.length > 1 ? 1.6 : 1),
+      least(mode === 'diff' && e.status !== 'unchanged'),
+    );
     g.append('path')
       .attr('data-edge-id', e.id)
       .attr('data-status', e.status)
@@ -314,17 +321,33 @@ export function drawHighlights(layer: SVGGElement, boxes: Box[], nodes: number[]
 }
 
 /** Draws container-group level flows of one edge (thin lines between the dots). */
-export function drawFlowLayer(layer: SVGGElement, boxes: Box[], flows: GroupFlow[], colour: string): void {
+/**
+ * The container-group level lines of an expanded edge. With `tuples` (width by observed volume),
+ * each line is as wide as its observed tuples (log scale), thin and dotted when open but never
+ * seen; null for a line the report has no count for (drawn plain).
+ */
+export function drawFlowLayer(
+  layer: SVGGElement,
+  boxes: Box[],
+  flows: GroupFlow[],
+  colour: string,
+  tuples: (number | null)[] | null = null,
+): void {
   const g = select(layer);
   g.selectAll('*').remove();
-  for (const f of flows)
+  const max = Math.max(0, ...(tuples ?? []).map((t) => t ?? 0));
+  flows.forEach((f, k) => {
+    const seen = tuples ? tuples[k]! : null;
     g.append('path')
       .attr('data-flow', `${f.from}-${f.to}`)
+      .attr('data-volume', seen)
       .attr('d', curve(boxes[f.from]!, boxes[f.to]!))
       .attr('fill', 'none')
       .attr('stroke', colour)
-      .attr('stroke-width', 0.8)
+      .attr('stroke-width', seen === null ? 0.8 : seen === 0 ? 0.8 : volumeWidth(seen, max) * 0.5)
+      .attr('stroke-dasharray', seen === 0 ? '1 3' : null)
       .attr('stroke-opacity', 0.9);
+  });
 }
 
 /** The legend for the current view: risk colours, or diff statuses; then the topology marks. */

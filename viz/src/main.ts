@@ -6,6 +6,7 @@
 import { select, zoom, zoomIdentity, type ZoomBehavior } from 'd3';
 import {
   PART_SIZE,
+  type DiffStatus,
   type ReportData,
   type ReportFinding,
   type ReportProposedRule,
@@ -25,6 +26,7 @@ import {
   childrenOf,
   classesByNode,
   decodeEdges,
+  edgeAt,
   drawEdges,
   edgeKey,
   expandEdge,
@@ -38,6 +40,7 @@ import {
   searchTexts,
   viewEdges,
   type DrawEdge,
+  type GroupFlow,
   type Filter,
   type ReportEdge,
   type RiskLevel,
@@ -59,7 +62,18 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return e;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** The Diff view's change filter: statuses drawn (empty: all), and how the choice reads. */
+const CHANGE_FILTERS: [string, string][] = [
+  ['', 'every flow, changed or not'],
+  ['opened,widened,changed', 'new access: opened, widened, changed'],
+  ['closed', 'closed by the proposal'],
+  ['narrowed', 'narrowed by the proposal'],
+  ['opened,closed,narrowed,widened,changed', 'every change (not unchanged)'],
+];
+
+/** 3676449 → 3,676,449 (fixed, not the browser's locale). */
+const thousands = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+const plural = (n: number, word: string) => `${thousands(n)} ${word}${n === 1 ? '' : 's'}`;
 
 function main(): void {
   const data = expandIds(JSON.parse(document.getElementById('report-data')!.textContent!) as ReportData);
@@ -72,7 +86,6 @@ function main(): void {
   const ruleMeta = new Map(data.findingRules.map((r) => [r.id, r]));
   const titleOf = (f: ReportFinding) => f.title ?? ruleMeta.get(f.ruleId)?.title ?? f.ruleId;
   const beforeEdges = decodeEdges(data, data.views.before);
-  const beforeIndex = new Map(beforeEdges.map((e, i) => [`${e.from},${e.to}`, i]));
 
   // Decoding a view's edges costs a pass over millions of cells on large estates: once per view.
   const decoded = new Map<ViewName, ReturnType<typeof viewEdges>>([
@@ -94,8 +107,8 @@ function main(): void {
     'p',
     `${plural(data.summary.vnets, 'VNet')} · ${plural(data.summary.subnets, 'subnet')} · ` +
       `${plural(data.summary.containerGroups, 'container group')} (${data.summary.publicContainerGroups} public) · ` +
-      `${beforeEdges.length} allowed subnet-level flows today: ${counts[3]} from the Internet to management or all ports, ` +
-      `${counts[2]} other from the Internet, ${counts[1]} internal to management or all ports` +
+      `${thousands(beforeEdges.length)} allowed subnet-level flows today: ${thousands(counts[3]!)} from the Internet to management or all ports, ` +
+      `${thousands(counts[2]!)} other from the Internet, ${thousands(counts[1]!)} internal to management or all ports` +
       (data.collectedAt ? ` · collected ${data.collectedAt}` : ''),
     'summary',
   );
@@ -123,11 +136,12 @@ function main(): void {
     const plan = el('span', undefined, 'fact');
     plan.id = 'summary-plan';
     plan.append(el('b', 'Proposal: '));
+    const newAccess = diffCounts.opened + diffCounts.widened + diffCounts.changed;
     plan.append(
-      `closes ${diffCounts.closed} subnet-level paths and narrows ${diffCounts.narrowed} ` +
-        `(${data.summary.groupPairsClosed ?? 0} endpoint-group pairs closed, ${data.summary.groupPairsNarrowed ?? 0} narrowed)` +
-        (diffCounts.opened + diffCounts.widened + diffCounts.changed > 0
-          ? `; opens or widens ${diffCounts.opened + diffCounts.widened + diffCounts.changed}`
+      `closes ${thousands(diffCounts.closed)} subnet-level paths and narrows ${thousands(diffCounts.narrowed)} ` +
+        `(${thousands(data.summary.groupPairsClosed ?? 0)} endpoint-group pairs closed, ${thousands(data.summary.groupPairsNarrowed ?? 0)} narrowed)` +
+        (newAccess > 0
+          ? `; opens ${thousands(diffCounts.opened)}, widens ${thousands(diffCounts.widened)}, changes ${thousands(diffCounts.changed)} (Diff: new access)`
           : '; opens nothing') +
         (data.summary.proofOk === undefined ? '' : data.summary.proofOk ? '; proof holds' : '; proof FAILS'),
     );
@@ -137,7 +151,7 @@ function main(): void {
     facts.append(
       el(
         'span',
-        `Proposal drawn (After) but not compared: over ${data.summary.diffSkipped} endpoint-group pairs to compare, more than a report holds`,
+        `Proposal drawn (After) but not compared: over ${thousands(data.summary.diffSkipped)} endpoint-group pairs to compare, more than a report holds`,
         'fact',
       ),
     );
@@ -204,6 +218,15 @@ function main(): void {
     o.value = value!;
     severity.append(o);
   });
+  // Diff view: which changes to draw (new access is a handful of lines among millions closed).
+  const change = el('select');
+  change.id = 'change';
+  for (const [value, label] of CHANGE_FILTERS) {
+    const o = el('option', label);
+    o.value = value;
+    change.append(o);
+  }
+  change.hidden = true;
   // Stroke width by risk, or by observed volume: offered when the report has flow logs.
   const widthSelect = el('select');
   widthSelect.id = 'width';
@@ -221,7 +244,19 @@ function main(): void {
   const exportSvg = el('button', 'Export SVG');
   const exportPng = el('button', 'Export PNG');
   const status = el('span', '', 'status');
-  controls.append(views, search, port, risk, severity, widthSelect, reset, exportSvg, exportPng, status);
+  controls.append(
+    views,
+    search,
+    port,
+    risk,
+    severity,
+    change,
+    widthSelect,
+    reset,
+    exportSvg,
+    exportPng,
+    status,
+  );
   header.append(h1, summary, facts, controls);
   const main = el('main');
   const stage = el('div', undefined, 'stage');
@@ -237,7 +272,16 @@ function main(): void {
   const viewport = select(drawing.viewport);
   const zoomer: ZoomBehavior<SVGSVGElement, unknown> = zoom<SVGSVGElement, unknown>()
     .scaleExtent([0.02, 8])
-    .on('zoom', (ev) => viewport.attr('transform', ev.transform.toString()));
+    .on('zoom', (ev) => {
+      viewport.attr('transform', ev.transform.toString());
+      zoomScale = ev.transform.k;
+    })
+    // Line widths keep a least screen width: redrawn when a zoom ends at another scale.
+    .on('end', () => {
+      if (Math.abs(zoomScale - drawnScale) > drawnScale * 0.2) redraw();
+    });
+  let zoomScale = 1;
+  let drawnScale = 1;
   const svgSel = select<SVGSVGElement, unknown>(drawing.svg);
   svgSel.call(zoomer);
   // Fit the picture beside the legend (top left), so neither hides the other.
@@ -256,6 +300,15 @@ function main(): void {
   let shown: DrawEdge[] = [];
   let highlighted = new Set<string>();
 
+  // Observed tuples per container-group pair, for the expanded lines when the width is by volume.
+  let groupVolume: Map<string, number> | null = null;
+  const flowTuples = (flows: GroupFlow[]): (number | null)[] | null => {
+    if (widthMode() !== 'volume' || !data.observedGroupEdges) return null;
+    groupVolume ??= new Map(data.observedGroupEdges.map((e) => [`${e.from},${e.to}`, e.tuples]));
+    // A pair the report left out (over its limit) has no count: not drawn as unseen.
+    const unseen = data.summary.observedGroupEdgesOmitted ? null : 0;
+    return flows.map((f) => groupVolume!.get(`${f.from},${f.to}`) ?? unseen);
+  };
   const nodeIndex = new Map(data.nodes.map((n, i) => [n.id, i]));
   const touches = (e: ReportEdge, n: number) => {
     for (const end of [e.from, e.to])
@@ -270,6 +323,7 @@ function main(): void {
       port: portValue !== null && Number.isInteger(portValue) ? portValue : null,
       minRisk: Number(risk.value) as RiskLevel,
       severity: severity.value === '' ? null : Number(severity.value),
+      statuses: viewName === 'diff' && change.value !== '' ? (change.value.split(',') as DiffStatus[]) : null,
     };
     const { view, edges } = current;
     let selected = filterEdges(data, view, edges, filter, texts);
@@ -284,7 +338,9 @@ function main(): void {
       viewName === 'diff' ? 'diff' : 'risk',
       highlighted,
       widthMode(),
+      zoomScale,
     );
+    drawnScale = zoomScale;
     status.textContent =
       `${viewName === 'before' ? 'Before' : viewName === 'after' ? 'After' : 'Diff'}: ${selected.length} of ${edges.length} flows` +
       (drawn.level === 'vnet'
@@ -296,6 +352,7 @@ function main(): void {
     viewName = name;
     current = edgesOf(name);
     document.body.dataset.view = name;
+    change.hidden = name !== 'diff';
     for (const [n, b] of viewButtons) b.setAttribute('aria-pressed', String(n === name));
     drawLegend(drawing.legend, name === 'diff' ? 'diff' : 'risk', widthMode());
     drawFlowLayer(drawing.flowLayer, boxes, [], '');
@@ -445,8 +502,8 @@ function main(): void {
     let edge = current.edges[d.members[0]!]!;
     let view = current.view;
     if (edge.status === 'closed') {
-      const before = beforeIndex.get(`${edge.from},${edge.to}`);
-      if (before !== undefined) {
+      const before = edgeAt(beforeEdges, edge.from, edge.to);
+      if (before >= 0) {
         edge = beforeEdges[before]!;
         view = data.views.before;
         panel.append(el('h4', 'Before the proposal'));
@@ -497,15 +554,24 @@ function main(): void {
         expandEdgeOf,
         FLOW_LIMIT,
       );
-      drawFlowLayer(drawing.flowLayer, boxes, flows, RISK_COLOURS[d.risk.level]!);
+      const tuples = flowTuples(flows);
+      drawFlowLayer(drawing.flowLayer, boxes, flows, RISK_COLOURS[d.risk.level]!, tuples);
       const list = el('ul', undefined, 'flows');
-      for (const f of flows.slice(0, 100))
+      flows.slice(0, 100).forEach((f, k) => {
+        const seen = tuples?.[k];
+        const volume =
+          seen === undefined || seen === null
+            ? ''
+            : seen === 0
+              ? ' (not seen in the flow-log window)'
+              : ` (${thousands(seen)} tuples observed)`;
         list.append(
           el(
             'li',
-            `${data.nodes[f.from]!.name} → ${data.nodes[f.to]!.name}: ${data.traffic[f.traffic]!.allow}`,
+            `${data.nodes[f.from]!.name} → ${data.nodes[f.to]!.name}: ${data.traffic[f.traffic]!.allow}${volume}`,
           ),
         );
+      });
       const more = flows.length - Math.min(flows.length, 100) + omitted;
       if (more > 0) list.append(el('li', `… and ${more} more`));
       expand.replaceWith(list);
@@ -592,6 +658,10 @@ function main(): void {
       'why',
     ]);
     rulesTable.id = 'proposed-table';
+    if (rulesOmitted > 0)
+      rulesTable.createCaption().textContent =
+        `Added and changed rules first, then removed ones, as the report's size allows: ` +
+        `${thousands(rulesOmitted)} more rules are not listed (aciseg plan lists every rule).`;
     for (const r of data.proposedRules) {
       const tr = el('tr');
       tr.dataset.rule = `${r.nsg}/${r.name}`;
@@ -638,8 +708,11 @@ function main(): void {
     buildFindings,
     data.summary.findings ? 'No findings.' : 'Findings were not computed for this report.',
   );
+  const rulesOmitted = data.summary.proposedRulesOmitted ?? 0;
   const rulesTab = tabFor(
-    `Proposed rules (${data.proposedRules.length})`,
+    rulesOmitted > 0
+      ? `Proposed rules (${thousands(data.proposedRules.length)} of ${thousands(data.proposedRules.length + rulesOmitted)})`
+      : `Proposed rules (${thousands(data.proposedRules.length)})`,
     buildRules,
     hasAfter
       ? 'The proposal names no rule changes (a proposed snapshot without a plan).'
@@ -665,7 +738,7 @@ function main(): void {
     }
   });
   for (const [name, b] of viewButtons) b.addEventListener('click', () => setView(name));
-  for (const input of [search, port, risk, severity]) input.addEventListener('input', redraw);
+  for (const input of [search, port, risk, severity, change]) input.addEventListener('input', redraw);
   widthSelect.addEventListener('input', () => {
     drawLegend(drawing.legend, viewName === 'diff' ? 'diff' : 'risk', widthMode());
     redraw();
@@ -675,6 +748,7 @@ function main(): void {
     port.value = '';
     risk.value = '0';
     severity.value = '';
+    change.value = '';
     selectedNode = null;
     selectedEdge = null;
     highlighted = new Set();

@@ -91,6 +91,23 @@ export function decodeEdges(data: ReportData, view: ReportView): ReportEdge[] {
   return edges;
 }
 
+/**
+ * The position of the edge from → to (node indexes) in a view's edges, or -1. Edges come in
+ * endpoint order and endpoints in node order, so this is a binary search (a map of millions of
+ * edges would cost seconds at load).
+ */
+export function edgeAt(edges: ReportEdge[], from: number, to: number): number {
+  let a = 0;
+  let b = edges.length;
+  while (a < b) {
+    const m = (a + b) >> 1;
+    const e = edges[m]!;
+    if (e.from < from || (e.from === from && e.to < to)) a = m + 1;
+    else b = m;
+  }
+  return a < edges.length && edges[a]!.from === from && edges[a]!.to === to ? a : -1;
+}
+
 /** The class indexes of each node in a view, by rank. */
 export function classesByNode(data: ReportData, view: ReportView): number[][] {
   const out: number[][] = data.nodes.map(() => []);
@@ -271,6 +288,8 @@ export interface Filter {
   minRisk: RiskLevel;
   /** Only edges an unaccepted finding of at least this severity concerns (index in SEVERITY_NAMES), or null. */
   severity?: number | null;
+  /** Only edges with one of these diff statuses, or null (all). */
+  statuses?: DiffStatus[] | null;
 }
 
 /** The lowercase names and IDs a node is found by: its own, its ancestors' and its container groups'. */
@@ -311,6 +330,7 @@ export function filterEdges(
   const severe =
     filter.severity === null || filter.severity === undefined ? null : severeEdges(data, filter.severity);
   edges.forEach((e, i) => {
+    if (filter.statuses && !filter.statuses.includes(e.status)) return;
     if (matches && !matches[e.from] && !matches[e.to]) return;
     if (
       severe &&

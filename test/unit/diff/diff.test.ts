@@ -1,10 +1,11 @@
 import { computeReachability } from '../../../src/analyze/reachability';
 import { canonicalTrafficText, describeTraffic } from '../../../src/analyze/results';
-import { aggregateStatus, diffReachability, type Analysis } from '../../../src/diff';
+import { aggregateStatus, CHANGE_STATUSES, diffReachability, type Analysis } from '../../../src/diff';
 import type { Snapshot } from '../../../src/model/snapshot';
 import type { TrafficSet } from '../../../src/policy';
 import { compilePolicy } from '../../../src/policy/engine';
-import { reportEstate } from '../../support/report-estate';
+import { hubSpokeProposal, reportEstate } from '../../support/report-estate';
+import { hubSpokeSnapshot } from '../../support/sample-snapshots';
 
 function analysis(snapshot: Snapshot): Analysis {
   const engine = compilePolicy(snapshot, {});
@@ -95,6 +96,38 @@ describe('diffReachability', () => {
     expect(lean.rectangles.from.length).toBe(0);
     expect(lean.endpointPairs).toEqual(full.endpointPairs);
     expect(lean.counts).toEqual(full.counts);
+  });
+
+  it('gives the traffic of the changed endpoint pairs it is asked for, and every changed pair its status', () => {
+    const hub = hubSpokeSnapshot();
+    const before = analysis(hub);
+    const after = analysis(hubSpokeProposal(hub));
+    const full = diffReachability(before, after, undefined, { groupPairs: false });
+    expect(full.endpointPairs.length).toBeGreaterThan(1);
+    const { changedPairs } = full;
+    expect(changedPairs.from.length).toBe(full.endpointPairs.length);
+    full.endpointPairs.forEach((p, k) => {
+      expect([changedPairs.from[k], changedPairs.to[k]]).toEqual([p.from, p.to]);
+      expect(CHANGE_STATUSES[changedPairs.status[k]!]).toBe(p.status);
+    });
+    const last = full.endpointPairs.length - 1;
+    const picked = diffReachability(before, after, undefined, {
+      groupPairs: false,
+      pairTraffic: (pairs, ids) => {
+        expect(ids).toEqual(full.endpoints);
+        return [pairs.from.length - 1];
+      },
+    });
+    expect(picked.changedPairs).toEqual(changedPairs);
+    expect(picked.endpointPairs).toHaveLength(1);
+    const [one] = picked.endpointPairs;
+    expect([one!.from, one!.to, one!.status]).toEqual([
+      full.endpointPairs[last]!.from,
+      full.endpointPairs[last]!.to,
+      full.endpointPairs[last]!.status,
+    ]);
+    expect(text(one!.removed)).toBe(text(full.endpointPairs[last]!.removed));
+    expect(text(one!.added)).toBe(text(full.endpointPairs[last]!.added));
   });
 
   it('over its cell-pair limit compares nothing and says how many pairs it would have compared', () => {

@@ -4,6 +4,7 @@ import { computeReachability } from '../../../src/analyze/reachability';
 import { readFlowLogs } from '../../../src/collect/flows';
 import { compilePolicy } from '../../../src/policy/engine';
 import { buildReportData } from '../../../src/render/report-data';
+import { observedGroupEdges } from '../../../src/render/report-observed';
 import type { ReportData } from '../../../src/render/report-model';
 import { hubSpokeSnapshot } from '../../support/sample-snapshots';
 
@@ -40,6 +41,35 @@ describe('observed volume per edge', () => {
       first: '2026-11-30T09:00:08.497Z',
       last: '2026-11-30T10:57:59.623Z',
     });
+  });
+
+  it('per container group: the application gateway subnet → the web container group at 10.1.1.4', () => {
+    const web4 = data.nodes.findIndex(
+      (n) => n.kind === 'containerGroup' && n.details.some((d) => d.includes(' IP 10.1.1.4')),
+    );
+    expect(web4).toBeGreaterThanOrEqual(0);
+    const groups = data.observedGroupEdges!;
+    expect(groups.find((e) => e.from === node('vnet-hub', 'snet-appgw') && e.to === web4)).toMatchObject({
+      tuples: 336,
+      flows: 168,
+    });
+    // Every pair names a container group at one end at least; subnet pairs stay in observedEdges.
+    const isGroup = (n: number) => data.nodes[n]!.kind === 'containerGroup';
+    expect(groups.every((e) => isGroup(e.from) || isGroup(e.to))).toBe(true);
+    expect(data.summary.observedGroupEdgesOmitted).toBeUndefined();
+  });
+
+  it('keeps the busiest container-group pairs within its limit and counts the others', async () => {
+    const read = await readFlowLogs([FLOWS], { since: null, until: null, cwd: process.cwd() });
+    const engine = compilePolicy(hubSpokeSnapshot());
+    const nodeIndex = new Map(data.nodes.map((n, i) => [n.id, i]));
+    const observed = { flows: [...read.flows], window: { ...read.window, files: 8, tuples: 0 } };
+    const all = observedGroupEdges(observed, engine.index, nodeIndex, 1000);
+    expect(all.omitted).toBe(0);
+    expect(all.edges.length).toBeGreaterThan(1);
+    const one = observedGroupEdges(observed, engine.index, nodeIndex, 1);
+    expect(one.omitted).toBe(all.edges.length - 1);
+    expect(one.edges[0]!.tuples).toBe(Math.max(...all.edges.map((e) => e.tuples)));
   });
 
   it('has no volume from the Internet to the web tier, and none without flow logs', () => {

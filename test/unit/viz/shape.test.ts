@@ -9,6 +9,7 @@ import {
   viewEdges,
   decodeEdges,
   drawEdges,
+  edgeAt,
   edgeRisk,
   expandEdge,
   filterEdges,
@@ -31,6 +32,17 @@ const data = reportDataOf(reportEstate());
 const edges = decodeEdges(data, data.views.before);
 const node = (name: string) => data.nodes.findIndex((n) => n.name === name);
 const edge = (from: string, to: string) => edges.find((e) => e.from === node(from) && e.to === node(to))!;
+
+describe('edgeAt', () => {
+  it('finds every edge of a view by its ends (edges come in node order), and -1 for a pair with none', () => {
+    expect(edges.length).toBeGreaterThan(3);
+    edges.forEach((e, i) => expect(edgeAt(edges, e.from, e.to)).toBe(i));
+    const last = edges[edges.length - 1]!;
+    expect(edgeAt(edges, last.from, last.to + 1)).toBe(-1);
+    expect(edgeAt(edges, -1, 0)).toBe(-1);
+    expect(edgeAt([], 0, 0)).toBe(-1);
+  });
+});
 
 describe('edgeRisk', () => {
   it('Internet to a management port is the top level; inside the VNet all ports is level 1', () => {
@@ -204,6 +216,25 @@ describe('views, diff statuses and findings', () => {
     const keys = new Set(diff.map((e) => `${e.from},${e.to}`));
     for (const e of before) expect(keys.has(`${e.from},${e.to}`)).toBe(true);
     expect(new Set(diff.map((e) => e.status))).toEqual(new Set(['unchanged', 'narrowed', 'closed']));
+  });
+
+  it('the Diff view filters by change status: only the closed, or only the narrowed', () => {
+    const diff = viewEdges(withAfter, 'diff');
+    const texts = searchTexts(withAfter);
+    const only = (statuses: ReportEdge['status'][]) =>
+      filterEdges(
+        withAfter,
+        diff.view,
+        diff.edges,
+        { text: '', port: null, minRisk: 0, statuses },
+        texts,
+      ).map((i) => diff.edges[i]!.status);
+    const closed = only(['closed']);
+    expect(closed.length).toBe(diff.edges.filter((e) => e.status === 'closed').length);
+    expect(closed.length).toBeGreaterThan(0);
+    expect(new Set(closed)).toEqual(new Set(['closed']));
+    expect(new Set(only(['narrowed']))).toEqual(new Set(['narrowed']));
+    expect(only(['opened', 'widened', 'changed'])).toEqual([]);
   });
 
   it('a view without a proposal falls back to Before', () => {
