@@ -32,6 +32,7 @@ import { allowsAll, SubnetLocator } from './space';
 import { AddressNames, synthesize } from './synthesize';
 
 export type * from './model';
+export { plannedNsgs } from './scope';
 
 export interface PlanInput {
   snapshot: Snapshot;

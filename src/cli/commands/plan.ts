@@ -5,7 +5,7 @@ import { inFileOrder, isCalendarDate, parseIntent, type IntentEntry } from '../.
 import { failWith, readSnapshotFile, readTextFile, resolveInput } from '../../collect/io/files';
 import { ExitCode, UsageError } from '../../errors';
 import { compilePolicy } from '../../policy';
-import { planSegmentation, type PlanResult } from '../../plan';
+import { planSegmentation, plannedNsgs, type PlanResult } from '../../plan';
 import { rendererFor } from '../../render/registry';
 import { printable } from '../../util/escape';
 import {
@@ -99,6 +99,10 @@ Examples:
         readObservedFlows({ ...options, flows: flowPaths }, ctx.io, log),
       );
       const engine = compilePolicy(snapshot, serviceTags ? { serviceTags } : {});
+      // One template deploys to one resource group: refuse before planning (minutes on large estates)
+      // when the NSGs the plan writes already span several; NSGs a forbid adds are checked after.
+      const scope = options.format === 'bicep' || options.format === 'arm';
+      if (scope) refuseSeveralScopes(plannedNsgs(engine.index, snapshotFile), options.format);
       const result = log.phase('plan and prove', () =>
         planSegmentation({
           snapshot,
@@ -112,10 +116,7 @@ Examples:
           file: snapshotFile,
         }),
       );
-      if ((options.format === 'bicep' || options.format === 'arm') && !oneDeploymentScope(result))
-        throw new UsageError(
-          `the planned NSGs are in several resource groups (${[...new Set(result.nsgs.map((n) => `${n.subscriptionId ?? '?'}/${n.resourceGroup ?? '?'}`))].join(', ')}); one ${options.format} deployment targets one resource group: use --format json or markdown, or plan each resource group's snapshot on its own`,
-        );
+      if (scope) refuseSeveralScopes(result.nsgs, options.format);
       await log.phase('write', () => output.emit(render(result)));
       reportProof(result, (line) => ctx.io.stderr(`${printable(line)}\n`), log.quiet);
       if (!result.proof.ok) ctx.setExitCode(ExitCode.findings);
@@ -128,10 +129,17 @@ function readIntent(file: string, cwd: string): { file: string; entries: readonl
   return { file, entries: parsed.entries };
 }
 
-function oneDeploymentScope(result: PlanResult): boolean {
-  return (
-    new Set(result.nsgs.map((n) => `${n.subscriptionId ?? ''}/${(n.resourceGroup ?? '').toLowerCase()}`))
-      .size <= 1
+/** Exit 2 when the NSGs are in more than one resource group (a bicep or arm file deploys to one). */
+function refuseSeveralScopes(
+  nsgs: readonly { subscriptionId: string | null; resourceGroup: string | null }[],
+  format: string,
+): void {
+  const scopes = new Set(
+    nsgs.map((n) => `${n.subscriptionId ?? ''}/${(n.resourceGroup ?? '').toLowerCase()}`),
+  );
+  if (scopes.size <= 1) return;
+  throw new UsageError(
+    `the planned NSGs are in several resource groups (${[...new Set(nsgs.map((n) => `${n.subscriptionId ?? '?'}/${n.resourceGroup ?? '?'}`))].join(', ')}); one ${format} deployment targets one resource group: use --format json or markdown, or plan each resource group's snapshot on its own`,
   );
 }
 

@@ -42,6 +42,47 @@ describe('aciseg plan', () => {
     expectGolden('plan/segmented.bicep', r.stdout);
   });
 
+  it('bicep or arm of NSGs in several resource groups: exit 2 before planning, nothing written', async () => {
+    const snapshot = JSON.parse(fs.readFileSync(path.join(dir, 'hub-spoke.json'), 'utf8'));
+    const web = snapshot.networkSecurityGroups.find((n: { name: string }) => n.name === 'nsg-aci-web');
+    web.resourceGroup = 'rg-web';
+    fs.writeFileSync(path.join(dir, 'two-groups.json'), JSON.stringify(snapshot));
+    for (const format of ['bicep', 'arm']) {
+      const r = await runCapture(
+        [
+          'plan',
+          'two-groups.json',
+          '--intent',
+          path.join(ROOT, 'samples/hub-spoke/intent.yaml'),
+          '--format',
+          format,
+          '-o',
+          `out.${format}`,
+          '-v',
+        ],
+        dir,
+      );
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('the planned NSGs are in several resource groups');
+      expect(r.stderr).toContain('/rg-web');
+      expect(r.stderr).not.toContain('time: plan and prove');
+      expect(fs.existsSync(path.join(dir, `out.${format}`))).toBe(false);
+    }
+    const json = await runCapture(
+      [
+        'plan',
+        'two-groups.json',
+        '--intent',
+        path.join(ROOT, 'samples/hub-spoke/intent.yaml'),
+        '--format',
+        'json',
+        '-q',
+      ],
+      dir,
+    );
+    expect(json.code).toBe(0);
+  });
+
   it('a require that contradicts a forbid: exit 2, the file and JSON path, nothing written', async () => {
     fs.writeFileSync(
       path.join(dir, 'contradiction.yaml'),
