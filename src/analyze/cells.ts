@@ -21,7 +21,7 @@ export interface Cell {
   result: PairResult;
 }
 
-interface Slice {
+export interface Slice {
   lo: number;
   hi: number;
   /** Local key in the side table, or -1 for ends without a table. */
@@ -40,7 +40,8 @@ export function runsWithin(runs: Runs, lo: number, hi: number): [number, number,
   return out;
 }
 
-function slices(part: LocatedPart, table: SideTable | null): Slice[] {
+/** A part's address slices with their local key in a side table (-1 without a table). */
+export function slices(part: LocatedPart, table: SideTable | null): Slice[] {
   const out: Slice[] = [];
   for (const [lo, hi] of part.ranges.intervals()) {
     if (!table) out.push({ lo, hi, key: -1 });
@@ -49,26 +50,61 @@ function slices(part: LocatedPart, table: SideTable | null): Slice[] {
   return out;
 }
 
+/**
+ * The two sides between a source part and a destination part: the outbound table of the source's
+ * subnet and the inbound table of the destination's (null for an end outside every subnet), and the
+ * constant decision an end without a table takes.
+ */
+export interface CellSides {
+  srcTable: SideTable | null;
+  dstTable: SideTable | null;
+  srcConst: Decision;
+  dstConst: Decision;
+  decisions: readonly Decision[];
+}
+
+export function cellSides(engine: PolicyEngine, src: LocatedPart, dst: LocatedPart): CellSides {
+  return {
+    srcTable: src.kind === 'subnet' ? engine.sideTable(src.subnet, 'Outbound') : null,
+    dstTable: dst.kind === 'subnet' ? engine.sideTable(dst.subnet, 'Inbound') : null,
+    srcConst: src.kind === 'unknownLocation' ? engine.unknownLocation : engine.noPolicy,
+    dstConst:
+      dst.kind === 'publicContainerGroup'
+        ? engine.publicPortsDecision(dst.group)
+        : dst.kind === 'unknownLocation'
+          ? engine.unknownLocation
+          : engine.noPolicy,
+    decisions: engine.decisions(),
+  };
+}
+
+/**
+ * The outbound runs (over destination slice d) and inbound runs (over source slice s) of one slice
+ * pair: `[lo, hi, decision]`, one constant run for an end without a table. A cell is (source run of
+ * the inbound side) × (destination run of the outbound side).
+ */
+export function sliceRuns(
+  sides: CellSides,
+  s: Slice,
+  d: Slice,
+): { outRuns: [number, number, Decision][]; inRuns: [number, number, Decision][] } {
+  const { srcTable, dstTable, decisions } = sides;
+  return {
+    outRuns: srcTable
+      ? runsWithin(srcTable.remote[s.key]!, d.lo, d.hi).map(([a, b, id]) => [a, b, decisions[id]!])
+      : [[d.lo, d.hi, sides.srcConst]],
+    inRuns: dstTable
+      ? runsWithin(dstTable.remote[d.key]!, s.lo, s.hi).map(([a, b, id]) => [a, b, decisions[id]!])
+      : [[s.lo, s.hi, sides.dstConst]],
+  };
+}
+
 /** Every cell between a source part and a destination part, in ascending address order. */
 export function* cellsBetween(engine: PolicyEngine, src: LocatedPart, dst: LocatedPart): Generator<Cell> {
-  const srcTable = src.kind === 'subnet' ? engine.sideTable(src.subnet, 'Outbound') : null;
-  const dstTable = dst.kind === 'subnet' ? engine.sideTable(dst.subnet, 'Inbound') : null;
-  const srcConst: Decision = src.kind === 'unknownLocation' ? engine.unknownLocation : engine.noPolicy;
-  const dstConst: Decision =
-    dst.kind === 'publicContainerGroup'
-      ? engine.publicPortsDecision(dst.group)
-      : dst.kind === 'unknownLocation'
-        ? engine.unknownLocation
-        : engine.noPolicy;
-  const decisions = engine.decisions();
-  for (const s of slices(src, srcTable)) {
-    for (const d of slices(dst, dstTable)) {
-      const outRuns: [number, number, Decision][] = srcTable
-        ? runsWithin(srcTable.remote[s.key]!, d.lo, d.hi).map(([a, b, id]) => [a, b, decisions[id]!])
-        : [[d.lo, d.hi, srcConst]];
-      const inRuns: [number, number, Decision][] = dstTable
-        ? runsWithin(dstTable.remote[d.key]!, s.lo, s.hi).map(([a, b, id]) => [a, b, decisions[id]!])
-        : [[s.lo, s.hi, dstConst]];
+  const sides = cellSides(engine, src, dst);
+  for (const s of slices(src, sides.srcTable)) {
+    for (const d of slices(dst, sides.dstTable)) {
+      const { outRuns, inRuns } = sliceRuns(sides, s, d);
       for (const [srcLo, srcHi, inDecision] of inRuns) {
         for (const [dstLo, dstHi, outDecision] of outRuns) {
           yield { srcLo, srcHi, dstLo, dstHi, result: engine.meet(outDecision, inDecision) };

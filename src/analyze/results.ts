@@ -27,6 +27,7 @@ import {
 } from './explain';
 import { pathSources, pathTargets, type ClassKind, type Paths, type Reachability } from './reachability';
 import { CONTAINER_TARGET_RISK, portRisk, riskiest, sourceRisk, trafficRisk } from './risk';
+import { countingSort } from '../util/counting-sort';
 
 /** A traffic set per protocol: destination ports with the source ports they are paired with. */
 export interface TrafficDescription {
@@ -662,16 +663,6 @@ function firstTarget(paths: Paths, i: number, pos: Int32Array): number {
   for (let k = paths.targetStart.get(i); k < end; k++)
     to = Math.min(to, minPosition(paths, paths.targetLists.get(k), pos));
   return to;
-}
-
-/** `items` stably sorted by `keys[item]`, keys in [0, range). */
-function countingSort(items: Int32Array, keys: Int32Array, range: number): Int32Array {
-  const start = new Int32Array(range + 1);
-  for (let k = 0; k < items.length; k++) start[keys[items[k]!]! + 1]!++;
-  for (let v = 0; v < range; v++) start[v + 1]! += start[v]!;
-  const out = new Int32Array(items.length);
-  for (let k = 0; k < items.length; k++) out[start[keys[items[k]!]!]!++] = items[k]!;
-  return out;
 }
 
 /** A class list as ascending positions. */

@@ -15,6 +15,9 @@ export const COMMON_HELP = {
     'ServiceTags_Public JSON (or the Service Tag Discovery API response) that resolves service tags such as Storage.WestEurope',
   quiet: 'print only errors on stderr: no warnings, no progress',
   verbose: 'also print on stderr how long each phase took (collect: and every request)',
+  flows: 'flow-log file or directory (plain or .gz); repeatable',
+  since: 'with --flows: leave out tuples before this ISO time (2026-11-30T10:00:00Z)',
+  until: 'with --flows: leave out tuples at or after this ISO time',
 } as const;
 
 /** `--format <format>`: the command's registered formats, the first one by default. */
@@ -33,6 +36,18 @@ export function outputOptions(required = false): Option[] {
 /** `--service-tags <file>`. */
 export function serviceTagsOption(): Option {
   return new Option('--service-tags <file>', COMMON_HELP.serviceTags);
+}
+
+/** `--flows <path>` (repeatable), `--since <time>` and `--until <time>` (read by cli/flow-input.ts). */
+export function flowLogOptions(): Option[] {
+  return [
+    new Option('--flows <path>', COMMON_HELP.flows).argParser((v: string, previous: string[] = []) => [
+      ...previous,
+      v,
+    ]),
+    new Option('--since <time>', COMMON_HELP.since),
+    new Option('--until <time>', COMMON_HELP.until),
+  ];
 }
 
 /** `-q, --quiet` and `-v, --verbose`, which exclude each other. */

@@ -2,20 +2,13 @@
  * Address-space helpers the planner shares: where addresses sit (located parts, as `explain` cuts
  * them), and whether an engine allows every flow of a rectangle (sources × destinations × traffic).
  */
-import { runsWithin, sameLocation } from '../analyze/cells';
+import { cellSides, sameLocation, sliceRuns, slices } from '../analyze/cells';
 import { locate, type LocatedPart } from '../analyze/endpoints';
 import type { Subnet } from '../model/snapshot';
 import type { SnapshotIndex } from '../model/snapshot-index';
 import { ipv4RangeToCidrs } from '../net/address';
 import { IntervalSet, ipv4Domain, type Ipv4Set } from '../net/interval-set';
-import {
-  ipv4SetOf,
-  TrafficSet,
-  type Decision,
-  type PolicyEngine,
-  type Runs,
-  type SideTable,
-} from '../policy';
+import { ipv4SetOf, TrafficSet, type Decision, type PolicyEngine } from '../policy';
 
 /** Finds the subnets overlapping an address range fast (subnets sorted by their first address). */
 export class SubnetLocator {
@@ -111,19 +104,6 @@ export function isSelfCell(
   );
 }
 
-/** `[lo, hi, decision id]` runs, or one constant decision over [lo, hi] for an end without a table. */
-function runsOver(
-  runs: Runs | null,
-  lo: number,
-  hi: number,
-  constant: Decision,
-  decisions: readonly Decision[],
-): [number, number, Decision][] {
-  return runs === null
-    ? [[lo, hi, constant]]
-    : runsWithin(runs, lo, hi).map(([a, b, id]) => [a, b, decisions[id]!]);
-}
-
 /**
  * Visits the side decisions' `sure` sets of every non-self cell from `src` to `dst` (the cells
  * `cellsBetween` yields), each distinct set once, until `visit` returns false; returns whether it
@@ -137,27 +117,16 @@ function visitCellSides(
   seen: Set<TrafficSet>,
   visit: (sure: TrafficSet) => boolean,
 ): boolean {
-  const srcTable = src.kind === 'subnet' ? engine.sideTable(src.subnet, 'Outbound') : null;
-  const dstTable = dst.kind === 'subnet' ? engine.sideTable(dst.subnet, 'Inbound') : null;
-  const srcConst: Decision = src.kind === 'unknownLocation' ? engine.unknownLocation : engine.noPolicy;
-  const dstConst: Decision =
-    dst.kind === 'publicContainerGroup'
-      ? engine.publicPortsDecision(dst.group)
-      : dst.kind === 'unknownLocation'
-        ? engine.unknownLocation
-        : engine.noPolicy;
-  const decisions = engine.decisions();
+  const sides = cellSides(engine, src, dst);
   const take = (d: Decision) => {
     if (seen.has(d.sure)) return true;
     seen.add(d.sure);
     return visit(d.sure);
   };
   const same = sameLocation(src, dst);
-  for (const s of sliceRuns(src, srcTable))
-    for (const d of sliceRuns(dst, dstTable)) {
-      // A cell is (source run of the inbound side) × (destination run of the outbound side).
-      const outRuns = runsOver(srcTable && srcTable.remote[s.key]!, d.lo, d.hi, srcConst, decisions);
-      const inRuns = runsOver(dstTable && dstTable.remote[d.key]!, s.lo, s.hi, dstConst, decisions);
+  for (const s of slices(src, sides.srcTable))
+    for (const d of slices(dst, sides.dstTable)) {
+      const { outRuns, inRuns } = sliceRuns(sides, s, d);
       if (!same || s.hi < d.lo || d.hi < s.lo) {
         // No cell here is one address to itself: every run is in some cell.
         for (const [, , o] of outRuns) if (!take(o)) return false;
@@ -171,16 +140,6 @@ function visitCellSides(
         }
     }
   return true;
-}
-
-/** A part's address slices with their local key in a side table (-1 without a table), as `cellsBetween` cuts them. */
-function sliceRuns(part: LocatedPart, table: SideTable | null): { lo: number; hi: number; key: number }[] {
-  const out: { lo: number; hi: number; key: number }[] = [];
-  for (const [lo, hi] of part.ranges.intervals()) {
-    if (!table) out.push({ lo, hi, key: -1 });
-    else for (const [a, b, key] of runsWithin(table.local, lo, hi)) out.push({ lo: a, hi: b, key });
-  }
-  return out;
 }
 
 /**

@@ -47,6 +47,7 @@ import {
   type ReportSideEntry,
   type ReportTraffic,
 } from './report-model';
+import { countingSort } from '../util/counting-sort';
 
 /**
  * Ports that give a shell or a desktop: open to wide sources, the classic way in. A subset of
@@ -620,15 +621,6 @@ class EdgeStore {
     );
     return countingSort(byTo, this.from, endpoints);
   }
-}
-
-function countingSort(items: Int32Array, keys: readonly number[], range: number): Int32Array {
-  const start = new Int32Array(range + 1);
-  for (let k = 0; k < items.length; k++) start[keys[items[k]!]! + 1]!++;
-  for (let v = 0; v < range; v++) start[v + 1]! += start[v]!;
-  const out = new Int32Array(items.length);
-  for (let k = 0; k < items.length; k++) out[start[keys[items[k]!]!]!++] = items[k]!;
-  return out;
 }
 
 /** Parts (five numbers each) in ascending order, so equal part sets are equal arrays. */

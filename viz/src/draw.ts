@@ -39,6 +39,14 @@ const FILL = {
 
 type Svg = Selection<SVGSVGElement, undefined, null, undefined>;
 
+/** How a legend row draws its line sample. */
+interface LegendLine {
+  colour: string;
+  width: number;
+  dash?: string | null;
+  opacity?: number;
+}
+
 export interface Drawing {
   svg: SVGSVGElement;
   /** The group that zoom and pan transform. */
@@ -383,77 +391,31 @@ export function drawLegend(layer: SVGGElement, mode: EdgeMode, widthMode: WidthM
     .attr('font-size', 12)
     .attr('font-weight', 600)
     .text(mode === 'risk' ? 'Allowed flows, by risk' : 'What the proposal changes');
-  lines.forEach((l, row) => {
-    const y = 36 + row * 18;
+  const row = (y: number, label: string, line: LegendLine) => {
     g.append('line')
       .attr('x1', 12)
       .attr('x2', 44)
       .attr('y1', y)
       .attr('y2', y)
-      .attr('stroke', l.colour)
-      .attr('stroke-width', l.width)
-      .attr('stroke-dasharray', l.dash);
+      .attr('stroke', line.colour)
+      .attr('stroke-width', line.width)
+      .attr('stroke-dasharray', line.dash ?? null)
+      .attr('stroke-opacity', line.opacity ?? null);
     g.append('text')
       .attr('x', 52)
       .attr('y', y + 4)
       .attr('font-size', 11)
-      .text(l.label);
-  });
+      .text(label);
+  };
+  lines.forEach((l, i) => row(36 + i * 18, l.label, l));
   if (volumeRows) {
     const v = 36 + items * 18;
-    g.append('line')
-      .attr('x1', 12)
-      .attr('x2', 44)
-      .attr('y1', v)
-      .attr('y2', v)
-      .attr('stroke', '#5b6b84')
-      .attr('stroke-width', 7);
-    g.append('text')
-      .attr('x', 52)
-      .attr('y', v + 4)
-      .attr('font-size', 11)
-      .text('width: allowed tuples observed (log scale)');
-    g.append('line')
-      .attr('x1', 12)
-      .attr('x2', 44)
-      .attr('y1', v + 18)
-      .attr('y2', v + 18)
-      .attr('stroke', '#5b6b84')
-      .attr('stroke-width', 1)
-      .attr('stroke-dasharray', '1 3');
-    g.append('text')
-      .attr('x', 52)
-      .attr('y', v + 22)
-      .attr('font-size', 11)
-      .text('open, not seen in the flow-log window');
+    row(v, 'width: allowed tuples observed (log scale)', { colour: '#5b6b84', width: 7 });
+    row(v + 18, 'open, not seen in the flow-log window', { colour: '#5b6b84', width: 1, dash: '1 3' });
   }
   const y = 36 + (items + volumeRows) * 18;
-  g.append('line')
-    .attr('x1', 12)
-    .attr('x2', 44)
-    .attr('y1', y)
-    .attr('y2', y)
-    .attr('stroke', '#2e8b57')
-    .attr('stroke-width', 6)
-    .attr('stroke-opacity', 0.25);
-  g.append('text')
-    .attr('x', 52)
-    .attr('y', y + 4)
-    .attr('font-size', 11)
-    .text('VNet peering');
-  g.append('line')
-    .attr('x1', 12)
-    .attr('x2', 44)
-    .attr('y1', y + 18)
-    .attr('y2', y + 18)
-    .attr('stroke', '#6a3d9a')
-    .attr('stroke-width', 1.5)
-    .attr('stroke-dasharray', '6 4');
-  g.append('text')
-    .attr('x', 52)
-    .attr('y', y + 22)
-    .attr('font-size', 11)
-    .text('route through a virtual appliance');
+  row(y, 'VNet peering', { colour: '#2e8b57', width: 6, opacity: 0.25 });
+  row(y + 18, 'route through a virtual appliance', { colour: '#6a3d9a', width: 1.5, dash: '6 4' });
   g.append('rect')
     .attr('x', 24)
     .attr('y', y + 32)

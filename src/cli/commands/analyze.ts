@@ -28,6 +28,7 @@ import { formatsOf, rendererFor } from '../../render/registry';
 import { failWith, readTextFile, resolveInput, STDIN } from '../../collect/io/files';
 import {
   addOptions,
+  flowLogOptions,
   formatOption,
   outputOptions,
   serviceTagsOption,
@@ -53,8 +54,6 @@ interface AnalyzeOptions extends OutputOptions, VerbosityOptions, FlowInputOptio
   widePorts: number;
 }
 
-const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
-
 /** Registers `analyze`. */
 export const registerAnalyze: CommandRegistration = (program, ctx) => {
   const command = program
@@ -63,14 +62,11 @@ export const registerAnalyze: CommandRegistration = (program, ctx) => {
       'Findings: what is exposed, too broad or unused in the snapshot, most severe first, with the rules responsible, the fix and the explain command that shows the evidence.',
     )
     .argument('<snapshot>', 'snapshot file written by aciseg import');
-  addOptions(command, [formatOption('analyze'), ...outputOptions(), serviceTagsOption()])
+  addOptions(command, [formatOption('analyze'), ...outputOptions(), serviceTagsOption(), ...flowLogOptions()])
     .option(
       '--intent <file>',
       'intent file: require/forbid entries are checked, accept entries accept findings',
     )
-    .option('--flows <path>', 'flow-log file or directory (plain or .gz); repeatable', collect)
-    .option('--since <time>', 'with --flows: leave out tuples before this ISO time (2026-11-30T10:00:00Z)')
-    .option('--until <time>', 'with --flows: leave out tuples at or after this ISO time')
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when an unaccepted finding is at or above this severity')
         .choices([...SEVERITIES.filter((s) => s !== 'info'), 'none'])

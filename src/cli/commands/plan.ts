@@ -10,6 +10,7 @@ import { rendererFor } from '../../render/registry';
 import { printable } from '../../util/escape';
 import {
   addOptions,
+  flowLogOptions,
   formatOption,
   outputOptions,
   serviceTagsOption,
@@ -40,14 +41,7 @@ export const registerPlan: CommandRegistration = (program, ctx) => {
       'Propose least-privilege NSG rules for the ACI subnets from observed flows and intent, proven with the engine.',
     )
     .argument('<snapshot>', 'snapshot file written by aciseg import');
-  addOptions(command, [formatOption('plan'), ...outputOptions(), serviceTagsOption()])
-    .addOption(
-      new Option('--flows <path>', 'flow logs (file or directory, plain or .gz); repeatable').argParser(
-        (v: string, previous: string[] = []) => [...previous, v],
-      ),
-    )
-    .option('--since <time>', 'use flow-log tuples at or after this ISO time')
-    .option('--until <time>', 'use flow-log tuples before this ISO time')
+  addOptions(command, [formatOption('plan'), ...outputOptions(), serviceTagsOption(), ...flowLogOptions()])
     .option('--intent <file>', 'intent file: require entries are kept allowed, forbid entries denied')
     .option(
       '--include-declared-ports',

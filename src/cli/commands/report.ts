@@ -15,6 +15,7 @@ import { rendererFor } from '../../render/registry';
 import { compilePolicy, type PolicyEngine } from '../../policy';
 import {
   addOptions,
+  flowLogOptions,
   formatOption,
   outputOptions,
   serviceTagsOption,
@@ -36,8 +37,6 @@ interface ReportOptions extends OutputOptions, VerbosityOptions {
   plan?: boolean;
   today?: string;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /**
  * The page bundle and style sheet written by `npm run build` (dist/viz). From dist/cli/commands they
@@ -61,14 +60,7 @@ export const registerReport: CommandRegistration = (program, ctx) => {
       'Write one self-contained HTML page (offline, no requests) showing what can talk to what (VNets, subnets, container groups, the Internet), the rules behind each flow, the findings, and what a proposal changes.',
     )
     .argument('<snapshot>', 'snapshot file written by aciseg import');
-  addOptions(command, [formatOption('report'), ...outputOptions(), serviceTagsOption()])
-    .option(
-      '--flows <path>',
-      'flow logs (file or directory, plain or .gz; repeatable): findings use what was observed',
-      collect,
-    )
-    .option('--since <time>', 'with --flows: leave out tuples before this ISO time')
-    .option('--until <time>', 'with --flows: leave out tuples at or after this ISO time')
+  addOptions(command, [formatOption('report'), ...outputOptions(), serviceTagsOption(), ...flowLogOptions()])
     .option('--intent <file>', 'intent file (YAML or JSON): findings check its require and forbid entries')
     .option(
       '--proposed <snapshot>',
