@@ -26,7 +26,7 @@ import { renderSummary, renderSummaryJson } from './summary';
 import { printBicep } from './bicep';
 import { planBicepTree } from './plan-bicep';
 import { renderPlanArm } from './plan-arm';
-import { planJson } from './plan-json';
+import { serializePlanJson } from './plan-json';
 import { renderPlanMarkdown } from './plan-markdown';
 
 /** Chunks of output text, written in order. */
@@ -102,7 +102,7 @@ const REGISTRY: { readonly [C in CommandName]: FormatTable<CommandResults[C]> } 
   plan: {
     bicep: (r) => [printBicep(planBicepTree(r))],
     arm: (r) => [renderPlanArm(r)],
-    json: (r) => jsonDocument(planJson(r)),
+    json: (r) => serializePlanJson(r),
     markdown: (r) => [renderPlanMarkdown(r)],
   },
   report: { html: (r) => [renderReportHtml(r.data, r.script, r.style)] },
