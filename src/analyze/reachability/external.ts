@@ -48,18 +48,24 @@ export function externalPaths(
   const outsidePieces = (runs: Runs): Map<number, Ipv4Set> => {
     let byDecision = pieceCache.get(runs);
     if (!byDecision) {
-      const lists = new Map<number, [number, number][]>();
-      for (const [lo, hi] of outside) {
+      // Pieces come in ascending order: each decision's flat bounds are canonical as built (a piece
+      // touching the one before it extends it), so no interval pair is made and nothing is sorted.
+      const lists = new Map<number, number[]>();
+      for (let o = 0; o < outside.length; o++) {
+        const lo = outside[o]![0];
+        const hi = outside[o]![1];
         for (let i = runIndex(runs, lo); i < runs.starts.length && runs.starts[i]! <= hi; i++) {
           const start = Math.max(runs.starts[i]!, lo);
           const end = Math.min(i + 1 < runs.starts.length ? runs.starts[i + 1]! - 1 : IPV4_MAX, hi);
           const d = runs.values[i]!;
-          const list = lists.get(d);
-          if (list) list.push([start, end]);
-          else lists.set(d, [[start, end]]);
+          const bounds = lists.get(d);
+          if (!bounds) lists.set(d, [start, end]);
+          else if (bounds[bounds.length - 1]! + 1 === start) bounds[bounds.length - 1] = end;
+          else bounds.push(start, end);
         }
       }
-      byDecision = new Map([...lists].map(([d, l]) => [d, IntervalSet.of(ipv4Domain, l)]));
+      byDecision = new Map<number, Ipv4Set>();
+      for (const [d, bounds] of lists) byDecision.set(d, IntervalSet.fromCanonicalBounds(ipv4Domain, bounds));
       pieceCache.set(runs, byDecision);
     }
     return byDecision;
