@@ -20,6 +20,9 @@ import { readServiceTagsFile } from '../engine-input';
 import { readObservedFlows } from '../flow-input';
 import { createLog, type VerbosityOptions } from '../log';
 import { openOutput, type OutputOptions } from '../output';
+import { openFilesOutput, type FilesOutput } from '../output-directory';
+import { PLAN_BICEP_LAYOUT, planBicepFiles, severalFilesRefusal } from '../../render/plan-bicep';
+import { scopeKey } from '../../render/plan-groups';
 import type { CommandRegistration } from '../program';
 
 interface PlanOptions extends OutputOptions, VerbosityOptions {
@@ -64,6 +67,7 @@ a snapshot with no ACI subnet).
 Examples:
   aciseg plan estate.json --flows flow-logs/ --intent intent.yaml --format markdown
   aciseg plan estate.json --flows flow-logs/ --format bicep -o nsg-plan.bicep
+  aciseg plan estate.json --flows flow-logs/ --format bicep -o nsg-plan/   (NSGs in several resource groups)
 `,
     )
     .action(async (snapshotFile: string, options: PlanOptions) => {
@@ -77,11 +81,15 @@ Examples:
         throw new UsageError(
           'plan needs to know what is required: give --flows, --intent or --include-declared-ports',
         );
-      const output = openOutput(ctx.io, options, [
+      const inputs = [
         snapshotFile,
         ...(options.intent === undefined ? [] : [options.intent]),
         ...(options.serviceTags === undefined ? [] : [options.serviceTags]),
-      ]);
+      ];
+      // Bicep is one file per resource group (and main.bicep) when the NSGs span several: -o names a directory.
+      const files =
+        options.format === 'bicep' ? openFilesOutput(ctx.io, options, inputs, PLAN_BICEP_LAYOUT) : null;
+      const output = files ?? openOutput(ctx.io, options, inputs);
       const intent = options.intent === undefined ? null : readIntent(options.intent, ctx.io.cwd);
       const snapshot = log.phase('read snapshot', () =>
         readSnapshotFile(resolveInput(ctx.io.cwd, snapshotFile), snapshotFile),
@@ -93,10 +101,8 @@ Examples:
         readObservedFlows({ ...options, flows: flowPaths }, ctx.io, log),
       );
       const engine = compilePolicy(snapshot, serviceTags ? { serviceTags } : {});
-      // One template deploys to one resource group: refuse before planning (minutes on large estates)
-      // when the NSGs the plan writes already span several; NSGs a forbid adds are checked after.
-      const scope = options.format === 'bicep' || options.format === 'arm';
-      if (scope) refuseSeveralScopes(plannedNsgs(engine.index, snapshotFile), options.format);
+      // Before planning (minutes on large estates): Bicep for several resource groups needs -o <directory>.
+      if (files) expectScopes(files, plannedNsgs(engine.index, snapshotFile));
       const result = log.phase('plan and prove', () =>
         planSegmentation({
           snapshot,
@@ -110,8 +116,11 @@ Examples:
           file: snapshotFile,
         }),
       );
-      if (scope) refuseSeveralScopes(result.nsgs, options.format);
-      await log.phase('write', () => output.emit(render(result)));
+      await log.phase('write', () =>
+        files
+          ? files.write(planBicepFiles(result), severalFilesRefusal(result.nsgs))
+          : output.emit(render(result)),
+      );
       reportProof(result, (line) => ctx.io.stderr(`${printable(line)}\n`), log.quiet);
       if (!result.proof.ok) ctx.setExitCode(ExitCode.findings);
     });
@@ -123,18 +132,11 @@ function readIntent(file: string, cwd: string): { file: string; entries: readonl
   return { file, entries: parsed.entries };
 }
 
-/** Exit 2 when the NSGs are in more than one resource group (a bicep or arm file deploys to one). */
-function refuseSeveralScopes(
-  nsgs: readonly { subscriptionId: string | null; resourceGroup: string | null }[],
-  format: string,
-): void {
-  const scopes = new Set(
-    nsgs.map((n) => `${n.subscriptionId ?? ''}/${(n.resourceGroup ?? '').toLowerCase()}`),
-  );
-  if (scopes.size <= 1) return;
-  throw new UsageError(
-    `the planned NSGs are in several resource groups (${[...new Set(nsgs.map((n) => `${n.subscriptionId ?? '?'}/${n.resourceGroup ?? '?'}`))].join(', ')}); one ${format} deployment targets one resource group: use --format json or markdown, or plan each resource group's snapshot on its own`,
-  );
+type Scoped = { subscriptionId: string | null; resourceGroup: string | null };
+
+/** Several resource groups: exit 2 for Bicep to stdout (or to an existing file), else check the directory. */
+function expectScopes(files: FilesOutput, nsgs: readonly Scoped[]): void {
+  files.expect(new Set(nsgs.map(scopeKey)).size > 1, severalFilesRefusal(nsgs));
 }
 
 /** The proof in a few lines on stderr: always when it fails, else unless --quiet. */
