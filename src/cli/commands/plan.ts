@@ -62,12 +62,18 @@ flow is allowed, (b) nothing is allowed that was not allowed before (except what
 demands, listed as widening), (c) every forbid entry is denied. The proof summary goes to stderr
 with every format. Exit codes: 0 proof ok, 1 proof failed (the failing flows are named), 2 bad
 input (a require that contradicts a forbid, a required flow no NSG rule the plan writes can allow,
-a snapshot with no ACI subnet).
+a snapshot with no ACI subnet) or output (bicep of several resource groups without -o <directory>,
+an existing output without --force, a directory holding files plan did not write).
+
+NSGs in several resource groups: bicep writes -o <directory>/main.bicep (subscription scope, one
+module per group) and <directory>/modules/<group>.bicep; arm writes one subscription-scoped
+template with a nested deployment per group. Deploy either with az deployment sub create.
 
 Examples:
   aciseg plan estate.json --flows flow-logs/ --intent intent.yaml --format markdown
   aciseg plan estate.json --flows flow-logs/ --format bicep -o nsg-plan.bicep
-  aciseg plan estate.json --flows flow-logs/ --format bicep -o nsg-plan/   (NSGs in several resource groups)
+  aciseg plan estate.json --flows flow-logs/ --format bicep -o nsg-plan/
+  az deployment sub create --location westeurope --template-file nsg-plan/main.bicep
 `,
     )
     .action(async (snapshotFile: string, options: PlanOptions) => {
