@@ -37,7 +37,7 @@ import type { PlanResult } from './plan/model';
 import { printBicep } from './render/bicep';
 import { planBicepTree } from './render/plan-bicep';
 import { renderPlanArm } from './render/plan-arm';
-import { planJson } from './render/plan-json';
+import { serializePlanJson } from './render/plan-json';
 import { renderPlanMarkdown } from './render/plan-markdown';
 
 export { VERSION } from './version';
@@ -87,7 +87,7 @@ export function planArm(result: PlanResult): string {
 
 /** The plan as `plan --format json` prints it (`kind: aciseg.plan`). */
 export function planJsonText(result: PlanResult): string {
-  return `${JSON.stringify(planJson(result), null, 2)}\n`;
+  return [...serializePlanJson(result)].join('');
 }
 
 /** The plan as `plan --format markdown` prints it (a review table per NSG). */

@@ -6,6 +6,7 @@
  */
 import type { Finding, RuleMeta } from '../analyze/findings';
 import { envelope } from './envelope';
+import { jsonDocumentLines } from './json-lines';
 import { explainCommand, type FindingsReport } from './findings-common';
 
 /** A finding as the JSON writes it: fields in a fixed order, `explain` with the real snapshot path. */
@@ -55,13 +56,8 @@ export function* serializeFindingsJson(report: FindingsReport): Generator<string
     total: result.findings.length,
     window: result.window,
   };
-  const text = JSON.stringify(head);
-  yield `${text.slice(0, -1)},\n"rules":[\n`;
-  for (let i = 0; i < result.rules.length; i++)
-    yield `${JSON.stringify(ruleJson(result.rules[i]!))}${i < result.rules.length - 1 ? ',' : ''}\n`;
-  yield '],\n"findings":[\n';
-  const n = result.findings.length;
-  for (let i = 0; i < n; i++)
-    yield `${JSON.stringify(findingJson(result.findings[i]!, report.snapshot.path))}${i < n - 1 ? ',' : ''}\n`;
-  yield ']}\n';
+  yield* jsonDocumentLines(head, [
+    ['rules', result.rules.length, (i) => ruleJson(result.rules[i]!)],
+    ['findings', result.findings.length, (i) => findingJson(result.findings[i]!, report.snapshot.path)],
+  ]);
 }

@@ -9,6 +9,7 @@ import type { SideEntry } from '../analyze/explain';
 import { envelope, type Envelope } from './envelope';
 import { printable } from './summary';
 import type { TrafficDescription } from './traffic';
+import { jsonArray } from './json-lines';
 
 export { ASSUMPTIONS, ReachabilityView } from '../analyze/results';
 export type {
@@ -58,12 +59,6 @@ export function* serializeReachabilityJson(
     return view.path(i);
   });
   yield '}\n';
-}
-
-function* jsonArray(name: string, count: number, item: (i: number) => unknown): Generator<string> {
-  yield `"${name}":[\n`;
-  for (let i = 0; i < count; i++) yield `${JSON.stringify(item(i))}${i < count - 1 ? ',' : ''}\n`;
-  yield ']';
 }
 
 /** An array of items of unknown count (a separator goes before every item but the first). */

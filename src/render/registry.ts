@@ -25,7 +25,7 @@ import { renderReachabilityText, serializeReachabilityJson, type ReachabilityVie
 import { renderSummary, renderSummaryJson } from './summary';
 import { renderPlanBicep } from './plan-bicep';
 import { renderPlanArm } from './plan-arm';
-import { planJson } from './plan-json';
+import { serializePlanJson } from './plan-json';
 import { renderPlanMarkdown } from './plan-markdown';
 
 /** Chunks of output text, written in order. */
@@ -101,7 +101,7 @@ const REGISTRY: { readonly [C in CommandName]: FormatTable<CommandResults[C]> } 
   plan: {
     bicep: (r) => [renderPlanBicep(r)],
     arm: (r) => [renderPlanArm(r)],
-    json: (r) => jsonDocument(planJson(r)),
+    json: (r) => serializePlanJson(r),
     markdown: (r) => [renderPlanMarkdown(r)],
   },
   report: { html: (r) => [renderReportHtml(r.data, r.script, r.style)] },

@@ -161,6 +161,18 @@ function reportProof(result: PlanResult, line: (text: string) => void, quiet: bo
     line(`  ${f.flow.from} → ${f.flow.to} ${f.flow.protocol} ${f.flow.ports}: ${f.detail}`);
   if (!quiet)
     line(
-      `effect: ${BigInt(effect.closedFlowSpace).toLocaleString('en-US')} tuples closed between ${effect.closedPairs ?? effect.closed.length} endpoint pairs; rules ${effect.rules.map((r) => `${r.name} ${r.before}→${r.after}`).join(', ')}`,
+      `effect: ${BigInt(effect.closedFlowSpace).toLocaleString('en-US')} tuples closed between ${(effect.closedPairs ?? effect.closed.length).toLocaleString('en-US')} endpoint pairs; ${rulesLine(effect.rules)}`,
     );
 }
+
+/** Rules before → after: per NSG for a few, else the totals (the per-NSG counts are in every format). */
+function rulesLine(rules: PlanResult['effect']['rules']): string {
+  if (rules.length <= MAX_NSGS_LISTED)
+    return `rules ${rules.map((r) => `${r.name} ${r.before}→${r.after}`).join(', ')}`;
+  const sum = (pick: (r: (typeof rules)[number]) => number) =>
+    rules.reduce((total, r) => total + pick(r), 0).toLocaleString('en-US');
+  return `rules ${sum((r) => r.before)}→${sum((r) => r.after)} in ${rules.length.toLocaleString('en-US')} NSGs`;
+}
+
+/** Up to this many NSGs, the effect line on stderr names each one's rule counts. */
+const MAX_NSGS_LISTED = 8;

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCapture } from '../../support/cli';
 import { expectGolden } from '../../support/golden';
+import { PRESETS, writeEstate } from '../../support/synthetic-estate';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 let dir: string;
@@ -241,5 +242,23 @@ describe('aciseg plan', () => {
     const r = await runCapture(['plan', 'hub-spoke.json'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('give --flows, --intent or --include-declared-ports');
+  });
+
+  it('on an estate of many NSGs, the effect line on stderr gives the rule totals, not every NSG', async () => {
+    writeEstate(path.join(dir, 'small'), PRESETS.small);
+    expect((await runCapture(['import', 'small', '-o', 'small.json', '-q'], dir)).code).toBe(0);
+    const r = await runCapture(
+      ['plan', 'small.json', '--include-declared-ports', '--format', 'json', '-o', 'small-plan.json'],
+      dir,
+    );
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(fs.readFileSync(path.join(dir, 'small-plan.json'), 'utf8')) as {
+      effect: { rules: { before: number; after: number }[] };
+    };
+    const rules = plan.effect.rules;
+    expect(rules.length).toBeGreaterThan(8);
+    const sum = (k: 'before' | 'after') => rules.reduce((t, x) => t + x[k], 0).toLocaleString('en-US');
+    const effect = r.stderr.split('\n').find((l) => /^effect: [\d,]+ tuples closed/.test(l))!;
+    expect(effect).toMatch(new RegExp(`; rules ${sum('before')}→${sum('after')} in ${rules.length} NSGs$`));
   });
 });

@@ -18,7 +18,7 @@ import { planSegmentation, type PlanResult } from '../../../src/plan';
 import { canonicalize, printBicep } from '../../../src/render/bicep';
 import { renderPlanArm } from '../../../src/render/plan-arm';
 import { planBicepTree } from '../../../src/render/plan-bicep';
-import { planJson } from '../../../src/render/plan-json';
+import { serializePlanJson } from '../../../src/render/plan-json';
 import { renderPlanMarkdown } from '../../../src/render/plan-markdown';
 import { parseBicep } from '../../support/bicep-parse';
 import { runCapture } from '../../support/cli';
@@ -193,6 +193,34 @@ describe('plan outputs', () => {
     expect([check.code, check.stderr]).toEqual([0, expect.any(String)]);
   });
 
+  it('writes the JSON one NSG, required flow and left-out flow per line, parsing to exactly the plan', async () => {
+    const { result } = await hubSpokePlan();
+    const chunks = [...serializePlanJson(result)];
+    const text = chunks.join('');
+    const { kind, schemaVersion, ...body } = JSON.parse(text) as Record<string, unknown>;
+    expect([kind, schemaVersion]).toEqual(['aciseg.plan', 1]);
+    expect(JSON.parse(JSON.stringify(body))).toEqual(
+      JSON.parse(
+        JSON.stringify({
+          generator: body.generator,
+          ok: result.proof.ok,
+          proof: result.proof,
+          effect: result.effect,
+          nsgs: result.nsgs,
+          required: result.required,
+          excluded: result.excluded ?? [],
+          notes: result.notes ?? [],
+        }),
+      ),
+    );
+    // Streamed: no chunk holds the document, and each NSG is one line of its own.
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(text.length / 2);
+    const lines = text.split('\n');
+    for (const nsg of result.nsgs)
+      expect(lines.filter((l) => l.startsWith(`{"id":${JSON.stringify(nsg.id)},`))).toHaveLength(1);
+    expect(lines.length).toBeGreaterThan(result.nsgs.length + result.required.length);
+  });
+
   it('prints Bicep that reads back as the tree it printed', async () => {
     const { result } = await hubSpokePlan();
     const tree = planBicepTree(result);
@@ -305,9 +333,9 @@ describe('plan outputs', () => {
     const arm = JSON.parse(renderPlanArm(result)) as { resources: { name: string }[] };
     expect(arm.resources[0]!.name).toBe(nsgName);
     // JSON: exact round trip.
-    expect((JSON.parse(JSON.stringify(planJson(result))) as { nsgs: { name: string }[] }).nsgs[0]!.name).toBe(
-      nsgName,
-    );
+    expect(
+      (JSON.parse([...serializePlanJson(result)].join('')) as { nsgs: { name: string }[] }).nsgs[0]!.name,
+    ).toBe(nsgName);
     // Markdown: no raw HTML, no line break inside a table row, pipes escaped.
     const md = renderPlanMarkdown(result);
     expect(md).not.toContain('</script>');
