@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCapture } from '../../support/cli';
+import { parseBicep } from '../../support/bicep-parse';
 import { expectGolden } from '../../support/golden';
 import { PRESETS, writeEstate } from '../../support/synthetic-estate';
 
@@ -146,6 +147,39 @@ describe('aciseg plan', () => {
       expect(r.stderr).not.toContain('time: plan and prove');
       expect(tree(out)).toEqual(before);
       expect(fs.readFileSync(path.join(out, name), 'utf8')).toBe(text);
+    });
+
+    it('the small synthetic estate (one resource group per VNet): every file parses, and the ARM imports back under the real NSG IDs', async () => {
+      writeEstate(path.join(dir, 'small-multi'), PRESETS.small);
+      expect((await runCapture(['import', 'small-multi', '-o', 'small-multi.json', '-q'], dir)).code).toBe(0);
+      const args = ['plan', 'small-multi.json', '--include-declared-ports', '-q'];
+      expect((await runCapture([...args, '--format', 'json', '-o', 'small-multi.plan.json'], dir)).code).toBe(
+        0,
+      );
+      expect((await runCapture([...args, '-o', 'small-multi-bicep'], dir)).code).toBe(0);
+      expect((await runCapture([...args, '--format', 'arm', '-o', 'small-multi.arm.json'], dir)).code).toBe(
+        0,
+      );
+      const planned = JSON.parse(fs.readFileSync(path.join(dir, 'small-multi.plan.json'), 'utf8')) as {
+        nsgs: { id: string; resourceGroup: string }[];
+      };
+      const groups = [...new Set(planned.nsgs.map((n) => n.resourceGroup))];
+      expect(groups.length).toBeGreaterThan(1);
+      const out = path.join(dir, 'small-multi-bicep');
+      expect(tree(out)).toEqual(['main.bicep', ...groups.map((g) => `modules/${g}.bicep`).sort()]);
+      for (const f of tree(out))
+        expect(() => parseBicep(fs.readFileSync(path.join(out, f), 'utf8'))).not.toThrow();
+      const imported = await runCapture(
+        ['import', 'small-multi.arm.json', '-o', 'small-multi.imported.json', '-q'],
+        dir,
+      );
+      expect(imported.code).toBe(0);
+      const snapshot = JSON.parse(fs.readFileSync(path.join(dir, 'small-multi.imported.json'), 'utf8')) as {
+        networkSecurityGroups: { id: string }[];
+      };
+      expect(snapshot.networkSecurityGroups.map((g) => g.id).sort()).toEqual(
+        planned.nsgs.map((n) => n.id).sort(),
+      );
     });
 
     it('a directory that is an input, or a symbolic link: refused', async () => {
