@@ -39,6 +39,8 @@ export interface DirectoryLayout {
 }
 
 export interface FilesOutput extends Output {
+  /** `-o` ends with a `/`: a directory is wanted even for a result of one file. */
+  readonly wantsDirectory: boolean;
   /**
    * Before the long work: refuses what cannot take the result (several files to standard output,
    * an existing file, a foreign directory); `refusal` says why several files cannot go to stdout.
@@ -62,8 +64,10 @@ export function openFilesOutput(
     name: named ?? '',
   };
   const target = named === undefined ? null : path.resolve(io.cwd, named);
+  const wantsDirectory = named !== undefined && (named.endsWith('/') || named.endsWith(path.sep));
   // Before anything is read: a target that no kind of output may replace is refused now.
-  if (target !== null && !isDirectory(target)) checkOutputTarget(target, write);
+  if (wantsDirectory) checkOutputDirectory(target!, write, layout);
+  else if (target !== null && !isDirectory(target)) checkOutputTarget(target, write);
   const one = (chunks: Chunks): Promise<void> => {
     if (target === null) {
       writeStdout(io, chunks);
@@ -72,9 +76,10 @@ export function openFilesOutput(
     return writeOutputFile(target, chunks, write);
   };
   return {
+    wantsDirectory,
     emit: one,
     expect(several, refusal) {
-      if (!several) {
+      if (!several && !wantsDirectory) {
         if (target !== null) checkOutputTarget(target, write);
         return;
       }
@@ -83,7 +88,8 @@ export function openFilesOutput(
     },
     write(files, refusal) {
       const [first] = files;
-      if (files.length === 1 && first !== undefined && first.path === null) return one([first.text]);
+      if (files.length === 1 && first !== undefined && first.path === null && !wantsDirectory)
+        return one([first.text]);
       if (target === null) throw new UsageError(refusal);
       return writeOutputDirectory(target, files, write, layout);
     },

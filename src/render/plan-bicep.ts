@@ -112,7 +112,7 @@ export function planModules(
       scope: 'subscription',
       comments: [
         proofLine(result),
-        `The NSGs are in ${groups.length} resource groups${subscriptions.size > 1 ? ` of ${subscriptions.size} subscriptions` : ''}: one deployment per group, each`,
+        `The NSGs are in ${groups.length === 1 ? 'one resource group' : `${groups.length} resource groups`}${subscriptions.size > 1 ? ` of ${subscriptions.size} subscriptions` : ''}: one deployment per group, each`,
         'naming its subscription and group (they must exist; the deploying identity needs rights in each).',
         'The --location of the deploy command only says where Azure keeps the deployment record.',
       ],
@@ -236,10 +236,13 @@ export interface PlanBicepFile {
   text: string;
 }
 
-/** The Bicep output: one file for one resource group, else `main.bicep` and `modules/<group>.bicep`. */
-export function planBicepFiles(result: PlanResult): PlanBicepFile[] {
+/**
+ * The Bicep output: one file for one resource group, else (or when a directory is asked for, so a
+ * script gets one layout whatever the estate) `main.bicep` and `modules/<group>.bicep`.
+ */
+export function planBicepFiles(result: PlanResult, asDirectory = false): PlanBicepFile[] {
   const groups = nsgGroups(result.nsgs);
-  if (groups.length <= 1) return [{ path: null, text: printBicep(planBicepTree(result)) }];
+  if (groups.length <= 1 && !asDirectory) return [{ path: null, text: printBicep(planBicepTree(result)) }];
   const { main, modules } = planModules(result, groups, 'main.bicep');
   return [
     { path: 'main.bicep', text: printBicep(main) },

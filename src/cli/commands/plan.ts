@@ -66,8 +66,9 @@ a snapshot with no ACI subnet) or output (bicep of several resource groups witho
 an existing output without --force, a directory holding files plan did not write).
 
 NSGs in several resource groups: bicep writes -o <directory>/main.bicep (subscription scope, one
-module per group) and <directory>/modules/<group>.bicep; arm writes one subscription-scoped
-template with a nested deployment per group. Deploy either with az deployment sub create.
+module per group) and <directory>/modules/<group>.bicep (for one group too when -o ends with /);
+arm writes one subscription-scoped template with a nested deployment per group. Deploy either
+with az deployment sub create.
 
 Examples:
   aciseg plan estate.json --flows flow-logs/ --intent intent.yaml --format markdown
@@ -124,7 +125,7 @@ Examples:
       );
       await log.phase('write', () =>
         files
-          ? files.write(planBicepFiles(result), severalFilesRefusal(result.nsgs))
+          ? files.write(planBicepFiles(result, files.wantsDirectory), severalFilesRefusal(result.nsgs))
           : output.emit(render(result)),
       );
       reportProof(result, (line) => ctx.io.stderr(`${printable(line)}\n`), log.quiet);

@@ -110,6 +110,19 @@ describe('aciseg plan', () => {
       expect(fs.readFileSync(path.join(dir, 'a-file.bicep'), 'utf8')).toBe('mine\n');
     });
 
+    it('-o ending in / asks for the directory layout even for one resource group; without it one group is one file, as before', async () => {
+      const args = ['plan', 'hub-spoke.json', '--intent', intent(), '--today', '2026-11-26', '-q'];
+      expect((await runCapture([...args, '-o', 'one-group/'], dir)).code).toBe(0);
+      expect(tree(path.join(dir, 'one-group'))).toEqual(['main.bicep', 'modules/rg-app.bicep']);
+      expect(fs.readFileSync(path.join(dir, 'one-group/main.bicep'), 'utf8')).toContain(
+        'The NSGs are in one resource group: one deployment per group',
+      );
+      const single = await runCapture(args, dir);
+      expect(fs.readFileSync(path.join(dir, 'one-group/modules/rg-app.bicep'), 'utf8')).toBe(single.stdout);
+      expect((await runCapture([...args, '-o', 'one-group.bicep'], dir)).code).toBe(0);
+      expect(fs.statSync(path.join(dir, 'one-group.bicep')).isFile()).toBe(true);
+    });
+
     it('an existing directory: refused without --force (nothing written); --force replaces a previous output whole', async () => {
       const out = path.join(dir, 'again');
       expect((await plan('--format', 'bicep', '-o', 'again', '-q')).code).toBe(0);
