@@ -32,6 +32,8 @@ export interface OutputFile {
 export interface DirectoryLayout {
   /** True for a relative path (`/`-separated) this output writes, e.g. `main.bicep`, `modules/x.bicep`. */
   isOwnFile(relative: string): boolean;
+  /** True for a directory this output writes, e.g. `modules`. */
+  isOwnDirectory(relative: string): boolean;
   /** Text found in the first 4 KiB of every file this output writes. */
   marker: string;
   /** For messages: what the command writes there, e.g. "main.bicep and modules/*.bicep". */
@@ -158,6 +160,7 @@ function foreignEntry(
     const full = path.join(dir, name);
     const stat = fs.lstatSync(full);
     if (stat.isDirectory()) {
+      if (!layout.isOwnDirectory(relative)) return JSON.stringify(`${relative}/`);
       const inner = foreignEntry(full, relative, layout, inputs);
       if (inner !== null) return inner;
       continue;

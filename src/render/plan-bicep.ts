@@ -254,6 +254,7 @@ export function planBicepFiles(result: PlanResult, asDirectory = false): PlanBic
 export const PLAN_BICEP_LAYOUT = {
   isOwnFile: (relative: string): boolean =>
     relative === 'main.bicep' || /^modules\/[A-Za-z0-9_][A-Za-z0-9._-]*\.bicep$/.test(relative),
+  isOwnDirectory: (relative: string): boolean => relative === 'modules',
   marker: `metadata description = '${PLAN_DESCRIPTION}'`,
   describe: 'main.bicep and modules/*.bicep',
 };

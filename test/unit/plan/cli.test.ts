@@ -148,10 +148,12 @@ describe('aciseg plan', () => {
         'param x string\n',
         'holds "modules/network.bicep" (not written by aciseg)',
       ],
+      ['a directory of its own, even empty', 'keep/', '', 'holds "keep/", which this command did not write'],
     ])('--force over a directory with %s: exit 2, nothing touched', async (_, name, text, message) => {
       const out = path.join(dir, `foreign-${name.length}`);
       expect((await plan('--format', 'bicep', '-o', out, '-q')).code).toBe(0);
-      fs.writeFileSync(path.join(out, name), text);
+      if (name.endsWith('/')) fs.mkdirSync(path.join(out, name));
+      else fs.writeFileSync(path.join(out, name), text);
       const before = tree(out);
       const r = await plan('--format', 'bicep', '-o', out, '--force', '-v');
       expect(r.code).toBe(2);
@@ -159,7 +161,8 @@ describe('aciseg plan', () => {
       expect(r.stderr).toContain('refusing to replace it');
       expect(r.stderr).not.toContain('time: plan and prove');
       expect(tree(out)).toEqual(before);
-      expect(fs.readFileSync(path.join(out, name), 'utf8')).toBe(text);
+      if (name.endsWith('/')) expect(fs.statSync(path.join(out, name)).isDirectory()).toBe(true);
+      else expect(fs.readFileSync(path.join(out, name), 'utf8')).toBe(text);
     });
 
     it('the small synthetic estate (one resource group per VNet): every file parses, and the ARM imports back under the real NSG IDs', async () => {
