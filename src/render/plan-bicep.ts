@@ -8,7 +8,7 @@
  */
 import type { PlanResult, ProposedNsg, ProposedRule } from '../plan/model';
 import type { SecurityRule, Snapshot } from '../model/snapshot';
-import { UsageError } from '../errors';
+import { InputError, UsageError } from '../errors';
 import { nsgGroups, type NsgGroup } from './plan-groups';
 import {
   arr,
@@ -20,7 +20,6 @@ import {
   props,
   ref,
   str,
-  SyntaxTreeError,
   type BicepFile,
   type Expr,
   type Item,
@@ -101,8 +100,8 @@ export function planModules(
 ): PlanModules {
   const unscoped = groups.filter((g) => g.resourceGroup === null);
   if (unscoped.length > 0)
-    throw new SyntaxTreeError(
-      `NSG ${unscoped[0]!.nsgs[0]!.name} has no known resource group, so no deployment can target it`,
+    throw new InputError(
+      `NSG ${unscoped[0]!.nsgs[0]!.name} has no known resource group, so no deployment can target it (the snapshot does not say where it is); use --format json or markdown`,
     );
   const region = result.nsgs.find((n) => n.location !== null)?.location ?? 'westeurope';
   const subscriptions = new Set(groups.map((g) => g.subscriptionId ?? ''));

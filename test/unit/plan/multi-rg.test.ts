@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { InputError } from '../../../src/errors';
 import { parseSnapshotText, snapshotToString } from '../../../src/model/snapshot-codec';
 import type { Snapshot } from '../../../src/model/snapshot';
 import type { PlanResult, ProposedNsg } from '../../../src/plan';
@@ -326,6 +327,7 @@ describe('plan over several resource groups', () => {
       [SUB_1, 'rg-spoke-a'],
       [null, null as unknown as string],
     ]);
+    expect(() => planBicepFiles(plan)).toThrow(InputError);
     expect(() => planBicepFiles(plan)).toThrow(/NSG nsg-snet-b has no known resource group/);
     expect(() => renderPlanArm(plan)).toThrow(/no known resource group/);
   });
