@@ -75,6 +75,14 @@ export function groupTree(result: PlanResult, nsgs: readonly ProposedNsg[]): Bic
   return { statements };
 }
 
+/** `nsg-a, nsg-b (new)`, or for many the count, the first three and the last (module comments stay one short line). */
+function nsgList(nsgs: readonly ProposedNsg[]): string {
+  const name = (n: ProposedNsg) => (n.isNew ? `${n.name} (new)` : n.name);
+  if (nsgs.length <= 4) return nsgs.map(name).join(', ');
+  const fresh = nsgs.filter((n) => n.isNew).length;
+  return `${nsgs.length} NSGs${fresh > 0 ? ` (${fresh} new)` : ''}: ${nsgs.slice(0, 3).map(name).join(', ')}, …, ${name(nsgs[nsgs.length - 1]!)}`;
+}
+
 /** A module file of a plan over several resource groups: where main.bicep finds it, and its tree. */
 export interface ModuleFile {
   /** Relative to main.bicep, `/`-separated: `modules/<group stem>.bicep`. */
@@ -134,9 +142,7 @@ export function planModules(
       kind: 'module',
       name: g.stem,
       path,
-      comments: [
-        `${g.subscriptionId ?? '<this subscription>'}/${g.resourceGroup!}: ${g.nsgs.map((n) => n.name).join(', ')}.`,
-      ],
+      comments: [`${g.subscriptionId ?? '<this subscription>'}/${g.resourceGroup!}: ${nsgList(g.nsgs)}.`],
       scope: call('resourceGroup', ...scopeArgs),
       body: props(
         ['name', str(`aciseg-plan-${g.stem}`)],

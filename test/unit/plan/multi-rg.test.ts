@@ -344,5 +344,15 @@ describe('plan over several resource groups', () => {
       ['rg-spoke-c', ['nsg-c']],
     ]);
     expect(printBicep(groupTree(twoInA, groups[0]!.nsgs))).toBe(planBicepFiles(twoInA)[1]!.text);
+    // Many NSGs in a group: main.bicep's comment stays one short line (count, first three, last).
+    const six = regrouped(
+      result,
+      [...Array(6).keys()].map((i) => [SUB_1, i < 5 ? 'rg-big' : 'rg-other']),
+    );
+    // NSG names are unique in a resource group: number the repeats.
+    const many = { ...six, nsgs: six.nsgs.map((n, i) => (i < 3 ? n : { ...n, name: `${n.name}-${i}` })) };
+    expect(planBicepFiles(many)[0]!.text).toContain(
+      `// ${SUB_1}/rg-big: 5 NSGs (2 new): nsg-a, nsg-snet-b (new), nsg-c, …, nsg-snet-b-4 (new).\n`,
+    );
   });
 });

@@ -14,7 +14,7 @@ module rgSpokeA 'modules/rg-spoke-a.bicep' = {
   name: 'aciseg-plan-rg-spoke-a'
 }
 
-// 00000000-0000-0000-0000-000000000001/rg-spoke-b: nsg-snet-b.
+// 00000000-0000-0000-0000-000000000001/rg-spoke-b: nsg-snet-b (new).
 module rgSpokeB 'modules/rg-spoke-b.bicep' = {
   scope: resourceGroup('00000000-0000-0000-0000-000000000001', 'rg-spoke-b')
   name: 'aciseg-plan-rg-spoke-b'
