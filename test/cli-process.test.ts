@@ -236,3 +236,29 @@ describe('analyze with a worker thread', () => {
     expect(single.stderr).not.toContain('worker thread');
   });
 });
+
+describe('plan with a worker thread', () => {
+  it('writes byte-identical plans with and without it, the worker’s rules’ findings counted in the effect', () => {
+    const intent = path.join(samples, 'intent.yaml');
+    const args = ['plan', 's.json', '--intent', intent, '--today', '2026-11-26', '--format', 'json', '-v'];
+    const threaded = aciseg(args);
+    const single = aciseg(args, { env: env({ ACISEG_THREADS: '1' }) });
+    expect([threaded.status, single.status]).toEqual([0, 0]);
+    expect(threaded.stdout).toBe(single.stdout);
+    expect(String(threaded.stderr).includes('effect (with a worker thread)')).toBe(
+      os.availableParallelism() > 1,
+    );
+    expect(single.stderr).not.toContain('worker thread');
+    // The standalone rules' findings on the snapshot before (the worker's) are among the effect's.
+    const findings = aciseg(['analyze', 's.json', '--format', 'json', '-q']);
+    const standalone = (
+      JSON.parse(String(findings.stdout)) as { findings: { ruleId: string; fingerprint: string }[] }
+    ).findings.filter((f) => ['ACI004', 'ACI008', 'ACI009'].includes(f.ruleId));
+    expect(standalone.length).toBeGreaterThan(0);
+    const { effect } = JSON.parse(String(threaded.stdout)) as {
+      effect: { findingsResolved: string[]; findingsRemaining: string[] };
+    };
+    const counted = new Set([...effect.findingsResolved, ...effect.findingsRemaining]);
+    for (const f of standalone) expect(counted.has(f.fingerprint)).toBe(true);
+  });
+});

@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import type { Finding } from '../analyze/findings';
 import { accepted, findingsContext, type FindingsInput, type FindingsRun } from '../analyze/run-findings';
 import { packResult, RULES, ruleFindings, type PackRule, type RuleSettings } from '../analyze/rules';
+import { resolveInput, STDIN } from '../collect/io/files';
 
 /** What the worker is given: files by absolute path, the settings the rules read. */
 export interface StandaloneJob {
@@ -70,6 +71,28 @@ export function startStandaloneRules(
     findings: () => reply,
     stop: () => void worker.terminate(),
   };
+}
+
+/**
+ * The worker for a command's snapshot argument and `--service-tags` (paths as the user gave them,
+ * resolved against `cwd`), or null for a snapshot on standard input; a failure is noted on the log.
+ */
+export function startForCommand(
+  cwd: string,
+  snapshotFile: string,
+  serviceTags: string | undefined,
+  settings: RuleSettings,
+  progress: (message: string) => void,
+): StandaloneRules | null {
+  if (snapshotFile === STDIN) return null;
+  return startStandaloneRules(
+    {
+      snapshotFile: resolveInput(cwd, snapshotFile),
+      serviceTagsFile: serviceTags === undefined ? null : path.resolve(cwd, serviceTags),
+      settings,
+    },
+    (message) => progress(`note: the worker thread failed (${message}); its rules run here`),
+  );
 }
 
 /**

@@ -7,7 +7,7 @@
  * a flow from an address to itself is none). Closed = before − after: exact when the proof holds with
  * no widening (nothing opens), else the net reduction. Rules before/after per NSG.
  */
-import type { FindingFlow } from '../analyze/findings';
+import type { Finding, FindingFlow } from '../analyze/findings';
 import type { IntentEntry } from '../analyze/intent';
 import {
   computeReachability,
@@ -18,7 +18,9 @@ import {
 import { ReachabilityView } from '../analyze/results';
 import {
   DEFAULT_RULE_SETTINGS,
-  runRules,
+  packResult,
+  ruleFindings,
+  RULES,
   type ObservedFlowsInput,
   type PackRule,
   type RuleContext,
@@ -42,6 +44,8 @@ export interface EffectInput {
     rules?: readonly PackRule[];
   };
   progress: (m: string) => void;
+  /** Findings of some rules on the snapshot before, made elsewhere (those rules are not run again here). */
+  beforeElsewhere?: { rules: readonly PackRule[]; findings: Finding[] | null };
 }
 
 /** At most this many endpoint pairs are listed in `closed` (the most closed tuples first); all are counted. */
@@ -375,13 +379,15 @@ const PAIR = 1 << 20;
 export const DETAILED_SHARES = 400;
 
 /**
- * The fingerprints of the rule pack's findings on one snapshot. In a function of its own so that
- * what the pack builds on the analysis (its view of the paths) is garbage once it returns.
+ * The fingerprints of the rule pack's findings on one snapshot, in the pack's order; those of the
+ * rules `elsewhere` made are taken from it (when it has them). In a function of its own so that what
+ * the pack builds on the analysis (its view of the paths) is garbage once it returns.
  */
 function packFindings(
   engine: PolicyEngine,
   reach: Reachability,
   rulesInput: EffectInput['rulesInput'],
+  elsewhere: EffectInput['beforeElsewhere'],
 ): string[] {
   let view: ReachabilityView | null = null;
   const context: RuleContext = {
@@ -393,7 +399,14 @@ function packFindings(
     today: rulesInput.today,
     settings: DEFAULT_RULE_SETTINGS,
   };
-  return runRules(context, rulesInput.rules).findings.map((f) => f.fingerprint);
+  const pack = rulesInput.rules ?? RULES;
+  const there = elsewhere?.rules.filter((r) => pack.includes(r)) ?? [];
+  const findings = ruleFindings(
+    context,
+    pack.filter((r) => !there.includes(r)),
+  );
+  findings.push(...(elsewhere?.findings ?? ruleFindings(context, there)));
+  return packResult(findings, pack, null).findings.map((f) => f.fingerprint);
 }
 
 const big = (v: number | bigint | undefined): bigint => (v === undefined ? 0n : BigInt(v));
@@ -408,7 +421,12 @@ export function computeEffect(input: EffectInput): PlanEffect {
     input.progress(`effect: all-pairs analysis of the snapshot ${name} the change`);
     const reach = computeReachability(engine);
     input.progress(`effect: rule pack on the snapshot ${name} the change`);
-    const findings = packFindings(engine, reach, input.rulesInput);
+    const findings = packFindings(
+      engine,
+      reach,
+      input.rulesInput,
+      name === 'before' ? input.beforeElsewhere : undefined,
+    );
     input.progress(`effect: tuples per endpoint pair ${name} the change`);
     const paths = new SideSpaces(engine, reach, input.planned, input.labels, shares);
     sides.push({ paths, spaces: paths.counts(), findings });

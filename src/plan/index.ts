@@ -14,6 +14,7 @@
  *   effect      what closes, findings resolved, rule counts
  */
 import type { IntentEntry } from '../analyze/intent';
+import type { Finding } from '../analyze/findings';
 import type { ObservedFlowsInput, PackRule } from '../analyze/rules';
 import { diagnostic } from '../diagnostics';
 import { InputError } from '../errors';
@@ -53,9 +54,39 @@ export interface PlanInput {
 
 /** Plans, proves and measures. Throws InputError (exit 2) for input no plan can serve. */
 export function planSegmentation(input: PlanInput): PlanResult {
+  return measureEffect(input, proposeAndProve(input));
+}
+
+/** A proposal and its proof: the plan without its effect (proposeAndProve, then measureEffect). */
+export type ProvenProposal = Omit<PlanResult, 'effect'> & {
+  effect: Pick<EffectInput, 'after' | 'planned' | 'labels' | 'nsgs'>;
+};
+
+/**
+ * Findings of some of the pack's rules on the snapshot before the change, made elsewhere while the
+ * plan was being made (the command's worker thread); null when that failed (they are made here then).
+ */
+export interface FindingsMadeElsewhere {
+  rules: readonly PackRule[];
+  findings: Finding[] | null;
+}
+
+/**
+ * The first half of planSegmentation: the proposal and its proof. What planning and proving build
+ * (needs, drafts, locators) is garbage before measureEffect's analyses.
+ */
+export function proposeAndProve(input: PlanInput): ProvenProposal {
+  return planAndProve(input, input.progress ?? (() => undefined));
+}
+
+/** The second half of planSegmentation: the effect of `proposal`, and the plan's result. */
+export function measureEffect(
+  input: PlanInput,
+  proposal: ProvenProposal,
+  beforeElsewhere?: FindingsMadeElsewhere,
+): PlanResult {
   const progress = input.progress ?? (() => undefined);
-  // What planning and proving build (needs, drafts, locators) is garbage before the effect's analyses.
-  const { effect: effectInput, ...result } = planAndProve(input, progress);
+  const { effect: effectInput, ...result } = proposal;
   progress('effect');
   const effect = computeEffect({
     ...effectInput,
@@ -67,16 +98,14 @@ export function planSegmentation(input: PlanInput): PlanResult {
       today: input.today,
       ...(input.rules ? { rules: input.rules } : {}),
     },
+    ...(beforeElsewhere ? { beforeElsewhere } : {}),
   });
   const { nsgs, required, proof, proposed, excluded, notes } = result;
   return { nsgs, required, proof, effect, proposed, excluded, notes };
 }
 
 /** The plan and its proof, with what the effect needs besides the engine before. */
-function planAndProve(
-  input: PlanInput,
-  progress: (m: string) => void,
-): Omit<PlanResult, 'effect'> & { effect: Pick<EffectInput, 'after' | 'planned' | 'labels' | 'nsgs'> } {
+function planAndProve(input: PlanInput, progress: (m: string) => void): ProvenProposal {
   const before = input.engine;
   const index = before.index;
   const planned = plannedNsgs(index, input.file);

@@ -25,7 +25,7 @@ import type { PolicyEngine } from '../../policy';
 import { snapshotLineIndex, snapshotOrigins, type SnapshotRef } from '../../render/findings-common';
 import { ReachabilityView } from '../../render/reachability';
 import { formatsOf, rendererFor } from '../../render/registry';
-import { failWith, readTextFile, resolveInput, STDIN } from '../../collect/io/files';
+import { failWith, readTextFile, STDIN } from '../../collect/io/files';
 import {
   addOptions,
   flowLogOptions,
@@ -35,7 +35,7 @@ import {
   verbosityOptions,
 } from '../common-options';
 import { loadEngine } from '../engine-input';
-import { computeFindingsWithWorker, startStandaloneRules } from '../standalone-rules';
+import { computeFindingsWithWorker, startForCommand } from '../standalone-rules';
 import { readObservedFlows, type FlowInputOptions } from '../flow-input';
 import { createLog, type VerbosityOptions } from '../log';
 import { parsePositiveInt } from '../options';
@@ -148,18 +148,13 @@ Examples:
         widePortRange: options.widePorts,
       };
       // The rules that need no reachability start on a second thread now, reading the snapshot too.
-      const standalone =
-        snapshotFile === STDIN
-          ? null
-          : startStandaloneRules(
-              {
-                snapshotFile: resolveInput(ctx.io.cwd, snapshotFile),
-                serviceTagsFile:
-                  options.serviceTags === undefined ? null : path.resolve(ctx.io.cwd, options.serviceTags),
-                settings,
-              },
-              (message) => log.progress(`note: the worker thread failed (${message}); its rules run here`),
-            );
+      const standalone = startForCommand(
+        ctx.io.cwd,
+        snapshotFile,
+        options.serviceTags,
+        settings,
+        log.progress,
+      );
       let run: FindingsRun;
       let engine: PolicyEngine;
       try {

@@ -2,10 +2,11 @@
 import * as path from 'node:path';
 import { Option } from 'commander';
 import { inFileOrder, isCalendarDate, parseIntent, type IntentEntry } from '../../analyze/intent';
+import { DEFAULT_RULE_SETTINGS } from '../../analyze/rules';
 import { failWith, readSnapshotFile, readTextFile, resolveInput } from '../../collect/io/files';
 import { ExitCode, UsageError } from '../../errors';
 import { compilePolicy } from '../../policy';
-import { planSegmentation, plannedNsgs, type PlanResult } from '../../plan';
+import { measureEffect, plannedNsgs, proposeAndProve, type PlanInput, type PlanResult } from '../../plan';
 import { rendererFor } from '../../render/registry';
 import { printable } from '../../util/escape';
 import {
@@ -18,6 +19,7 @@ import {
 } from '../common-options';
 import { readServiceTagsFile } from '../engine-input';
 import { readObservedFlows } from '../flow-input';
+import { startForCommand, type StandaloneRules } from '../standalone-rules';
 import { createLog, type VerbosityOptions } from '../log';
 import { openOutput, type OutputOptions } from '../output';
 import { openFilesOutput, type FilesOutput } from '../output-directory';
@@ -98,20 +100,29 @@ Examples:
         options.format === 'bicep' ? openFilesOutput(ctx.io, options, inputs, PLAN_BICEP_LAYOUT) : null;
       const output = files ?? openOutput(ctx.io, options, inputs);
       const intent = options.intent === undefined ? null : readIntent(options.intent, ctx.io.cwd);
-      const snapshot = log.phase('read snapshot', () =>
-        readSnapshotFile(resolveInput(ctx.io.cwd, snapshotFile), snapshotFile),
+      // The effect's rules that need no reachability (the shadowed and redundant rules among them) run
+      // on the snapshot before the change on a second thread while this one plans.
+      const standalone = startForCommand(
+        ctx.io.cwd,
+        snapshotFile,
+        options.serviceTags,
+        DEFAULT_RULE_SETTINGS,
+        log.progress,
       );
-      const serviceTags = options.serviceTags
-        ? readServiceTagsFile(options.serviceTags, ctx.io, log.quiet)
-        : undefined;
-      const observed = await log.phase('read flow logs', () =>
-        readObservedFlows({ ...options, flows: flowPaths }, ctx.io, log),
-      );
-      const engine = compilePolicy(snapshot, serviceTags ? { serviceTags } : {});
-      // Before planning (minutes on large estates): Bicep for several resource groups needs -o <directory>.
-      if (files) expectScopes(files, plannedNsgs(engine.index, snapshotFile));
-      const result = log.phase('plan and prove', () =>
-        planSegmentation({
+      const planWith = async (elsewhere: StandaloneRules | null): Promise<PlanResult> => {
+        const snapshot = log.phase('read snapshot', () =>
+          readSnapshotFile(resolveInput(ctx.io.cwd, snapshotFile), snapshotFile),
+        );
+        const serviceTags = options.serviceTags
+          ? readServiceTagsFile(options.serviceTags, ctx.io, log.quiet)
+          : undefined;
+        const observed = await log.phase('read flow logs', () =>
+          readObservedFlows({ ...options, flows: flowPaths }, ctx.io, log),
+        );
+        const engine = compilePolicy(snapshot, serviceTags ? { serviceTags } : {});
+        // Before planning (minutes on large estates): Bicep for several resource groups needs -o <directory>.
+        if (files) expectScopes(files, plannedNsgs(engine.index, snapshotFile));
+        const input: PlanInput = {
           snapshot,
           engine,
           observed,
@@ -121,8 +132,19 @@ Examples:
           today,
           progress: log.progress,
           file: snapshotFile,
-        }),
-      );
+        };
+        const proposal = log.phase('plan and prove', () => proposeAndProve(input));
+        const there = elsewhere && { rules: elsewhere.rules, findings: await elsewhere.findings() };
+        return log.phase(`effect${there ? ' (with a worker thread)' : ''}`, () =>
+          measureEffect(input, proposal, there ?? undefined),
+        );
+      };
+      let result: PlanResult;
+      try {
+        result = await planWith(standalone);
+      } finally {
+        standalone?.stop();
+      }
       await log.phase('write', () =>
         files
           ? files.write(planBicepFiles(result, files.wantsDirectory), severalFilesRefusal(result.nsgs))

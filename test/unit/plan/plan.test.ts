@@ -3,11 +3,23 @@
  * platform DNS, kept names and priorities, service tags), what it proves, and the input it refuses.
  */
 import { parseIntent, type IntentEntry } from '../../../src/analyze/intent';
-import type { ObservedFlowInput, PackRule } from '../../../src/analyze/rules';
+import {
+  DEFAULT_RULE_SETTINGS,
+  RULES,
+  runRules,
+  type ObservedFlowInput,
+  type PackRule,
+} from '../../../src/analyze/rules';
 import { InputError } from '../../../src/errors';
 import type { Snapshot } from '../../../src/model/snapshot';
 import { compilePolicy, parseServiceTags } from '../../../src/policy';
-import { planSegmentation, type PlanInput, type PlanResult } from '../../../src/plan';
+import {
+  measureEffect,
+  planSegmentation,
+  proposeAndProve,
+  type PlanInput,
+  type PlanResult,
+} from '../../../src/plan';
 import {
   ACI_DELEGATION,
   containerGroup,
@@ -411,6 +423,44 @@ describe('planSegmentation', () => {
     });
     expect(r.effect.findingsResolved).toHaveLength(1);
     expect(r.effect.findingsRemaining).toEqual([]);
+  });
+
+  it('measureEffect takes the findings of rules made elsewhere on the snapshot before, and makes them itself when that failed', () => {
+    const snapshot = estate();
+    const input: PlanInput = {
+      snapshot,
+      engine: compilePolicy(snapshot),
+      observed: observed([['10.0.1.4', '10.0.2.4', 'Tcp', 8443]]),
+      intent: null,
+      today: TODAY,
+    };
+    const whole = planSegmentation(input);
+    const standalone = RULES.filter((x) => x.standalone === true);
+    const made = measureEffect(input, proposeAndProve(input), { rules: standalone, findings: null });
+    expect(made.effect).toEqual(whole.effect);
+    // The pack's own findings on the snapshot before, of the standalone rules: taken as given, not remade.
+    const before = runRules(
+      {
+        snapshot,
+        engine: input.engine,
+        reachability: () => {
+          throw new Error('standalone rules read no reachability');
+        },
+        intent: null,
+        observed: null,
+        today: TODAY,
+        settings: DEFAULT_RULE_SETTINGS,
+      },
+      standalone,
+    ).findings;
+    expect(before.length).toBeGreaterThan(0);
+    const resolvedHere = new Set(before.map((f) => f.fingerprint));
+    expect(whole.effect.findingsResolved.some((f) => resolvedHere.has(f))).toBe(true);
+    const given = measureEffect(input, proposeAndProve(input), { rules: standalone, findings: before });
+    expect(given.effect).toEqual(whole.effect);
+    const none = measureEffect(input, proposeAndProve(input), { rules: standalone, findings: [] });
+    expect(none.effect.findingsResolved.filter((f) => resolvedHere.has(f))).toEqual([]);
+    expect(none.effect.findingsResolved.length).toBeLessThan(whole.effect.findingsResolved.length);
   });
 });
 
