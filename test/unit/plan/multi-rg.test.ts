@@ -283,7 +283,10 @@ describe('plan over several resource groups', () => {
       i === hostile.length - 1 ? SUB_2 : SUB_1,
       rg,
     ]);
-    const plan = regrouped(result, scopes);
+    // The NSG names are hostile too.
+    const evil = "x'${evil}\n</script>";
+    const grouped = regrouped(result, scopes);
+    const plan = { ...grouped, nsgs: grouped.nsgs.map((n) => ({ ...n, name: `${n.name}-${evil}` })) };
     const files = planBicepFiles(plan);
     expect(files.length).toBe(hostile.length + 1);
     const modulePaths = files.slice(1).map((f) => f.path!);
@@ -305,9 +308,11 @@ describe('plan over several resource groups', () => {
       "resourceGroup('00000000-0000-0000-0000-000000000001', 'rg\\'\\${x}\\n</script>')",
     );
     expect(files[0]!.text).toContain("'nul\\u{0}byte'");
+    expect(files[1]!.text).toContain("name: 'nsg-a-x\\'\\${evil}\\n</script>'");
     // ARM: deployment names within Azure's 64 characters of its alphabet, groups exact.
     const arm = JSON.parse(renderPlanArm(plan)) as { resources: ArmDeployment[] };
     expect(arm.resources.map((d) => d.resourceGroup)).toEqual(hostile);
+    expect(arm.resources[0]!.properties.template.resources[0]!.name).toBe(`nsg-a-${evil}`);
     for (const d of arm.resources) expect(d.name).toMatch(/^[A-Za-z0-9._()-]{1,64}$/);
     expect(new Set(arm.resources.map((d) => d.name.toLowerCase())).size).toBe(hostile.length);
   });
