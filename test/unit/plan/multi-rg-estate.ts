@@ -37,11 +37,8 @@ export const DEFAULT_PLACEMENT: Placement = {
   c: [SUB_2, 'rg-spoke-c'],
 };
 
-/** The estate, spoke `x` in `placement[x]`; NSG names may be changed (hostile-name tests). */
-export function multiGroupEstate(
-  placement: Placement = DEFAULT_PLACEMENT,
-  nsgNames = { a: 'nsg-a', c: 'nsg-c' },
-): Snapshot {
+/** The estate, spoke `x` in `placement[x]`. */
+export function multiGroupEstate(placement: Placement = DEFAULT_PLACEMENT): Snapshot {
   const s = snapshotOf({
     virtualNetworks: [
       vnet('vnet-a', ['10.1.0.0/16']),
@@ -114,10 +111,7 @@ export function multiGroupEstate(
     virtualNetworks: moved.virtualNetworks.map(place),
     subnets: moved.subnets.map(place),
     virtualNetworkPeerings: moved.virtualNetworkPeerings.map(place),
-    networkSecurityGroups: moved.networkSecurityGroups.map((g) => ({
-      ...place(g),
-      name: g.name === 'nsg-a' ? nsgNames.a : nsgNames.c,
-    })),
+    networkSecurityGroups: moved.networkSecurityGroups.map(place),
     containerGroups: moved.containerGroups.map(place),
   };
 }
