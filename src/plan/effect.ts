@@ -171,7 +171,8 @@ class SideSpaces {
   private readonly paths: Paths;
   private readonly decisions: readonly Decision[];
   private readonly classShares: [number, number][][];
-  private readonly listCache: ([number, number][] | undefined)[] = [];
+  /** Per class list: its shares and their sizes, flat (`[id, size, id, size, …]`). */
+  private readonly listCache: (Float64Array | undefined)[] = [];
   private readonly classCount: number;
   /** Per path: the tuples it certainly allows per (source, target) address pair; 0: nothing. */
   private readonly pathTuples: Int32Array;
@@ -194,8 +195,11 @@ class SideSpaces {
       this.pathTuples[i] = tuples.of(this.decisions[paths.out.get(i)]!, this.decisions[paths.in.get(i)]!);
   }
 
-  /** Sizes per share of a class list, summed once per list (lists are shared by many paths). */
-  private listShares(list: number): [number, number][] {
+  /**
+   * Sizes per share of a class list, summed once per list (lists are shared by many paths), flat:
+   * `[id, size, id, size, …]` (typed, so the millions of reads per side allocate nothing).
+   */
+  private listShares(list: number): Float64Array {
     let v = this.listCache[list];
     if (v === undefined) {
       const { paths } = this;
@@ -204,7 +208,12 @@ class SideSpaces {
       const to = paths.listStart.get(list + 1);
       for (let k = from; k < to; k++)
         for (const [id, size] of this.classShares[paths.members.get(k)]!) m.set(id, (m.get(id) ?? 0) + size);
-      v = [...m];
+      v = new Float64Array(2 * m.size);
+      let at = 0;
+      for (const [id, size] of m) {
+        v[at++] = id;
+        v[at++] = size;
+      }
       this.listCache[list] = v;
     }
     return v;
@@ -225,12 +234,14 @@ class SideSpaces {
     const table = new PairTable(shares.labels.length, detailed, any);
     const sAcc = new Float64Array(shares.labels.length + 1);
     const tAcc = new Float64Array(shares.labels.length + 1);
-    const from: number[] = [];
-    const to: number[] = [];
-    const accumulate = (list: number, acc: Float64Array, touched: number[]): void => {
-      for (const [id, size] of this.listShares(list)) {
+    const from = new IdBag(shares.labels.length);
+    const to = new IdBag(shares.labels.length);
+    const accumulate = (list: number, acc: Float64Array, touched: IdBag): void => {
+      const flat = this.listShares(list);
+      for (let k = 0; k < flat.length; k += 2) {
+        const id = flat[k]!;
         if (acc[id] === 0) touched.push(id);
-        acc[id]! += size;
+        acc[id]! += flat[k + 1]!;
       }
     };
     // The running total: a number while exact, folded into the bigint before it would round.
@@ -251,39 +262,47 @@ class SideSpaces {
       const sourceList = paths.sources.get(i);
       const targetFrom = paths.targetStart.get(i);
       const targetTo = this.targetEnd(i);
-      from.length = 0;
-      to.length = 0;
+      from.clear();
+      to.clear();
       accumulate(sourceList, sAcc, from);
       for (let k = targetFrom; k < targetTo; k++) accumulate(paths.targetLists.get(k), tAcc, to);
-      const times = (a: number, b: number): number | bigint => {
-        const product = a * b * tuples;
-        return Number.isSafeInteger(product) ? product : BigInt(a) * BigInt(b) * BigInt(tuples);
-      };
       let sAll = 0;
       let sUnplanned = 0;
       let tAll = 0;
       let tUnplanned = 0;
-      for (const x of from) {
+      for (let a = 0; a < from.size; a++) {
+        const x = from.ids[a]!;
         sAll += sAcc[x]!;
         if (!shares.planned[x]) sUnplanned += sAcc[x]!;
       }
-      for (const x of to) {
+      for (let b = 0; b < to.size; b++) {
+        const x = to.ids[b]!;
         tAll += tAcc[x]!;
         if (!shares.planned[x]) tUnplanned += tAcc[x]!;
       }
-      addTotal(times(sAll, tAll));
-      const unplanned = times(sUnplanned, tUnplanned);
+      addTotal(times(sAll, tAll, tuples));
+      const unplanned = times(sUnplanned, tUnplanned, tuples);
       addTotal(-unplanned);
       if (detailed) {
-        for (const s of from)
-          for (const t of to)
-            if (shares.planned[s] || shares.planned[t]) table.add(s, t, times(sAcc[s]!, tAcc[t]!));
+        for (let a = 0; a < from.size; a++) {
+          const s = from.ids[a]!;
+          for (let b = 0; b < to.size; b++) {
+            const t = to.ids[b]!;
+            if (shares.planned[s] || shares.planned[t]) table.add(s, t, times(sAcc[s]!, tAcc[t]!, tuples));
+          }
+        }
       } else {
-        for (const s of from) if (shares.planned[s]) table.add(s, any, times(sAcc[s]!, tAll));
-        for (const t of to) if (shares.planned[t]) table.add(any, t, times(sAll, tAcc[t]!));
+        for (let a = 0; a < from.size; a++) {
+          const s = from.ids[a]!;
+          if (shares.planned[s]) table.add(s, any, times(sAcc[s]!, tAll, tuples));
+        }
+        for (let b = 0; b < to.size; b++) {
+          const t = to.ids[b]!;
+          if (shares.planned[t]) table.add(any, t, times(sAll, tAcc[t]!, tuples));
+        }
       }
-      for (const s of from) sAcc[s] = 0;
-      for (const t of to) tAcc[t] = 0;
+      for (let a = 0; a < from.size; a++) sAcc[from.ids[a]!] = 0;
+      for (let b = 0; b < to.size; b++) tAcc[to.ids[b]!] = 0;
       // A class in both lists holds flows from each address to itself: not network flows.
       const mark = i + 1;
       const sFrom = paths.listStart.get(sourceList);
@@ -337,38 +356,68 @@ class SideSpaces {
     }
     const sSeen = new Uint8Array(shares.labels.length + 1);
     const tSeen = new Uint8Array(shares.labels.length + 1);
-    const from: number[] = [];
-    const to: number[] = [];
-    const gather = (list: number, listedHere: Uint8Array, seen: Uint8Array, into: number[]) => {
-      for (const [id] of this.listShares(list))
+    const from = new IdBag(shares.labels.length);
+    const to = new IdBag(shares.labels.length);
+    const gather = (list: number, listedHere: Uint8Array, seen: Uint8Array, into: IdBag) => {
+      const flat = this.listShares(list);
+      for (let k = 0; k < flat.length; k += 2) {
+        const id = flat[k]!;
         if (listedHere[id] === 1 && seen[id] === 0) {
           seen[id] = 1;
           into.push(id);
         }
+      }
     };
     for (let i = 0; i < paths.count; i++) {
       if (this.pathTuples[i] === 0) continue;
-      from.length = 0;
-      to.length = 0;
+      from.clear();
+      to.clear();
       gather(paths.sources.get(i), sourceListed, sSeen, from);
-      if (detailed && from.length === 0) continue;
+      if (detailed && from.size === 0) continue;
       const targetTo = this.targetEnd(i);
       for (let k = paths.targetStart.get(i); k < targetTo; k++)
         gather(paths.targetLists.get(k), targetListed, tSeen, to);
-      for (const s of from) sSeen[s] = 0;
-      for (const t of to) tSeen[t] = 0;
-      if (from.length === 0 && to.length === 0) continue;
+      for (let a = 0; a < from.size; a++) sSeen[from.ids[a]!] = 0;
+      for (let b = 0; b < to.size; b++) tSeen[to.ids[b]!] = 0;
+      if (from.size === 0 && to.size === 0) continue;
       const out = this.decisions[paths.out.get(i)]!;
       const inbound = this.decisions[paths.in.get(i)]!;
       if (detailed) {
-        for (const s of from)
-          for (const t of to) if (listed.has(s * PAIR + t)) union(s * PAIR + t).add(out, inbound, true);
+        for (let a = 0; a < from.size; a++)
+          for (let b = 0; b < to.size; b++) {
+            const key = from.ids[a]! * PAIR + to.ids[b]!;
+            if (listed.has(key)) union(key).add(out, inbound, true);
+          }
       } else {
-        for (const s of from) union(s * PAIR + any).add(out, inbound, true);
-        for (const t of to) union(any * PAIR + t).add(out, inbound, false);
+        for (let a = 0; a < from.size; a++) union(from.ids[a]! * PAIR + any).add(out, inbound, true);
+        for (let b = 0; b < to.size; b++) union(any * PAIR + to.ids[b]!).add(out, inbound, false);
       }
     }
     return new Map([...unions].map(([key, u]) => [key, u.result()]));
+  }
+}
+
+/** Tuples of an address-pair product: a number while exact, else a bigint. */
+function times(a: number, b: number, tuples: number): number | bigint {
+  const product = a * b * tuples;
+  return Number.isSafeInteger(product) ? product : BigInt(a) * BigInt(b) * BigInt(tuples);
+}
+
+/** Share ids gathered for one path, each at most once (the callers check): reused, never reallocated. */
+class IdBag {
+  readonly ids: Int32Array;
+  size = 0;
+
+  constructor(capacity: number) {
+    this.ids = new Int32Array(capacity + 1);
+  }
+
+  push(id: number): void {
+    this.ids[this.size++] = id;
+  }
+
+  clear(): void {
+    this.size = 0;
   }
 }
 

@@ -32,7 +32,7 @@ import {
   allowedByText,
   groupsText,
 } from './flow-words';
-import { forEachTargetList, ListMemo } from './path-lists';
+import { ListMemo, targetListsEnd } from './path-lists';
 import type { FindingDraft, PackRule, RuleContext } from './rule';
 
 export const aci002: PackRule = {
@@ -81,8 +81,10 @@ export const aci002: PackRule = {
       const traffic = engine.trafficBetween(decisions[out]!, decisions[inb]!);
       if (traffic.allow.isEmpty) continue;
       // The inbound side decides alone, so a (target list, inbound decision) pair is read once.
-      forEachTargetList(paths, i, (list) => {
-        if (seen.get(list, inb) >= 0) return;
+      const end = targetListsEnd(paths, i);
+      for (let k = paths.targetStart.get(i); k < end; k++) {
+        const list = paths.targetLists.get(k);
+        if (seen.get(list, inb) >= 0) continue;
         seen.set(list, inb, 1);
         for (const [id, to] of aciSubnetsOf.get(list)) {
           let pairs = bySubnet.get(id);
@@ -91,7 +93,7 @@ export const aci002: PackRule = {
           if (!known) pairs.set(inb, { allow: traffic.allow, from: firstInternet.get(sourceList), to });
           else if (known.allow !== traffic.allow) known.allow = known.allow.union(traffic.allow);
         }
-      });
+      }
     }
     const names = endpointNames(engine.index);
     const pointers = new SnapshotPointers(snapshot);

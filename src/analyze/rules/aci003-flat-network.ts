@@ -21,7 +21,7 @@ import {
   allowedByText,
   wholeSubnetKeys,
 } from './flow-words';
-import { forEachTargetList, ListMemo } from './path-lists';
+import { targetListsEnd, ListMemo } from './path-lists';
 import type { FindingDraft, PackRule, RuleContext } from './rule';
 
 /** A source that reaches a subnet on every TCP port: another subnet, or a peered network outside the snapshot. */
@@ -105,8 +105,10 @@ export const aci003: PackRule = {
       const inb = decisions[paths.in.get(i)]!;
       if (!allTcp(out) || !allTcp(inb)) continue;
       const sourceList = paths.sources.get(i);
-      forEachTargetList(paths, i, (list) => {
-        if (seen.get(sourceList, list) >= 0) return;
+      const end = targetListsEnd(paths, i);
+      for (let k = paths.targetStart.get(i); k < end; k++) {
+        const list = paths.targetLists.get(k);
+        if (seen.get(sourceList, list) >= 0) continue;
         seen.set(sourceList, list, 1);
         for (const [id, target] of targetsOf.get(list)) {
           let acc = byTarget.get(id);
@@ -117,7 +119,7 @@ export const aci003: PackRule = {
             acc.example ??= [s.cls, target];
           }
         }
-      });
+      }
     }
     const pointers = new SnapshotPointers(snapshot);
     const groupKeys = wholeSubnetKeys(classes);

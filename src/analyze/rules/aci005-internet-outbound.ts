@@ -20,7 +20,7 @@ import {
   allowedByText,
   wholeSubnetKeys,
 } from './flow-words';
-import { forEachTargetList, ListMemo, listMembers } from './path-lists';
+import { forEachTargetList, targetListsEnd, ListMemo, listMembers } from './path-lists';
 import type { FindingDraft, PackRule, RuleContext } from './rule';
 import type { PortSet } from '../../net/interval-set';
 
@@ -79,7 +79,8 @@ export const aci005: PackRule = {
       const sources = aciSources.get(paths.sources.get(i));
       if (sources.length === 0) continue;
       let size = 0;
-      forEachTargetList(paths, i, (list) => (size += internetIn.get(list)));
+      const end = targetListsEnd(paths, i);
+      for (let k = paths.targetStart.get(i); k < end; k++) size += internetIn.get(paths.targetLists.get(k));
       if (size === 0) continue;
       const out = paths.out.get(i);
       const inb = paths.in.get(i);

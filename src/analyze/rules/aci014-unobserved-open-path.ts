@@ -8,7 +8,7 @@ import { formatIpv4 } from '../../net/address';
 import type { PolicyEngine, TrafficSet } from '../../policy';
 import type { PortSet } from '../../net/interval-set';
 import type { Reachability } from '../reachability';
-import { forEachTargetList, ListMemo } from './path-lists';
+import { ListMemo, targetListsEnd } from './path-lists';
 import type { ReachabilityView } from '../results';
 import { FLOWS_PER_FINDING, type FindingFlow, type FindingResource } from '../findings';
 import type { FindingDraft, PackRule } from './rule';
@@ -62,20 +62,19 @@ export const unobservedOpenPath: PackRule = {
     for (let i = 0; i < paths.count; i++) {
       const srcs = lists.get(paths.sources.get(i));
       if (srcs.length === 0) continue;
+      const start = paths.targetStart.get(i);
+      const end = targetListsEnd(paths, i);
       let fresh = false;
-      forEachTargetList(paths, i, (list) => {
-        if (fresh) return;
-        for (const d of lists.get(list))
+      for (let k = start; k < end && !fresh; k++)
+        for (const d of lists.get(paths.targetLists.get(k)))
           for (const s of srcs)
             if (d !== places.internet && open[s * P + d] === 0 && used[s * P + d] === 0) fresh = true;
-      });
       if (!fresh) continue;
       // What both sides allow whatever the unknowns is what the pair allows: no meet needed to test it.
       if (!decisions[paths.out.get(i)]!.sure.overlaps(decisions[paths.in.get(i)]!.sure)) continue;
-      forEachTargetList(paths, i, (list) => {
-        for (const d of lists.get(list))
+      for (let k = start; k < end; k++)
+        for (const d of lists.get(paths.targetLists.get(k)))
           for (const s of srcs) if (d !== places.internet && used[s * P + d] === 0) open[s * P + d] = 1;
-      });
     }
 
     // Per destination: its unobserved sources, Internet first, then by label; the first few get traffic.
@@ -154,8 +153,9 @@ function collectTraffic(
     const srcs = lists.get(paths.sources.get(i));
     if (srcs.length === 0) continue;
     let allow: TrafficSet | null = null;
-    forEachTargetList(paths, i, (list) => {
-      for (const d of lists.get(list)) {
+    const end = targetListsEnd(paths, i);
+    for (let k = paths.targetStart.get(i); k < end; k++) {
+      for (const d of lists.get(paths.targetLists.get(k))) {
         for (const s of srcs) {
           const held = shown.get(s * P + d);
           if (held === undefined) continue;
@@ -163,7 +163,7 @@ function collectTraffic(
           shown.set(s * P + d, held === null ? allow : held.union(allow));
         }
       }
-    });
+    }
   }
 }
 

@@ -29,8 +29,17 @@ export class ListMemo<T> {
   }
 }
 
+/**
+ * Where path i's target lists end in `paths.targetLists` (they start at `paths.targetStart.get(i)`).
+ * Hot loops read them as `for (let k = start; k < end; k++) paths.targetLists.get(k)`: a callback
+ * per path would allocate a closure for each of millions of paths.
+ */
+export function targetListsEnd(paths: Paths, i: number): number {
+  return i + 1 < paths.count ? paths.targetStart.get(i + 1) : paths.targetLists.length;
+}
+
 /** Calls `visit` with each target list id of path i (no array made per path). */
 export function forEachTargetList(paths: Paths, i: number, visit: (list: number) => void): void {
-  const end = i + 1 < paths.count ? paths.targetStart.get(i + 1) : paths.targetLists.length;
+  const end = targetListsEnd(paths, i);
   for (let k = paths.targetStart.get(i); k < end; k++) visit(paths.targetLists.get(k));
 }
