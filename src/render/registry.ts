@@ -23,8 +23,7 @@ import { renderReportHtml } from './report-html';
 import type { ReportData } from './report-model';
 import { renderReachabilityText, serializeReachabilityJson, type ReachabilityView } from './reachability';
 import { renderSummary, renderSummaryJson } from './summary';
-import { printBicep } from './bicep';
-import { planBicepTree } from './plan-bicep';
+import { renderPlanBicep } from './plan-bicep';
 import { renderPlanArm } from './plan-arm';
 import { serializePlanJson } from './plan-json';
 import { renderPlanMarkdown } from './plan-markdown';
@@ -100,7 +99,7 @@ const REGISTRY: { readonly [C in CommandName]: FormatTable<CommandResults[C]> } 
   },
   check: { text: (r) => [renderCheckText(r)], json: (r) => jsonDocument(checkReportJson(r)) },
   plan: {
-    bicep: (r) => [printBicep(planBicepTree(r))],
+    bicep: (r) => [renderPlanBicep(r)],
     arm: (r) => [renderPlanArm(r)],
     json: (r) => serializePlanJson(r),
     markdown: (r) => [renderPlanMarkdown(r)],

@@ -95,8 +95,8 @@ function run(): void {
       ['analyze', snapshotFile, '--flows', logs, '--format', 'json', '-o', findings, '-q'],
       findings,
     );
-    // JSON, not Bicep: the estate's NSGs are in 20 resource groups, and one Bicep (or ARM) deployment
-    // targets one (the command refuses, exit 2). The JSON holds the same plan, proof and effect.
+    // JSON, not Bicep: the estate's NSGs are in 20 resource groups, so Bicep is a directory
+    // (main.bicep and 20 modules); the JSON holds the same plan, proof and effect, as one file.
     const planned = path.join(dir, 'plan.json');
     const plan = timed(
       ['plan', snapshotFile, '--flows', logs, '--format', 'json', '-o', planned, '-q'],

@@ -22,6 +22,9 @@ import { readObservedFlows } from '../flow-input';
 import { startForCommand, type StandaloneRules } from '../standalone-rules';
 import { createLog, type VerbosityOptions } from '../log';
 import { openOutput, type OutputOptions } from '../output';
+import { openFilesOutput, type FilesOutput } from '../output-directory';
+import { PLAN_BICEP_LAYOUT, planBicepFiles, severalFilesRefusal } from '../../render/plan-bicep';
+import { scopeKey } from '../../render/plan-groups';
 import type { CommandRegistration } from '../program';
 
 interface PlanOptions extends OutputOptions, VerbosityOptions {
@@ -61,11 +64,19 @@ flow is allowed, (b) nothing is allowed that was not allowed before (except what
 demands, listed as widening), (c) every forbid entry is denied. The proof summary goes to stderr
 with every format. Exit codes: 0 proof ok, 1 proof failed (the failing flows are named), 2 bad
 input (a require that contradicts a forbid, a required flow no NSG rule the plan writes can allow,
-a snapshot with no ACI subnet).
+a snapshot with no ACI subnet) or output (bicep of several resource groups without -o <directory>,
+an existing output without --force, a directory holding files plan did not write).
+
+NSGs in several resource groups: bicep writes -o <directory>/main.bicep (subscription scope, one
+module per group) and <directory>/modules/<group>.bicep (for one group too when -o ends with /);
+arm writes one subscription-scoped template with a nested deployment per group. Deploy either
+with az deployment sub create.
 
 Examples:
   aciseg plan estate.json --flows flow-logs/ --intent intent.yaml --format markdown
   aciseg plan estate.json --flows flow-logs/ --format bicep -o nsg-plan.bicep
+  aciseg plan estate.json --flows flow-logs/ --format bicep -o nsg-plan/
+  az deployment sub create --location westeurope --template-file nsg-plan/main.bicep
 `,
     )
     .action(async (snapshotFile: string, options: PlanOptions) => {
@@ -79,11 +90,15 @@ Examples:
         throw new UsageError(
           'plan needs to know what is required: give --flows, --intent or --include-declared-ports',
         );
-      const output = openOutput(ctx.io, options, [
+      const inputs = [
         snapshotFile,
         ...(options.intent === undefined ? [] : [options.intent]),
         ...(options.serviceTags === undefined ? [] : [options.serviceTags]),
-      ]);
+      ];
+      // Bicep is one file per resource group (and main.bicep) when the NSGs span several: -o names a directory.
+      const files =
+        options.format === 'bicep' ? openFilesOutput(ctx.io, options, inputs, PLAN_BICEP_LAYOUT) : null;
+      const output = files ?? openOutput(ctx.io, options, inputs);
       const intent = options.intent === undefined ? null : readIntent(options.intent, ctx.io.cwd);
       // The effect's rules that need no reachability (the shadowed and redundant rules among them) run
       // on the snapshot before the change on a second thread while this one plans.
@@ -94,7 +109,6 @@ Examples:
         DEFAULT_RULE_SETTINGS,
         log.progress,
       );
-      const scope = options.format === 'bicep' || options.format === 'arm';
       const planWith = async (elsewhere: StandaloneRules | null): Promise<PlanResult> => {
         const snapshot = log.phase('read snapshot', () =>
           readSnapshotFile(resolveInput(ctx.io.cwd, snapshotFile), snapshotFile),
@@ -106,9 +120,8 @@ Examples:
           readObservedFlows({ ...options, flows: flowPaths }, ctx.io, log),
         );
         const engine = compilePolicy(snapshot, serviceTags ? { serviceTags } : {});
-        // One template deploys to one resource group: refuse before planning (minutes on large estates)
-        // when the NSGs the plan writes already span several; NSGs a forbid adds are checked after.
-        if (scope) refuseSeveralScopes(plannedNsgs(engine.index, snapshotFile), options.format);
+        // Before planning (minutes on large estates): Bicep for several resource groups needs -o <directory>.
+        if (files) expectScopes(files, plannedNsgs(engine.index, snapshotFile));
         const input: PlanInput = {
           snapshot,
           engine,
@@ -132,8 +145,11 @@ Examples:
       } finally {
         standalone?.stop();
       }
-      if (scope) refuseSeveralScopes(result.nsgs, options.format);
-      await log.phase('write', () => output.emit(render(result)));
+      await log.phase('write', () =>
+        files
+          ? files.write(planBicepFiles(result, files.wantsDirectory), severalFilesRefusal(result.nsgs))
+          : output.emit(render(result)),
+      );
       reportProof(result, (line) => ctx.io.stderr(`${printable(line)}\n`), log.quiet);
       if (!result.proof.ok) ctx.setExitCode(ExitCode.findings);
     });
@@ -145,18 +161,11 @@ function readIntent(file: string, cwd: string): { file: string; entries: readonl
   return { file, entries: parsed.entries };
 }
 
-/** Exit 2 when the NSGs are in more than one resource group (a bicep or arm file deploys to one). */
-function refuseSeveralScopes(
-  nsgs: readonly { subscriptionId: string | null; resourceGroup: string | null }[],
-  format: string,
-): void {
-  const scopes = new Set(
-    nsgs.map((n) => `${n.subscriptionId ?? ''}/${(n.resourceGroup ?? '').toLowerCase()}`),
-  );
-  if (scopes.size <= 1) return;
-  throw new UsageError(
-    `the planned NSGs are in several resource groups (${[...new Set(nsgs.map((n) => `${n.subscriptionId ?? '?'}/${n.resourceGroup ?? '?'}`))].join(', ')}); one ${format} deployment targets one resource group: use --format json or markdown, or plan each resource group's snapshot on its own`,
-  );
+type Scoped = { subscriptionId: string | null; resourceGroup: string | null };
+
+/** Several resource groups: exit 2 for Bicep to stdout (or to an existing file), else check the directory. */
+function expectScopes(files: FilesOutput, nsgs: readonly Scoped[]): void {
+  files.expect(new Set(nsgs.map(scopeKey)).size > 1, severalFilesRefusal(nsgs));
 }
 
 /** The proof in a few lines on stderr: always when it fails, else unless --quiet. */

@@ -294,7 +294,7 @@ export function checkOutputTarget(target: string, options: WriteOptions): void {
 }
 
 /** True when `file` is one of `inputs` (compared by device and inode: symlinks, `..` and hard links alike). */
-function isOneOf(file: fs.Stats, inputs: readonly string[]): boolean {
+export function isOneOf(file: fs.Stats, inputs: readonly string[]): boolean {
   return inputs.some((input) => {
     if (input === STDIN) return false;
     try {
@@ -386,7 +386,7 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Temp files being written; a signal removes them before the process dies of it. */
+/** Temp files (or directories) being written; a signal removes them before the process dies of it. */
 const liveTemps = new Set<string>();
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
@@ -396,7 +396,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
  * computation yields. After cleanup the signal is raised again with its default action, so the
  * process dies of it as usual (the shell reports 130 for SIGINT, 143 for SIGTERM).
  */
-function removeOnSignal(temp: string): () => void {
+export function removeOnSignal(temp: string): () => void {
   if (liveTemps.size === 0) for (const signal of SIGNALS) process.on(signal, onSignal);
   liveTemps.add(temp);
   return () => {
@@ -406,7 +406,7 @@ function removeOnSignal(temp: string): () => void {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
-  for (const temp of liveTemps) fs.rmSync(temp, { force: true });
+  for (const temp of liveTemps) fs.rmSync(temp, { force: true, recursive: true });
   liveTemps.clear();
   for (const s of SIGNALS) process.removeListener(s, onSignal);
   process.kill(process.pid, signal);

@@ -52,7 +52,14 @@ import {
 } from './network';
 import type { JsonObject, RawResource } from './raw';
 import { DiagnosticLog, isTemplateExpression, Reader, Rejected, TemplateExpressionFound } from './reader';
-import { parentResourceId, parseResourceId, TEMPLATE_SCOPE, typeDisplay, typeKey } from './resource-id';
+import {
+  isTemplateScoped,
+  parentResourceId,
+  parseResourceId,
+  TEMPLATE_SCOPE,
+  typeDisplay,
+  typeKey,
+} from './resource-id';
 import { compareRules, DEFAULT_SECURITY_RULES, normalizeSecurityRule, type RuleKind } from './security-rules';
 
 export interface ImportOutcome {
@@ -204,7 +211,7 @@ export class SnapshotBuilder {
     }
     try {
       handler(rd, raw);
-      if (template !== null && !this.placeholderFiles.includes(raw.file))
+      if (template !== null && isTemplateScoped(raw.id ?? '') && !this.placeholderFiles.includes(raw.file))
         this.placeholderFiles.push(raw.file);
     } catch (e) {
       if (e instanceof TemplateExpressionFound) {

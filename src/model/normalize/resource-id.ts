@@ -79,15 +79,20 @@ export function typeDisplay(type: string): string {
 export const TEMPLATE_SCOPE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/template';
 
 /**
- * Builds a placeholder ID for a template resource from its full type and full name
- * (`Microsoft.Network/networkSecurityGroups/securityRules` + `nsg/rule`); null when the segment counts differ.
+ * Builds the ID of a template resource from its full type and full name
+ * (`Microsoft.Network/networkSecurityGroups/securityRules` + `nsg/rule`) in `scope` (the placeholder
+ * scope unless a nested deployment names the real one); null when the segment counts differ.
  */
-export function templateResourceId(fullType: string, fullName: string): string | null {
+export function templateResourceId(
+  fullType: string,
+  fullName: string,
+  scope = TEMPLATE_SCOPE,
+): string | null {
   const typeParts = typeDisplay(fullType).split('/');
   const nameParts = fullName.split('/');
   if (typeParts.length < 2 || nameParts.length !== typeParts.length - 1) return null;
   if (nameParts.some((n) => n === '')) return null;
-  let id = `${TEMPLATE_SCOPE}/providers/${typeParts[0] as string}`;
+  let id = `${scope}/providers/${typeParts[0] as string}`;
   for (let i = 0; i < nameParts.length; i++) id += `/${typeParts[i + 1] as string}/${nameParts[i] as string}`;
   return id;
 }

@@ -11,8 +11,13 @@
  * - `existing` resources are not declared, only referenced; `parent` makes the full name
  *   `parent/child`; references to declared resources become `dependsOn` entries;
  * - comments above a resource become its `comments` field; other comments are dropped.
- * What ARM cannot express (modules, `scope` on a declared resource, decorators with no ARM
- * equivalent, a resource used without `.id`/`.name`/`.properties`) throws ArmUnsupportedError.
+ * - a module becomes a nested `Microsoft.Resources/deployments` with its file's template inline
+ *   (`expressionEvaluationOptions.scope: inner`, `mode: Incremental`, `params` as `parameters`,
+ *   `scope: resourceGroup([sub,] rg)` as `subscriptionId` and `resourceGroup`), when the caller
+ *   hands over the module files' trees by path.
+ * What ARM cannot express (`scope` on a declared resource, decorators with no ARM equivalent, a
+ * resource used without `.id`/`.name`/`.properties`, a module whose file is not given or that is
+ * referenced) throws ArmUnsupportedError.
  */
 import { canonicalize } from '../bicep/canonical';
 import { needsQuotedKey } from '../bicep/names';
@@ -21,11 +26,18 @@ import type {
   BicepFile,
   Decorator,
   Expr,
+  ModuleDecl,
   OutputDecl,
   ParamDecl,
   ResourceDecl,
   TargetScope,
 } from '../bicep/syntax';
+
+/** The API version `bicep build` writes for the nested deployment of a module. */
+export const DEPLOYMENTS_API_VERSION = '2022-09-01';
+
+/** The trees of the files modules name, by the path written in the module declaration. */
+export type ModuleFiles = ReadonlyMap<string, BicepFile>;
 
 /** A JSON value. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -48,30 +60,43 @@ interface Context {
   vars: Set<string>;
   resources: Map<string, ResourceDecl>;
   targetScope: TargetScope;
+  modules: ModuleFiles;
+  /** Module files being inlined, outermost first (a module that includes itself would never end). */
+  inlining: readonly string[];
 }
 
 /** Returns the ARM template text of `file`: 2-space JSON with a final newline. */
-export function printArmTemplate(file: BicepFile): string {
-  return `${JSON.stringify(armTemplate(file), null, 2)}\n`;
+export function printArmTemplate(file: BicepFile, modules: ModuleFiles = new Map()): string {
+  return `${JSON.stringify(armTemplate(file, modules), null, 2)}\n`;
 }
 
 /** Returns the ARM template of `file` as a JSON object (keys in template order). */
-export function armTemplate(file: BicepFile): { [key: string]: Json } {
+export function armTemplate(file: BicepFile, modules: ModuleFiles = new Map()): { [key: string]: Json } {
+  return template(file, modules, []);
+}
+
+function template(
+  file: BicepFile,
+  modules: ModuleFiles,
+  inlining: readonly string[],
+): { [key: string]: Json } {
   const statements = canonicalize(file).statements;
   const ctx: Context = {
     params: new Set(),
     vars: new Set(),
     resources: new Map(),
     targetScope: 'resourceGroup',
+    modules,
+    inlining,
   };
   for (const s of statements) {
     if (s.kind === 'param') ctx.params.add(s.name);
     else if (s.kind === 'var') ctx.vars.add(s.name);
     else if (s.kind === 'resource') ctx.resources.set(s.name, s);
     else if (s.kind === 'targetScope') ctx.targetScope = s.scope;
-    else if (s.kind === 'module')
+    else if (s.kind === 'module' && !modules.has(s.path))
       throw new ArmUnsupportedError(
-        `module "${s.name}" cannot be printed as an ARM template: ARM has no modules (it needs the module's template inlined as a nested deployment)`,
+        `module "${s.name}" cannot be printed as an ARM template without the tree of its file ${JSON.stringify(s.path)} (ARM inlines it as a nested deployment)`,
       );
   }
   const metadata: { [key: string]: Json } = {};
@@ -84,6 +109,7 @@ export function armTemplate(file: BicepFile): { [key: string]: Json } {
     else if (s.kind === 'param') parameters[s.name] = parameter(s, ctx);
     else if (s.kind === 'var') variables[s.name] = value(s.value, ctx);
     else if (s.kind === 'resource' && !s.existing) resources.push(resource(s, ctx));
+    else if (s.kind === 'module') resources.push(moduleDeployment(s, ctx));
     else if (s.kind === 'output') outputs[s.name] = output(s, ctx);
   }
   const template: { [key: string]: Json } = {
@@ -170,6 +196,64 @@ function resource(r: ResourceDecl, ctx: Context): Json {
   if (deps.length > 0) result['dependsOn'] = deps.map((d) => `[${resourceId(ctx.resources.get(d)!, ctx)}]`);
   if (r.comments !== undefined && r.comments.length > 0) result['comments'] = literal(r.comments.join('\n'));
   return result;
+}
+
+/** A module as `bicep build` writes it: a nested deployment holding the module file's template. */
+function moduleDeployment(m: ModuleDecl, ctx: Context): Json {
+  if (ctx.inlining.includes(m.path))
+    throw new ArmUnsupportedError(`module "${m.name}": ${JSON.stringify(m.path)} includes itself`);
+  if (m.dependsOn !== undefined && m.dependsOn.length > 0)
+    throw new ArmUnsupportedError(`module "${m.name}": dependsOn of a module is not printed as ARM`);
+  const name = m.body.find((p) => p.key === 'name');
+  if (name === undefined)
+    throw new ArmUnsupportedError(`module "${m.name}" has no name (its deployment name)`);
+  const result: { [key: string]: Json } = {
+    type: 'Microsoft.Resources/deployments',
+    apiVersion: DEPLOYMENTS_API_VERSION,
+    name: value(name.value, ctx),
+    ...moduleScope(m, ctx),
+  };
+  const parameters: { [key: string]: Json } = {};
+  for (const p of m.body) {
+    if (p.key === 'name') continue;
+    if (p.key !== 'params' || p.value.kind !== 'object')
+      throw new ArmUnsupportedError(
+        `module "${m.name}": "${p.key}" is not printed as ARM (only name, params, scope)`,
+      );
+    for (const param of p.value.properties) parameters[param.key] = { value: value(param.value, ctx) };
+  }
+  const properties: { [key: string]: Json } = {
+    expressionEvaluationOptions: { scope: 'inner' },
+    mode: 'Incremental',
+  };
+  if (Object.keys(parameters).length > 0) properties['parameters'] = parameters;
+  properties['template'] = template(ctx.modules.get(m.path)!, ctx.modules, [...ctx.inlining, m.path]);
+  result['properties'] = properties;
+  if (m.comments !== undefined && m.comments.length > 0) result['comments'] = literal(m.comments.join('\n'));
+  return result;
+}
+
+/** `scope: resourceGroup([sub,] rg)` → subscriptionId and resourceGroup; no scope: the file's own. */
+function moduleScope(m: ModuleDecl, ctx: Context): { [key: string]: Json } {
+  const s = m.scope;
+  if (s === undefined)
+    return ctx.targetScope === 'resourceGroup' ? {} : { location: '[deployment().location]' };
+  if (
+    s.kind === 'call' &&
+    plainName(s.name) === 'resourceGroup' &&
+    s.args.length >= 1 &&
+    s.args.length <= 2
+  ) {
+    if (ctx.targetScope !== 'resourceGroup' && ctx.targetScope !== 'subscription')
+      throw new ArmUnsupportedError(
+        `module "${m.name}": a ${ctx.targetScope}-scoped file cannot target a resource group`,
+      );
+    const [first, second] = s.args.map((a) => value(a, ctx));
+    return second === undefined
+      ? { resourceGroup: first! }
+      : { subscriptionId: first!, resourceGroup: second };
+  }
+  throw new ArmUnsupportedError(`module "${m.name}": only scope: resourceGroup(…) is printed as ARM`);
 }
 
 /** The resource's full name `parent/child`: a literal when every segment is one, else format(). */

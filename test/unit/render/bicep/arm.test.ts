@@ -225,7 +225,23 @@ describe('printArmTemplate', () => {
     [
       'a module',
       file({ kind: 'module', name: 'm', path: './m.bicep', body: props(['name', str('m')]) }),
-      /module "m" cannot be printed as an ARM template: ARM has no modules/,
+      /module "m" cannot be printed as an ARM template without the tree of its file "\.\/m\.bicep"/,
+    ],
+    [
+      'a module with a body key other than name and params',
+      file({ kind: 'module', name: 'm', path: 'm.bicep', body: props(['name', str('m')], ['tags', obj()]) }),
+      /module "m": "tags" is not printed as ARM/,
+    ],
+    [
+      'a module with another kind of scope',
+      file({
+        kind: 'module',
+        name: 'm',
+        path: 'm.bicep',
+        scope: call('subscription'),
+        body: props(['name', str('m')]),
+      }),
+      /only scope: resourceGroup\(…\) is printed as ARM/,
     ],
     [
       'a declared resource with a scope',
@@ -280,8 +296,84 @@ describe('printArmTemplate', () => {
       /in a subscription-scoped template/,
     ],
   ])('refuses %s with a clear error', (_, tree, message) => {
-    expect(() => armTemplate(tree)).toThrow(ArmUnsupportedError);
-    expect(() => armTemplate(tree)).toThrow(message);
+    const modules = new Map([['m.bicep', file()]]);
+    expect(() => armTemplate(tree, modules)).toThrow(ArmUnsupportedError);
+    expect(() => armTemplate(tree, modules)).toThrow(message);
+  });
+
+  it('inlines a module as the nested deployment bicep build writes: scope, inner evaluation, parameters, template', () => {
+    const inner = file(
+      param('location'),
+      resource('st', 'Microsoft.Storage/storageAccounts', {
+        body: props(['name', str('st1')], ['location', ref('location')]),
+      }),
+    );
+    const main = file(
+      { kind: 'targetScope', scope: 'subscription' },
+      param('region'),
+      {
+        kind: 'module',
+        name: 'one',
+        path: 'modules/one.bicep',
+        comments: ['first group'],
+        scope: call('resourceGroup', str('sub-1'), str("rg-'one")),
+        body: props(['name', str('deploy-one')], ['params', obj(['location', ref('region')])]),
+      },
+      {
+        kind: 'module',
+        name: 'two',
+        path: 'modules/one.bicep',
+        scope: call('resourceGroup', str('rg-two')),
+        body: props(['name', str('[deploy-two')]),
+      },
+    );
+    const arm = armTemplate(main, new Map([['modules/one.bicep', inner]]));
+    expect(arm['$schema']).toBe(
+      'https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#',
+    );
+    const nested = {
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      parameters: { location: { type: 'string' } },
+      resources: [
+        {
+          type: 'Microsoft.Storage/storageAccounts',
+          apiVersion: '2024-07-01',
+          name: 'st1',
+          location: "[parameters('location')]",
+        },
+      ],
+    };
+    expect(arm['resources']).toEqual([
+      {
+        type: 'Microsoft.Resources/deployments',
+        apiVersion: '2022-09-01',
+        name: 'deploy-one',
+        subscriptionId: 'sub-1',
+        resourceGroup: "rg-'one",
+        properties: {
+          expressionEvaluationOptions: { scope: 'inner' },
+          mode: 'Incremental',
+          parameters: { location: { value: "[parameters('region')]" } },
+          template: nested,
+        },
+        comments: 'first group',
+      },
+      {
+        type: 'Microsoft.Resources/deployments',
+        apiVersion: '2022-09-01',
+        name: '[[deploy-two',
+        resourceGroup: 'rg-two',
+        properties: {
+          expressionEvaluationOptions: { scope: 'inner' },
+          mode: 'Incremental',
+          template: nested,
+        },
+      },
+    ]);
+    // A module file that includes itself would never end.
+    const loop = file({ kind: 'module', name: 'm', path: 'm.bicep', body: props(['name', str('m')]) });
+    expect(() => armTemplate(loop, new Map([['m.bicep', loop]]))).toThrow(/"m\.bicep" includes itself/);
   });
 
   it('prints random trees as JSON whose expression strings are bracketed and whose literals are escaped', () => {
