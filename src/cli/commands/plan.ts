@@ -100,16 +100,9 @@ Examples:
         options.format === 'bicep' ? openFilesOutput(ctx.io, options, inputs, PLAN_BICEP_LAYOUT) : null;
       const output = files ?? openOutput(ctx.io, options, inputs);
       const intent = options.intent === undefined ? null : readIntent(options.intent, ctx.io.cwd);
-      // The effect's rules that need no reachability (the shadowed and redundant rules among them) run
-      // on the snapshot before the change on a second thread while this one plans.
-      const standalone = startForCommand(
-        ctx.io.cwd,
-        snapshotFile,
-        options.serviceTags,
-        DEFAULT_RULE_SETTINGS,
-        log.progress,
-      );
-      const planWith = async (elsewhere: StandaloneRules | null): Promise<PlanResult> => {
+      let standalone: StandaloneRules | null = null;
+      let result: PlanResult;
+      try {
         const snapshot = log.phase('read snapshot', () =>
           readSnapshotFile(resolveInput(ctx.io.cwd, snapshotFile), snapshotFile),
         );
@@ -122,6 +115,16 @@ Examples:
         const engine = compilePolicy(snapshot, serviceTags ? { serviceTags } : {});
         // Before planning (minutes on large estates): Bicep for several resource groups needs -o <directory>.
         if (files) expectScopes(files, plannedNsgs(engine.index, snapshotFile));
+        // The effect's rules that need no reachability (the shadowed and redundant rules among them) run
+        // on the snapshot before the change on a second thread while this one plans. Started only now:
+        // both threads parsing the snapshot at once slowed this one's read by half.
+        standalone = startForCommand(
+          ctx.io.cwd,
+          snapshotFile,
+          options.serviceTags,
+          DEFAULT_RULE_SETTINGS,
+          log.progress,
+        );
         const input: PlanInput = {
           snapshot,
           engine,
@@ -134,14 +137,11 @@ Examples:
           file: snapshotFile,
         };
         const proposal = log.phase('plan and prove', () => proposeAndProve(input));
-        const there = elsewhere && { rules: elsewhere.rules, findings: await elsewhere.findings() };
-        return log.phase(`effect${there ? ' (with a worker thread)' : ''}`, () =>
+        const worker = standalone;
+        const there = worker && { rules: worker.rules, findings: await worker.findings() };
+        result = log.phase(`effect${there ? ' (with a worker thread)' : ''}`, () =>
           measureEffect(input, proposal, there ?? undefined),
         );
-      };
-      let result: PlanResult;
-      try {
-        result = await planWith(standalone);
       } finally {
         standalone?.stop();
       }
