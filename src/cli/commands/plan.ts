@@ -24,6 +24,7 @@ import { createLog, type VerbosityOptions } from '../log';
 import { openOutput, type OutputOptions } from '../output';
 import { openFilesOutput, type FilesOutput } from '../output-directory';
 import { PLAN_BICEP_LAYOUT, planBicepFiles, severalFilesRefusal } from '../../render/plan-bicep';
+import { armLimitWarnings, bicepLimitWarnings } from '../../render/deploy-limits';
 import { scopeKey } from '../../render/plan-groups';
 import type { CommandRegistration } from '../program';
 
@@ -145,11 +146,17 @@ Examples:
       } finally {
         standalone?.stop();
       }
-      await log.phase('write', () =>
-        files
-          ? files.write(planBicepFiles(result, files.wantsDirectory), severalFilesRefusal(result.nsgs))
-          : output.emit(render(result)),
-      );
+      await log.phase('write', () => {
+        if (files) {
+          const bicep = planBicepFiles(result, files.wantsDirectory);
+          for (const w of bicepLimitWarnings(result.nsgs, bicep)) log.warn(`warning: ${w}`);
+          return files.write(bicep, severalFilesRefusal(result.nsgs));
+        }
+        if (options.format !== 'arm') return output.emit(render(result));
+        const template = [...render(result)];
+        for (const w of armLimitWarnings(result.nsgs, chunksBytes(template))) log.warn(`warning: ${w}`);
+        return output.emit(template);
+      });
       reportProof(result, (line) => ctx.io.stderr(`${printable(line)}\n`), log.quiet);
       if (!result.proof.ok) ctx.setExitCode(ExitCode.findings);
     });
@@ -199,3 +206,10 @@ function rulesLine(rules: PlanResult['effect']['rules']): string {
 
 /** Up to this many NSGs, the effect line on stderr names each one's rule counts. */
 const MAX_NSGS_LISTED = 8;
+
+/** The UTF-8 size of rendered chunks. */
+function chunksBytes(chunks: readonly string[]): number {
+  let n = 0;
+  for (const c of chunks) n += Buffer.byteLength(c, 'utf8');
+  return n;
+}
