@@ -6,6 +6,7 @@
  * new. Otherwise the end is singled out as it is.
  */
 import type { LocatedPart } from '../analyze/endpoints';
+import type { Subnet } from '../model/snapshot';
 import { canonicalServiceTagName } from '../model/service-tag-names';
 import type { Ipv4Set } from '../net/interval-set';
 import { ipv4SetOf, type PolicyEngine, type ServiceTags, type TrafficSet } from '../policy';
@@ -26,27 +27,45 @@ export interface Shaped {
   widening: boolean;
 }
 
-/** The subnet-wide form of an end: every subnet part becomes its whole subnet. */
-function subnetWide(parts: readonly LocatedPart[]): LocatedPart[] {
-  const bySubnet = new Map<string, LocatedPart>();
-  const rest: LocatedPart[] = [];
-  for (const p of parts) {
-    if (p.kind !== 'subnet') rest.push(p);
-    else if (!bySubnet.has(p.subnet.id))
-      bySubnet.set(p.subnet.id, {
-        kind: 'subnet',
-        subnet: p.subnet,
-        ranges: ipv4SetOf(p.subnet.addressPrefixes),
-      });
+/**
+ * Whole subnets as parts, each made once (100,000 needs name a few thousand subnets), with the
+ * key partsKey reads for it.
+ */
+class WholeSubnets {
+  private readonly parts = new Map<string, LocatedPart>();
+  private readonly keys = new WeakMap<LocatedPart, string>();
+
+  /** The subnet-wide form of an end: every subnet part becomes its whole subnet. */
+  wide(parts: readonly LocatedPart[]): LocatedPart[] {
+    const bySubnet = new Map<string, LocatedPart>();
+    const rest: LocatedPart[] = [];
+    for (const p of parts) {
+      if (p.kind !== 'subnet') rest.push(p);
+      else if (!bySubnet.has(p.subnet.id)) bySubnet.set(p.subnet.id, this.whole(p.subnet));
+    }
+    return [...bySubnet.values(), ...rest];
   }
-  return [...bySubnet.values(), ...rest];
+
+  private whole(subnet: Subnet): LocatedPart {
+    let part = this.parts.get(subnet.id);
+    if (part === undefined) {
+      part = { kind: 'subnet', subnet, ranges: ipv4SetOf(subnet.addressPrefixes) };
+      this.parts.set(subnet.id, part);
+      this.keys.set(part, partKey(part));
+    }
+    return part;
+  }
+
+  partsKey(parts: readonly LocatedPart[]): string {
+    return parts
+      .map((p) => this.keys.get(p) ?? partKey(p))
+      .sort()
+      .join(';');
+  }
 }
 
-function partsKey(parts: readonly LocatedPart[]): string {
-  return parts
-    .map((p) => (p.kind === 'subnet' ? `s:${p.subnet.id}:${p.ranges.key()}` : `${p.kind}:${p.ranges.key()}`))
-    .sort()
-    .join(';');
+function partKey(p: LocatedPart): string {
+  return p.kind === 'subnet' ? `s:${p.subnet.id}:${p.ranges.key()}` : `${p.kind}:${p.ranges.key()}`;
 }
 
 /** The narrowest service tag (fewest IPv4 addresses) whose IPv4 prefixes hold every address of `set`. */
@@ -87,16 +106,17 @@ export function shapeNeeds(
   const wideSrc = new Map<Need, LocatedPart[]>();
   const wideDst = new Map<Need, RuleEnd>();
   const groups = new Map<string, Need[]>();
+  const whole = new WholeSubnets();
   for (const need of needs) {
-    const src = subnetWide(need.src);
-    let dst: RuleEnd = { parts: subnetWide(need.dst), tag: null };
+    const src = whole.wide(need.src);
+    let dst: RuleEnd = { parts: whole.wide(need.dst), tag: null };
     if (need.dst.every((p) => p.kind === 'external')) {
       const tag = tags.narrowest(rangesOf(need.dst));
       if (tag) dst = { parts: locator.locate(tag.set), tag: tag.name };
     }
     wideSrc.set(need, src);
     wideDst.set(need, dst);
-    const key = `${partsKey(src)}|${partsKey(dst.parts)}|${need.protocol}`;
+    const key = `${whole.partsKey(src)}|${whole.partsKey(dst.parts)}|${need.protocol}`;
     const list = groups.get(key);
     if (list) list.push(need);
     else groups.set(key, [need]);

@@ -19,8 +19,10 @@ export function meetPortCount(a: PortRegion, b: PortRegion): number {
   const la = a.layers;
   const lb = b.layers;
   // One layer over every source port: the meet's destination ports are its own ∩ the other's.
-  if (la.length === 1 && la[0]![0].isFull) return la[0]![1].intersect(b.destinationPorts()).size();
-  if (lb.length === 1 && lb[0]![0].isFull) return lb[0]![1].intersect(a.destinationPorts()).size();
+  if (la.length === 1 && la[0]![0].isFull)
+    return la[0]![1].intersectionSize(lb.length === 1 ? lb[0]![1] : b.destinationPorts());
+  if (lb.length === 1 && lb[0]![0].isFull)
+    return lb[0]![1].intersectionSize(la.length === 1 ? la[0]![1] : a.destinationPorts());
   let ports: ReturnType<PortRegion['destinationPorts']> | null = null;
   for (const [sa, da] of la)
     for (const [sb, db] of lb) {

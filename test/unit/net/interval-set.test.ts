@@ -56,6 +56,15 @@ function laws<T extends number | bigint>(name: string, domain: IntegerDomain<T>,
       );
     });
 
+    it('intersectionSize is the size of the intersection, either way round', () => {
+      fc.assert(
+        fc.property(set, set, (a, b) => {
+          expect(a.intersectionSize(b)).toBe(a.intersect(b).size());
+          expect(b.intersectionSize(a)).toBe(a.intersect(b).size());
+        }),
+      );
+    });
+
     it('compareTo orders by the intervals, lexicographically, and is 0 only for equal sets', () => {
       fc.assert(
         fc.property(set, set, (a, b) => {
