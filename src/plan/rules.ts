@@ -67,7 +67,8 @@ function spacesOverlap(x: SideSpace, y: SideSpace): boolean {
   if (x.out.overlaps(y.out)) return true;
   if (x.out.isFull && y.tags.size > 0) return true;
   if (y.out.isFull && x.tags.size > 0) return true;
-  return [...x.tags].some((t) => y.tags.has(t));
+  for (const t of x.tags) if (y.tags.has(t)) return true;
+  return false;
 }
 
 interface RuleShape {
@@ -134,19 +135,22 @@ export function nameAndNumber(nsg: PlannedNsg, drafts: readonly Draft[]): Propos
   for (const direction of ['Inbound', 'Outbound'] as const) {
     const list = drafts
       .filter((d) => d.direction === direction)
-      .map((d) => ({ d, rule: ruleOf(d, draftName(d), 0, null) }))
+      .map((d) => {
+        const rule = ruleOf(d, draftName(d), 0, null);
+        return { d, rule, key: contentKey(rule) };
+      })
       .sort(
         (a, b) =>
           order(a.d) - order(b.d) ||
           (a.rule.name < b.rule.name ? -1 : a.rule.name > b.rule.name ? 1 : 0) ||
-          (contentKey(a.rule) < contentKey(b.rule) ? -1 : 1),
+          (a.key < b.key ? -1 : 1),
       );
     const used = new Set<number>();
     const names = new Set<string>();
     const placed: (ProposedRule | null)[] = list.map(() => null);
     // 1. Unchanged rules keep name and priority (an allow only below the closing deny).
-    list.forEach(({ d, rule }, i) => {
-      const same = byContent.get(contentKey(rule));
+    list.forEach(({ d, rule, key }, i) => {
+      const same = byContent.get(key);
       if (!same) return;
       const fits = d.role === 'deny' ? true : same.priority < DENY_PRIORITY;
       if (!fits || used.has(same.priority) || names.has(same.name.toLowerCase())) return;
