@@ -454,7 +454,9 @@ function packFindings(
     context,
     pack.filter((r) => !there.includes(r)),
   );
-  findings.push(...(elsewhere?.findings ?? ruleFindings(context, there)));
+  const theirs = new Set(there.map((r) => r.meta.id));
+  const made = elsewhere?.findings?.filter((f) => theirs.has(f.ruleId)) ?? ruleFindings(context, there);
+  findings.push(...made);
   return packResult(findings, pack, null).findings.map((f) => f.fingerprint);
 }
 

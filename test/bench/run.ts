@@ -30,24 +30,8 @@ const cliFlags = (readFileSync(path.join(__dirname, '../../dist/cli/main.js'), '
 
 /** One `measure.ts` process; its last stdout line is its JSON result. */
 function measure(preset: string, ...args: string[]): Record<string, number | string | null> {
-  const run = spawnSync(
-    process.execPath,
-    [
-      `--max-old-space-size=${memory[preset] ?? 4096}`,
-      ...cliFlags,
-      '-r',
-      require.resolve('tsx/cjs'),
-      path.join(__dirname, 'measure.ts'),
-      preset,
-      ...args,
-    ],
-    { encoding: 'utf8', maxBuffer: 1 << 24 },
-  );
-  if (run.status !== 0) {
-    process.stderr.write(run.stderr);
-    throw new Error(`bench ${preset} ${args.join(' ')} failed with status ${run.status}`);
-  }
-  return JSON.parse(run.stdout.trim().split('\n').pop()!);
+  const flags = [`--max-old-space-size=${memory[preset] ?? 4096}`, ...cliFlags];
+  return lastJsonLine(benchScript('measure.ts', `${preset} ${args.join(' ')}`, flags, [preset, ...args]));
 }
 
 for (const preset of presets) {
@@ -104,21 +88,28 @@ function printAnalyzeRows(): void {
   for (const r of analyzeRows) process.stdout.write(`${JSON.stringify(r)}\n`);
 }
 
-/** `analyze` per format, each a fresh `node dist/cli/main.js` process (test/bench/analyze.ts). */
-function measureAnalyze(): Record<string, number | string | null>[] {
+/** A script's result: the JSON of its last stdout line. */
+function lastJsonLine<T>(stdout: string): T {
+  return JSON.parse(stdout.trim().split('\n').pop()!) as T;
+}
+
+/** Runs one bench script (TypeScript, through tsx) as its own process; returns its stdout. */
+function benchScript(script: string, what: string, nodeFlags: string[] = [], args: string[] = []): string {
   const run = spawnSync(
     process.execPath,
-    ['-r', require.resolve('tsx/cjs'), path.join(__dirname, 'analyze.ts')],
-    {
-      encoding: 'utf8',
-      maxBuffer: 1 << 24,
-    },
+    [...nodeFlags, '-r', require.resolve('tsx/cjs'), path.join(__dirname, script), ...args],
+    { encoding: 'utf8', maxBuffer: 1 << 24 },
   );
   if (run.status !== 0) {
     process.stderr.write(run.stderr);
-    throw new Error(`bench analyze failed with status ${run.status}`);
+    throw new Error(`bench ${what} failed with status ${run.status}`);
   }
-  return run.stdout
+  return run.stdout;
+}
+
+/** `analyze` per format, each a fresh `node dist/cli/main.js` process (test/bench/analyze.ts). */
+function measureAnalyze(): Record<string, number | string | null>[] {
+  return benchScript('analyze.ts', 'analyze')
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as Record<string, number | string | null>);
@@ -126,23 +117,13 @@ function measureAnalyze(): Record<string, number | string | null>[] {
 
 /** One `measure-plan.ts` process (4 GB heap, the CLI's V8 flags); its last stdout line is its JSON. */
 function measurePlan(mode: 'analysis' | 'plan'): Record<string, unknown> {
-  const run = spawnSync(
-    process.execPath,
-    [
-      '--max-old-space-size=4096',
-      ...cliFlags,
-      '-r',
-      require.resolve('tsx/cjs'),
-      path.join(__dirname, 'measure-plan.ts'),
-      mode,
-    ],
-    { encoding: 'utf8', maxBuffer: 1 << 24 },
+  const out = benchScript(
+    'measure-plan.ts',
+    `plan ${mode}`,
+    ['--max-old-space-size=4096', ...cliFlags],
+    [mode],
   );
-  if (run.status !== 0) {
-    process.stderr.write(run.stderr);
-    throw new Error(`bench plan ${mode} failed with status ${run.status}`);
-  }
-  return JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+  return lastJsonLine(out);
 }
 
 function printPlanRows(): void {
@@ -171,19 +152,7 @@ function printPlanRows(): void {
 
 /** `analyze --flows` and `plan --flows` as fresh command processes (test/bench/plan-cli.ts). */
 function measurePlanCli(): Record<string, number> {
-  const run = spawnSync(
-    process.execPath,
-    ['-r', require.resolve('tsx/cjs'), path.join(__dirname, 'plan-cli.ts')],
-    {
-      encoding: 'utf8',
-      maxBuffer: 1 << 24,
-    },
-  );
-  if (run.status !== 0) {
-    process.stderr.write(run.stderr);
-    throw new Error(`bench plan (command) failed with status ${run.status}`);
-  }
-  return JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<string, number>;
+  return lastJsonLine(benchScript('plan-cli.ts', 'plan (command)'));
 }
 
 function printFlowRows(): void {
@@ -202,14 +171,5 @@ function printFlowRows(): void {
 
 /** Flow-log ingestion in its own process with a 1 GB heap (the target's ceiling). */
 function measureFlows(): Record<string, number | string> {
-  const run = spawnSync(
-    process.execPath,
-    ['--max-old-space-size=1024', '-r', require.resolve('tsx/cjs'), path.join(__dirname, 'measure-flows.ts')],
-    { encoding: 'utf8', maxBuffer: 1 << 24 },
-  );
-  if (run.status !== 0) {
-    process.stderr.write(run.stderr);
-    throw new Error(`bench flows failed with status ${run.status}`);
-  }
-  return JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<string, number | string>;
+  return lastJsonLine(benchScript('measure-flows.ts', 'flows', ['--max-old-space-size=1024']));
 }
