@@ -235,6 +235,22 @@ describe('analyze with a worker thread', () => {
     );
     expect(single.stderr).not.toContain('worker thread');
   });
+
+  it('an invalid snapshot is exit 2 with its diagnostic and no output, although the worker only parses it', () => {
+    // The worker skips validation (the main thread validates the same file): its verdict must not leak.
+    const snapshot = hubSpokeSnapshot();
+    snapshot.subnets[0]!.addressPrefixes = ['10.0.0.0/33'];
+    fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify(snapshot));
+    for (const command of ['analyze', 'plan']) {
+      const extra = command === 'plan' ? ['--intent', path.join(samples, 'intent.yaml')] : [];
+      const r = aciseg([command, 'bad.json', ...extra, '--format', 'json', '-o', 'out.json']);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain('bad.json');
+      expect(r.stderr).toContain('$.subnets[0].addressPrefixes[0]');
+      expect(r.stderr).not.toContain('worker');
+      expect(fs.existsSync(path.join(dir, 'out.json'))).toBe(false);
+    }
+  });
 });
 
 describe('plan with a worker thread', () => {

@@ -11,7 +11,8 @@ import { compilePolicy, parseServiceTags } from '../policy';
 import type { StandaloneJob, StandaloneReply } from './standalone-rules';
 
 function run(job: StandaloneJob): StandaloneReply {
-  const snapshot = readSnapshotFile(job.snapshotFile);
+  // The main thread validates the same file (and stops this worker when it is invalid): parse only.
+  const snapshot = readSnapshotFile(job.snapshotFile, job.snapshotFile, { checks: 'none' });
   let serviceTags;
   if (job.serviceTagsFile !== null) {
     // The main thread reads the same file first and reports its problems; here a bad file only fails.

@@ -102,19 +102,41 @@ export function snapshotShapeIssues(json: unknown): z.core.$ZodIssue[] {
   return issues;
 }
 
+/**
+ * How much of a snapshot is checked: `full` (every schema and value rule, duplicate keys), or `none`
+ * for a file another reader of the same run validates — the worker thread, whose result is dropped
+ * whenever the main thread finds the file invalid (it saves the worker a second validation).
+ */
+export type SnapshotChecks = 'full' | 'none';
+
 /** Parses snapshot text held in one string. */
-export function parseSnapshotText(text: string, file: string): SnapshotParse {
+export function parseSnapshotText(
+  text: string,
+  file: string,
+  checks: SnapshotChecks = 'full',
+): SnapshotParse {
   // A hand-edited snapshot may repeat a key as an input may: which value counts would be a guess.
-  const parsed = parseJsonText(text, file, { duplicateKeys: true });
+  const parsed = parseJsonText(text, file, { duplicateKeys: checks === 'full' });
   if (!parsed.ok) return { ok: false, diagnostics: [parsed.diagnostic] };
-  return validateSnapshot(parsed.value, file);
+  return checks === 'full' ? validateSnapshot(parsed.value, file) : uncheckedSnapshot(parsed.value);
+}
+
+/** Parsed JSON taken as a snapshot without checks (see SnapshotChecks), with the schema's one default. */
+function uncheckedSnapshot(json: unknown): SnapshotParse {
+  const snapshot = json as Snapshot;
+  snapshot.origins ??= [];
+  return { ok: true, snapshot };
 }
 
 /**
  * Parses a snapshot from its lines, for files too large for one string. Requires the canonical
  * layout that `serializeSnapshot` writes; reports the first line that breaks it.
  */
-export function parseSnapshotLines(lines: Iterable<string>, file: string): SnapshotParse {
+export function parseSnapshotLines(
+  lines: Iterable<string>,
+  file: string,
+  checks: SnapshotChecks = 'full',
+): SnapshotParse {
   const parsed: Record<string, unknown> = {};
   let current: unknown[] | null = null;
   let lineNo = 0;
@@ -162,7 +184,7 @@ export function parseSnapshotLines(lines: Iterable<string>, file: string): Snaps
     }
   }
   if (!done) return layoutError('the file ends before the snapshot does (truncated?)');
-  return validateSnapshot(parsed, file);
+  return checks === 'full' ? validateSnapshot(parsed, file) : uncheckedSnapshot(parsed);
 }
 
 /** ` at column N: reason` for a line `JSON.parse` rejected (the one syntax reporter's scanner). */

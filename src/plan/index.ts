@@ -27,7 +27,7 @@ import { shapeNeeds, TagFinder, withoutUnsupportedWidening, type Shaped } from '
 import type { PlanResult, ProofFailure } from './model';
 import { prove } from './proof';
 import { Labels, requiredFlows } from './required';
-import { nameAndNumber } from './rules';
+import { nameAndNumber, RuleShapes } from './rules';
 import { nsgBySubnet, plannedNsgs } from './scope';
 import { allowsAll, SubnetLocator } from './space';
 import { AddressNames, synthesize } from './synthesize';
@@ -164,7 +164,8 @@ function planAndProve(input: PlanInput, progress: (m: string) => void): ProvenPr
   progress('synthesizing rules');
   const synthesis = synthesize({ shaped, planned, nsgOfSubnet, engine: before, locator, names });
   progress(`naming and numbering the rules of ${planned.length} NSGs`);
-  const nsgs = planned.map((p) => nameAndNumber(p, synthesis.drafts.get(p.id)!));
+  const shapes = new RuleShapes();
+  const nsgs = planned.map((p) => nameAndNumber(p, synthesis.drafts.get(p.id)!, shapes));
   let proposed = applyProposal(input.snapshot, nsgs);
   const tags = input.serviceTags ? { serviceTags: input.serviceTags } : {};
 

@@ -79,14 +79,37 @@ interface RuleShape {
   destination: SideSpace;
 }
 
-function shapeOf(rule: SecurityRule): RuleShape {
-  return {
-    rule,
-    protocol: rule.protocol.toLowerCase(),
-    ports: portSetOf(rule.destinationPortRanges),
-    source: sideSpace(rule.sourceAddressPrefixes),
-    destination: sideSpace(rule.destinationAddressPrefixes),
-  };
+/**
+ * Rule shapes, their port sets and side spaces made once per distinct field (the same ports and
+ * prefixes recur across the rules of an estate's NSGs). One per plan.
+ */
+export class RuleShapes {
+  private readonly ports = new Map<string, RuleShape['ports']>();
+  private readonly sides = new Map<string, SideSpace>();
+
+  of(rule: SecurityRule): RuleShape {
+    return {
+      rule,
+      protocol: rule.protocol.toLowerCase(),
+      ports: this.portsOf(rule.destinationPortRanges),
+      source: this.sideOf(rule.sourceAddressPrefixes),
+      destination: this.sideOf(rule.destinationAddressPrefixes),
+    };
+  }
+
+  private portsOf(ranges: readonly string[]): RuleShape['ports'] {
+    const key = ranges.join(',');
+    let set = this.ports.get(key);
+    if (set === undefined) this.ports.set(key, (set = portSetOf(ranges)));
+    return set;
+  }
+
+  private sideOf(words: readonly string[]): SideSpace {
+    const key = JSON.stringify(words);
+    let side = this.sides.get(key);
+    if (side === undefined) this.sides.set(key, (side = sideSpace(words)));
+    return side;
+  }
 }
 
 /** Whether an existing rule and a proposed one could match a common flow (the one may replace the other). */
@@ -127,10 +150,14 @@ function order(d: Draft): number {
 }
 
 /** Turns one NSG's drafts into its proposed rule set. */
-export function nameAndNumber(nsg: PlannedNsg, drafts: readonly Draft[]): ProposedNsg {
+export function nameAndNumber(
+  nsg: PlannedNsg,
+  drafts: readonly Draft[],
+  shapes: RuleShapes = new RuleShapes(),
+): ProposedNsg {
   const existing = nsg.existing?.securityRules ?? [];
   const byContent = new Map(existing.map((r) => [contentKey(r), r]));
-  const existingShapes = existing.map(shapeOf);
+  const existingShapes = existing.map((r) => shapes.of(r));
   const rules: ProposedRule[] = [];
   for (const direction of ['Inbound', 'Outbound'] as const) {
     const list = drafts
@@ -169,7 +196,7 @@ export function nameAndNumber(nsg: PlannedNsg, drafts: readonly Draft[]): Propos
     const replacedBy = new Map<string, number[]>();
     const replaces = list.map(({ d, rule }, i) => {
       if (placed[i] || d.role !== 'flow') return [];
-      const shape = shapeOf(rule);
+      const shape = shapes.of(rule);
       const olds = existingShapes.filter((o) => mayOverlap(o, shape)).map((o) => o.rule);
       for (const o of olds) replacedBy.set(o.name, [...(replacedBy.get(o.name) ?? []), i]);
       return olds;

@@ -7,7 +7,6 @@ import { indexSnapshot, type SnapshotIndex } from '../model/snapshot-index';
 import { parseIpv4, parsePrefix } from '../net/address';
 import { AddressWords, ipv4SetOf, type SubnetAddressContext } from './words/address-words';
 import { SymbolicAddressSet } from './sets/address-sets';
-import { portSetOf } from '../net/ports';
 import {
   DecisionStore,
   type Decider,
@@ -174,7 +173,7 @@ export class PolicyEngine {
       // coverage needs only each rule's traffic and addresses, and the engine's rule refs stay as they are.
       const ordered = nsgRulesInOrder(group, direction);
       const traffic = ordered.map(({ r }) =>
-        TrafficSet.forRule(r.protocol, portSetOf(r.sourcePortRanges), portSetOf(r.destinationPortRanges)),
+        this.compiler.ruleTraffic.of(r.protocol, r.sourcePortRanges, r.destinationPortRanges),
       );
       const compiled: CoverageContext[] = [...contexts.values()].map((subnets) => {
         const ctx = words.contextFor(subnets[0]!);

@@ -14,6 +14,7 @@ import {
   parseSnapshotLines,
   parseSnapshotText,
   serializeSnapshot,
+  type SnapshotChecks,
   type SnapshotParse,
 } from '../../model/snapshot-codec';
 import { cannotRead, describeFsError, fileKind } from '../../util/fs-errors';
@@ -105,6 +106,8 @@ export function decodeUtf8(buf: Buffer, displayName: string): string {
 export interface SnapshotReadOptions {
   /** Above this many bytes the snapshot is read line by line (default: `wholeFileLimit()`). */
   wholeFileLimit?: number;
+  /** `none` only where another reader validates the same file and its verdict wins (default `full`). */
+  checks?: SnapshotChecks;
 }
 
 /** Reads and validates a snapshot file (`-`: standard input), streaming by lines when it is large. */
@@ -114,16 +117,23 @@ export function readSnapshotFile(
   options: SnapshotReadOptions = {},
 ): Snapshot {
   const limit = options.wholeFileLimit ?? wholeFileLimit();
-  const result = file === STDIN ? parseStdinSnapshot(limit) : parseSnapshotAt(file, displayName, limit);
+  const checks = options.checks ?? 'full';
+  const result =
+    file === STDIN ? parseStdinSnapshot(limit) : parseSnapshotAt(file, displayName, limit, checks);
   if (!result.ok) failWith(result.diagnostics);
   return result.snapshot;
 }
 
-function parseSnapshotAt(file: string, displayName: string, limit: number): SnapshotParse {
+function parseSnapshotAt(
+  file: string,
+  displayName: string,
+  limit: number,
+  checks: SnapshotChecks,
+): SnapshotParse {
   const { fd, size } = openRegularFile(file, displayName);
   try {
-    if (size <= limit) return parseSnapshotText(readWholeText(fd, displayName), displayName);
-    return parseSnapshotLines(linesOf(readChunks(fd, displayName), displayName), displayName);
+    if (size <= limit) return parseSnapshotText(readWholeText(fd, displayName), displayName, checks);
+    return parseSnapshotLines(linesOf(readChunks(fd, displayName), displayName), displayName, checks);
   } finally {
     fs.closeSync(fd);
   }

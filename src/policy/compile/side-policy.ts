@@ -7,7 +7,7 @@ import type { Direction, NetworkSecurityGroup, Protocol, SecurityRule, Subnet } 
 import type { SnapshotIndex } from '../../model/snapshot-index';
 import { SymbolicAddressSet } from '../sets/address-sets';
 import { AddressWords, type SubnetAddressContext } from '../words/address-words';
-import { portSetOf } from '../../net/ports';
+import { RuleTrafficMemo } from './rule-traffic';
 import { TrafficSet } from '../sets/traffic';
 
 /** What a matching rule does: final allow, final deny, or (admin `Allow`) hand over to the NSG. */
@@ -88,6 +88,8 @@ export class PolicyCompiler {
   /** Per NSG cache key: how many side tables that use it are still to be built (see `sideTableBuilt`). */
   private readonly pendingTables = new Map<string, number>();
   private readonly adminCache = new Map<string, CompiledRule[][]>();
+  /** Rules' traffic by their protocol and port fields (shared with the engine's rule coverage). */
+  readonly ruleTraffic = new RuleTrafficMemo();
   private readonly collectionsByVnet = new Map<string, string[]>();
   /** Set by keepCompiled: compiled rule lists stay for later requests instead of being dropped. */
   private keep = false;
@@ -286,12 +288,6 @@ export class PolicyCompiler {
       }
     }
     if (known.length > before) known.sort((a, b) => a - b);
-    return {
-      ref: refNo,
-      action,
-      traffic: TrafficSet.forRule(protocol, portSetOf(srcPorts), portSetOf(dstPorts)),
-      src,
-      dst,
-    };
+    return { ref: refNo, action, traffic: this.ruleTraffic.of(protocol, srcPorts, dstPorts), src, dst };
   }
 }

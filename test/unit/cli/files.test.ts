@@ -125,6 +125,21 @@ describe('large snapshots (line mode)', () => {
     expect(snapshotToString(lines)).toBe(fs.readFileSync(file, 'utf8'));
   });
 
+  it("reads the same snapshot without checks (the worker's read), whole or by lines, origins defaulted", async () => {
+    const name = await writeSample();
+    const file = path.join(dir, name);
+    const checked = readSnapshotFile(file, name);
+    for (const limit of [1024, WHOLE_FILE_LIMIT])
+      expect(readSnapshotFile(file, name, { wholeFileLimit: limit, checks: 'none' })).toEqual(checked);
+    const older = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    delete older.origins;
+    fs.writeFileSync(path.join(dir, 'old.json'), JSON.stringify(older));
+    expect(readSnapshotFile(path.join(dir, 'old.json'), 'old.json', { checks: 'none' }).origins).toEqual([]);
+    // What it does not check, the checked read (the main thread's) refuses.
+    fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ ...older, subnets: 'none' }));
+    expect(() => readSnapshotFile(path.join(dir, 'bad.json'), 'bad.json')).toThrow(/subnets/);
+  });
+
   it('accepts every array layout the writer produces (empty, one, many; the last array empty or not)', () => {
     const full = {
       ...hubSpokeSnapshot(),
