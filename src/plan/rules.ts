@@ -98,14 +98,16 @@ export class RuleShapes {
   }
 
   private portsOf(ranges: readonly string[]): RuleShape['ports'] {
-    const key = ranges.join(',');
+    const key = ranges.length === 1 ? ranges[0]! : ranges.join(',');
     let set = this.ports.get(key);
     if (set === undefined) this.ports.set(key, (set = portSetOf(ranges)));
     return set;
   }
 
   private sideOf(words: readonly string[]): SideSpace {
-    const key = JSON.stringify(words);
+    // One word (most rules) is its own key; a list cannot collide with it (its JSON starts with `[`,
+    // which no address word does).
+    const key = words.length === 1 && !words[0]!.startsWith('[') ? words[0]! : JSON.stringify(words);
     let side = this.sides.get(key);
     if (side === undefined) this.sides.set(key, (side = sideSpace(words)));
     return side;
