@@ -8,7 +8,7 @@
 import type { ContainerGroup } from '../model/snapshot';
 import type { SnapshotIndex } from '../model/snapshot-index';
 import { parseIpv4 } from '../net/address';
-import { AZURE_HOST_IP, ipv4SetOf, PUBLIC_IPV4, publicGroupsOf } from '../policy';
+import { AZURE_HOST_IP, ipv4SetOf, subnetSpace, PUBLIC_IPV4, publicGroupsOf } from '../policy';
 import { IntervalSet, ipv4Domain, type Ipv4Set } from '../net/interval-set';
 import { formatRange } from './explain';
 import type { EndpointClass } from './reachability';
@@ -90,7 +90,7 @@ export class ClassLabeler {
 
   constructor(private readonly index: SnapshotIndex) {
     let subnets = IntervalSet.empty(ipv4Domain);
-    for (const s of index.snapshot.subnets) subnets = subnets.union(ipv4SetOf(s.addressPrefixes));
+    for (const s of index.snapshot.subnets) subnets = subnets.union(subnetSpace(s));
     // Public container groups' addresses are their own classes, never outside ones (decision 4).
     this.outside = subnets.union(publicGroupsOf(index).addresses).complement();
     for (const g of index.snapshot.containerGroups) {
@@ -146,7 +146,7 @@ export class ClassLabeler {
       const members = (this.groupsBySubnet.get(subnet.id) ?? [])
         .filter((m) => c.ranges.has(m.ip))
         .map((m) => m.group.name);
-      const whole = c.ranges.equals(ipv4SetOf(subnet.addressPrefixes));
+      const whole = c.ranges.equals(subnetSpace(subnet));
       return {
         label: `${vnet}/${subnet.name}${whole ? '' : ` [${rangesText(c.ranges)}]`}`,
         containerGroups: [...new Set(members)].sort(),

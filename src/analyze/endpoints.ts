@@ -10,7 +10,7 @@ import type { SnapshotIndex } from '../model/snapshot-index';
 import { diagnostic, type Diagnostic } from '../diagnostics';
 import { RESERVED_TAG_WORDS } from '../model/reserved-words';
 import { parseIpv4, parsePrefix } from '../net/address';
-import { AZURE_HOST_IP, ipv4SetOf, isPublicGroup, PUBLIC_IPV4, publicGroupsOf } from '../policy';
+import { AZURE_HOST_IP, ipv4SetOf, subnetSpace, isPublicGroup, PUBLIC_IPV4, publicGroupsOf } from '../policy';
 import { IntervalSet, ipv4Domain, type Ipv4Set } from '../net/interval-set';
 
 /** A part of an endpoint set whose addresses share one location. */
@@ -232,7 +232,7 @@ function subnetEndpoint(text: string, subnet: Subnet, index: SnapshotIndex): End
   return {
     text,
     description: `subnet ${vnetName}/${subnet.name} (${subnet.addressPrefixes.join(', ')})`,
-    parts: locate(ipv4SetOf(subnet.addressPrefixes), [subnet], index),
+    parts: locate(subnetSpace(subnet), [subnet], index),
     oneOf: false,
   };
 }
@@ -264,7 +264,7 @@ export function containerGroupEndpoint(
   const subnets = group.subnetIds
     .map((id) => index.subnets.get(id))
     .filter((s): s is Subnet => s !== undefined);
-  const home = single ? subnets.find((s) => ipv4SetOf(s.addressPrefixes).has(ip!)) : subnets[0];
+  const home = single ? subnets.find((s) => subnetSpace(s).has(ip!)) : subnets[0];
   if (!home) {
     return {
       text,
@@ -301,7 +301,7 @@ export function locate(space: Ipv4Set, candidates: readonly Subnet[], index: Sna
   }
   const located = rest;
   for (const subnet of [...candidates].sort((a, b) => (a.id < b.id ? -1 : 1))) {
-    const inside = located.intersect(ipv4SetOf(subnet.addressPrefixes));
+    const inside = located.intersect(subnetSpace(subnet));
     if (inside.isEmpty) continue;
     parts.push({ kind: 'subnet', subnet, ranges: inside });
     rest = rest.subtract(inside);

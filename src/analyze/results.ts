@@ -7,7 +7,7 @@
  * paths refer to them by position.
  */
 import { createHash } from 'node:crypto';
-import { ipv4SetOf } from '../policy';
+import { subnetSpace } from '../policy';
 import type { Decider, PairTraffic } from '../policy';
 import type { PolicyEngine } from '../policy';
 import { IntList } from '../util/int-list';
@@ -378,7 +378,7 @@ export class ReachabilityView {
     const addresses = c.ranges.intervals().map(([lo, hi]) => formatRange(lo, hi));
     const key =
       c.kind === 'subnet'
-        ? `subnet:${c.subnet!.id}${c.ranges.equals(ipv4SetOf(c.subnet!.addressPrefixes)) ? '' : `:${rangesKey(addresses)}`}`
+        ? `subnet:${c.subnet!.id}${c.ranges.equals(subnetSpace(c.subnet!)) ? '' : `:${rangesKey(addresses)}`}`
         : c.kind === 'publicContainerGroup'
           ? `publicContainerGroup:${c.group!.id}`
           : externalKey(label, addresses);

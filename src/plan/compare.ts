@@ -10,7 +10,7 @@ import { runsWithin } from '../analyze/cells';
 import type { Direction, Subnet } from '../model/snapshot';
 import {
   AZURE_HOST_IP,
-  ipv4SetOf,
+  subnetSpace,
   PUBLIC_IPV4,
   type Decision,
   type PolicyEngine,
@@ -31,7 +31,7 @@ export function* changedPairs(
   for (const subnet of subnets) {
     for (const direction of ['Inbound', 'Outbound'] as Direction[]) {
       const table = engine.sideTable(subnet, direction);
-      for (const [lo, hi] of ipv4SetOf(subnet.addressPrefixes).intervals()) {
+      for (const [lo, hi] of subnetSpace(subnet).intervals()) {
         for (const [a, b, key] of runsWithin(table.local, lo, hi)) {
           if (key < 0) continue;
           const local: LocatedPart = {

@@ -9,7 +9,7 @@ import type { LocatedPart } from '../analyze/endpoints';
 import type { Subnet } from '../model/snapshot';
 import { canonicalServiceTagName } from '../model/service-tag-names';
 import type { Ipv4Set } from '../net/interval-set';
-import { ipv4SetOf, type PolicyEngine, type ServiceTags, type TrafficSet } from '../policy';
+import { ipv4SetOf, subnetSpace, type PolicyEngine, type ServiceTags, type TrafficSet } from '../policy';
 import type { Need } from './required';
 import { allowedEverywhere, allowsAll, rangesOf, type SubnetLocator } from './space';
 
@@ -49,7 +49,7 @@ class WholeSubnets {
   private whole(subnet: Subnet): LocatedPart {
     let part = this.parts.get(subnet.id);
     if (part === undefined) {
-      part = { kind: 'subnet', subnet, ranges: ipv4SetOf(subnet.addressPrefixes) };
+      part = { kind: 'subnet', subnet, ranges: subnetSpace(subnet) };
       this.parts.set(subnet.id, part);
       this.keys.set(part, partKey(part));
     }

@@ -14,7 +14,7 @@ import type { SnapshotIndex } from '../model/snapshot-index';
 import { formatIpv4, parseIpv4 } from '../net/address';
 import { IntervalSet, ipv4Domain, portDomain, type PortSet } from '../net/interval-set';
 import { formatPortRange } from '../net/ports';
-import { ipv4SetOf, TrafficSet } from '../policy';
+import { ipv4SetOf, subnetSpace, TrafficSet } from '../policy';
 import type { RequiredFlow } from './model';
 import { isAciSubnet } from './scope';
 import { rangesOf, type SubnetLocator } from './space';
@@ -106,7 +106,7 @@ export class Labels {
         const group = this.groupByIp.get(ip);
         return group ? `${group} (${ip})` : `${ip} in ${where}`;
       }
-      return p.ranges.equals(ipv4SetOf(p.subnet.addressPrefixes)) ? where : `${cidrText(p)} in ${where}`;
+      return p.ranges.equals(subnetSpace(p.subnet)) ? where : `${cidrText(p)} in ${where}`;
     }
     return single
       ? `${formatIpv4(p.ranges.intervals()[0]![0])} (outside every subnet)`
@@ -343,7 +343,7 @@ function declaredPortNeeds(index: SnapshotIndex, locator: SubnetLocator, labels:
       const protocol = p.protocol === 'TCP' ? 'Tcp' : 'Udp';
       byProtocol.set(protocol, [...(byProtocol.get(protocol) ?? []), p.port]);
     }
-    const dstSet = ip === null ? ipv4SetOf(subnet.addressPrefixes) : IntervalSet.range(ipv4Domain, ip, ip);
+    const dstSet = ip === null ? subnetSpace(subnet) : IntervalSet.range(ipv4Domain, ip, ip);
     const src = locator.locate(ipv4SetOf(vnet.addressPrefixes));
     const dst = locator.locate(dstSet);
     for (const [protocol, list] of [...byProtocol].sort()) {

@@ -8,7 +8,7 @@ import type { Subnet } from '../model/snapshot';
 import type { SnapshotIndex } from '../model/snapshot-index';
 import { ipv4RangeToCidrs } from '../net/address';
 import { IntervalSet, ipv4Domain, type Ipv4Set } from '../net/interval-set';
-import { ipv4SetOf, TrafficSet, type Decision, type PolicyEngine } from '../policy';
+import { subnetSpace, TrafficSet, type Decision, type PolicyEngine } from '../policy';
 
 /** Finds the subnets overlapping an address range fast (subnets sorted by their first address). */
 export class SubnetLocator {
@@ -21,7 +21,7 @@ export class SubnetLocator {
   constructor(readonly index: SnapshotIndex) {
     const entries: [number, number, Subnet][] = [];
     for (const s of index.snapshot.subnets)
-      for (const [lo, hi] of ipv4SetOf(s.addressPrefixes).intervals()) entries.push([lo, hi, s]);
+      for (const [lo, hi] of subnetSpace(s).intervals()) entries.push([lo, hi, s]);
     entries.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     let max = -1;
     for (const [lo, hi, s] of entries) {

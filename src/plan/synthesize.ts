@@ -9,7 +9,7 @@ import type { Direction, SecurityRule } from '../model/snapshot';
 import { parsePrefix } from '../net/address';
 import { IntervalSet, ipv4Domain, portDomain, type Ipv4Set, type PortSet } from '../net/interval-set';
 import { formatPortRange } from '../net/ports';
-import { AZURE_HOST_IP, ipv4SetOf, type PolicyEngine } from '../policy';
+import { AZURE_HOST_IP, ipv4SetOf, subnetSpace, type PolicyEngine } from '../policy';
 import type { RuleProvenance } from './model';
 import type { Shaped } from './generalize';
 import { trafficOf, type NeedProtocol } from './required';
@@ -259,7 +259,7 @@ function platformDrafts(
   const aci = nsg.subnets.filter((s) => isAciSubnet(s, groupSubnets));
   if (aci.length === 0) return [];
   let local = IntervalSet.empty(ipv4Domain);
-  for (const s of aci) local = local.union(ipv4SetOf(s.addressPrefixes));
+  for (const s of aci) local = local.union(subnetSpace(s));
   const dns = IntervalSet.of(portDomain, [[53, 53]]);
   const traffic = trafficOf('*', dns);
   const host = IntervalSet.range(ipv4Domain, AZURE_HOST_IP, AZURE_HOST_IP);
@@ -323,7 +323,7 @@ export class AddressNames {
     vnets: readonly { name: string; addressPrefixes: readonly string[] }[] = [],
   ) {
     for (const s of [...subnets, ...vnets]) {
-      const key = ipv4SetOf(s.addressPrefixes).key();
+      const key = subnetSpace(s).key();
       if (!this.bySet.has(key)) this.bySet.set(key, s.name);
     }
     for (const g of groups) {

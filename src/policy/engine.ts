@@ -5,7 +5,7 @@
 import type { ContainerGroup, Direction, SecurityAdminRule, Snapshot, Subnet } from '../model/snapshot';
 import { indexSnapshot, type SnapshotIndex } from '../model/snapshot-index';
 import { parseIpv4, parsePrefix } from '../net/address';
-import { AddressWords, ipv4SetOf, type SubnetAddressContext } from './words/address-words';
+import { AddressWords, ipv4SetOf, subnetSpace, type SubnetAddressContext } from './words/address-words';
 import { SymbolicAddressSet } from './sets/address-sets';
 import {
   DecisionStore,
@@ -218,10 +218,7 @@ export class PolicyEngine {
     const key = `${subnet.id}|${direction}`;
     let table = this.tables.get(key);
     if (!table) {
-      table = this.builder.build(
-        this.compiler.sidePolicy(subnet, direction),
-        ipv4SetOf(subnet.addressPrefixes),
-      );
+      table = this.builder.build(this.compiler.sidePolicy(subnet, direction), subnetSpace(subnet));
       this.tables.set(key, table);
       this.compiler.sideTableBuilt(subnet, direction);
     }
@@ -372,7 +369,7 @@ function sharedVariables(index: SnapshotIndex, words: AddressWords): Set<number>
     }
   }
   for (const subnet of index.snapshot.subnets) {
-    addresses = ipv4SetOf(subnet.addressPrefixes);
+    addresses = subnetSpace(subnet);
     const nsg = subnet.networkSecurityGroupId
       ? index.networkSecurityGroups.get(subnet.networkSecurityGroupId)
       : undefined;

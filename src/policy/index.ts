@@ -21,6 +21,6 @@ export { runIndex, type Runs, type SideTable } from './compile/side-table';
 export type { Flow, FlowEnd, FlowProtocol } from './flow';
 export { PortRegion } from './sets/port-region';
 export { TrafficSet } from './sets/traffic';
-export { AZURE_HOST_IP, PUBLIC_IPV4, ipv4SetOf } from './words/address-words';
+export { AZURE_HOST_IP, PUBLIC_IPV4, ipv4SetOf, subnetSpace } from './words/address-words';
 export { isPublicGroup, publicGroupsOf } from './words/public-groups';
 export { parseServiceTags, type ServiceTags } from './words/service-tags';

@@ -19,7 +19,7 @@ import {
 import type { SecurityRule, Snapshot } from '../model/snapshot';
 import { parseIpv4 } from '../net/address';
 import type { PlanResult, ProposedNsg } from '../plan/model';
-import { ipv4SetOf, type PairTraffic, type PolicyEngine, type TrafficSet } from '../policy';
+import { subnetSpace, type PairTraffic, type PolicyEngine, type TrafficSet } from '../policy';
 import { IntList } from '../util/int-list';
 import { IntPairMap } from '../util/int-pair-map';
 import { VERSION } from '../version';
@@ -747,9 +747,7 @@ function topologyNodes(snapshot: Snapshot): Topo {
     peerings.push({ from, to, name: p.name, state: p.peeringState ?? 'unknown' });
   }
 
-  const subnetSpaces = [...snapshot.subnets]
-    .sort(byId)
-    .map((s) => ({ id: s.id, space: ipv4SetOf(s.addressPrefixes) }));
+  const subnetSpaces = [...snapshot.subnets].sort(byId).map((s) => ({ id: s.id, space: subnetSpace(s) }));
   const applianceRoutes: ReportApplianceRoute[] = [];
   for (const s of [...snapshot.subnets].sort(byId)) {
     const rt = s.routeTableId ? routeTables.get(s.routeTableId) : undefined;

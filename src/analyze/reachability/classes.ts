@@ -8,7 +8,7 @@
 import type { ContainerGroup, Subnet } from '../../model/snapshot';
 import { parseIpv4 } from '../../net/address';
 import { IPV4_MAX, IntervalSet, ipv4Domain, type Ipv4Set } from '../../net/interval-set';
-import { ipv4SetOf, publicGroupsOf, runIndex, type Runs, type SideTable } from '../../policy';
+import { subnetSpace, publicGroupsOf, runIndex, type Runs, type SideTable } from '../../policy';
 import type { SnapshotIndex } from '../../model/snapshot-index';
 import { lastAtOrBelow, sortedDistinct } from '../../util/sorted-search';
 
@@ -107,7 +107,7 @@ export function endpointClasses(
   const publics = publicGroupsOf(index);
   let inSubnets = IntervalSet.empty(ipv4Domain);
   subnets.forEach((subnet, si) => {
-    const space = ipv4SetOf(subnet.addressPrefixes).subtract(publics.addresses);
+    const space = subnetSpace(subnet).subtract(publics.addresses);
     inSubnets = inSubnets.union(space);
     const out = outTables[si]!.local;
     const inb = inTables[si]!.local;

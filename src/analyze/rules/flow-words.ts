@@ -14,7 +14,7 @@ import type {
 import { isAciSubnet, type SnapshotIndex } from '../../model/snapshot-index';
 import { RESERVED_TAG_WORDS } from '../../model/reserved-words';
 import type { PortSet } from '../../net/interval-set';
-import { ipv4SetOf, type PolicyEngine } from '../../policy';
+import { subnetSpace, type PolicyEngine } from '../../policy';
 import type { EndpointClass } from '../reachability';
 import {
   FLOWS_PER_FINDING,
@@ -247,7 +247,7 @@ export function wholeSubnetKeys(classes: readonly EndpointClass[]): Map<string, 
   for (const c of classes) {
     if (c.kind !== 'subnet') continue;
     const id = c.subnet!.id;
-    const whole = !keys.has(id) && c.ranges.equals(ipv4SetOf(c.subnet!.addressPrefixes));
+    const whole = !keys.has(id) && c.ranges.equals(subnetSpace(c.subnet!));
     keys.set(id, whole ? `subnet:${id}` : null);
   }
   return keys;

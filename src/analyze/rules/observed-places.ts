@@ -6,7 +6,7 @@
 import type { ContainerGroup, Subnet } from '../../model/snapshot';
 import { isAciSubnet, type SnapshotIndex } from '../../model/snapshot-index';
 import { parseIpv4 } from '../../net/address';
-import { ipv4SetOf, PUBLIC_IPV4, publicGroupsOf } from '../../policy';
+import { ipv4SetOf, subnetSpace, PUBLIC_IPV4, publicGroupsOf } from '../../policy';
 import type { FlowEnd } from '../../policy';
 import { lastAtOrBelow } from '../../util/sorted-search';
 import { endpointNames } from './flow-words';
@@ -48,8 +48,7 @@ export class PlaceFinder {
     // Overlapping subnets (unpeered VNets may reuse space): the first by ID wins, as documented.
     const subnets = [...index.snapshot.subnets].sort((a, b) => (a.id < b.id ? -1 : 1));
     const rows: [number, number, Subnet][] = [];
-    for (const s of subnets)
-      for (const [lo, hi] of ipv4SetOf(s.addressPrefixes).intervals()) rows.push([lo, hi, s]);
+    for (const s of subnets) for (const [lo, hi] of subnetSpace(s).intervals()) rows.push([lo, hi, s]);
     rows.sort((a, b) => a[0] - b[0]);
     for (const [lo, hi, s] of rows) {
       this.subnetStarts.push(lo);

@@ -44,6 +44,20 @@ export function ipv4SetOf(prefixes: readonly string[]): Ipv4Set {
   return IntervalSet.of(ipv4Domain, intervals);
 }
 
+const subnetSpaces = new WeakMap<readonly string[], Ipv4Set>();
+
+/**
+ * A subnet's own IPv4 addresses (`ipv4SetOf` of its prefixes), made once per prefix list: analyses
+ * ask for them per class, part and label, millions of times on a large estate. Keyed by the list
+ * object, which a snapshot never changes in place (a changed subnet is a new object: see applyProposal).
+ */
+export function subnetSpace(subnet: { readonly addressPrefixes: readonly string[] }): Ipv4Set {
+  let space = subnetSpaces.get(subnet.addressPrefixes);
+  if (space === undefined)
+    subnetSpaces.set(subnet.addressPrefixes, (space = ipv4SetOf(subnet.addressPrefixes)));
+  return space;
+}
+
 /** The address words of one subnet's context. */
 export interface SubnetAddressContext {
   /** The `VirtualNetwork` tag as seen from this subnet. */
@@ -65,7 +79,7 @@ export class AddressWords {
     private readonly serviceTags: ServiceTags | undefined,
   ) {
     let aci = IntervalSet.empty(ipv4Domain);
-    for (const s of index.snapshot.subnets) if (isAciSubnet(s)) aci = aci.union(ipv4SetOf(s.addressPrefixes));
+    for (const s of index.snapshot.subnets) if (isAciSubnet(s)) aci = aci.union(subnetSpace(s));
     this.asgDomain = aci.complement();
   }
 
@@ -144,7 +158,7 @@ export class AddressWords {
     };
     if (vnet) known = known.union(ipv4SetOf(vnet.addressPrefixes));
     else {
-      known = known.union(ipv4SetOf(subnet.addressPrefixes));
+      known = known.union(subnetSpace(subnet));
       addUnknown(
         `vnet:${subnet.virtualNetworkId}`,
         'vnet',

@@ -10,7 +10,14 @@ import { cellsBetween } from '../../../src/analyze/cells';
 import type { LocatedPart } from '../../../src/analyze/endpoints';
 import { parseIpv4 } from '../../../src/net/address';
 import { IntervalSet, ipv4Domain, portDomain } from '../../../src/net/interval-set';
-import { compilePolicy, ipv4SetOf, PortRegion, TrafficSet, type PolicyEngine } from '../../../src/policy';
+import {
+  compilePolicy,
+  ipv4SetOf,
+  PortRegion,
+  subnetSpace,
+  TrafficSet,
+  type PolicyEngine,
+} from '../../../src/policy';
 import { allowedEverywhere, allowsAll, isSelfCell, SubnetLocator } from '../../../src/plan/space';
 import { arbEstate, arbFlowFor, arbPortSet, arbServiceTags } from '../../support/arbitraries';
 
@@ -80,4 +87,17 @@ it('meets the cells of a rectangle as the cell-by-cell meet does', () => {
     }),
     { seed: SEED, numRuns: RUNS },
   );
+});
+
+describe('subnetSpace', () => {
+  it("is ipv4SetOf of the subnet's prefixes, made once per prefix list (a subnet changed as a new object gets its own)", () => {
+    const subnet = { addressPrefixes: ['10.1.0.0/24', '10.1.2.0/25', 'fd00::/64'] };
+    const space = subnetSpace(subnet);
+    expect(space.equals(ipv4SetOf(subnet.addressPrefixes))).toBe(true);
+    expect(space.size()).toBe(256 + 128);
+    // The same list (a subnet object spread into another) shares the set.
+    expect(subnetSpace({ ...subnet })).toBe(space);
+    const widened = { ...subnet, addressPrefixes: ['10.1.0.0/23'] };
+    expect(subnetSpace(widened).equals(ipv4SetOf(['10.1.0.0/23']))).toBe(true);
+  });
 });
