@@ -4,8 +4,11 @@
  * preset's required flows (plan-flows.ts) as VNet flow logs (flowLogVersion 4, the blob layout;
  * test/support/write-sample-flow-logs.ts writes them), all under a temp dir; then
  * `aciseg analyze <snapshot> --flows <dir> --format json -o …` and
- * `aciseg plan <snapshot> --flows <dir> --format json -o …` (not bicep: see below). Prints one JSON line: wall, user CPU
- * and peak RSS of each, the load average before each, and plan ÷ analyze. Uses dist/.
+ * `aciseg plan <snapshot> --flows <dir> --format json -o …` (not bicep: see below), in
+ * BENCH_PLAN_PAIRS (default 3) interleaved pairs: this machine's wall times vary by ±10% from one
+ * run to the next, so one pair's ratio says little. Prints one JSON line: the pair with the median
+ * ratio (wall, user CPU and peak RSS of each command, the load average before each), the median
+ * plan ÷ analyze, and every pair's ratio. Uses dist/.
  * BENCH_PLAN_DIR=<dir> keeps the snapshot, flow logs and outputs there.
  */
 import { spawnSync } from 'node:child_process';
@@ -23,6 +26,7 @@ const { snapshotToString } =
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const FLOWS = Number(process.env.BENCH_PLAN_FLOWS ?? 100_000);
+const PAIRS = Math.max(1, Number(process.env.BENCH_PLAN_PAIRS ?? 3));
 const root = path.join(__dirname, '..', '..');
 const main = path.join(root, 'dist', 'cli', 'main.js');
 
@@ -91,17 +95,23 @@ function run(): void {
     const logs = path.join(dir, 'flow-logs');
     writeFlowLogBlobs(logs, [...nics.values()], [10], [0], 20261201);
     const findings = path.join(dir, 'findings.json');
-    const analyze = timed(
-      ['analyze', snapshotFile, '--flows', logs, '--format', 'json', '-o', findings, '-q'],
-      findings,
-    );
     // JSON, not Bicep: the estate's NSGs are in 20 resource groups, so Bicep is a directory
     // (main.bicep and 20 modules); the JSON holds the same plan, proof and effect, as one file.
     const planned = path.join(dir, 'plan.json');
-    const plan = timed(
-      ['plan', snapshotFile, '--flows', logs, '--format', 'json', '-o', planned, '-q'],
-      planned,
-    );
+    const pairs: { analyze: Timed; plan: Timed; ratio: number }[] = [];
+    for (let i = 0; i < PAIRS; i++) {
+      for (const out of [findings, planned]) fs.rmSync(out, { force: true });
+      const analyze = timed(
+        ['analyze', snapshotFile, '--flows', logs, '--format', 'json', '-o', findings, '-q'],
+        findings,
+      );
+      const plan = timed(
+        ['plan', snapshotFile, '--flows', logs, '--format', 'json', '-o', planned, '-q'],
+        planned,
+      );
+      pairs.push({ analyze, plan, ratio: plan.seconds / analyze.seconds });
+    }
+    const { analyze, plan } = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor((PAIRS - 1) / 2)]!;
     process.stdout.write(
       `${JSON.stringify({
         requiredFlows: picks.length,
@@ -115,6 +125,8 @@ function run(): void {
         planLoad: plan.load,
         planToAnalyze: Math.round((plan.seconds / analyze.seconds) * 100) / 100,
         planToAnalyzeUser: Math.round((plan.userSeconds / analyze.userSeconds) * 100) / 100,
+        pairRatios: pairs.map((p) => Math.round(p.ratio * 100) / 100),
+        pairs: pairs.map((p) => [p.analyze.seconds, p.plan.seconds]),
         kept: (JSON.parse(fs.readFileSync(planned, 'utf8')) as { required: unknown[] }).required.length,
       })}\n`,
     );

@@ -128,15 +128,15 @@ function measurePlan(mode: 'analysis' | 'plan'): Record<string, unknown> {
 
 function printPlanRows(): void {
   const pl = [
-    '| plan (typical estate) | required flows (kept / left out) | NSGs | rules before → after | proof | in process: one all-pairs analysis s, CPU s (peak MB) | plan + proof + effect s, CPU s (peak MB) | ÷ all-pairs | command, fresh process: analyze --flows s, user s (peak MB) | plan --flows s, user s (peak MB) | plan ÷ analyze |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| plan (typical estate) | required flows (kept / left out) | NSGs | rules before → after | proof | in process: one all-pairs analysis s, CPU s (peak MB) | plan + proof + effect s, CPU s (peak MB) | ÷ all-pairs | command, fresh process: analyze --flows s, user s (peak MB) | plan --flows s, user s (peak MB) | plan ÷ analyze (median pair) | every pair: analyze s / plan s (÷) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of planRows) {
     const a = Number(r.analysisMs) / 1000;
     const p = Number(r.planMs) / 1000;
     const c = r.cli as Record<string, number>;
     pl.push(
-      `| typical | ${r.requiredFlows} (${r.kept} / ${r.excluded}) | ${r.nsgs} | ${r.rulesBefore} → ${r.rulesAfter} | ${r.proofOk ? 'ok' : 'FAILED'} | ${f(a, 1)}, ${f(Number(r.analysisCpuMs) / 1000, 1)} (${f(r.analysisPeakMb, 0)}) | ${f(p, 1)}, ${f(Number(r.planCpuMs) / 1000, 1)} (${f(r.planPeakMb, 0)}) | ${f(p / a)}× | ${f(c.analyzeS, 1)}, ${f(c.analyzeUserS, 1)} (${c.analyzePeakMb}) | ${f(c.planS, 1)}, ${f(c.planUserS, 1)} (${c.planPeakMb}) | ${f(Number(c.planS) / Number(c.analyzeS))}× |`,
+      `| typical | ${r.requiredFlows} (${r.kept} / ${r.excluded}) | ${r.nsgs} | ${r.rulesBefore} → ${r.rulesAfter} | ${r.proofOk ? 'ok' : 'FAILED'} | ${f(a, 1)}, ${f(Number(r.analysisCpuMs) / 1000, 1)} (${f(r.analysisPeakMb, 0)}) | ${f(p, 1)}, ${f(Number(r.planCpuMs) / 1000, 1)} (${f(r.planPeakMb, 0)}) | ${f(p / a)}× | ${f(c.analyzeS, 1)}, ${f(c.analyzeUserS, 1)} (${c.analyzePeakMb}) | ${f(c.planS, 1)}, ${f(c.planUserS, 1)} (${c.planPeakMb}) | ${f(Number(c.planS) / Number(c.analyzeS), 2)}× | ${everyPair(r.cli)} |`,
     );
   }
   process.stdout.write(`\n${pl.join('\n')}\n\n`);
@@ -148,6 +148,12 @@ function printPlanRows(): void {
     process.stdout.write(`${ph.join('\n')}\n\n`);
   }
   for (const r of planRows) process.stdout.write(`${JSON.stringify(r)}\n`);
+}
+
+/** Each interleaved pair of the command comparison: `analyze s / plan s (ratio×)`. */
+function everyPair(cli: unknown): string {
+  const { pairs, pairRatios } = cli as { pairs: [number, number][]; pairRatios: number[] };
+  return pairs.map(([a, p], i) => `${f(a, 1)} / ${f(p, 1)} (${f(pairRatios[i]!, 2)}×)`).join(', ');
 }
 
 /** `analyze --flows` and `plan --flows` as fresh command processes (test/bench/plan-cli.ts). */
