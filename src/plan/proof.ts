@@ -74,11 +74,12 @@ function proveNoWidening(input: ProofInput): ProofCheck & { widening: RequiredFl
     input.planned,
     (d) => !d.possible.isEmpty,
   )) {
+    const [beforeSrc, beforeDst] = relocate([src, dst], input.beforeIndex) as [LocatedPart, LocatedPart];
     for (const cell of cellsBetween(input.after, src, dst)) {
       const may = cell.result.allow.union(cell.result.unknown);
       if (may.isEmpty || isSelfCell(src, dst, cell)) continue;
-      const oldSrc = clipPart(relocate([src], input.beforeIndex)[0]!, cell.srcLo, cell.srcHi)!;
-      const oldDst = clipPart(relocate([dst], input.beforeIndex)[0]!, cell.dstLo, cell.dstHi)!;
+      const oldSrc = clipPart(beforeSrc, cell.srcLo, cell.srcHi)!;
+      const oldDst = clipPart(beforeDst, cell.dstLo, cell.dstHi)!;
       for (const old of cellsBetween(input.before, oldSrc, oldDst)) {
         if (isSelfCell(oldSrc, oldDst, old)) continue;
         checked++;

@@ -83,33 +83,38 @@ function flowProtocol(p: NeedProtocol): FindingFlow['protocol'] {
 /** Labels for addresses, for people: group names, `vnet/subnet`, Internet. */
 export class Labels {
   private readonly groupByIp = new Map<string, string>();
+  private readonly subnetLabels = new Map<string, string>();
   constructor(private readonly index: SnapshotIndex) {
     for (const g of index.snapshot.containerGroups)
       if (g.ipAddress?.ip) this.groupByIp.set(g.ipAddress.ip, g.name);
   }
 
   subnet(subnetId: string): string {
-    const s = this.index.subnets.get(subnetId);
-    if (!s) return subnetId;
-    const vnet = this.index.virtualNetworks.get(s.virtualNetworkId);
-    return `${vnet?.name ?? '?'}/${s.name}`;
+    let label = this.subnetLabels.get(subnetId);
+    if (label === undefined) {
+      const s = this.index.subnets.get(subnetId);
+      const vnet = s && this.index.virtualNetworks.get(s.virtualNetworkId);
+      label = s ? `${vnet?.name ?? '?'}/${s.name}` : subnetId;
+      this.subnetLabels.set(subnetId, label);
+    }
+    return label;
   }
 
   part(p: LocatedPart): string {
-    const single =
-      p.ranges.intervalCount === 1 && p.ranges.intervals()[0]![0] === p.ranges.intervals()[0]![1];
+    // One address: one interval of size 1.
+    const single = p.ranges.intervalCount === 1 && p.ranges.size() === 1;
     if (p.kind === 'publicContainerGroup' || p.kind === 'unknownLocation') return p.group.name;
     if (p.kind === 'subnet') {
       const where = this.subnet(p.subnet.id);
       if (single) {
-        const ip = formatIpv4(p.ranges.intervals()[0]![0]);
+        const ip = formatIpv4(p.ranges.first()!);
         const group = this.groupByIp.get(ip);
         return group ? `${group} (${ip})` : `${ip} in ${where}`;
       }
       return p.ranges.equals(subnetSpace(p.subnet)) ? where : `${cidrText(p)} in ${where}`;
     }
     return single
-      ? `${formatIpv4(p.ranges.intervals()[0]![0])} (outside every subnet)`
+      ? `${formatIpv4(p.ranges.first()!)} (outside every subnet)`
       : `${cidrText(p)} (outside every subnet)`;
   }
 

@@ -26,13 +26,20 @@ export function contentKey(r: SecurityRule): string {
     r.direction,
     r.access,
     r.protocol.toLowerCase(),
-    [...r.sourceAddressPrefixes].map((p) => p.toLowerCase()).sort(),
-    [...r.sourcePortRanges].sort(),
-    [...r.destinationAddressPrefixes].map((p) => p.toLowerCase()).sort(),
-    [...r.destinationPortRanges].sort(),
-    [...r.sourceApplicationSecurityGroupIds].sort(),
-    [...r.destinationApplicationSecurityGroupIds].sort(),
+    sorted(r.sourceAddressPrefixes, true),
+    sorted(r.sourcePortRanges, false),
+    sorted(r.destinationAddressPrefixes, true),
+    sorted(r.destinationPortRanges, false),
+    sorted(r.sourceApplicationSecurityGroupIds, false),
+    sorted(r.destinationApplicationSecurityGroupIds, false),
   ]);
+}
+
+/** A list sorted (lower-cased first when asked), copied only when it has two or more entries. */
+function sorted(list: readonly string[], lower: boolean): readonly string[] {
+  if (list.length === 0) return list;
+  if (list.length === 1) return lower ? [list[0]!.toLowerCase()] : list;
+  return (lower ? list.map((p) => p.toLowerCase()) : [...list]).sort();
 }
 
 const PRIVATE_IPV4 = PUBLIC_IPV4.complement();
