@@ -58,9 +58,7 @@ export function validateSnapshot(json: unknown, file: string): SnapshotParse {
   }
   const issues = snapshotShapeIssues(json);
   if (issues.length > 0) return { ok: false, diagnostics: zodIssuesToDiagnostics(issues, file, '$') };
-  const snapshot = json as Snapshot;
-  // The schema's one default: snapshots written before origins have none.
-  snapshot.origins ??= [];
+  const snapshot = withDefaults(json);
   const problems = snapshotValueProblems(snapshot);
   if (problems.length === 0) return { ok: true, snapshot };
   return {
@@ -121,11 +119,16 @@ export function parseSnapshotText(
   return checks === 'full' ? validateSnapshot(parsed.value, file) : uncheckedSnapshot(parsed.value);
 }
 
-/** Parsed JSON taken as a snapshot without checks (see SnapshotChecks), with the schema's one default. */
+/** Parsed JSON taken as a snapshot without checks (see SnapshotChecks). */
 function uncheckedSnapshot(json: unknown): SnapshotParse {
+  return { ok: true, snapshot: withDefaults(json) };
+}
+
+/** Parsed JSON as a snapshot with the schema's one default: snapshots written before origins have none. */
+function withDefaults(json: unknown): Snapshot {
   const snapshot = json as Snapshot;
   snapshot.origins ??= [];
-  return { ok: true, snapshot };
+  return snapshot;
 }
 
 /**

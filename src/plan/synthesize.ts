@@ -323,7 +323,7 @@ export class AddressNames {
     vnets: readonly { name: string; addressPrefixes: readonly string[] }[] = [],
   ) {
     for (const s of [...subnets, ...vnets]) {
-      const key = subnetSpace(s).key();
+      const key = ipv4SetOf(s.addressPrefixes).key();
       if (!this.bySet.has(key)) this.bySet.set(key, s.name);
     }
     for (const g of groups) {
