@@ -38,18 +38,122 @@ export function meetTupleCount(a: TrafficSet, b: TrafficSet): number {
   return meetPortCount(a.tcp, b.tcp) + meetPortCount(a.udp, b.udp) + (a.icmp && b.icmp ? 1 : 0);
 }
 
-/** Certainly allowed tuples through two side decisions, memoized per pair of their traffic ids. */
+/**
+ * Certainly allowed tuples through two side decisions. Most paths meet regions of one layer over
+ * every source port: those are counted directly on flat copies of their destination bounds, made once
+ * per traffic id — a memo of the million distinct pairs, or reading the sets' objects scattered over
+ * a large heap, cost several times more. Other shapes take `meetTupleCount`, memoized per pair of
+ * traffic ids.
+ */
 export class PairTuples {
-  private readonly memo = new IntPairMap(1 << 16);
+  private readonly memo = new IntPairMap(1 << 10);
+  /** Per traffic id: where its summary starts in `pool`, + 1 (0: not made yet). */
+  private at = new Int32Array(1 << 12);
+  private readonly sparse = new Map<number, number>();
+  /**
+   * Summaries: ICMP (0 or 1), then for TCP and for UDP a kind (EMPTY; FLAT, then the number of
+   * bounds and the bounds; OTHER).
+   */
+  private pool = new Int32Array(1 << 16);
+  private used = 0;
 
   of(out: Decision, inbound: Decision): number {
-    let n = this.memo.get(out.traffic, inbound.traffic);
-    if (n < 0) {
-      n = meetTupleCount(out.sure, inbound.sure);
-      this.memo.set(out.traffic, inbound.traffic, n);
+    const a = this.summary(out);
+    const b = this.summary(inbound);
+    const pool = this.pool;
+    const tcpA = a + 1;
+    const tcpB = b + 1;
+    const udpA = tcpA + regionWords(pool, tcpA);
+    const udpB = tcpB + regionWords(pool, tcpB);
+    if (pool[tcpA] === OTHER || pool[tcpB] === OTHER || pool[udpA] === OTHER || pool[udpB] === OTHER) {
+      let n = this.memo.get(out.traffic, inbound.traffic);
+      if (n < 0) {
+        n = meetTupleCount(out.sure, inbound.sure);
+        this.memo.set(out.traffic, inbound.traffic, n);
+      }
+      return n;
     }
-    return n;
+    return flatCount(pool, tcpA, tcpB) + flatCount(pool, udpA, udpB) + (pool[a]! & pool[b]!);
   }
+
+  /** Where the summary of a decision's `sure` set starts in `pool` (made on first use). */
+  private summary(d: Decision): number {
+    const id = d.traffic;
+    // Traffic ids count up from 0 in a store: a typed array for those, a map for any far beyond.
+    if (id >= this.at.length && id < MAX_DENSE_ID) {
+      let size = this.at.length;
+      while (size <= id) size *= 2;
+      const grown = new Int32Array(size);
+      grown.set(this.at);
+      this.at = grown;
+    }
+    const known = id < this.at.length ? this.at[id]! : (this.sparse.get(id) ?? 0);
+    if (known > 0) return known - 1;
+    const start = this.used;
+    this.push(d.sure.icmp ? 1 : 0);
+    this.pushRegion(d.sure.tcp);
+    this.pushRegion(d.sure.udp);
+    if (id < this.at.length) this.at[id] = start + 1;
+    else this.sparse.set(id, start + 1);
+    return start;
+  }
+
+  private pushRegion(r: PortRegion): void {
+    if (r.isEmpty) return this.push(EMPTY);
+    const layers = r.layers;
+    if (layers.length !== 1 || !layers[0]![0].isFull) return this.push(OTHER);
+    const intervals = layers[0]![1].intervals();
+    this.push(FLAT);
+    this.push(2 * intervals.length);
+    for (const [lo, hi] of intervals) {
+      this.push(lo);
+      this.push(hi);
+    }
+  }
+
+  private push(v: number): void {
+    if (this.used === this.pool.length) {
+      const grown = new Int32Array(2 * this.pool.length);
+      grown.set(this.pool);
+      this.pool = grown;
+    }
+    this.pool[this.used++] = v;
+  }
+}
+
+/** Traffic ids below this are looked up in a typed array (4 bytes each). */
+const MAX_DENSE_ID = 1 << 22;
+
+/** A region summary's kinds. */
+const EMPTY = 0;
+const FLAT = 1;
+const OTHER = 2;
+
+/** Words a region summary takes in the pool. */
+function regionWords(pool: Int32Array, at: number): number {
+  return pool[at] === FLAT ? 2 + pool[at + 1]! : 1;
+}
+
+/** Destination ports two region summaries (neither OTHER) share: their bounds' intersection size. */
+function flatCount(pool: Int32Array, a: number, b: number): number {
+  if (pool[a] === EMPTY || pool[b] === EMPTY) return 0;
+  let i = a + 2;
+  let j = b + 2;
+  const iEnd = i + pool[a + 1]!;
+  const jEnd = j + pool[b + 1]!;
+  let n = 0;
+  while (i < iEnd && j < jEnd) {
+    const loA = pool[i]!;
+    const hiA = pool[i + 1]!;
+    const loB = pool[j]!;
+    const hiB = pool[j + 1]!;
+    const lo = loA > loB ? loA : loB;
+    const hi = hiA < hiB ? hiA : hiB;
+    if (lo <= hi) n += hi - lo + 1;
+    if (hiA < hiB) i += 2;
+    else j += 2;
+  }
+  return n;
 }
 
 /**
