@@ -166,7 +166,19 @@ export function nameAndNumber(
 ): ProposedNsg {
   const existing = nsg.existing?.securityRules ?? [];
   const byContent = new Map(existing.map((r) => [contentKey(r), r]));
-  const existingShapes = existing.map((r) => shapes.of(r));
+  // The existing rules a draft may replace share its direction and access: shaped only when asked.
+  const candidates = new Map<string, RuleShape[]>();
+  const candidatesFor = (rule: SecurityRule): RuleShape[] => {
+    const key = `${rule.direction}|${rule.access}`;
+    let list = candidates.get(key);
+    if (list === undefined) {
+      list = existing
+        .filter((r) => r.direction === rule.direction && r.access === rule.access)
+        .map((r) => shapes.of(r));
+      candidates.set(key, list);
+    }
+    return list;
+  };
   const rules: ProposedRule[] = [];
   for (const direction of ['Inbound', 'Outbound'] as const) {
     const list = drafts
@@ -206,7 +218,9 @@ export function nameAndNumber(
     const replaces = list.map(({ d, rule }, i) => {
       if (placed[i] || d.role !== 'flow') return [];
       const shape = shapes.of(rule);
-      const olds = existingShapes.filter((o) => mayOverlap(o, shape)).map((o) => o.rule);
+      const olds = candidatesFor(rule)
+        .filter((o) => mayOverlap(o, shape))
+        .map((o) => o.rule);
       for (const o of olds) replacedBy.set(o.name, [...(replacedBy.get(o.name) ?? []), i]);
       return olds;
     });
