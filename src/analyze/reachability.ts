@@ -98,6 +98,17 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
  * its per-side caches before the (memory-heavy) pair phase.
  */
 function compileTables(engine: PolicyEngine, progress: (message: string) => void): SubnetTables {
+  const tables = buildSideTables(engine, progress);
+  engine.releaseCaches();
+  return tables;
+}
+
+/**
+ * Builds every subnet's side tables (subnets sorted by id) and keeps the compiler's caches: the plan
+ * builds them all before shaping, which then asks for them one need at a time (and still reads the
+ * caches); computeReachability later finds them built.
+ */
+export function buildSideTables(engine: PolicyEngine, progress: (message: string) => void): SubnetTables {
   const subnets = [...engine.index.snapshot.subnets].sort((a, b) => (a.id < b.id ? -1 : 1));
   const outTables: SideTable[] = [];
   const inTables: SideTable[] = [];
@@ -106,6 +117,5 @@ function compileTables(engine: PolicyEngine, progress: (message: string) => void
     inTables.push(engine.sideTable(s, 'Inbound'));
     if ((i + 1) % 250 === 0) progress(`compiled ${i + 1}/${subnets.length} subnets`);
   });
-  engine.releaseCaches();
   return { subnets, outTables, inTables };
 }

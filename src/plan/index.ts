@@ -19,6 +19,7 @@ import type { ObservedFlowsInput, PackRule } from '../analyze/rules';
 import { diagnostic } from '../diagnostics';
 import { InputError } from '../errors';
 import type { Snapshot } from '../model/snapshot';
+import { buildSideTables } from '../analyze/reachability';
 import { compilePolicy, type PolicyEngine, type ServiceTags } from '../policy';
 import { applyProposal } from './apply';
 import { computeEffect, type EffectInput } from './effect';
@@ -144,6 +145,10 @@ function planAndProve(input: PlanInput, progress: (m: string) => void): ProvenPr
         ),
     );
 
+  // Every side table at once, as the analysis does, before shaping asks for them one need at a time:
+  // built in one pass they cost less than interleaved with the shaping (about 1 s on the typical estate).
+  progress('compiling the side tables of the snapshot before the change');
+  buildSideTables(before, progress);
   progress(`shaping ${required.needs.length} required flows`);
   const split = withoutUnsupportedWidening(
     shapeNeeds(required.needs, before, locator, new TagFinder(input.serviceTags)),
