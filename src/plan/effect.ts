@@ -339,9 +339,10 @@ class SideSpaces {
   traffic(listed: ReadonlySet<number>, detailed: boolean): Map<number, TrafficSet> {
     const { paths, shares } = this;
     const unions = new Map<number, AllowUnion>();
+    const sureSets = new Map<number, TrafficSet>();
     const union = (key: number) => {
       let u = unions.get(key);
-      if (u === undefined) unions.set(key, (u = new AllowUnion()));
+      if (u === undefined) unions.set(key, (u = new AllowUnion(sureSets)));
       return u;
     };
     const any = shares.id('*', 'any endpoint', false);

@@ -162,20 +162,26 @@ function flatCount(pool: Int32Array, a: number, b: number): number {
  * ∪ (f ∩ oᵢ) = f ∩ ∪ oᵢ.
  */
 export class AllowUnion {
-  /** Per fixed side's traffic id: the other sides' traffic ids; `sure` sets by traffic id. */
+  /** Per fixed side's traffic id: the other sides' traffic ids. */
   private readonly byFixed = new Map<number, Set<number>>();
-  private readonly sets = new Map<number, TrafficSet>();
+
+  /**
+   * @param sets `sure` sets by traffic id, shareable by the unions of one store's decisions (a traffic
+   *   id has one `sure` set there): the effect gathers a thousand unions over the same decisions.
+   */
+  constructor(private readonly sets = new Map<number, TrafficSet>()) {}
 
   add(out: Decision, inbound: Decision, fixedIsOut: boolean): void {
-    const [fixed, other] = fixedIsOut ? [out, inbound] : [inbound, out];
+    const fixed = fixedIsOut ? out : inbound;
+    const other = fixedIsOut ? inbound : out;
     let others = this.byFixed.get(fixed.traffic);
     if (others === undefined) {
       this.byFixed.set(fixed.traffic, (others = new Set()));
-      this.sets.set(fixed.traffic, fixed.sure);
+      if (!this.sets.has(fixed.traffic)) this.sets.set(fixed.traffic, fixed.sure);
     }
     if (!others.has(other.traffic)) {
       others.add(other.traffic);
-      this.sets.set(other.traffic, other.sure);
+      if (!this.sets.has(other.traffic)) this.sets.set(other.traffic, other.sure);
     }
   }
 
