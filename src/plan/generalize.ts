@@ -34,9 +34,18 @@ export interface Shaped {
 class WholeSubnets {
   private readonly parts = new Map<string, LocatedPart>();
   private readonly keys = new WeakMap<LocatedPart, string>();
+  /** Per end (needs that end at one address share its parts): its wide form, and that form's key. */
+  private readonly wideOf = new WeakMap<readonly LocatedPart[], LocatedPart[]>();
+  private readonly listKeys = new WeakMap<readonly LocatedPart[], string>();
 
-  /** The subnet-wide form of an end: every subnet part becomes its whole subnet. */
+  /** The subnet-wide form of an end: every subnet part becomes its whole subnet (never changed in place). */
   wide(parts: readonly LocatedPart[]): LocatedPart[] {
+    let out = this.wideOf.get(parts);
+    if (out === undefined) this.wideOf.set(parts, (out = this.widen(parts)));
+    return out;
+  }
+
+  private widen(parts: readonly LocatedPart[]): LocatedPart[] {
     const bySubnet = new Map<string, LocatedPart>();
     const rest: LocatedPart[] = [];
     for (const p of parts) {
@@ -57,10 +66,15 @@ class WholeSubnets {
   }
 
   partsKey(parts: readonly LocatedPart[]): string {
-    return parts
-      .map((p) => this.keys.get(p) ?? partKey(p))
-      .sort()
-      .join(';');
+    let key = this.listKeys.get(parts);
+    if (key === undefined) {
+      key = parts
+        .map((p) => this.keys.get(p) ?? partKey(p))
+        .sort()
+        .join(';');
+      this.listKeys.set(parts, key);
+    }
+    return key;
   }
 }
 
