@@ -108,6 +108,9 @@ export function measureEffect(
 /** The plan and its proof, with what the effect needs besides the engine before. */
 function planAndProve(input: PlanInput, progress: (m: string) => void): ProvenProposal {
   const before = input.engine;
+  // As the analysis does (findingsContext): the effect's rule pack names the deciding rules of its
+  // findings, replayed from the kept compiled rules instead of compiling each side again.
+  before.keepCompiledRules();
   const index = before.index;
   const planned = plannedNsgs(index, input.file);
   const nsgOfSubnet = nsgBySubnet(planned);
@@ -176,6 +179,7 @@ function planAndProve(input: PlanInput, progress: (m: string) => void): ProvenPr
 
   progress('proof on the proposed snapshot');
   let after = compilePolicy(proposed, tags);
+  after.keepCompiledRules();
   const forbid = forbidDenies({
     after,
     beforeIndex: index,
@@ -190,6 +194,7 @@ function planAndProve(input: PlanInput, progress: (m: string) => void): ProvenPr
     for (const n of forbid.nsgs) for (const s of n.subnets) plannedSubnets.add(s);
     proposed = applyProposal(input.snapshot, nsgs);
     after = compilePolicy(proposed, tags);
+    after.keepCompiledRules();
   }
   const afterLocator = new SubnetLocator(after.index);
   const proof = prove({
