@@ -171,8 +171,11 @@ class SideSpaces {
   private readonly paths: Paths;
   private readonly decisions: readonly Decision[];
   private readonly classShares: [number, number][][];
-  /** Per class list: its shares and their sizes, flat (`[id, size, id, size, …]`). */
-  private readonly listCache: (Float64Array | undefined)[] = [];
+  /** Per class list: where its shares start in `pool`, + 1 (0: not summed yet), and where they end. */
+  private readonly listAt: Int32Array;
+  private readonly listEnd: Int32Array;
+  private pool = new Float64Array(1 << 16);
+  private used = 0;
   private readonly classCount: number;
   /** Per path: the tuples it certainly allows per (source, target) address pair; 0: nothing. */
   private readonly pathTuples: Int32Array;
@@ -185,6 +188,8 @@ class SideSpaces {
     private readonly shares: Shares,
   ) {
     this.paths = reach.paths;
+    this.listAt = new Int32Array(Math.max(0, reach.paths.listStart.length - 1));
+    this.listEnd = new Int32Array(this.listAt.length);
     this.classCount = reach.classes.length;
     this.classShares = reach.classes.map((c) => sharesOf(c, planned, labels, shares));
     this.decisions = engine.decisions();
@@ -196,27 +201,50 @@ class SideSpaces {
   }
 
   /**
-   * Sizes per share of a class list, summed once per list (lists are shared by many paths), flat:
-   * `[id, size, id, size, …]` (typed, so the millions of reads per side allocate nothing).
+   * Sizes per share of a class list, summed once per list (lists are shared by many paths), flat in
+   * `pool` (`id, size, id, size, …`, shares in first-seen order) from the returned index to
+   * `listEnd[list]`: one pool, not a typed array per list (the typical estate has 300,000 lists), so
+   * the millions of reads per side allocate nothing. The pool may move: read `this.pool` after the call.
    */
-  private listShares(list: number): Float64Array {
-    let v = this.listCache[list];
-    if (v === undefined) {
-      const { paths } = this;
-      const m = new Map<number, number>();
-      const from = paths.listStart.get(list);
-      const to = paths.listStart.get(list + 1);
-      for (let k = from; k < to; k++)
-        for (const [id, size] of this.classShares[paths.members.get(k)]!) m.set(id, (m.get(id) ?? 0) + size);
-      v = new Float64Array(2 * m.size);
-      let at = 0;
-      for (const [id, size] of m) {
-        v[at++] = id;
-        v[at++] = size;
+  private listShares(list: number): number {
+    const known = this.listAt[list]!;
+    if (known > 0) return known - 1;
+    const { paths } = this;
+    const start = this.used;
+    const from = paths.listStart.get(list);
+    const to = paths.listStart.get(list + 1);
+    // A few shares per list: found by a scan; past SCAN_SHARES, through a map of their places.
+    let places: Map<number, number> | null = null;
+    for (let k = from; k < to; k++)
+      for (const [id, size] of this.classShares[paths.members.get(k)]!) {
+        let at: number;
+        if (places !== null) at = places.get(id) ?? this.used;
+        else {
+          at = start;
+          while (at < this.used && this.pool[at] !== id) at += 2;
+        }
+        if (at < this.used) this.pool[at + 1]! += size;
+        else {
+          this.reserve(2);
+          places?.set(id, this.used);
+          this.pool[this.used++] = id;
+          this.pool[this.used++] = size;
+          if (places === null && this.used - start > 2 * SCAN_SHARES) {
+            places = new Map();
+            for (let p = start; p < this.used; p += 2) places.set(this.pool[p]!, p);
+          }
+        }
       }
-      this.listCache[list] = v;
-    }
-    return v;
+    this.listAt[list] = start + 1;
+    this.listEnd[list] = this.used;
+    return start;
+  }
+
+  private reserve(n: number): void {
+    if (this.used + n <= this.pool.length) return;
+    const grown = new Float64Array(Math.max(2 * this.pool.length, this.used + n));
+    grown.set(this.pool);
+    this.pool = grown;
   }
 
   /** Where path i's target lists end in `paths.targetLists` (they start at `targetStart[i]`). */
@@ -237,11 +265,12 @@ class SideSpaces {
     const from = new IdBag(shares.labels.length);
     const to = new IdBag(shares.labels.length);
     const accumulate = (list: number, acc: Float64Array, touched: IdBag): void => {
-      const flat = this.listShares(list);
-      for (let k = 0; k < flat.length; k += 2) {
-        const id = flat[k]!;
+      const start = this.listShares(list);
+      const { pool } = this;
+      for (let k = start, end = this.listEnd[list]!; k < end; k += 2) {
+        const id = pool[k]!;
         if (acc[id] === 0) touched.push(id);
-        acc[id]! += flat[k + 1]!;
+        acc[id]! += pool[k + 1]!;
       }
     };
     // The running total: a number while exact, folded into the bigint before it would round.
@@ -360,9 +389,10 @@ class SideSpaces {
     const from = new IdBag(shares.labels.length);
     const to = new IdBag(shares.labels.length);
     const gather = (list: number, listedHere: Uint8Array, seen: Uint8Array, into: IdBag) => {
-      const flat = this.listShares(list);
-      for (let k = 0; k < flat.length; k += 2) {
-        const id = flat[k]!;
+      const start = this.listShares(list);
+      const { pool } = this;
+      for (let k = start, end = this.listEnd[list]!; k < end; k += 2) {
+        const id = pool[k]!;
         if (listedHere[id] === 1 && seen[id] === 0) {
           seen[id] = 1;
           into.push(id);
@@ -422,6 +452,9 @@ class IdBag {
   }
 }
 
+/** Up to this many shares, a class list's sums are kept by a scan of its place in the pool. */
+const SCAN_SHARES = 16;
+
 /** Pair ids: source share * PAIR + target share. */
 const PAIR = 1 << 20;
 
@@ -479,6 +512,8 @@ export function computeEffect(input: EffectInput): PlanEffect {
       input.rulesInput,
       name === 'before' ? input.beforeElsewhere : undefined,
     );
+    // The pack was the last to explain points of this snapshot: its kept compiled rules can go.
+    engine.releaseCompiledRules();
     input.progress(`effect: tuples per endpoint pair ${name} the change`);
     const paths = new SideSpaces(engine, reach, input.planned, input.labels, shares);
     sides.push({ paths, spaces: paths.counts(), findings });

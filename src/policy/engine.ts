@@ -135,6 +135,11 @@ export class PolicyEngine {
     this.compiler.keepCompiled();
   }
 
+  /** Ends keepCompiledRules once the explaining is done: the kept rules are dropped. */
+  releaseCompiledRules(): void {
+    this.compiler.stopKeeping();
+  }
+
   /** Side tables (`subnet id|direction`) whose correlated unknowns exceeded the exact-enumeration budget. */
   get approximatedTables(): ReadonlySet<string> {
     return this.builder.approximated;

@@ -158,6 +158,12 @@ export class PolicyCompiler {
     this.keep = true;
   }
 
+  /** Ends keepCompiled: drops every kept rule list (later requests compile again). */
+  stopKeeping(): void {
+    this.keep = false;
+    this.releaseCaches();
+  }
+
   /** The compiled policy for traffic leaving (Outbound) or entering (Inbound) a subnet. */
   sidePolicy(subnet: Subnet, direction: Direction): SidePolicy {
     const ctx = this.words.contextFor(subnet);
