@@ -30,6 +30,7 @@ import { HOST, trafficFlows } from './compare';
 import { AllowUnion, PairTuples } from './pair-tuples';
 import type { PlanEffect, ProposedNsg } from './model';
 import type { Labels } from './required';
+import { ShareSums } from './share-sums';
 
 export interface EffectInput {
   before: PolicyEngine;
@@ -171,11 +172,8 @@ class SideSpaces {
   private readonly paths: Paths;
   private readonly decisions: readonly Decision[];
   private readonly classShares: [number, number][][];
-  /** Per class list: where its shares start in `pool`, + 1 (0: not summed yet), and where they end. */
-  private readonly listAt: Int32Array;
-  private readonly listEnd: Int32Array;
-  private pool = new Float64Array(1 << 16);
-  private used = 0;
+  /** Per class list: its shares' summed sizes. */
+  private readonly sums: ShareSums;
   private readonly classCount: number;
   /** Per path: the tuples it certainly allows per (source, target) address pair; 0: nothing. */
   private readonly pathTuples: Int32Array;
@@ -188,8 +186,7 @@ class SideSpaces {
     private readonly shares: Shares,
   ) {
     this.paths = reach.paths;
-    this.listAt = new Int32Array(Math.max(0, reach.paths.listStart.length - 1));
-    this.listEnd = new Int32Array(this.listAt.length);
+    this.sums = new ShareSums(Math.max(0, reach.paths.listStart.length - 1));
     this.classCount = reach.classes.length;
     this.classShares = reach.classes.map((c) => sharesOf(c, planned, labels, shares));
     this.decisions = engine.decisions();
@@ -200,51 +197,17 @@ class SideSpaces {
       this.pathTuples[i] = tuples.of(this.decisions[paths.out.get(i)]!, this.decisions[paths.in.get(i)]!);
   }
 
-  /**
-   * Sizes per share of a class list, summed once per list (lists are shared by many paths), flat in
-   * `pool` (`id, size, id, size, …`, shares in first-seen order) from the returned index to
-   * `listEnd[list]`: one pool, not a typed array per list (the typical estate has 300,000 lists), so
-   * the millions of reads per side allocate nothing. The pool may move: read `this.pool` after the call.
-   */
+  /** Where list `list`'s share sums start in `sums.pool` (summed on first use; the pool may move). */
   private listShares(list: number): number {
-    const known = this.listAt[list]!;
-    if (known > 0) return known - 1;
-    const { paths } = this;
-    const start = this.used;
-    const from = paths.listStart.get(list);
-    const to = paths.listStart.get(list + 1);
-    // A few shares per list: found by a scan; past SCAN_SHARES, through a map of their places.
-    let places: Map<number, number> | null = null;
-    for (let k = from; k < to; k++)
-      for (const [id, size] of this.classShares[paths.members.get(k)]!) {
-        let at: number;
-        if (places !== null) at = places.get(id) ?? this.used;
-        else {
-          at = start;
-          while (at < this.used && this.pool[at] !== id) at += 2;
-        }
-        if (at < this.used) this.pool[at + 1]! += size;
-        else {
-          this.reserve(2);
-          places?.set(id, this.used);
-          this.pool[this.used++] = id;
-          this.pool[this.used++] = size;
-          if (places === null && this.used - start > 2 * SCAN_SHARES) {
-            places = new Map();
-            for (let p = start; p < this.used; p += 2) places.set(this.pool[p]!, p);
-          }
-        }
-      }
-    this.listAt[list] = start + 1;
-    this.listEnd[list] = this.used;
-    return start;
+    const known = this.sums.startOf(list);
+    return known >= 0 ? known : this.sums.sum(list, this.entriesOf(list));
   }
 
-  private reserve(n: number): void {
-    if (this.used + n <= this.pool.length) return;
-    const grown = new Float64Array(Math.max(2 * this.pool.length, this.used + n));
-    grown.set(this.pool);
-    this.pool = grown;
+  /** The (share id, size) entries of a class list's members. */
+  private *entriesOf(list: number): Generator<readonly [number, number]> {
+    const { paths } = this;
+    const to = paths.listStart.get(list + 1);
+    for (let k = paths.listStart.get(list); k < to; k++) yield* this.classShares[paths.members.get(k)]!;
   }
 
   /** Where path i's target lists end in `paths.targetLists` (they start at `targetStart[i]`). */
@@ -266,8 +229,8 @@ class SideSpaces {
     const to = new IdBag(shares.labels.length);
     const accumulate = (list: number, acc: Float64Array, touched: IdBag): void => {
       const start = this.listShares(list);
-      const { pool } = this;
-      for (let k = start, end = this.listEnd[list]!; k < end; k += 2) {
+      const { pool, end: ends } = this.sums;
+      for (let k = start, end = ends[list]!; k < end; k += 2) {
         const id = pool[k]!;
         if (acc[id] === 0) touched.push(id);
         acc[id]! += pool[k + 1]!;
@@ -390,8 +353,8 @@ class SideSpaces {
     const to = new IdBag(shares.labels.length);
     const gather = (list: number, listedHere: Uint8Array, seen: Uint8Array, into: IdBag) => {
       const start = this.listShares(list);
-      const { pool } = this;
-      for (let k = start, end = this.listEnd[list]!; k < end; k += 2) {
+      const { pool, end: ends } = this.sums;
+      for (let k = start, end = ends[list]!; k < end; k += 2) {
         const id = pool[k]!;
         if (listedHere[id] === 1 && seen[id] === 0) {
           seen[id] = 1;
@@ -451,9 +414,6 @@ class IdBag {
     this.size = 0;
   }
 }
-
-/** Up to this many shares, a class list's sums are kept by a scan of its place in the pool. */
-const SCAN_SHARES = 16;
 
 /** Pair ids: source share * PAIR + target share. */
 const PAIR = 1 << 20;

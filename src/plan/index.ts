@@ -38,7 +38,10 @@ export { plannedNsgs } from './scope';
 
 export interface PlanInput {
   snapshot: Snapshot;
-  /** Compiled from `snapshot` (with the same service tags). */
+  /**
+   * Compiled from `snapshot` (with the same service tags). The plan builds all its side tables and
+   * keeps its compiled rules until the effect's rule pack is done (caches only: no verdict changes).
+   */
   engine: PolicyEngine;
   observed: ObservedFlowsInput | null;
   intent: { file: string; entries: readonly IntentEntry[] } | null;

@@ -12,6 +12,7 @@
  */
 import { PortRegion, TrafficSet, type Decision } from '../policy';
 import { IntPairMap } from '../util/int-pair-map';
+import { withLength } from '../util/typed-arrays';
 
 /** Destination ports that some source port pairs with in `a ∩ b`, counted. */
 export function meetPortCount(a: PortRegion, b: PortRegion): number {
@@ -80,13 +81,7 @@ export class PairTuples {
   private summary(d: Decision): number {
     const id = d.traffic;
     // Traffic ids count up from 0 in a store: a typed array for those, a map for any far beyond.
-    if (id >= this.at.length && id < MAX_DENSE_ID) {
-      let size = this.at.length;
-      while (size <= id) size *= 2;
-      const grown = new Int32Array(size);
-      grown.set(this.at);
-      this.at = grown;
-    }
+    if (id < MAX_DENSE_ID) this.at = withLength(this.at, id + 1);
     const known = id < this.at.length ? this.at[id]! : (this.sparse.get(id) ?? 0);
     if (known > 0) return known - 1;
     const start = this.used;
@@ -112,11 +107,7 @@ export class PairTuples {
   }
 
   private push(v: number): void {
-    if (this.used === this.pool.length) {
-      const grown = new Int32Array(2 * this.pool.length);
-      grown.set(this.pool);
-      this.pool = grown;
-    }
+    this.pool = withLength(this.pool, this.used + 1);
     this.pool[this.used++] = v;
   }
 }

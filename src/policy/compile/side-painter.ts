@@ -15,6 +15,7 @@ import { PortRegion } from '../sets/port-region';
 import type { CompiledRule, NsgLayer } from './side-policy';
 import { lastAtOrBelow, sortedDistinct } from '../../util/sorted-search';
 import { TrafficSet } from '../sets/traffic';
+import { withLength } from '../../util/typed-arrays';
 
 export type Match = 'T' | 'M';
 
@@ -311,11 +312,7 @@ export class SidePainter {
       return this.entries.length - 1;
     }
     const w = this.words;
-    if (this.deciderBitsUsed + w > this.deciderBits.length) {
-      const grown = new Uint32Array(this.deciderBits.length * 2 + w);
-      grown.set(this.deciderBits);
-      this.deciderBits = grown;
-    }
+    this.deciderBits = withLength(this.deciderBits, this.deciderBitsUsed + w);
     const at = this.deciderBitsUsed;
     this.deciderBits.set(bits, at);
     this.deciderBitsUsed += w;
@@ -332,11 +329,7 @@ export class SidePainter {
     head: number,
   ): number {
     const w = this.words;
-    if ((this.count + 1) * 4 * w > this.pool.length) {
-      const grown = new Uint32Array(this.pool.length * 2);
-      grown.set(this.pool);
-      this.pool = grown;
-    }
+    this.pool = withLength(this.pool, (this.count + 1) * 4 * w);
     const base = this.count * 4 * w;
     this.pool.set(rem, base);
     this.pool.set(canAllow, base + w);
