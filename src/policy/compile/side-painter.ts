@@ -99,7 +99,6 @@ export class SidePainter {
     const cells = 2 * this.srcCuts.length * this.dstCuts.length;
     this.icmpBit = cells;
     this.words = (cells + 1 + 31) >>> 5;
-    for (const r of rules) this.ruleBits.set(r, this.encode(r.traffic));
     this.pool = new Uint32Array(this.words * 4 * 64);
     this.deciderBits = new Uint32Array(this.words * 64);
     this.tmp = [0, 1, 2, 3, 4].map(() => new Uint32Array(this.words));
@@ -128,7 +127,7 @@ export class SidePainter {
     let changed = false;
     let head = this.deciderHead[from]!;
     for (let i = 0; i < rules.length; i++) {
-      const bits = this.ruleBits.get(rules[i]!)!;
+      const bits = this.bitsOf(rules[i]!);
       let any = 0;
       for (let k = 0; k < w; k++) {
         const x = pool[base + k]! & bits[k]!;
@@ -338,6 +337,16 @@ export class SidePainter {
     this.phase.push(phase);
     this.deciderHead.push(head);
     return this.count++;
+  }
+
+  /** A rule's bit set, encoded when first applied (many rules of a side never match where it is painted). */
+  private bitsOf(rule: CompiledRule): Uint32Array {
+    let bits = this.ruleBits.get(rule);
+    if (bits === undefined) {
+      bits = this.encode(rule.traffic);
+      this.ruleBits.set(rule, bits);
+    }
+    return bits;
   }
 
   /** The bit set of a traffic set whose port edges are all cuts of this painter. */

@@ -264,9 +264,12 @@ export class SideTableBuilder {
       localRole,
       remoteRole,
     );
+    // Only the rules that can match at this point are ever applied: the painter cuts ports for those
+    // alone (a side has hundreds of rules, and every explained point would encode them all).
+    const live = rules.filter((_, i) => ruleSegments[i]!.length > 0);
     const context: PaintContext = {
       remoteSegments,
-      painter: new SidePainter(rules, policy.nsg, true),
+      painter: new SidePainter(live, policy.nsg, true),
       transitions: new IntPairMap(1 << 6),
       groupTransitions: new Map(),
       decisions: new Map(),
