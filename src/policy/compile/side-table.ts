@@ -265,7 +265,7 @@ export class SideTableBuilder {
       remoteRole,
     );
     // Only the rules that can match at this point are ever applied: the painter cuts ports for those
-    // alone (a side has hundreds of rules, and every explained point would encode them all).
+    // alone (a side has a hundred rules or more, and every explained point would encode them all).
     const live = rules.filter((_, i) => ruleSegments[i]!.length > 0);
     const context: PaintContext = {
       remoteSegments,
