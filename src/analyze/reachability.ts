@@ -70,7 +70,7 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
 
   const columns = new Columns(classes, internalCount);
   const paths = emptyPaths();
-  const blocks = blocksOf(engine, tables, subnetIndex, classes, internalCount, columns);
+  const blocks = blocksOf(engine, subnetIndex, classes, internalCount);
   const pairs = pairMatrix(engine, tables, classes, blocks, columns, paths, progress);
   const t3 = now();
 

@@ -6,7 +6,7 @@
  * class's representative address, so a table's verdict on a class is one array lookup.
  */
 import type { PolicyEngine, Runs } from '../../policy';
-import type { EndpointClass, SubnetTables } from './classes';
+import type { EndpointClass } from './classes';
 
 export interface Block {
   classes: number[];
@@ -14,14 +14,17 @@ export interface Block {
   byOutKey: Map<number, number[]>;
   byInKey: Map<number, number[]>;
   outKeys: { key: number; members: number[] }[];
-  /** Per inbound key: its members, the inbound table's column, or the constant inbound decision of a public group. */
-  inKeys: { key: number; members: number[]; column: Int32Array | null; constant: number }[];
+  /** Per inbound key: its members, and the constant inbound decision of a public group (-1 for a subnet's key). */
+  inKeys: { key: number; members: number[]; constant: number }[];
   subnet: number; // index into subnets, or -1 for a public container group
 }
 
-/** The decision of a remote map at every internal class's representative address, cached per map. */
+/**
+ * Reads remote maps at every internal class's representative address, so a table's verdict on a
+ * class is one array lookup. Columns are written into arrays the caller owns: the pair matrix keeps
+ * the inbound ones class-major (see `Destinations`) and reuses one buffer for the outbound one.
+ */
 export class Columns {
-  private readonly cache = new Map<Runs, Int32Array>();
   /** Class representatives in address order, so a column is one merge walk over the runs. */
   private readonly byAddress: Int32Array;
   /** The representatives' addresses in that order, unboxed (addresses above 2^31 are not small integers). */
@@ -29,50 +32,32 @@ export class Columns {
 
   constructor(
     classes: readonly EndpointClass[],
-    private readonly internalCount: number,
+    readonly internalCount: number,
   ) {
-    const reps = classes.map((c) => c.ranges.first()!);
+    const reps = classes.slice(0, internalCount).map((c) => c.ranges.first()!);
     this.byAddress = Int32Array.from(reps.map((_, i) => i).sort((a, b) => reps[a]! - reps[b]!));
     this.sortedReps = Float64Array.from(this.byAddress, (c) => reps[c]!);
   }
 
-  get(runs: Runs): Int32Array {
-    let col = this.cache.get(runs);
-    if (!col) {
-      const internalCount = this.internalCount;
-      const sortedReps = this.sortedReps;
-      const byAddress = this.byAddress;
-      col = new Int32Array(internalCount);
-      const { starts, values } = runs;
-      let r = 0;
-      for (let k = 0; k < internalCount; k++) {
-        const address = sortedReps[k]!;
-        while (r + 1 < starts.length && starts[r + 1]! <= address) r++;
-        col[byAddress[k]!] = values[r]!;
-      }
-      this.cache.set(runs, col);
+  /** Writes the decision of `runs` at class c to `out[offset + c * stride]`, for every internal class. */
+  fill(runs: Runs, out: Int32Array, offset = 0, stride = 1): void {
+    const { sortedReps, byAddress, internalCount } = this;
+    const { starts, values } = runs;
+    let r = 0;
+    for (let k = 0; k < internalCount; k++) {
+      const address = sortedReps[k]!;
+      while (r + 1 < starts.length && starts[r + 1]! <= address) r++;
+      out[offset + byAddress[k]! * stride] = values[r]!;
     }
-    return col;
-  }
-
-  /** Forgets a column no later block needs (columns are large: one entry per class). */
-  drop(runs: Runs): void {
-    this.cache.delete(runs);
-  }
-
-  clear(): void {
-    this.cache.clear();
   }
 }
 
-/** The blocks of the internal classes (`classes[0 .. internalCount)`), with their inbound columns. */
+/** The blocks of the internal classes (`classes[0 .. internalCount)`). */
 export function blocksOf(
   engine: PolicyEngine,
-  tables: SubnetTables,
   subnetIndex: ReadonlyMap<string, number>,
   classes: readonly EndpointClass[],
   internalCount: number,
-  columns: Columns,
 ): Block[] {
   const blocks: Block[] = [];
   const blockOfSubnet = new Map<number, Block>();
@@ -107,16 +92,11 @@ export function blocksOf(
   for (const b of blocks) {
     if (b.subnet < 0) {
       b.outKeys = [{ key: -1, members: b.classes }];
-      b.inKeys = [{ key: -1, members: b.classes, column: null, constant: publicDecision.get(b)! }];
+      b.inKeys = [{ key: -1, members: b.classes, constant: publicDecision.get(b)! }];
       continue;
     }
     b.outKeys = [...b.byOutKey].map(([key, members]) => ({ key, members }));
-    b.inKeys = [...b.byInKey].map(([key, members]) => ({
-      key,
-      members,
-      column: columns.get(tables.inTables[b.subnet]!.remote[key]!),
-      constant: -1,
-    }));
+    b.inKeys = [...b.byInKey].map(([key, members]) => ({ key, members, constant: -1 }));
   }
   return blocks;
 }

@@ -36,14 +36,14 @@ export function pairMatrix(
   const groupIds = new Map<string, number>();
   const splitBy = (
     members: number[],
-    values: Int32Array | null,
+    values: ((member: number) => number) | null,
     constant: number,
     wholeId: number,
   ): [number, number, number[]][] => {
     if (values === null) return [[constant, wholeId, members]];
     const groups = new Map<number, number[]>();
     for (const m of members) {
-      const v = values[m]!;
+      const v = values(m);
       const g = groups.get(v);
       if (g) g.push(m);
       else groups.set(v, [m]);
@@ -76,8 +76,9 @@ export function pairMatrix(
   const entryFromGroup: number[][] = [];
   /** List ids of the current source block's source groups, by group id (see `groupId`). */
   const sourceLists = new Map<number, number>();
-  // Every block's classes with one inbound key are stored as a list once: the targets of most rectangles.
-  const inKeyLists = blocks.map((b) => b.inKeys.map((k) => listOf(paths, k.members)));
+  const dsts = destinations(tables, blocks, columns, paths);
+  const J = dsts.count;
+  const { inbound, start: dstStart, members: dstMembers } = dsts;
   let entries = 0;
   /** Per recorded rectangle: the list id of its targets. */
   let chunkList = new Int32Array(4096);
@@ -88,59 +89,60 @@ export function pairMatrix(
     b.set(a);
     return b;
   };
-  /** Whether a uniform list of `values` over `members` holds. */
-  const uniformOver = (members: number[], values: Int32Array): boolean => {
-    const first = values[members[0]!]!;
-    for (let i = 1; i < members.length; i++) if (values[members[i]!] !== first) return false;
-    return true;
-  };
   /**
-   * A rectangle of pairs with decisions dOut and dIn; `targetList` is the list id of `toGroup` when it
-   * is stored already (a block's classes with one inbound key), -1 to store it if the rectangle is open.
+   * A rectangle of pairs with decisions dOut and dIn, from `fromGroup` to `toGroup` (null: all of
+   * destination j, whose list id is `targetList`; a part of it is stored as a list if the rectangle is open).
    */
   const emit = (
     fromId: number,
     fromGroup: number[],
     dOut: number,
     dIn: number,
-    toGroup: number[],
-    targetList: number,
+    j: number,
+    toGroup: number[] | null,
     self: boolean,
   ) => {
-    evaluated += fromGroup.length * toGroup.length;
+    const toCount = toGroup === null ? dstStart[j + 1]! - dstStart[j]! : toGroup.length;
+    evaluated += fromGroup.length * toCount;
     if (!engine.mayPass(dOut, dIn)) return;
+    const targetList = toGroup === null ? dsts.list[j]! : -1;
     // An address to itself is not a flow: a one-address class never targets itself.
     if (self) {
-      const targetSet = new Set(toGroup);
+      const group = toGroup ?? dsts.membersOf[j]!;
+      const targetSet = new Set(group);
       const loners = fromGroup.filter((c) => targetSet.has(c) && classes[c]!.ranges.size() === 1);
       if (loners.length > 0) {
         const rest = fromGroup.filter((c) => !loners.includes(c));
-        if (rest.length > 0) record(groupId(rest), rest, dOut, dIn, toGroup, targetList);
+        if (rest.length > 0) record(groupId(rest), rest, dOut, dIn, group, targetList);
         for (const c of loners) {
-          const targets = toGroup.filter((t) => t !== c);
+          const targets = group.filter((t) => t !== c);
           if (targets.length > 0) record(groupId([c]), [c], dOut, dIn, targets, -1);
         }
         return;
       }
     }
-    record(fromId, fromGroup, dOut, dIn, toGroup, targetList);
+    record(fromId, fromGroup, dOut, dIn, toGroup, targetList, toCount);
   };
-  /** Adds an open rectangle to the current source block's entries, merging targets per (source group, decisions). */
+  /**
+   * Adds an open rectangle to the current source block's entries, merging targets per (source group,
+   * decisions); `targets` may be null when `targetList` names them.
+   */
   const record = (
     fromId: number,
     fromGroup: number[],
     dOut: number,
     dIn: number,
-    targets: number[],
+    targets: number[] | null,
     targetList: number,
+    targetCount = targets!.length,
   ) => {
-    openPairs += fromGroup.length * targets.length;
+    openPairs += fromGroup.length * targetCount;
     const chunk = chunks++;
     if (chunk >= chunkNext.length) {
       chunkNext = grow(chunkNext, chunkNext.length * 2);
       chunkList = grow(chunkList, chunkNext.length);
     }
-    chunkList[chunk] = targetList >= 0 ? targetList : listOf(paths, targets);
+    chunkList[chunk] = targetList >= 0 ? targetList : listOf(paths, targets!);
     chunkNext[chunk] = -1;
     let at = pendingIndex.get(dOut, dIn);
     const head = at;
@@ -186,42 +188,97 @@ export function pairMatrix(
     sourceLists.clear();
     pendingIndex.clear();
   };
+  const outCol = new Int32Array(columns.internalCount);
+  const srcRows: number[] = [];
   blocks.forEach((src, blockNo) => {
     groupIds.clear();
     for (let ok = 0; ok < src.outKeys.length; ok++) {
       const srcMembers = src.outKeys[ok]!.members;
-      const outCol =
-        src.subnet >= 0 ? columns.get(outTables[src.subnet]!.remote[src.outKeys[ok]!.key]!) : null;
-      for (let bi = 0; bi < blocks.length; bi++) {
-        const dst = blocks[bi]!;
-        for (let ik = 0; ik < dst.inKeys.length; ik++) {
-          const inKey = dst.inKeys[ik]!;
-          const dstMembers = inKey.members;
-          const inCol = inKey.column;
-          const dstConst = inKey.constant;
-          // The usual case: neither table tells the blocks' classes apart — one rectangle.
-          if (
-            (inCol === null || uniformOver(srcMembers, inCol)) &&
-            (outCol === null || uniformOver(dstMembers, outCol))
-          ) {
-            const dIn = inCol === null ? dstConst : inCol[srcMembers[0]!]!;
-            const dOut = outCol === null ? engine.noPolicy.id : outCol[dstMembers[0]!]!;
-            emit(ok, srcMembers, dOut, dIn, dstMembers, inKeyLists[bi]![ik]!, src === dst);
-            continue;
-          }
-          for (const [dIn, fromId, fromGroup] of splitBy(srcMembers, inCol, dstConst, ok)) {
-            for (const [dOut, , toGroup] of splitBy(dstMembers, outCol, engine.noPolicy.id, -1)) {
-              const whole = toGroup.length === dstMembers.length;
-              emit(fromId, fromGroup, dOut, dIn, toGroup, whole ? inKeyLists[bi]![ik]! : -1, src === dst);
-            }
+      const hasOut = src.subnet >= 0;
+      if (hasOut) columns.fill(outTables[src.subnet]!.remote[src.outKeys[ok]!.key]!, outCol);
+      srcRows.length = 0;
+      for (const m of srcMembers) srcRows.push(m * J);
+      const k = srcMembers.length;
+      const row0 = srcRows[0]!;
+      for (let j = 0; j < J; j++) {
+        const dIn = inbound[row0 + j]!;
+        let uniform = true;
+        for (let i = 1; i < k && uniform; i++) if (inbound[srcRows[i]! + j] !== dIn) uniform = false;
+        const from = dstStart[j]!;
+        const to = dstStart[j + 1]!;
+        const dOut = hasOut ? outCol[dstMembers[from]!]! : engine.noPolicy.id;
+        if (hasOut)
+          for (let x = from + 1; x < to && uniform; x++) if (outCol[dstMembers[x]!] !== dOut) uniform = false;
+        const self = dsts.block[j] === blockNo;
+        // The usual case: neither table tells the blocks' classes apart — one rectangle.
+        if (uniform) {
+          emit(ok, srcMembers, dOut, dIn, j, null, self);
+          continue;
+        }
+        const members = dsts.membersOf[j]!;
+        const inValues = (m: number) => inbound[m * J + j]!;
+        const outValues = hasOut ? (m: number) => outCol[m]! : null;
+        for (const [dIn, fromId, fromGroup] of splitBy(srcMembers, inValues, -1, ok)) {
+          for (const [dOut, , toGroup] of splitBy(members, outValues, engine.noPolicy.id, -1)) {
+            emit(fromId, fromGroup, dOut, dIn, j, toGroup.length === members.length ? null : toGroup, self);
           }
         }
       }
     }
     flush();
-    if (src.subnet >= 0) for (const k of src.outKeys) columns.drop(outTables[src.subnet]!.remote[k.key]!);
     if (blockNo % 250 === 249) progress(`pairs: ${blockNo + 1}/${blocks.length} source blocks`);
   });
-  columns.clear();
   return { evaluated, openPairs };
+}
+
+/**
+ * Every destination of the pair matrix (an inbound key of a block), flattened in block order: the
+ * inner loop runs blocks² times, and reading typed arrays one after another there costs a fraction
+ * of chasing each block's objects across a large heap.
+ */
+interface Destinations {
+  count: number;
+  /** Block index of destination j. */
+  block: Int32Array;
+  /** Destination j's classes are members[start[j] .. start[j + 1]). */
+  start: Int32Array;
+  members: Int32Array;
+  /** The same, as arrays (for the rare rectangles that must be split). */
+  membersOf: number[][];
+  /** List id (in `paths`) of destination j's classes: the targets of most rectangles. */
+  list: Int32Array;
+  /**
+   * Class-major inbound decisions: inbound[c * count + j] is destination j's inbound decision for
+   * traffic from class c (a public group's constant decision for every c).
+   */
+  inbound: Int32Array;
+}
+
+function destinations(
+  tables: SubnetTables,
+  blocks: readonly Block[],
+  columns: Columns,
+  paths: Paths,
+): Destinations {
+  const keys = blocks.flatMap((b, bi) => b.inKeys.map((k) => ({ b, bi, k })));
+  const count = keys.length;
+  const classCount = columns.internalCount;
+  const start = new Int32Array(count + 1);
+  keys.forEach(({ k }, j) => (start[j + 1] = start[j]! + k.members.length));
+  const members = new Int32Array(start[count]!);
+  const block = new Int32Array(count);
+  const list = new Int32Array(count);
+  keys.forEach(({ bi, k }, j) => {
+    members.set(k.members, start[j]!);
+    block[j] = bi;
+    list[j] = listOf(paths, k.members);
+  });
+  // Written column by column: a class's row is touched once per column, but consecutive columns
+  // reuse the same cache lines, so this costs little more than a sequential fill.
+  const inbound = new Int32Array(classCount * count);
+  keys.forEach(({ b, k }, j) => {
+    if (b.subnet < 0) for (let c = 0; c < classCount; c++) inbound[c * count + j] = k.constant;
+    else columns.fill(tables.inTables[b.subnet]!.remote[k.key]!, inbound, j, count);
+  });
+  return { count, block, start, members, membersOf: keys.map(({ k }) => k.members), list, inbound };
 }
