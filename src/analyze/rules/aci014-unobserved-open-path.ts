@@ -8,6 +8,7 @@ import { formatIpv4 } from '../../net/address';
 import type { PolicyEngine, TrafficSet } from '../../policy';
 import type { PortSet } from '../../net/interval-set';
 import type { Reachability } from '../reachability';
+import { IntPairMap } from '../../util/int-pair-map';
 import { ListMemo, targetListsEnd } from './path-lists';
 import type { ReachabilityView } from '../results';
 import { FLOWS_PER_FINDING, type FindingFlow, type FindingResource } from '../findings';
@@ -59,6 +60,7 @@ export const unobservedOpenPath: PackRule = {
     const decisions = engine.decisions();
     const { paths } = reach;
     const lists = placesOfLists(reach, places);
+    const overlapMemo = new IntPairMap();
     for (let i = 0; i < paths.count; i++) {
       const srcs = lists.get(paths.sources.get(i));
       if (srcs.length === 0) continue;
@@ -71,7 +73,22 @@ export const unobservedOpenPath: PackRule = {
             if (d !== places.internet && open[s * P + d] === 0 && used[s * P + d] === 0) fresh = true;
       if (!fresh) continue;
       // What both sides allow whatever the unknowns is what the pair allows: no meet needed to test it.
-      if (!decisions[paths.out.get(i)]!.sure.overlaps(decisions[paths.in.get(i)]!.sure)) continue;
+      // Where neither side leaves anything open (sure is possible: canonical sets, so one instance),
+      // the path exists only because that overlap is not empty.
+      const out = decisions[paths.out.get(i)]!;
+      const inbound = decisions[paths.in.get(i)]!;
+      const certain = out.sure === out.possible && inbound.sure === inbound.possible;
+      if (!certain) {
+        // Decision pairs rarely repeat, but pairs of their sure sets do.
+        const a = engine.trafficId(out.sure);
+        const b = engine.trafficId(inbound.sure);
+        let overlap = overlapMemo.get(a, b);
+        if (overlap < 0) {
+          overlap = out.sure.overlaps(inbound.sure) ? 1 : 0;
+          overlapMemo.set(a, b, overlap);
+        }
+        if (overlap === 0) continue;
+      }
       for (let k = start; k < end; k++)
         for (const d of lists.get(paths.targetLists.get(k)))
           for (const s of srcs) if (d !== places.internet && used[s * P + d] === 0) open[s * P + d] = 1;
@@ -149,6 +166,9 @@ function collectTraffic(
   const P = places.list.length;
   const decisions = engine.decisions();
   const { paths } = reach;
+  // Few pairs are shown and paths hold millions: a flag per pair spares a map lookup for each.
+  const isShown = new Uint8Array(P * P);
+  for (const key of shown.keys()) isShown[key] = 1;
   for (let i = 0; i < paths.count; i++) {
     const srcs = lists.get(paths.sources.get(i));
     if (srcs.length === 0) continue;
@@ -157,8 +177,8 @@ function collectTraffic(
     for (let k = paths.targetStart.get(i); k < end; k++) {
       for (const d of lists.get(paths.targetLists.get(k))) {
         for (const s of srcs) {
-          const held = shown.get(s * P + d);
-          if (held === undefined) continue;
+          if (isShown[s * P + d] === 0) continue;
+          const held = shown.get(s * P + d) as TrafficSet | null;
           allow ??= decisions[paths.out.get(i)]!.sure.intersect(decisions[paths.in.get(i)]!.sure);
           shown.set(s * P + d, held === null ? allow : held.union(allow));
         }

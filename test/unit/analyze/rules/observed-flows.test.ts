@@ -267,6 +267,41 @@ describe('ACI014 unobserved-open-path', () => {
     expect(found.map((f) => f.resources[0]!.name).sort()).toEqual(['app/web', 'pub']);
   });
 
+  it('counts a path only for traffic allowed whatever the unknowns, not for traffic left unknown', () => {
+    // From the Internet only an unresolved service tag's 8443 may pass (unknown without a tags file);
+    // the subnet's own VNet reaches it on everything else. Only that path is a candidate.
+    const snapshot = snapshotOf({
+      virtualNetworks: [vnet('app', ['10.1.0.0/16'])],
+      subnets: [
+        subnet('app', 'api', ['10.1.3.0/24'], {
+          networkSecurityGroupId: ids.nsg('nsg-api'),
+          delegations: [ACI_DELEGATION],
+        }),
+      ],
+      networkSecurityGroups: [
+        nsg('nsg-api', [
+          rule({
+            priority: 100,
+            direction: 'Inbound',
+            access: 'Allow',
+            protocol: 'Tcp',
+            src: ['AzureCloud'],
+            dstPorts: ['8443'],
+          }),
+          rule({ priority: 200, direction: 'Inbound', access: 'Deny', src: ['Internet'] }),
+        ]),
+      ],
+    });
+    const found = findingsOf(unobservedOpenPath, snapshot, { observed: { flows: [], window: EMPTY_WINDOW } });
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toContain('1 open path into app/api');
+    expect(found[0]!.flows.map((x) => `${x.from} ${x.protocol} ${x.ports}`)).toEqual([
+      'app/api tcp *',
+      'app/api udp *',
+      'app/api icmp -',
+    ]);
+  });
+
   it('lists at most FLOWS_PER_FINDING flows per destination and counts the sources left out', () => {
     const subnets = Array.from({ length: 25 }, (_, i) =>
       subnet('big', `s${i}`, [`10.2.${i}.0/24`], { delegations: [ACI_DELEGATION] }),
