@@ -111,8 +111,8 @@ export function measureEffect(
 /** The plan and its proof, with what the effect needs besides the engine before. */
 function planAndProve(input: PlanInput, progress: (m: string) => void): ProvenProposal {
   const before = input.engine;
-  // As the analysis does (findingsContext): the effect's rule pack names the deciding rules of its
-  // findings, replayed from the kept compiled rules instead of compiling each side again.
+  // The effect's rule pack names the deciding rules of its findings: replayed from the kept compiled
+  // rules instead of compiling each side again (analyze, whose pack explains each point once, does not keep them).
   before.keepCompiledRules();
   const index = before.index;
   const planned = plannedNsgs(index, input.file);
