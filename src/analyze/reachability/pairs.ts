@@ -6,7 +6,7 @@
  * written as paths, so a path's targets are a few shared lists. This is the hot loop of the analysis:
  * entries live in reused typed arrays, not objects.
  */
-import type { PolicyEngine } from '../../policy';
+import type { PolicyEngine, Runs } from '../../policy';
 import { IntPairMap } from '../../util/int-pair-map';
 import type { Block, Columns } from './blocks';
 import type { EndpointClass, SubnetTables } from './classes';
@@ -78,7 +78,9 @@ export function pairMatrix(
   const sourceLists = new Map<number, number>();
   const dsts = destinations(tables, blocks, columns, paths);
   const J = dsts.count;
-  const { inbound, start: dstStart, members: dstMembers } = dsts;
+  const Q = dsts.columnCount;
+  const { inbound, column, start: dstStart, members: dstMembers } = dsts;
+  const noPolicy = engine.noPolicy.id;
   let entries = 0;
   /** Per recorded rectangle: the list id of its targets. */
   let chunkList = new Int32Array(4096);
@@ -197,16 +199,17 @@ export function pairMatrix(
       const hasOut = src.subnet >= 0;
       if (hasOut) columns.fill(outTables[src.subnet]!.remote[src.outKeys[ok]!.key]!, outCol);
       srcRows.length = 0;
-      for (const m of srcMembers) srcRows.push(m * J);
+      for (const m of srcMembers) srcRows.push(m * Q);
       const k = srcMembers.length;
       const row0 = srcRows[0]!;
       for (let j = 0; j < J; j++) {
-        const dIn = inbound[row0 + j]!;
+        const q = column[j]!;
+        const dIn = inbound[row0 + q]!;
         let uniform = true;
-        for (let i = 1; i < k && uniform; i++) if (inbound[srcRows[i]! + j] !== dIn) uniform = false;
+        for (let i = 1; i < k && uniform; i++) if (inbound[srcRows[i]! + q] !== dIn) uniform = false;
         const from = dstStart[j]!;
         const to = dstStart[j + 1]!;
-        const dOut = hasOut ? outCol[dstMembers[from]!]! : engine.noPolicy.id;
+        const dOut = hasOut ? outCol[dstMembers[from]!]! : noPolicy;
         if (hasOut)
           for (let x = from + 1; x < to && uniform; x++) if (outCol[dstMembers[x]!] !== dOut) uniform = false;
         const self = dsts.block[j] === blockNo;
@@ -216,10 +219,10 @@ export function pairMatrix(
           continue;
         }
         const members = dsts.membersOf[j]!;
-        const inValues = (m: number) => inbound[m * J + j]!;
+        const inValues = (m: number) => inbound[m * Q + q]!;
         const outValues = hasOut ? (m: number) => outCol[m]! : null;
         for (const [dIn, fromId, fromGroup] of splitBy(srcMembers, inValues, -1, ok)) {
-          for (const [dOut, , toGroup] of splitBy(members, outValues, engine.noPolicy.id, -1)) {
+          for (const [dOut, , toGroup] of splitBy(members, outValues, noPolicy, -1)) {
             emit(fromId, fromGroup, dOut, dIn, j, toGroup.length === members.length ? null : toGroup, self);
           }
         }
@@ -236,7 +239,7 @@ export function pairMatrix(
  * inner loop runs blocks² times, and reading typed arrays one after another there costs a fraction
  * of chasing each block's objects across a large heap.
  */
-interface Destinations {
+export interface Destinations {
   count: number;
   /** Block index of destination j. */
   block: Int32Array;
@@ -247,14 +250,17 @@ interface Destinations {
   membersOf: number[][];
   /** List id (in `paths`) of destination j's classes: the targets of most rectangles. */
   list: Int32Array;
+  /** Destination j's column in `inbound`: destinations with the same remote map (or constant) share one. */
+  column: Int32Array;
+  columnCount: number;
   /**
-   * Class-major inbound decisions: inbound[c * count + j] is destination j's inbound decision for
-   * traffic from class c (a public group's constant decision for every c).
+   * Class-major inbound decisions: inbound[c * columnCount + column[j]] is destination j's inbound
+   * decision for traffic from class c (a public group's constant decision for every c).
    */
   inbound: Int32Array;
 }
 
-function destinations(
+export function destinations(
   tables: SubnetTables,
   blocks: readonly Block[],
   columns: Columns,
@@ -273,12 +279,31 @@ function destinations(
     block[j] = bi;
     list[j] = listOf(paths, k.members);
   });
+  // Subnets with one NSG in one VNet share remote maps: one column each, not one per destination.
+  const column = new Int32Array(count);
+  const byRuns = new Map<Runs, number>();
+  const byConstant = new Map<number, number>();
+  const sources: (Runs | number)[] = [];
+  keys.forEach(({ b, k }, j) => {
+    const source = b.subnet < 0 ? k.constant : tables.inTables[b.subnet]!.remote[k.key]!;
+    let q = typeof source === 'number' ? byConstant.get(source) : byRuns.get(source);
+    if (q === undefined) {
+      q = sources.length;
+      sources.push(source);
+      if (typeof source === 'number') byConstant.set(source, q);
+      else byRuns.set(source, q);
+    }
+    column[j] = q;
+  });
+  const columnCount = sources.length;
   // Written column by column: a class's row is touched once per column, but consecutive columns
   // reuse the same cache lines, so this costs little more than a sequential fill.
-  const inbound = new Int32Array(classCount * count);
-  keys.forEach(({ b, k }, j) => {
-    if (b.subnet < 0) for (let c = 0; c < classCount; c++) inbound[c * count + j] = k.constant;
-    else columns.fill(tables.inTables[b.subnet]!.remote[k.key]!, inbound, j, count);
+  const inbound = new Int32Array(classCount * columnCount);
+  sources.forEach((source, q) => {
+    if (typeof source === 'number')
+      for (let c = 0; c < classCount; c++) inbound[c * columnCount + q] = source;
+    else columns.fill(source, inbound, q, columnCount);
   });
-  return { count, block, start, members, membersOf: keys.map(({ k }) => k.members), list, inbound };
+  const membersOf = keys.map(({ k }) => k.members);
+  return { count, block, start, members, membersOf, list, column, columnCount, inbound };
 }
