@@ -29,22 +29,44 @@ export interface Ipv6Prefix {
 
 export type IpPrefix = Ipv4Prefix | Ipv6Prefix;
 
-const OCTET = /^(0|[1-9]\d{0,2})$/;
 const PREFIX_LEN = /^(0|[1-9]\d?\d?)$/;
 
-/** Parses a dotted-quad IPv4 address to an unsigned 32-bit integer; null when not strictly valid. */
+/**
+ * Parses a dotted-quad IPv4 address to an unsigned 32-bit integer; null when not strictly valid:
+ * four decimal octets 0–255, each `0` or without a leading zero. Read character by character: flow
+ * logs hold millions of addresses, and a split with a pattern per octet cost several times more.
+ */
 export function parseIpv4(text: string): number | null {
-  const parts = text.split('.');
-  if (parts.length !== 4) return null;
+  const length = text.length;
+  if (length < 7 || length > 15) return null;
   let value = 0;
-  for (const part of parts) {
-    if (!OCTET.test(part)) return null;
-    const n = Number(part);
-    if (n > 255) return null;
+  let octets = 0;
+  let i = 0;
+  while (i < length) {
+    const first = text.charCodeAt(i) - ZERO;
+    if (first < 0 || first > 9) return null;
+    let n = first;
+    let digits = 1;
+    i++;
+    for (; i < length && digits < 4; i++, digits++) {
+      const d = text.charCodeAt(i) - ZERO;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
+    }
+    // Four digits make more than 255 or a leading zero.
+    if (n > 255 || (first === 0 && digits > 1)) return null;
     value = value * 256 + n;
+    octets++;
+    if (i === length) break;
+    if (octets === 4 || text.charCodeAt(i) !== DOT) return null;
+    i++;
+    if (i === length) return null;
   }
-  return value;
+  return octets === 4 ? value : null;
 }
+
+const ZERO = 48;
+const DOT = 46;
 
 /** Formats an unsigned 32-bit integer as a dotted quad. */
 export function formatIpv4(value: number): string {

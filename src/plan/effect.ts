@@ -191,10 +191,9 @@ class SideSpaces {
     this.classShares = reach.classes.map((c) => sharesOf(c, planned, labels, shares));
     this.decisions = engine.decisions();
     const { paths } = this;
-    const tuples = new PairTuples();
+    const tuples = new PairTuples(this.decisions);
     this.pathTuples = new Int32Array(paths.count);
-    for (let i = 0; i < paths.count; i++)
-      this.pathTuples[i] = tuples.of(this.decisions[paths.out.get(i)]!, this.decisions[paths.in.get(i)]!);
+    for (let i = 0; i < paths.count; i++) this.pathTuples[i] = tuples.of(paths.out.get(i), paths.in.get(i));
   }
 
   /** Where list `list`'s share sums start in `sums.pool` (summed on first use; the pool may move). */
@@ -338,6 +337,9 @@ class SideSpaces {
       return u;
     };
     const any = shares.id('*', 'any endpoint', false);
+    // Not told per pair: a share's "to any" and "from any" unions by share id, no map lookup per path.
+    const fromAny: (AllowUnion | undefined)[] = [];
+    const toAny: (AllowUnion | undefined)[] = [];
     // Shares at the source (target) end of some listed pair: only their paths are read.
     const sourceListed = new Uint8Array(shares.labels.length + 1);
     const targetListed = new Uint8Array(shares.labels.length + 1);
@@ -383,8 +385,14 @@ class SideSpaces {
             if (listed.has(key)) union(key).add(out, inbound, true);
           }
       } else {
-        for (let a = 0; a < from.size; a++) union(from.ids[a]! * PAIR + any).add(out, inbound, true);
-        for (let b = 0; b < to.size; b++) union(any * PAIR + to.ids[b]!).add(out, inbound, false);
+        for (let a = 0; a < from.size; a++) {
+          const s = from.ids[a]!;
+          (fromAny[s] ??= union(s * PAIR + any)).add(out, inbound, true);
+        }
+        for (let b = 0; b < to.size; b++) {
+          const t = to.ids[b]!;
+          (toAny[t] ??= union(any * PAIR + t)).add(out, inbound, false);
+        }
       }
     }
     return new Map([...unions].map(([key, u]) => [key, u.result()]));

@@ -52,32 +52,55 @@ export class PairTuples {
   private at = new Int32Array(1 << 12);
   private readonly sparse = new Map<number, number>();
   /**
+   * Per decision id: where its `sure` set's summary starts in `pool`, + 1 (0: not looked up yet), so
+   * that a path's count reads no decision object after the first (on a large heap each is a miss).
+   */
+  private byDecision: Int32Array;
+  /**
    * Summaries: ICMP (0 or 1), then for TCP and for UDP a kind (EMPTY; FLAT, then the number of
    * bounds and the bounds; OTHER).
    */
   private pool = new Int32Array(1 << 16);
   private used = 0;
 
-  of(out: Decision, inbound: Decision): number {
-    const a = this.summary(out);
-    const b = this.summary(inbound);
+  /** @param decisions the store's decisions, by id (`PolicyEngine.decisions()`). */
+  constructor(private readonly decisions: readonly Decision[]) {
+    this.byDecision = new Int32Array(decisions.length);
+  }
+
+  /** Certainly allowed tuples through decisions `out` and `inbound` (decision ids). */
+  of(out: number, inbound: number): number {
+    const a = this.summaryOf(out);
+    const b = this.summaryOf(inbound);
     const pool = this.pool;
     const tcpA = a + 1;
     const tcpB = b + 1;
     const udpA = tcpA + regionWords(pool, tcpA);
     const udpB = tcpB + regionWords(pool, tcpB);
     if (pool[tcpA] === OTHER || pool[tcpB] === OTHER || pool[udpA] === OTHER || pool[udpB] === OTHER) {
-      let n = this.memo.get(out.traffic, inbound.traffic);
+      const o = this.decisions[out]!;
+      const i = this.decisions[inbound]!;
+      let n = this.memo.get(o.traffic, i.traffic);
       if (n < 0) {
-        n = meetTupleCount(out.sure, inbound.sure);
-        this.memo.set(out.traffic, inbound.traffic, n);
+        n = meetTupleCount(o.sure, i.sure);
+        this.memo.set(o.traffic, i.traffic, n);
       }
       return n;
     }
     return flatCount(pool, tcpA, tcpB) + flatCount(pool, udpA, udpB) + (pool[a]! & pool[b]!);
   }
 
-  /** Where the summary of a decision's `sure` set starts in `pool` (made on first use). */
+  /** Where the summary of decision `id`'s `sure` set starts in `pool`. */
+  private summaryOf(id: number): number {
+    this.byDecision = withLength(this.byDecision, id + 1);
+    const known = this.byDecision[id]!;
+    if (known > 0) return known - 1;
+    const start = this.summary(this.decisions[id]!);
+    this.byDecision[id] = start + 1;
+    return start;
+  }
+
+  /** Where the summary of a decision's `sure` set starts in `pool` (made on first use of its traffic). */
   private summary(d: Decision): number {
     const id = d.traffic;
     // Traffic ids count up from 0 in a store: a typed array for those, a map for any far beyond.
@@ -162,9 +185,14 @@ export class AllowUnion {
    */
   constructor(private readonly sets = new Map<number, TrafficSet>()) {}
 
+  /** (fixed, other) traffic id pairs added: most adds repeat one, answered here without a Map or Set. */
+  private readonly added = new IntPairMap(16);
+
   add(out: Decision, inbound: Decision, fixedIsOut: boolean): void {
     const fixed = fixedIsOut ? out : inbound;
     const other = fixedIsOut ? inbound : out;
+    if (this.added.get(fixed.traffic, other.traffic) >= 0) return;
+    this.added.set(fixed.traffic, other.traffic, 0);
     let others = this.byFixed.get(fixed.traffic);
     if (others === undefined) {
       this.byFixed.set(fixed.traffic, (others = new Set()));

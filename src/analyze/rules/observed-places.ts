@@ -43,6 +43,9 @@ export class PlaceFinder {
   private readonly vnetEnds: number[] = [];
   private readonly vnetAt: string[] = [];
   private readonly places = new Map<string, Place>();
+  private readonly subnetPlaces: (Place | undefined)[] = [];
+  private readonly vnetPlaces: (Place | undefined)[] = [];
+  private readonly groupPlaces = new Map<ContainerGroup, Place>();
 
   constructor(private readonly index: SnapshotIndex) {
     // Overlapping subnets (unpeered VNets may reuse space): the first by ID wins, as documented.
@@ -71,30 +74,32 @@ export class PlaceFinder {
     if (ip === null) return { place: this.place('unknown'), end: null, ip: null };
     const group = publicGroupsOf(this.index).byAddress.get(ip);
     if (group) {
-      return {
-        place: this.place(`publicContainerGroup:${group.id}`, group),
-        end: { kind: 'publicContainerGroup', containerGroupId: group.id },
-        ip,
-      };
+      let place = this.groupPlaces.get(group);
+      if (place === undefined)
+        this.groupPlaces.set(group, (place = this.place(`publicContainerGroup:${group.id}`, group)));
+      return { place, end: { kind: 'publicContainerGroup', containerGroupId: group.id }, ip };
     }
-    const subnet = this.find(this.subnetStarts, this.subnetEnds, ip, this.subnetAt);
-    if (subnet) {
-      return {
-        place: this.place(`subnet:${subnet.id}`, null, subnet),
-        end: { kind: 'subnet', subnetId: subnet.id, ip: address },
-        ip,
-      };
+    // Places by table row, made once: flow logs locate the same few thousand places millions of times.
+    const row = this.find(this.subnetStarts, this.subnetEnds, ip);
+    if (row >= 0) {
+      const subnet = this.subnetAt[row]!;
+      const place = (this.subnetPlaces[row] ??= this.place(`subnet:${subnet.id}`, null, subnet));
+      return { place, end: { kind: 'subnet', subnetId: subnet.id, ip: address }, ip };
     }
-    const vnet = this.find(this.vnetStarts, this.vnetEnds, ip, this.vnetAt);
-    const key = vnet ? `vnetSpace:${vnet}` : PUBLIC_IPV4.has(ip) ? 'internet' : 'private';
-    return { place: this.place(key), end: { kind: 'external', ip: address }, ip };
+    const vnetRow = this.find(this.vnetStarts, this.vnetEnds, ip);
+    const place =
+      vnetRow >= 0
+        ? (this.vnetPlaces[vnetRow] ??= this.place(`vnetSpace:${this.vnetAt[vnetRow]!}`))
+        : this.place(PUBLIC_IPV4.has(ip) ? 'internet' : 'private');
+    return { place, end: { kind: 'external', ip: address }, ip };
   }
 
-  private find<T>(starts: number[], ends: number[], ip: number, at: T[]): T | null {
-    if (starts.length === 0 || ip < starts[0]!) return null;
+  /** The row of the interval holding ip (the first in row order among overlapping ones), or -1. */
+  private find(starts: number[], ends: number[], ip: number): number {
+    if (starts.length === 0 || ip < starts[0]!) return -1;
     // Intervals may overlap: look back from the last start at or below ip.
-    for (let i = lastAtOrBelow(starts, ip); i >= 0; i--) if (ends[i]! >= ip) return at[i]!;
-    return null;
+    for (let i = lastAtOrBelow(starts, ip); i >= 0; i--) if (ends[i]! >= ip) return i;
+    return -1;
   }
 
   private place(key: string, group: ContainerGroup | null = null, subnet: Subnet | null = null): Place {
