@@ -57,11 +57,15 @@ export class PairTuples {
    */
   private byDecision: Int32Array;
   /**
-   * Summaries: ICMP (0 or 1), then for TCP and for UDP a kind (EMPTY; FLAT, then the number of
-   * bounds and the bounds; OTHER).
+   * Summaries: ICMP (0 or 1), then for TCP and for UDP a kind: EMPTY; FLAT (one layer over every
+   * source port), then the number of bounds and the destination bounds; LAYERS (up to MAX_LAYERS),
+   * then the words the summary takes, the layer count and per layer the number of source bounds, the
+   * source bounds, the number of destination bounds and the destination bounds; OTHER (more layers).
    */
   private pool = new Int32Array(1 << 16);
   private used = 0;
+  /** Intersections of destination bounds, gathered while counting layered summaries. */
+  private scratch = new Int32Array(64);
 
   /** @param decisions the store's decisions, by id (`PolicyEngine.decisions()`). */
   constructor(private readonly decisions: readonly Decision[]) {
@@ -87,7 +91,40 @@ export class PairTuples {
       }
       return n;
     }
-    return flatCount(pool, tcpA, tcpB) + flatCount(pool, udpA, udpB) + (pool[a]! & pool[b]!);
+    return this.count(tcpA, tcpB) + this.count(udpA, udpB) + (pool[a]! & pool[b]!);
+  }
+
+  /** Destination ports two region summaries (neither OTHER) share with some source port. */
+  private count(a: number, b: number): number {
+    const pool = this.pool;
+    if (pool[a] === EMPTY || pool[b] === EMPTY) return 0;
+    if (pool[a] === FLAT && pool[b] === FLAT) return flatCount(pool, a, b);
+    // Layers whose source ports overlap add their destination ports' intersection; unions of
+    // those intersections are merged in `scratch` (one pair, the common case, is counted directly).
+    let n = 0;
+    let pairs = 0;
+    let single = 0;
+    const layersA = pool[a] === FLAT ? 1 : pool[a + 2]!;
+    const layersB = pool[b] === FLAT ? 1 : pool[b + 2]!;
+    for (let i = 0, p = pool[a] === FLAT ? -1 : a + 3; i < layersA; i++) {
+      // A FLAT summary is one layer over every source port (no source bounds: -1).
+      const sA = p;
+      const dA = p < 0 ? a + 1 : p + 1 + pool[p]!;
+      for (let j = 0, q = pool[b] === FLAT ? -1 : b + 3; j < layersB; j++) {
+        const sB = q;
+        const dB = q < 0 ? b + 1 : q + 1 + pool[q]!;
+        if (sA < 0 || sB < 0 || boundsOverlap(pool, sA, sB)) {
+          pairs++;
+          this.scratch = withLength(this.scratch, n + pool[dA]! + pool[dB]!);
+          const before = n;
+          n = intersectInto(pool, dA, dB, this.scratch, n);
+          for (let k = before; k < n; k += 2) single += this.scratch[k + 1]! - this.scratch[k]! + 1;
+        }
+        if (q >= 0) q = dB + 1 + pool[dB]!;
+      }
+      if (p >= 0) p = dA + 1 + pool[dA]!;
+    }
+    return pairs <= 1 ? single : mergedSize(this.scratch, n);
   }
 
   /** Where the summary of decision `id`'s `sure` set starts in `pool`. */
@@ -119,9 +156,26 @@ export class PairTuples {
   private pushRegion(r: PortRegion): void {
     if (r.isEmpty) return this.push(EMPTY);
     const layers = r.layers;
-    if (layers.length !== 1 || !layers[0]![0].isFull) return this.push(OTHER);
-    const intervals = layers[0]![1].intervals();
-    this.push(FLAT);
+    if (layers.length === 1 && layers[0]![0].isFull) {
+      this.push(FLAT);
+      this.pushBounds(layers[0]![1]);
+      return;
+    }
+    if (layers.length > MAX_LAYERS) return this.push(OTHER);
+    const start = this.used;
+    this.push(LAYERS);
+    this.push(0);
+    this.push(layers.length);
+    for (const [sources, destinations] of layers) {
+      this.pushBounds(sources);
+      this.pushBounds(destinations);
+    }
+    this.pool[start + 1] = this.used - start;
+  }
+
+  /** The number of bounds of a port set, then its bounds (inclusive, in order). */
+  private pushBounds(set: ReturnType<PortRegion['destinationPorts']>): void {
+    const intervals = set.intervals();
     this.push(2 * intervals.length);
     for (const [lo, hi] of intervals) {
       this.push(lo);
@@ -142,13 +196,18 @@ const MAX_DENSE_ID = 1 << 22;
 const EMPTY = 0;
 const FLAT = 1;
 const OTHER = 2;
+const LAYERS = 3;
+
+/** Regions of more layers than this are met as objects (memoized): summaries stay short. */
+const MAX_LAYERS = 4;
 
 /** Words a region summary takes in the pool. */
 function regionWords(pool: Int32Array, at: number): number {
-  return pool[at] === FLAT ? 2 + pool[at + 1]! : 1;
+  const kind = pool[at];
+  return kind === FLAT ? 2 + pool[at + 1]! : kind === LAYERS ? pool[at + 1]! : 1;
 }
 
-/** Destination ports two region summaries (neither OTHER) share: their bounds' intersection size. */
+/** Destination ports two FLAT (or EMPTY) summaries share: their bounds' intersection size. */
 function flatCount(pool: Int32Array, a: number, b: number): number {
   if (pool[a] === EMPTY || pool[b] === EMPTY) return 0;
   let i = a + 2;
@@ -170,6 +229,62 @@ function flatCount(pool: Int32Array, a: number, b: number): number {
   return n;
 }
 
+/** Whether two runs of bounds (each after its count, at `a` and `b`) share a port. */
+function boundsOverlap(pool: Int32Array, a: number, b: number): boolean {
+  let i = a + 1;
+  let j = b + 1;
+  const iEnd = i + pool[a]!;
+  const jEnd = j + pool[b]!;
+  while (i < iEnd && j < jEnd) {
+    if (pool[i + 1]! < pool[j]!) i += 2;
+    else if (pool[j + 1]! < pool[i]!) j += 2;
+    else return true;
+  }
+  return false;
+}
+
+/** Appends the intersection of two runs of bounds (each after its count) to `out` from `n`; returns the new end. */
+function intersectInto(pool: Int32Array, a: number, b: number, out: Int32Array, n: number): number {
+  let i = a + 1;
+  let j = b + 1;
+  const iEnd = i + pool[a]!;
+  const jEnd = j + pool[b]!;
+  while (i < iEnd && j < jEnd) {
+    const lo = pool[i]! > pool[j]! ? pool[i]! : pool[j]!;
+    const hi = pool[i + 1]! < pool[j + 1]! ? pool[i + 1]! : pool[j + 1]!;
+    if (lo <= hi) {
+      out[n++] = lo;
+      out[n++] = hi;
+    }
+    if (pool[i + 1]! < pool[j + 1]!) i += 2;
+    else j += 2;
+  }
+  return n;
+}
+
+/** The ports of the union of `n / 2` inclusive bounds in `bounds` (sorted here by their start: few). */
+function mergedSize(bounds: Int32Array, n: number): number {
+  for (let k = 2; k < n; k += 2) {
+    const lo = bounds[k]!;
+    const hi = bounds[k + 1]!;
+    let m = k - 2;
+    for (; m >= 0 && bounds[m]! > lo; m -= 2) {
+      bounds[m + 2] = bounds[m]!;
+      bounds[m + 3] = bounds[m + 1]!;
+    }
+    bounds[m + 2] = lo;
+    bounds[m + 3] = hi;
+  }
+  let size = 0;
+  let end = -1;
+  for (let k = 0; k < n; k += 2) {
+    const lo = bounds[k]! > end + 1 ? bounds[k]! : end + 1;
+    if (bounds[k + 1]! >= lo) size += bounds[k + 1]! - lo + 1;
+    if (bounds[k + 1]! > end) end = bounds[k + 1]!;
+  }
+  return size;
+}
+
 /**
  * The union of what many decision pairs certainly allow, gathered one pair at a time: pairs sharing
  * a decision on one side (`fixed`) are met once, with the union of the other sides —
@@ -185,14 +300,9 @@ export class AllowUnion {
    */
   constructor(private readonly sets = new Map<number, TrafficSet>()) {}
 
-  /** (fixed, other) traffic id pairs added: most adds repeat one, answered here without a Map or Set. */
-  private readonly added = new IntPairMap(16);
-
   add(out: Decision, inbound: Decision, fixedIsOut: boolean): void {
     const fixed = fixedIsOut ? out : inbound;
     const other = fixedIsOut ? inbound : out;
-    if (this.added.get(fixed.traffic, other.traffic) >= 0) return;
-    this.added.set(fixed.traffic, other.traffic, 0);
     let others = this.byFixed.get(fixed.traffic);
     if (others === undefined) {
       this.byFixed.set(fixed.traffic, (others = new Set()));
