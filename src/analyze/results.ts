@@ -185,7 +185,12 @@ interface Numbering {
 
 /** Everything the renderers need: labels, risks, results, and the report's entities with their keys. */
 export class ReachabilityView {
-  readonly labels: ClassLabel[];
+  private readonly labeler: ClassLabeler;
+  /** Labels made on first use: the rule pack reads few (and external labels cost the most). */
+  private readonly labelMemo: (ClassLabel | undefined)[];
+  /** Per class: 0 not known yet, 1 holds no Internet address, 2 holds one. */
+  private readonly internetMemo: Int8Array;
+  private sourceWeightsMemo: Int32Array | null = null;
   /** (out, in) decision pair → result number, in order of first use by a path. */
   private readonly resultIndex = new IntPairMap(1 << 16);
   private readonly resultOut = new IntList();
@@ -201,7 +206,6 @@ export class ReachabilityView {
   private readonly portRiskMemo = new Map<number, number>();
   /** Risk of each path once computed, else -1. */
   private readonly exactRisk: Int32Array;
-  private readonly sourceWeights: Int32Array;
   /** Side streaming state: decision → side position (source and destination sides apart), rules by ref. */
   private sidePositions: [Int32Array, Int32Array] | null = null;
   private readonly rulePosition = new Map<number, number>();
@@ -213,10 +217,37 @@ export class ReachabilityView {
     readonly engine: PolicyEngine,
     readonly reach: Reachability,
   ) {
-    const labeler = new ClassLabeler(engine.index);
-    this.labels = reach.classes.map((c) => labeler.label(c));
-    this.sourceWeights = Int32Array.from(this.labels, sourceRisk);
+    this.labeler = new ClassLabeler(engine.index);
+    this.labelMemo = new Array<ClassLabel | undefined>(reach.classes.length);
+    this.internetMemo = new Int8Array(reach.classes.length);
     this.exactRisk = new Int32Array(reach.paths.count).fill(-1);
+  }
+
+  /** The label of endpoint class `c` (its index in `reach.classes`). */
+  label(c: number): ClassLabel {
+    return (this.labelMemo[c] ??= this.labeler.label(this.reach.classes[c]!));
+  }
+
+  /** Whether class `c` holds Internet addresses (its label's `internet`, without making the label). */
+  isInternet(c: number): boolean {
+    let known = this.internetMemo[c]!;
+    if (known === 0) {
+      const cls = this.reach.classes[c]!;
+      const made = this.labelMemo[c];
+      const internet =
+        made !== undefined
+          ? made.internet
+          : cls.kind === 'external' && cls.ranges.overlaps(this.labeler.internetSpace);
+      this.internetMemo[c] = known = internet ? 2 : 1;
+    }
+    return known === 2;
+  }
+
+  /** Every class's source weight (risk.ts sourceRisk), made when risks are first asked for. */
+  private sourceWeights(): Int32Array {
+    return (this.sourceWeightsMemo ??= Int32Array.from(this.reach.classes, (_, c) =>
+      sourceRisk(this.label(c)),
+    ));
   }
 
   /**
@@ -374,7 +405,7 @@ export class ReachabilityView {
   group(n: number): EndpointGroupData {
     const index = this.groupOrder().groupOrder[n]!;
     const c = this.reach.classes[index]!;
-    const label = this.labels[index]!;
+    const label = this.label(index);
     const addresses = c.ranges.intervals().map(([lo, hi]) => formatRange(lo, hi));
     const key =
       c.kind === 'subnet'
@@ -529,10 +560,11 @@ export class ReachabilityView {
     const { paths } = this.reach;
     const sources = pathSources(paths, i);
     let risk = 0;
-    for (let k = 0; k < sources.length; k++) risk = Math.max(risk, this.sourceWeights[sources[k]!]!);
+    const weights = this.sourceWeights();
+    for (let k = 0; k < sources.length; k++) risk = Math.max(risk, weights[sources[k]!]!);
     const targets = pathTargets(paths, i);
     for (let k = 0; k < targets.length; k++) {
-      if (this.labels[targets[k]!]!.containerGroups.length > 0) return risk + CONTAINER_TARGET_RISK;
+      if (this.label(targets[k]!).containerGroups.length > 0) return risk + CONTAINER_TARGET_RISK;
     }
     return risk;
   }

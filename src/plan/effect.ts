@@ -449,6 +449,8 @@ function packFindings(
     observed: rulesInput.observed,
     today: rulesInput.today,
     settings: DEFAULT_RULE_SETTINGS,
+    // Only fingerprints (in the pack's order) are compared: the rules skip their deciding rules and text.
+    detail: 'keys',
   };
   const pack = rulesInput.rules ?? RULES;
   const there = elsewhere?.rules.filter((r) => pack.includes(r)) ?? [];

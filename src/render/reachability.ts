@@ -90,7 +90,7 @@ function groupsText(view: ReachabilityView, indices: number[], subnetClasses: Ma
     if (members.length === all && all > 1) {
       const subnet = classes[members[0]!]!.subnet!;
       const vnet = view.engine.index.virtualNetworks.get(subnet.virtualNetworkId)?.name ?? '?';
-      const groups = [...new Set(members.flatMap((m) => view.labels[m]!.containerGroups))].sort();
+      const groups = [...new Set(members.flatMap((m) => view.label(m).containerGroups))].sort();
       parts.push(`${vnet}/${subnet.name}${groups.length > 0 ? ` {${groups.join(', ')}}` : ''}`);
     } else for (const m of members) parts.push(labelWithGroups(view, m));
   }
@@ -100,7 +100,7 @@ function groupsText(view: ReachabilityView, indices: number[], subnetClasses: Ma
 }
 
 function labelWithGroups(view: ReachabilityView, i: number): string {
-  const l = view.labels[i]!;
+  const l = view.label(i);
   return l.containerGroups.length > 0 ? `${l.label} {${l.containerGroups.join(', ')}}` : l.label;
 }
 

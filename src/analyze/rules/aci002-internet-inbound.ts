@@ -33,7 +33,7 @@ import {
   groupsText,
 } from './flow-words';
 import { ListMemo, targetListsEnd } from './path-lists';
-import type { FindingDraft, PackRule, RuleContext } from './rule';
+import { keyDraft, type FindingDraft, type PackRule, type RuleContext } from './rule';
 
 export const aci002: PackRule = {
   meta: {
@@ -53,8 +53,8 @@ export const aci002: PackRule = {
     const { paths, classes } = reach;
     const aci = aciSubnetIds(snapshot);
     const decisions = engine.decisions();
-    const fromInternet = new ListMemo(paths, (members) => members.some((c) => view.labels[c]!.internet));
-    const firstInternet = new ListMemo(paths, (members) => members.find((c) => view.labels[c]!.internet)!);
+    const fromInternet = new ListMemo(paths, (members) => members.some((c) => view.isInternet(c)));
+    const firstInternet = new ListMemo(paths, (members) => members.find((c) => view.isInternet(c))!);
     // The ACI subnets among a list's classes, each with one of its classes there (once per list).
     const aciSubnetsOf = new ListMemo(paths, (members) => {
       const found = new Map<string, number>();
@@ -100,6 +100,7 @@ export const aci002: PackRule = {
     const groupKeys = wholeSubnetKeys(classes);
     const groupsIn = groupsBySubnet(snapshot);
     const drafts: FindingDraft[] = [];
+    const keysOnly = context.detail === 'keys';
     for (const [id, pairs] of [...bySubnet].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
       const subnet = engine.index.subnets.get(id)!;
       let allow: TrafficSet | null = null;
@@ -107,6 +108,12 @@ export const aci002: PackRule = {
       const exposures = exposedPorts(allow!);
       const worst = worstCategory(exposures);
       if (worst === null) continue;
+      const groups = groupsIn.get(id) ?? [];
+      const risk = exposureRisk(exposures, groups.length, true);
+      if (keysOnly) {
+        drafts.push(keyDraft([id], exposureSeverity(worst), risk));
+        continue;
+      }
       // The rules at one pair that carries the most exposed traffic.
       const example = [...pairs]
         .sort((a, b) => a[0] - b[0])
@@ -131,7 +138,6 @@ export const aci002: PackRule = {
         verdict: 'allow',
       }));
       const first = exposures[0]!;
-      const groups = groupsIn.get(id) ?? [];
       const resources = subnetWithGroups(names, subnet, groups);
       const firstCustom = sorted.find((r) => !r.isDefault) ?? sorted[0];
       const texts = exposures.map(exposureText);
@@ -146,7 +152,7 @@ export const aci002: PackRule = {
           snapshotPointer:
             (firstCustom ? pointers.rule(firstCustom) : null) ?? pointers.resource('subnets', id)!,
         },
-        risk: exposureRisk(exposures, groups.length, true),
+        risk,
         identity: [id],
       });
     }

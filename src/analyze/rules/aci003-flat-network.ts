@@ -22,7 +22,7 @@ import {
   wholeSubnetKeys,
 } from './flow-words';
 import { targetListsEnd, ListMemo } from './path-lists';
-import type { FindingDraft, PackRule, RuleContext } from './rule';
+import { keyDraft, type FindingDraft, type PackRule, type RuleContext } from './rule';
 
 /** A source that reaches a subnet on every TCP port: another subnet, or a peered network outside the snapshot. */
 interface FlatSource {
@@ -72,7 +72,7 @@ export const aci003: PackRule = {
               cls: c,
             });
         } else if (cls.kind === 'external') {
-          for (const part of view.labels[c]!.composition ?? []) {
+          for (const part of view.label(c).composition ?? []) {
             if (part.kind === 'peeredNetwork')
               found.set(part.id!, {
                 key: part.id!,
@@ -127,6 +127,16 @@ export const aci003: PackRule = {
     const drafts: FindingDraft[] = [];
     for (const [id, acc] of [...byTarget].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
       if (acc.sources.size === 0) continue;
+      const groups = groupsIn.get(id) ?? [];
+      const risk = exposureRisk(
+        [{ protocol: 'tcp', category: 'allPorts', ports: null }],
+        groups.length,
+        false,
+      );
+      if (context.detail === 'keys') {
+        drafts.push(keyDraft([id], undefined, risk));
+        continue;
+      }
       const subnet = engine.index.subnets.get(id)!;
       const name = names.subnetName(subnet);
       const [from, to] = acc.example!;
@@ -152,7 +162,6 @@ export const aci003: PackRule = {
       }));
       const example = sources.find((s) => s.endpoint !== null);
       const deciding = sorted.find((r) => r.isDefault) ?? sorted[0];
-      const groups = groupsIn.get(id) ?? [];
       drafts.push({
         message: `${name} is open on every TCP port from ${sources.length} other subnet${sources.length === 1 ? '' : 's'} or peered network${sources.length === 1 ? '' : 's'} (${namesText(sources.map((s) => s.label))})${allowedByText(sorted, subnet)}`,
         resources: subnetWithGroups(names, subnet, groups),
@@ -162,7 +171,7 @@ export const aci003: PackRule = {
         location: {
           snapshotPointer: (deciding ? pointers.rule(deciding) : null) ?? pointers.resource('subnets', id)!,
         },
-        risk: exposureRisk([{ protocol: 'tcp', category: 'allPorts', ports: null }], groups.length, false),
+        risk,
         identity: [id],
       });
     }

@@ -21,7 +21,7 @@ import {
   wholeSubnetKeys,
 } from './flow-words';
 import { forEachTargetList, targetListsEnd, ListMemo, listMembers } from './path-lists';
-import type { FindingDraft, PackRule, RuleContext } from './rule';
+import { keyDraft, type FindingDraft, type PackRule, type RuleContext } from './rule';
 import type { PortSet } from '../../net/interval-set';
 
 /** The share of the Internet's addresses a class must reach with wide ports for the rule to fire. */
@@ -51,7 +51,7 @@ export const aci005: PackRule = {
     const internetTotal = internet.size();
     if (internetTotal === 0) return [];
     const internetSize = (c: number) =>
-      view.labels[c]!.internet ? classes[c]!.ranges.intersect(internet).size() : 0;
+      view.isInternet(c) ? classes[c]!.ranges.intersect(internet).size() : 0;
     const internetIn = new ListMemo(paths, (members) => {
       let n = 0;
       for (const c of members) n += internetSize(c);
@@ -65,7 +65,7 @@ export const aci005: PackRule = {
     const firstInternet = (i: number) => {
       let found = -1;
       forEachTargetList(paths, i, (list) => {
-        if (found < 0) found = listMembers(paths, list).find((c) => view.labels[c]!.internet) ?? -1;
+        if (found < 0) found = listMembers(paths, list).find((c) => view.isInternet(c)) ?? -1;
       });
       return found;
     };
@@ -119,6 +119,13 @@ export const aci005: PackRule = {
     const groupsIn = groupsBySubnet(snapshot);
     const drafts: FindingDraft[] = [];
     for (const [id, b] of [...best].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
+      const groups = groupsIn.get(id) ?? [];
+      const all = b.allPorts;
+      const risk = exposureRisk(categorize('tcp', b.ports), groups.length, false);
+      if (context.detail === 'keys') {
+        drafts.push(keyDraft([id], all ? 'high' : 'medium', risk));
+        continue;
+      }
       const subnet = engine.index.subnets.get(id)!;
       const name = names.subnetName(subnet);
       const sorted = decidingRules(
@@ -129,7 +136,6 @@ export const aci005: PackRule = {
         classes[b.target]!.ranges.first()!,
         (t) => !t.tcp.isEmpty,
       );
-      const all = b.allPorts;
       const share = Math.round((100 * b.size) / internetTotal);
       const flows: FindingFlow[] = [
         {
@@ -143,7 +149,6 @@ export const aci005: PackRule = {
         },
       ];
       const deciding = sorted.find((r) => r.isDefault) ?? sorted[0];
-      const groups = groupsIn.get(id) ?? [];
       drafts.push({
         severity: all ? 'high' : 'medium',
         message: `${name} can reach ${b.size === internetTotal ? 'the whole' : `${Math.min(share, 99)}% of the`} Internet on ${all ? 'every TCP port' : `up to ${b.ports.size()} TCP ports`}${allowedByText(sorted, subnet)}`,
@@ -159,7 +164,7 @@ export const aci005: PackRule = {
         location: {
           snapshotPointer: (deciding ? pointers.rule(deciding) : null) ?? pointers.resource('subnets', id)!,
         },
-        risk: exposureRisk(categorize('tcp', b.ports), groups.length, false),
+        risk,
         identity: [id],
       });
     }

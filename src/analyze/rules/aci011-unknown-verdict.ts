@@ -137,8 +137,8 @@ export const aci011: PackRule = {
         if (!acc) byCause.set(cause.id, (acc = { cause, flows: [], explain: null }));
         if (acc.flows.length >= FLOWS_PER_FINDING) continue;
         const flow: FindingFlow = {
-          from: view.labels[from]!.label,
-          to: view.labels[to]!.label,
+          from: view.label(from).label,
+          to: view.label(to).label,
           fromKey: null,
           toKey: null,
           protocol,

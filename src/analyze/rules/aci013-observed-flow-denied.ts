@@ -8,7 +8,7 @@ import { formatIpv4 } from '../../net/address';
 import type { PolicyEngine, PairResult } from '../../policy';
 import type { FindingFlow, FindingResource, FindingRuleRef } from '../findings';
 import { FLOWS_PER_FINDING } from '../findings';
-import type { FindingDraft, ObservedFlowInput, PackRule } from './rule';
+import { keyDraft, type FindingDraft, type ObservedFlowInput, type PackRule } from './rule';
 import { flowProtocolOf, PlaceFinder, windowWords, type Located, type Place } from './observed-places';
 import {
   endpointNames,
@@ -80,7 +80,7 @@ export const observedFlowDenied: PackRule = {
     for (const pair of [...pairs.values()].sort((a, b) =>
       compareText(`${a.src.key} ${a.dst.key}`, `${b.src.key} ${b.dst.key}`),
     ))
-      drafts.push(finding(context.engine, pair, window));
+      drafts.push(finding(context.engine, pair, window, context.detail === 'keys'));
     return drafts;
   },
 };
@@ -129,6 +129,7 @@ function addressOrder(src: Located, dst: Located): number {
 function judge(
   engine: PolicyEngine,
   d: Denied,
+  withDeniers: boolean,
 ): { verdict: FindingFlow['verdict']; deniers: FindingRuleRef[] } {
   if (
     d.src.end === null ||
@@ -156,7 +157,7 @@ function judge(
         ? 'unknown'
         : 'deny';
   const deniers: FindingRuleRef[] = [];
-  if (verdict !== 'allow') {
+  if (verdict !== 'allow' && withDeniers) {
     // A decision's deciders are computed once per decision (many flows share one).
     for (const side of [result.out, result.in]) {
       for (const decider of side.deciders) {
@@ -168,7 +169,8 @@ function judge(
   return { verdict, deniers };
 }
 
-function finding(engine: PolicyEngine, pair: PairOfPlaces, window: string): FindingDraft {
+/** The finding of one place pair; `keysOnly`: its identity and severity alone (RuleContext.detail). */
+function finding(engine: PolicyEngine, pair: PairOfPlaces, window: string, keysOnly: boolean): FindingDraft {
   const denied = [...pair.flows.values()].sort(
     (a, b) => b.tuples - a.tuples || compareText(a.protocol, b.protocol) || (a.port ?? -1) - (b.port ?? -1),
   );
@@ -178,7 +180,7 @@ function finding(engine: PolicyEngine, pair: PairOfPlaces, window: string): Find
   denied.forEach((d, i) => {
     // The engine is asked about the flows the finding lists; the rest are counted.
     if (i >= FLOWS_PER_FINDING) return;
-    const { verdict, deniers } = judge(engine, d);
+    const { verdict, deniers } = judge(engine, d, !keysOnly);
     if (verdict !== 'allow') allAllowedNow = false;
     for (const r of deniers) rules.set(r.id, r);
     flows.push({
@@ -200,6 +202,8 @@ function finding(engine: PolicyEngine, pair: PairOfPlaces, window: string): Find
   const logged = [...new Set(denied.flatMap((d) => [...d.logged]))].sort();
   const outside = !['subnet', 'publicContainerGroup'].includes(pair.src.kind);
   const severity = allAllowedNow ? 'info' : outside ? 'low' : 'medium';
+  const identity = [`from:${pair.src.key}`, `to:${pair.dst.key}`];
+  if (keysOnly) return keyDraft(identity, severity, undefined);
   const what = flows.map(
     (f) => `${f.protocol}${f.ports === '-' ? '' : ` ${f.ports}`} (${f.observed!.tuples} tuples)`,
   );
@@ -235,7 +239,7 @@ function finding(engine: PolicyEngine, pair: PairOfPlaces, window: string): Find
           )
         : null,
     location: null,
-    identity: [`from:${pair.src.key}`, `to:${pair.dst.key}`],
+    identity,
   };
 }
 

@@ -12,7 +12,7 @@ import { IntPairMap } from '../../util/int-pair-map';
 import { ListMemo, targetListsEnd } from './path-lists';
 import type { ReachabilityView } from '../results';
 import { FLOWS_PER_FINDING, type FindingFlow, type FindingResource } from '../findings';
-import type { FindingDraft, PackRule } from './rule';
+import { keyDraft, type FindingDraft, type PackRule } from './rule';
 import { PlaceFinder, windowWords, type Place } from './observed-places';
 import { explainCommand, namesText, portWords } from './flow-words';
 
@@ -108,6 +108,10 @@ export const unobservedOpenPath: PackRule = {
       for (const s of sources.slice(0, FLOWS_PER_FINDING)) shown.set(s * P + d, null);
     }
     if (perDestination.length === 0) return [];
+    if (context.detail === 'keys')
+      return perDestination.map(({ dst, sources }) =>
+        keyDraft([places.list[dst]!.key], fromInternet(places.list, sources) ? 'low' : 'info', undefined),
+      );
     collectTraffic(engine, reach, places, lists, shown);
 
     const window = windowWords(context.observed.window);
@@ -145,7 +149,7 @@ function placesOfClasses(reach: Reachability, view: ReachabilityView, finder: Pl
       p = finder.locate(firstAddress(c.ranges)).place;
     else if (c.kind === 'publicContainerGroup' && c.group?.ipAddress?.ip)
       p = finder.locate(c.group.ipAddress.ip).place;
-    else if (c.kind === 'external' && view.labels[c.index]!.internet) p = finder.locate('8.8.8.8').place;
+    else if (c.kind === 'external' && view.isInternet(c.index)) p = finder.locate('8.8.8.8').place;
     if (p && (p.kind !== 'subnet' || p.subnet?.id === c.subnet?.id)) ofClass[c.index] = placeOf(p);
   }
   return { ofClass, list, internet: index.get('internet') ?? -1 };
@@ -243,14 +247,13 @@ function finding(
         explain = explainCommand(from.endpoint, to.endpoint, protocol, first);
     }
   }
-  const fromInternet = list[sources[0]!]!.kind === 'internet';
   const labels = sources.map((s) => list[s]!.label);
   const resources: FindingResource[] = [];
   if (to.subnet) resources.push({ kind: 'subnet', id: to.subnet.id, name: to.label });
   if (to.group) resources.push({ kind: 'containerGroup', id: to.group.id, name: to.group.name });
   const count = sources.length === 1 ? '1 open path' : `${sources.length} open paths`;
   return {
-    severity: fromInternet ? 'low' : 'info',
+    severity: fromInternet(list, sources) ? 'low' : 'info',
     message: `${count} into ${to.label} carried no allowed flow in ${window}: from ${namesText(labels, 5)}`,
     resources,
     flows,
@@ -260,6 +263,11 @@ function finding(
     location: null,
     identity: [to.key],
   };
+}
+
+/** Whether the first (so any) of a destination's unobserved sources is the Internet: sources list it first. */
+function fromInternet(list: readonly Place[], sources: readonly number[]): boolean {
+  return list[sources[0]!]!.kind === 'internet';
 }
 
 /** A port to show in the explain command: a well-known one the set holds, else its first. */

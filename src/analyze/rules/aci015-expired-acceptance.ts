@@ -5,7 +5,7 @@
  * Severity low: the risk itself is already reported by the finding it covered.
  */
 import { describeAcceptance, EXPIRED_ACCEPTANCE_RULE, isExpired } from '../accept';
-import type { FindingDraft, PackRule } from './rule';
+import { keyDraft, type FindingDraft, type PackRule } from './rule';
 
 export const expiredAcceptance: PackRule = {
   meta: {
@@ -24,15 +24,12 @@ export const expiredAcceptance: PackRule = {
     const drafts: FindingDraft[] = [];
     for (const a of context.intent?.accept ?? []) {
       if (!isExpired(a, context.today)) continue;
+      const identity =
+        a.fingerprint !== null ? ['fingerprint', a.fingerprint] : ['rule', a.rule!, a.resource!];
       drafts.push({
+        // The finding names no resource, flow or rule: its keys and a message.
+        ...keyDraft(identity, undefined, undefined),
         message: `acceptance ${describeAcceptance(a)} in ${context.intent!.file} expired on ${a.expires} (owner ${a.owner}; reason: ${a.reason})`,
-        resources: [],
-        flows: [],
-        flowsOmitted: 0,
-        rules: [],
-        explain: null,
-        location: null,
-        identity: a.fingerprint !== null ? ['fingerprint', a.fingerprint] : ['rule', a.rule!, a.resource!],
       });
     }
     return drafts;

@@ -60,6 +60,32 @@ export interface RuleContext {
   /** YYYY-MM-DD: decides expiry (the CLI passes the current date; tests pass a fixed one). */
   today: string;
   settings: RuleSettings;
+  /**
+   * `keys`: the caller reads only what identifies and orders the findings (identity, severity, risk),
+   * as the plan's effect does when it compares fingerprints before and after. Rules may then skip
+   * the rest (deciding rules, flows, messages: keyDraft); a test holds the keys equal to a full run's.
+   */
+  detail?: 'full' | 'keys';
+}
+
+/** A finding with only its keys (identity, severity, risk), for a context whose `detail` is `keys`. */
+export function keyDraft(
+  identity: string[],
+  severity: Finding['severity'] | undefined,
+  risk: number | undefined,
+): FindingDraft {
+  return {
+    ...(severity === undefined ? {} : { severity }),
+    ...(risk === undefined ? {} : { risk }),
+    message: '',
+    resources: [],
+    flows: [],
+    flowsOmitted: 0,
+    rules: [],
+    explain: null,
+    location: null,
+    identity,
+  };
 }
 
 /** A finding before the runner completes it: no fingerprint, no acceptance, metadata from the rule. */

@@ -5,6 +5,7 @@
  * outranks a path from the Internet, however much it opens.
  */
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { computeReachability } from '../../../src/analyze/reachability';
 import { ReachabilityView } from '../../../src/analyze/results';
 import type { Snapshot } from '../../../src/model/snapshot';
@@ -19,6 +20,7 @@ import {
   makeSubnet,
   makeVnet,
 } from '../../support/builders';
+import { arbEstate } from '../../support/arbitraries';
 import { hubSpokeSnapshot } from '../../support/sample-snapshots';
 
 function viewOf(snapshot: Snapshot): ReachabilityView {
@@ -33,7 +35,7 @@ function externalSources(view: ReachabilityView): Map<string, number> {
     const ends = view.pathEnds(i);
     for (const c of ends.from) {
       if (view.reach.classes[c]!.kind !== 'external') continue;
-      const label = view.labels[c]!.label;
+      const label = view.label(c).label;
       risks.set(label, Math.max(risks.get(label) ?? 0, ends.risk));
     }
   }
@@ -95,8 +97,8 @@ describe('external groups: labels say what they are', () => {
         virtualNetworkPeerings: spokes.map((v) => makePeering(hub, v, { name: `to-${v.name}` })),
       }),
     );
-    const index = view.labels.findIndex(
-      (l) => l.label === 'Azure platform address 168.63.129.16 + unassigned space of 5 VNets',
+    const index = view.reach.classes.findIndex(
+      (_, c) => view.label(c).label === 'Azure platform address 168.63.129.16 + unassigned space of 5 VNets',
     );
     expect(index).toBeGreaterThanOrEqual(0);
     const position = Array.from({ length: view.groupCount }, (_, n) => n).find(
@@ -135,7 +137,7 @@ describe('external groups: risk follows what the Internet reaches', () => {
     expect(platform).toBeGreaterThan(90); // every port, a database port among them
     expect(internet).toBeGreaterThan(platform);
     const top = view.pathEnds(view.riskiest(1)[0]!);
-    expect(top.from.map((c) => view.labels[c]!.label)).toEqual(['Internet']);
+    expect(top.from.map((c) => view.label(c).label)).toEqual(['Internet']);
   });
 
   it('on hub-spoke, every path from a group holding Internet addresses outranks every other path', () => {
@@ -144,10 +146,28 @@ describe('external groups: risk follows what the Internet reaches', () => {
     let highestOther = -Infinity;
     for (let i = 0; i < view.reach.paths.count; i++) {
       const ends = view.pathEnds(i);
-      if (ends.from.some((c) => view.labels[c]!.internet))
-        lowestInternet = Math.min(lowestInternet, ends.risk);
+      if (ends.from.some((c) => view.label(c).internet)) lowestInternet = Math.min(lowestInternet, ends.risk);
       else highestOther = Math.max(highestOther, ends.risk);
     }
     expect(lowestInternet).toBeGreaterThan(highestOther);
+  });
+});
+
+describe('external groups: the Internet test without the label', () => {
+  it('isInternet agrees with the label on every class of random estates, asked before the label or after', () => {
+    let internet = 0;
+    fc.assert(
+      fc.property(arbEstate(), fc.boolean(), (snapshot, labelFirst) => {
+        const view = viewOf(snapshot);
+        const fresh = viewOf(snapshot);
+        view.reach.classes.forEach((_, c) => {
+          if (labelFirst) view.label(c);
+          expect(view.isInternet(c)).toBe(fresh.label(c).internet);
+          if (view.isInternet(c)) internet++;
+        });
+      }),
+      { seed: 20261202, numRuns: 60 },
+    );
+    expect(internet).toBeGreaterThan(0);
   });
 });
