@@ -233,11 +233,7 @@ export class ReachabilityView {
     let known = this.internetMemo[c]!;
     if (known === 0) {
       const cls = this.reach.classes[c]!;
-      const made = this.labelMemo[c];
-      const internet =
-        made !== undefined
-          ? made.internet
-          : cls.kind === 'external' && cls.ranges.overlaps(this.labeler.internetSpace);
+      const internet = cls.kind === 'external' && cls.ranges.overlaps(this.labeler.internetSpace);
       this.internetMemo[c] = known = internet ? 2 : 1;
     }
     return known === 2;
