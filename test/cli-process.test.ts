@@ -236,8 +236,8 @@ describe('analyze with a worker thread', () => {
     expect(single.stderr).not.toContain('worker thread');
   });
 
-  it('an invalid snapshot is exit 2 with its diagnostic and no output, although the worker only parses it', () => {
-    // The worker skips validation (the main thread validates the same file): its verdict must not leak.
+  it('an invalid snapshot is exit 2 with its diagnostic and no output, whichever thread checks it', () => {
+    // analyze: the worker checks the file and the main thread only parses it; plan: the other way round.
     const snapshot = hubSpokeSnapshot();
     snapshot.subnets[0]!.addressPrefixes = ['10.0.0.0/33'];
     fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify(snapshot));
@@ -250,6 +250,40 @@ describe('analyze with a worker thread', () => {
       expect(r.stderr).not.toContain('worker');
       expect(fs.existsSync(path.join(dir, 'out.json'))).toBe(false);
     }
+  });
+
+  // Each is invalid in a way only the full checks see; the unchecked main thread may compute on it
+  // (or fail on it) first, and must still answer exactly as the single-threaded run does.
+  const invalidSnapshots: [string, () => string][] = [
+    [
+      'a value the compiler reads wrongly',
+      () => {
+        const s = hubSpokeSnapshot();
+        (s.subnets[0] as unknown as { addressPrefixes: unknown }).addressPrefixes = null;
+        return JSON.stringify(s);
+      },
+    ],
+    [
+      'a duplicate key',
+      () => {
+        const text = JSON.stringify(hubSpokeSnapshot());
+        return text.replace('"name":', '"name":"first","name":');
+      },
+    ],
+    ['a missing resource array', () => JSON.stringify({ ...hubSpokeSnapshot(), subnets: undefined })],
+  ];
+  it.each(invalidSnapshots)('%s: exit 2, the same diagnostics as ACISEG_THREADS=1, no output', (_, text) => {
+    fs.writeFileSync(path.join(dir, 'bad.json'), text());
+    const args = ['analyze', 'bad.json', '--format', 'json', '-o', 'out.json'];
+    const threaded = aciseg(args);
+    const single = aciseg(args, { env: env({ ACISEG_THREADS: '1' }) });
+    expect(threaded.status).toBe(2);
+    expect(String(threaded.stderr)).toContain('bad.json');
+    expect({ status: threaded.status, stderr: String(threaded.stderr) }).toEqual({
+      status: single.status,
+      stderr: String(single.stderr),
+    });
+    expect(fs.existsSync(path.join(dir, 'out.json'))).toBe(false);
   });
 });
 

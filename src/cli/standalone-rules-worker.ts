@@ -1,23 +1,47 @@
 /**
- * The worker thread of src/cli/standalone-rules.ts: reads the snapshot (and service tags), compiles
- * the policy and runs the standalone rules it is given, then posts their findings once.
+ * The worker thread of src/cli/standalone-rules.ts: reads the snapshot (and service tags), checking it
+ * when asked to and posting the verdict at once, compiles the policy and runs the standalone rules
+ * it is given, then posts their findings.
  */
 import * as fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { RULES, ruleFindings } from '../analyze/rules';
 import { readSnapshotFile } from '../collect/io/files';
+import { InputError } from '../errors';
 import { stripBom } from '../model/snapshot-codec';
 import { compilePolicy, parseServiceTags } from '../policy';
-import type { StandaloneJob, StandaloneReply } from './standalone-rules';
+import { VERDICT, type StandaloneJob, type StandaloneReply } from './standalone-rules';
 
-function run(job: StandaloneJob): StandaloneReply {
-  // The main thread validates the same file (and stops this worker when it is invalid): parse only.
-  const snapshot = readSnapshotFile(job.snapshotFile, job.snapshotFile, { checks: 'none' });
+function post(reply: StandaloneReply): void {
+  parentPort!.postMessage(reply);
+}
+
+/** The snapshot, checked when the job says so (the verdict posted at once), else only parsed. */
+function readSnapshot(job: StandaloneJob) {
+  // Without `validate` the main thread checks the same file (and stops this worker when it is invalid).
+  if (!job.validate) return readSnapshotFile(job.snapshotFile, job.displayName, { checks: 'none' });
+  try {
+    const snapshot = readSnapshotFile(job.snapshotFile, job.displayName, { checks: 'full' });
+    Atomics.store(new Int32Array(job.verdictFlag), 0, VERDICT.valid);
+    post({ kind: 'valid' });
+    return snapshot;
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    // The flag first: the main thread may be deep in its work and reads it at its next progress point.
+    Atomics.store(new Int32Array(job.verdictFlag), 0, VERDICT.invalid);
+    post({ kind: 'invalid', message: e.message, diagnostics: [...e.diagnostics] });
+    return null;
+  }
+}
+
+function run(job: StandaloneJob): StandaloneReply | null {
+  const snapshot = readSnapshot(job);
+  if (snapshot === null) return null;
   let serviceTags;
   if (job.serviceTagsFile !== null) {
     // The main thread reads the same file first and reports its problems; here a bad file only fails.
     const parsed = parseServiceTags(JSON.parse(stripBom(fs.readFileSync(job.serviceTagsFile, 'utf8'))), '');
-    if (!parsed.ok) return { ok: false, message: 'the service tags file did not parse' };
+    if (!parsed.ok) return { kind: 'failed', message: 'the service tags file did not parse' };
     serviceTags = parsed.serviceTags;
   }
   const engine = compilePolicy(snapshot, serviceTags ? { serviceTags } : {});
@@ -34,13 +58,13 @@ function run(job: StandaloneJob): StandaloneReply {
     today: '',
     settings: job.settings,
   };
-  return { ok: true, findings: ruleFindings(context, rules) };
+  return { kind: 'findings', findings: ruleFindings(context, rules) };
 }
 
-let reply: StandaloneReply;
+let reply: StandaloneReply | null;
 try {
   reply = run(workerData as StandaloneJob);
 } catch (e) {
-  reply = { ok: false, message: e instanceof Error ? e.message : String(e) };
+  reply = { kind: 'failed', message: e instanceof Error ? e.message : String(e) };
 }
-parentPort!.postMessage(reply);
+if (reply !== null) post(reply);

@@ -102,8 +102,9 @@ export function snapshotShapeIssues(json: unknown): z.core.$ZodIssue[] {
 
 /**
  * How much of a snapshot is checked: `full` (every schema and value rule, duplicate keys), or `none`
- * for a file another reader of the same run validates — the worker thread, whose result is dropped
- * whenever the main thread finds the file invalid (it saves the worker a second validation).
+ * for a file another reader of the same run validates, whose verdict decides before anything is
+ * written (src/cli/standalone-rules.ts): in `analyze` the worker checks and the main thread only
+ * parses; in `plan` the main thread checks and the worker only parses.
  */
 export type SnapshotChecks = 'full' | 'none';
 

@@ -25,7 +25,7 @@ import type { PolicyEngine } from '../../policy';
 import { snapshotLineIndex, snapshotOrigins, type SnapshotRef } from '../../render/findings-common';
 import { ReachabilityView } from '../../render/reachability';
 import { formatsOf, rendererFor } from '../../render/registry';
-import { failWith, readTextFile, STDIN } from '../../collect/io/files';
+import { failWith, readTextFile, resolveInput, STDIN } from '../../collect/io/files';
 import {
   addOptions,
   flowLogOptions,
@@ -35,7 +35,12 @@ import {
   verbosityOptions,
 } from '../common-options';
 import { loadEngine } from '../engine-input';
-import { computeFindingsWithWorker, startForCommand } from '../standalone-rules';
+import {
+  checkedProgress,
+  computeFindingsWithWorker,
+  confirmSnapshot,
+  startForCommand,
+} from '../standalone-rules';
 import { readObservedFlows, type FlowInputOptions } from '../flow-input';
 import { createLog, type VerbosityOptions } from '../log';
 import { parsePositiveInt } from '../options';
@@ -147,26 +152,47 @@ Examples:
         broadPrefixLength: options.broadPrefix,
         widePortRange: options.widePorts,
       };
-      // The rules that need no reachability start on a second thread now, reading the snapshot too.
+      // The rules that need no reachability start on a second thread now, reading the snapshot too
+      // and checking it, while this thread only parses it (see src/cli/standalone-rules.ts).
       const standalone = startForCommand(
         ctx.io.cwd,
         snapshotFile,
         options.serviceTags,
         settings,
         log.progress,
+        true,
       );
+      let confirmation: Promise<void> | null = null;
+      const confirm = () =>
+        (confirmation ??= confirmSnapshot(standalone, resolveInput(ctx.io.cwd, snapshotFile), snapshotFile));
       let run: FindingsRun;
       let engine: PolicyEngine;
+      let snapshotRead = false;
       try {
         const observed = await log.phase('read flow logs', () => readObservedFlows(options, ctx.io, log));
+        snapshotRead = true;
         engine = log.phase('read snapshot and compile policy', () =>
-          loadEngine(snapshotFile, { serviceTags: options.serviceTags, quiet: log.quiet }, ctx.io),
+          loadEngine(
+            snapshotFile,
+            {
+              serviceTags: options.serviceTags,
+              quiet: log.quiet,
+              checks: standalone?.validates === true ? 'none' : 'full',
+            },
+            ctx.io,
+          ),
         );
+        const { progress, release } = checkedProgress(standalone, log.progress);
         run = await log.phase(`run the rule pack${standalone ? ' (with a worker thread)' : ''}`, () => {
-          const input = { engine, intent, observed, today, settings, progress: log.progress };
+          const input = { engine, intent, observed, today, settings, progress };
           return standalone ? computeFindingsWithWorker(input, standalone) : computeFindings(input);
         });
+        // Nothing is written from an unchecked snapshot before the checks have passed.
+        await confirm();
+        release();
       } catch (e) {
+        // Work on an unchecked snapshot may fail because it is invalid: then that is the error.
+        if (snapshotRead) await confirm().finally(() => standalone?.stop());
         standalone?.stop();
         if (e instanceof IntentError) failWith(inFileOrder(e.diagnostics));
         throw e;
