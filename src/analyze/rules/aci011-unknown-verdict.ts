@@ -23,7 +23,7 @@ import {
   SnapshotPointers,
   sortedRuleRefs,
 } from './flow-words';
-import { forEachTargetList, ListMemo, listMembers } from './path-lists';
+import { ListMemo, listMembers, targetListsEnd } from './path-lists';
 import type { FindingDraft, PackRule, RuleContext } from './rule';
 
 /** At most this many rules are named per cause. */
@@ -108,17 +108,17 @@ export const aci011: PackRule = {
       if (!mayBeUnknown(out) && !mayBeUnknown(inb)) continue;
       // Examples only: once every cause this path may have has its examples, no meet is needed.
       const sourceSubnets = subnetsOf.get(paths.sources.get(i));
+      // Plain loops over the target lists here: a callback would be a closure made per path.
+      const targetsEnd = targetListsEnd(paths, i);
       let done = varsDone(out) && varsDone(inb) && sidesDone(sourceSubnets, false);
-      if (done)
-        forEachTargetList(paths, i, (list) => {
-          done &&= sidesDone(subnetsOf.get(list), true);
-        });
+      for (let t = paths.targetStart.get(i); done && t < targetsEnd; t++)
+        done = sidesDone(subnetsOf.get(paths.targetLists.get(t)), true);
       if (done) continue;
       const candidates: SideRule[] = [];
       for (const k of sourceSubnets) candidates.push(...sides.of(subnetIds[k]!, 'Outbound'));
-      forEachTargetList(paths, i, (list) => {
-        for (const k of subnetsOf.get(list)) candidates.push(...sides.of(subnetIds[k]!, 'Inbound'));
-      });
+      for (let t = paths.targetStart.get(i); t < targetsEnd; t++)
+        for (const k of subnetsOf.get(paths.targetLists.get(t)))
+          candidates.push(...sides.of(subnetIds[k]!, 'Inbound'));
       const vars = [...out.vars, ...inb.vars].map((v) => engine.unknownSet(v >> 1));
       const traffic = engine.trafficBetween(out, inb);
       if (traffic.unknown.isEmpty) continue;
@@ -127,10 +127,7 @@ export const aci011: PackRule = {
       for (const r of candidates) if (r.traffic(traffic.unknown)) found.set(r.cause.id, r.cause);
       if (found.size === 0) continue;
       const from = listMembers(paths, paths.sources.get(i))[0]!;
-      let to = -1;
-      forEachTargetList(paths, i, (list) => {
-        if (to < 0) to = listMembers(paths, list)[0]!;
-      });
+      const to = listMembers(paths, paths.targetLists.get(paths.targetStart.get(i)))[0]!;
       const [protocol, ports] = firstUnknown(traffic.unknown);
       for (const cause of found.values()) {
         let acc = byCause.get(cause.id);
