@@ -300,6 +300,8 @@ export class SideTableBuilder {
       const list: RuleSegment[] = [];
       if (lm !== FALSE) {
         const local = toLiteralSet(lm, localRole);
+        // Most remote segments are certain (CIDR words): they share one condition, counted once.
+        let localOnly: NonNullable<Condition> | null = null;
         for (const seg of remoteSegments[i]!) {
           const lo = indexOf(starts, seg.lo);
           const hi = seg.hi === IPV4_MAX ? n - 1 : indexOf(starts, seg.hi + 1) - 1;
@@ -307,11 +309,19 @@ export class SideTableBuilder {
             list.push({ lo, hi, cond: ALWAYS, always: true });
             continue;
           }
-          const cond: NonNullable<Condition> = [local, toLiteralSet(seg.membership, remoteRole)];
+          let cond: NonNullable<Condition>;
+          if (seg.membership === TRUE) {
+            if (localOnly !== null) {
+              list.push({ lo, hi, cond: localOnly, always: false });
+              continue;
+            }
+            cond = localOnly = [local, true];
+          } else cond = [local, toLiteralSet(seg.membership, remoteRole)];
           // Count occurrences per rule (a variable twice in one condition is correlated with itself too).
-          for (const v of variablesOf(cond)) {
+          const vars = variablesOf(cond);
+          for (const v of vars) {
             const perRule = uses.get(v) ?? new Map<number, number>();
-            perRule.set(i, Math.max(perRule.get(i) ?? 0, variablesOf(cond).filter((x) => x === v).length));
+            perRule.set(i, Math.max(perRule.get(i) ?? 0, vars.filter((x) => x === v).length));
             uses.set(v, perRule);
           }
           list.push({ lo, hi, cond, always: false });
