@@ -294,7 +294,6 @@ export class SideTableBuilder {
     const n = starts.length;
     const ruleSegments: RuleSegment[][] = [];
     const uses = new Map<number, Map<number, number>>();
-    const occurrences = (v: number) => [...uses.get(v)!.values()].reduce((a, b) => a + b, 0);
     rules.forEach((_, i) => {
       const lm = localVector[i]!;
       const list: RuleSegment[] = [];
@@ -335,9 +334,16 @@ export class SideTableBuilder {
       MAX_TRACKED_VARIABLES,
       Math.max(0, Math.floor(Math.log2(ENUMERATION_BUDGET / work))),
     );
+    // Occurrences summed once per variable (the sort would otherwise sum them per comparison).
+    const occurrences = new Map<number, number>();
+    for (const [v, perRule] of uses) {
+      let total = 0;
+      for (const count of perRule.values()) total += count;
+      occurrences.set(v, total);
+    }
     const candidates = [...uses.keys()]
-      .filter((v) => occurrences(v) >= 2 || this.sharedVariables.has(v))
-      .sort((a, b) => occurrences(b) - occurrences(a) || a - b);
+      .filter((v) => occurrences.get(v)! >= 2 || this.sharedVariables.has(v))
+      .sort((a, b) => occurrences.get(b)! - occurrences.get(a)! || a - b);
     const tracked = candidates.slice(0, affordable).sort((a, b) => a - b);
     return { ruleSegments, tracked, approximated: candidates.length > tracked.length };
   }
