@@ -62,6 +62,7 @@ export class SidePainter {
   private readonly words: number;
   private readonly icmpBit: number;
   private readonly ruleBits = new Map<CompiledRule, Uint32Array>();
+  private readonly identities = new Map<CompiledRule, [DeciderIdentity, DeciderIdentity]>();
   /** Per state: [rem | canAllow | canDeny | canPass], `words` each. */
   private pool: Uint32Array;
   private count = 0;
@@ -149,10 +150,7 @@ export class SidePainter {
       const into = rule.action === 'allow' ? canAllow : rule.action === 'deny' ? canDeny : canPass;
       for (let k = 0; k < w; k++) into[k]! |= m[k]!;
       if (matches[i] === 'T') for (let k = 0; k < w; k++) taken[k]! |= m[k]!;
-      const decider: DeciderIdentity = { kind: 'rule', ref: rule.ref, outcome: rule.action };
-      // A maybe-match decides only if the unknown it depends on holds the address.
-      if (matches[i] === 'M') decider.maybe = true;
-      head = this.addDecider(decider, m, head);
+      head = this.addDecider(this.identityOf(rule, matches[i]!), m, head);
     }
     if (!changed) return from;
     const rem = this.tmp[4]!; // reuse `taken` as the new remainder
@@ -337,6 +335,21 @@ export class SidePainter {
     this.phase.push(phase);
     this.deciderHead.push(head);
     return this.count++;
+  }
+
+  /**
+   * The decider identity of a rule applied with a match, made once per (rule, match): steps run
+   * millions of times and entries only read identities.
+   */
+  private identityOf(rule: CompiledRule, match: Match): DeciderIdentity {
+    let pair = this.identities.get(rule);
+    if (pair === undefined) {
+      const sure: DeciderIdentity = { kind: 'rule', ref: rule.ref, outcome: rule.action };
+      // A maybe-match decides only if the unknown it depends on holds the address.
+      pair = [sure, { ...sure, maybe: true }];
+      this.identities.set(rule, pair);
+    }
+    return pair[match === 'T' ? 0 : 1];
   }
 
   /** A rule's bit set, encoded when first applied (many rules of a side never match where it is painted). */
