@@ -108,10 +108,8 @@ export function startStandaloneRules(
       settleVerdict({ valid: false, error: new InputError(m.message, m.diagnostics) });
       ended = true;
       failed(null);
-    } else if (m.kind === 'findings') {
-      settleVerdict(null); // already settled when validating: the findings come after the verdict
-      settleFindings(m.findings);
-    } else failed(m.message);
+    } else if (m.kind === 'findings') settleFindings(m.findings);
+    else failed(m.message);
   });
   worker.once('error', (e) => failed(e.message));
   worker.once('exit', (code) => failed(code !== 0 ? `the worker thread stopped with code ${code}` : null));

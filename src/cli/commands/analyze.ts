@@ -192,8 +192,11 @@ Examples:
         release();
       } catch (e) {
         // Work on an unchecked snapshot may fail because it is invalid: then that is the error.
-        if (snapshotRead) await confirm().finally(() => standalone?.stop());
-        standalone?.stop();
+        try {
+          if (snapshotRead) await confirm();
+        } finally {
+          standalone?.stop();
+        }
         if (e instanceof IntentError) failWith(inFileOrder(e.diagnostics));
         throw e;
       }
