@@ -31,6 +31,12 @@ export function formatPortRange(range: PortRange): string {
 
 /** The set of ports named by a list of canonical port field values. */
 export function portSetOf(ranges: readonly string[]): PortSet {
+  if (ranges.length === 1) {
+    // Most fields hold one value: no interval list to sort and merge.
+    const r = parsePortRange(ranges[0]!);
+    if (r === null) throw new RangeError(`invalid port range ${JSON.stringify(ranges[0])}`);
+    return IntervalSet.range(portDomain, r.lo, r.hi);
+  }
   const intervals: [number, number][] = [];
   for (const text of ranges) {
     const r = parsePortRange(text);

@@ -28,7 +28,7 @@ export const aci001: PackRule = {
     const { snapshot } = context;
     const index = context.engine.index;
     const names = endpointNames(index);
-    const pointers = new SnapshotPointers(snapshot);
+    const pointers = SnapshotPointers.of(snapshot);
     return snapshot.containerGroups.filter(isPublicGroup).map((group) => {
       const exposures = sortExposures([
         ...categorize('tcp', portsOf(group, 'TCP')),

@@ -96,7 +96,7 @@ export const aci002: PackRule = {
       }
     }
     const names = endpointNames(engine.index);
-    const pointers = new SnapshotPointers(snapshot);
+    const pointers = SnapshotPointers.of(snapshot);
     const groupKeys = wholeSubnetKeys(classes);
     const groupsIn = groupsBySubnet(snapshot);
     const drafts: FindingDraft[] = [];

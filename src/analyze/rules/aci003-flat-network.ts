@@ -121,7 +121,7 @@ export const aci003: PackRule = {
         }
       }
     }
-    const pointers = new SnapshotPointers(snapshot);
+    const pointers = SnapshotPointers.of(snapshot);
     const groupKeys = wholeSubnetKeys(classes);
     const groupsIn = groupsBySubnet(snapshot);
     const drafts: FindingDraft[] = [];

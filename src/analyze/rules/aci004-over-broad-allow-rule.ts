@@ -52,7 +52,7 @@ export const aci004: PackRule = {
   run(context: RuleContext): FindingDraft[] {
     const { snapshot, settings, engine } = context;
     const names = endpointNames(engine.index);
-    const pointers = new SnapshotPointers(snapshot);
+    const pointers = SnapshotPointers.of(snapshot);
     const attached = new Map<string, Subnet[]>();
     for (const s of snapshot.subnets) {
       if (s.networkSecurityGroupId === null) continue;

@@ -114,7 +114,7 @@ export const aci005: PackRule = {
         best.set(id, { c, ...acc });
     }
     const names = endpointNames(engine.index);
-    const pointers = new SnapshotPointers(snapshot);
+    const pointers = SnapshotPointers.of(snapshot);
     const groupKeys = wholeSubnetKeys(classes);
     const groupsIn = groupsBySubnet(snapshot);
     const drafts: FindingDraft[] = [];

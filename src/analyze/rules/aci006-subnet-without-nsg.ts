@@ -30,7 +30,7 @@ export const aci006: PackRule = {
     const { snapshot, engine } = context;
     const aci = aciSubnetIds(snapshot);
     const names = endpointNames(engine.index);
-    const pointers = new SnapshotPointers(snapshot);
+    const pointers = SnapshotPointers.of(snapshot);
     const groupsIn = groupsBySubnet(snapshot);
     return snapshot.subnets
       .filter((s) => aci.has(s.id) && s.networkSecurityGroupId === null)

@@ -22,7 +22,7 @@ export const aci007: PackRule = {
   run(context: RuleContext): FindingDraft[] {
     const { snapshot } = context;
     const attached = new Set(snapshot.subnets.map((s) => s.networkSecurityGroupId));
-    const pointers = new SnapshotPointers(snapshot);
+    const pointers = SnapshotPointers.of(snapshot);
     return snapshot.networkSecurityGroups
       .filter((nsg) => !attached.has(nsg.id))
       .map((nsg) => ({

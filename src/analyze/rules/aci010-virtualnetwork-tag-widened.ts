@@ -42,7 +42,7 @@ export const aci010: PackRule = {
     const { snapshot, engine } = context;
     const { index } = engine;
     const names = endpointNames(index);
-    const pointers = new SnapshotPointers(snapshot);
+    const pointers = SnapshotPointers.of(snapshot);
     const subnetsByTable = new Map<string, Subnet[]>();
     for (const s of snapshot.subnets) {
       if (s.routeTableId === null) continue;

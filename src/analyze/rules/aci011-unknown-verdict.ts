@@ -152,7 +152,7 @@ export const aci011: PackRule = {
         );
       }
     }
-    const pointers = new SnapshotPointers(snapshot);
+    const pointers = SnapshotPointers.of(snapshot);
     return [...byCause.values()]
       .sort((a, b) => (a.cause.id < b.cause.id ? -1 : 1))
       .map((acc) => {

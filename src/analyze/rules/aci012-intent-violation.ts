@@ -29,7 +29,7 @@ export const aci012: PackRule = {
     const { engine, snapshot } = context;
     const { entries, file } = context.intent;
     const report = checkIntent(engine, entries, context.today, file);
-    const pointers = new SnapshotPointers(snapshot);
+    const pointers = SnapshotPointers.of(snapshot);
     const drafts: FindingDraft[] = [];
     report.results.forEach((r, k) => {
       if (r.expired || r.pass) return;

@@ -82,9 +82,20 @@ export function aciSubnetIds(snapshot: Snapshot): Set<string> {
  * sits (SARIF locations). Positions are location only, never identity.
  */
 export class SnapshotPointers {
+  private static readonly bySnapshot = new WeakMap<Snapshot, SnapshotPointers>();
   private readonly at = new Map<string, number>();
 
-  constructor(private readonly snapshot: Snapshot) {
+  /** The pointers of a snapshot, made once for all the rules that name its entries. */
+  static of(snapshot: Snapshot): SnapshotPointers {
+    let pointers = SnapshotPointers.bySnapshot.get(snapshot);
+    if (pointers === undefined) {
+      pointers = new SnapshotPointers(snapshot);
+      SnapshotPointers.bySnapshot.set(snapshot, pointers);
+    }
+    return pointers;
+  }
+
+  private constructor(private readonly snapshot: Snapshot) {
     const arrays = [
       ['subnets', snapshot.subnets],
       ['networkSecurityGroups', snapshot.networkSecurityGroups],

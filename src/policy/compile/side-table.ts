@@ -389,7 +389,7 @@ export class SideTableBuilder {
           for (const seg of ruleSegments[ruleNo++]!) {
             const v = seg.always ? true : evaluateCondition(seg.cond, value);
             if (v === false) continue;
-            const match: Match[] = [v === true ? 'T' : 'M'];
+            const match = v === true ? SURE_MATCH : MAYBE_MATCH;
             const step4 = stepNo * 4 + (v === true ? 1 : 2);
             // Neighbouring cells are mostly in the same state: reuse the last transition.
             let lastFrom = -1;
@@ -540,6 +540,10 @@ function evaluateCondition(c: NonNullable<Condition>, value: (v: number) => bool
   }
   return result;
 }
+
+/** The match lists of a one-rule step (shared: a segment is painted millions of times). */
+const SURE_MATCH: readonly Match[] = ['T'];
+const MAYBE_MATCH: readonly Match[] = ['M'];
 
 /** A condition that holds at every address pair. */
 const ALWAYS: NonNullable<Condition> = [true, true];
