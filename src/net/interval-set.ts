@@ -241,6 +241,13 @@ export class IntervalSet<T extends number | bigint> {
     return new IntervalSet(this.domain, this.bounds.slice());
   }
 
+  /** Whether the set is the one of these flat canonical bounds (see fromCanonicalBounds). */
+  hasBounds(bounds: readonly T[]): boolean {
+    if (bounds.length !== this.bounds.length) return false;
+    for (let i = 0; i < bounds.length; i++) if (bounds[i] !== this.bounds[i]) return false;
+    return true;
+  }
+
   /** A stable text key, equal for equal sets. */
   key(): string {
     return this.bounds.join(',');

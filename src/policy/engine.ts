@@ -6,7 +6,6 @@ import type { ContainerGroup, Direction, SecurityAdminRule, Snapshot, Subnet } f
 import { indexSnapshot, type SnapshotIndex } from '../model/snapshot-index';
 import { parseIpv4, parsePrefix } from '../net/address';
 import { AddressWords, ipv4SetOf, subnetSpace, type SubnetAddressContext } from './words/address-words';
-import { SymbolicAddressSet } from './sets/address-sets';
 import {
   DecisionStore,
   type Decider,
@@ -163,16 +162,8 @@ export class PolicyEngine {
     if (contexts.size === 0) return [];
     const out: NsgRuleCoverage[] = [];
     const words = this.compiler.words;
-    const addressSet = (
-      prefixes: readonly string[],
-      asgIds: readonly string[],
-      ctx: SubnetAddressContext,
-    ) => {
-      let set = SymbolicAddressSet.empty;
-      for (const p of prefixes) set = set.union(words.resolve(p, ctx));
-      for (const id of asgIds) set = set.union(words.applicationSecurityGroup(id));
-      return set;
-    };
+    const addressSet = (prefixes: readonly string[], asgIds: readonly string[], ctx: SubnetAddressContext) =>
+      words.field(prefixes, asgIds, ctx);
     for (const direction of ['Inbound', 'Outbound'] as const) {
       // The compiler's order (custom and default rules by priority), read without its bookkeeping:
       // coverage needs only each rule's traffic and addresses, and the engine's rule refs stay as they are.

@@ -80,11 +80,34 @@ export class TrafficInterner {
   private readonly regions = new HashPool<PortRegion>();
   private readonly portSets = new HashPool<PortSet>();
   private readonly ids = new Map<TrafficSet, number>();
+  /** Canonical sets made by `anySourcePort`, by a hash of their destination bounds. */
+  private readonly byDestinationBounds = new Map<number, TrafficSet[]>();
   readonly sets: TrafficSet[] = [];
 
   /** The canonical instance equal to `set`. */
   canonical(set: TrafficSet): TrafficSet {
     return this.sets[this.id(set)]!;
+  }
+
+  /**
+   * The canonical instance equal to `TrafficSet.anySourcePort(tcpDst, udpDst, icmp)`, found by its
+   * bounds: side tables decode hundreds of thousands of such sets, most of them already interned,
+   * and this builds none of them twice.
+   */
+  anySourcePort(tcpDst: number[], udpDst: number[], icmp: boolean): TrafficSet {
+    let h = Math.imul(0x811c9dc5 ^ tcpDst.length, 0x01000193) ^ (icmp ? 1 : 0);
+    for (let i = 0; i < tcpDst.length; i++) h = Math.imul(h ^ tcpDst[i]!, 0x01000193);
+    h = Math.imul(h ^ udpDst.length, 0x01000193);
+    for (let i = 0; i < udpDst.length; i++) h = Math.imul(h ^ udpDst[i]!, 0x01000193);
+    h &= 0x3fffffff;
+    const bucket = this.byDestinationBounds.get(h);
+    if (bucket !== undefined)
+      for (const set of bucket)
+        if (set.icmp === icmp && anySourceHas(set.tcp, tcpDst) && anySourceHas(set.udp, udpDst)) return set;
+    const set = this.canonical(TrafficSet.anySourcePort(tcpDst, udpDst, icmp));
+    if (bucket) bucket.push(set);
+    else this.byDestinationBounds.set(h, [set]);
+    return set;
   }
 
   id(set: TrafficSet): number {
@@ -111,6 +134,14 @@ export class TrafficInterner {
       x.withSharedSets((s) => this.portSets.intern(s, (p) => p.compact())),
     );
   }
+}
+
+/** Whether a region is every source port × the destination ports of flat canonical bounds. */
+function anySourceHas(region: PortRegion, dst: readonly number[]): boolean {
+  if (dst.length === 0) return region.isEmpty;
+  if (region.layers.length !== 1) return false;
+  const [src, dstSet] = region.layers[0]!;
+  return src.isFull && dstSet.hasBounds(dst);
 }
 
 /** Drops the variables a decision does not depend on (leaves equal whatever their value); leaves hold canonical traffic. */

@@ -19,6 +19,13 @@ import { withLength } from '../../util/typed-arrays';
 
 export type Match = 'T' | 'M';
 
+/** Shared instances of traffic sets (see TrafficInterner). */
+export interface TrafficSharing {
+  canonical(set: TrafficSet): TrafficSet;
+  /** The shared set `TrafficSet.anySourcePort(tcpDst, udpDst, icmp)`. */
+  anySourcePort(tcpDst: number[], udpDst: number[], icmp: boolean): TrafficSet;
+}
+
 /** Cuts of the port axis: atom i is [cuts[i], cuts[i+1] - 1] (the last one ends at 65535). */
 function portCuts(sets: readonly PortSet[]): number[] {
   let size = 1;
@@ -82,8 +89,8 @@ export class SidePainter {
     rules: readonly CompiledRule[],
     private readonly nsg: NsgLayer,
     private readonly withTraffic: boolean,
-    /** Maps a decoded traffic set to a shared instance (a store's), once per distinct bit pattern. */
-    private readonly canonical: (set: TrafficSet) => TrafficSet = (set) => set,
+    /** Where decoded traffic sets are shared (a store's interner), once per distinct bit pattern. */
+    private readonly sharing: TrafficSharing | null = null,
   ) {
     const srcSets: PortSet[] = [];
     const dstSets: PortSet[] = [];
@@ -409,6 +416,44 @@ export class SidePainter {
     return dst;
   }
 
+  /**
+   * One protocol's region of a bit set whose source ports are cut: source atoms with the same
+   * destination row form one layer (PortRegion's canonical form: disjoint sources, distinct
+   * destinations, ordered by first source port), built directly. Rows are told apart by a numeric
+   * hash and compared bound by bound (no string key per row).
+   */
+  private layeredRegion(bits: Uint32Array, p: number): PortRegion {
+    const S = this.srcCuts.length;
+    const rows: { dst: number[]; src: number[] }[] = [];
+    const byHash = new Map<number, { dst: number[]; src: number[] }[]>();
+    for (let s = 0; s < S; s++) {
+      const dst = this.row(bits, p, s);
+      if (dst.length === 0) continue;
+      let h = 0x811c9dc5;
+      for (let i = 0; i < dst.length; i++) h = Math.imul(h ^ dst[i]!, 0x01000193);
+      const lo = this.srcCuts[s]!;
+      const hi = s + 1 < S ? this.srcCuts[s + 1]! - 1 : PORT_MAX;
+      const bucket = byHash.get(h);
+      const row = bucket?.find((r) => sameBounds(r.dst, dst));
+      if (!row) {
+        const added = { dst, src: [lo, hi] };
+        rows.push(added);
+        if (bucket) bucket.push(added);
+        else byHash.set(h, [added]);
+      } else if (row.src[row.src.length - 1] === lo - 1) row.src[row.src.length - 1] = hi;
+      else row.src.push(lo, hi);
+    }
+    const layers = rows.map(
+      ({ dst, src }) =>
+        [
+          IntervalSet.fromCanonicalBounds(portDomain, src),
+          IntervalSet.fromCanonicalBounds(portDomain, dst),
+        ] as const,
+    );
+    layers.sort((a, b) => a[0].first()! - b[0].first()!);
+    return PortRegion.fromCanonicalLayers(layers);
+  }
+
   /** The traffic set of a bit set (canonical, so equal sets compare equal); memoized per bit pattern. */
   private decode(bits: Uint32Array): TrafficSet {
     let h = 0x811c9dc5;
@@ -419,59 +464,25 @@ export class SidePainter {
       for (const entry of bucket) if (sameBits(entry.bits, bits)) return entry.set;
     }
     const S = this.srcCuts.length;
-    const regions = [0, 1].map((p) => {
-      if (S === 1)
-        return PortRegion.of(
-          FULL_PORTS_SET,
-          IntervalSet.fromCanonicalBounds(portDomain, this.row(bits, p, 0)),
-        );
-      // Source atoms with the same destination row form one layer (PortRegion's canonical form: disjoint
-      // sources, distinct destinations, ordered by first source port), built directly.
-      // Rows are told apart by a numeric hash and compared bound by bound (no string key per row).
-      const rows: { dst: number[]; src: number[] }[] = [];
-      const byHash = new Map<number, { dst: number[]; src: number[] }[]>();
-      for (let s = 0; s < S; s++) {
-        const dst = this.row(bits, p, s);
-        if (dst.length === 0) continue;
-        let h = 0x811c9dc5;
-        for (let i = 0; i < dst.length; i++) h = Math.imul(h ^ dst[i]!, 0x01000193);
-        const lo = this.srcCuts[s]!;
-        const hi = s + 1 < S ? this.srcCuts[s + 1]! - 1 : PORT_MAX;
-        const bucket = byHash.get(h);
-        const row = bucket?.find((r) => sameBounds(r.dst, dst));
-        if (!row) {
-          const added = { dst, src: [lo, hi] };
-          rows.push(added);
-          if (bucket) bucket.push(added);
-          else byHash.set(h, [added]);
-        } else if (row.src[row.src.length - 1] === lo - 1) row.src[row.src.length - 1] = hi;
-        else row.src.push(lo, hi);
-      }
-      const layers = rows.map(
-        ({ dst, src }) =>
-          [
-            IntervalSet.fromCanonicalBounds(portDomain, src),
-            IntervalSet.fromCanonicalBounds(portDomain, dst),
-          ] as const,
-      );
-      layers.sort((a, b) => a[0].first()! - b[0].first()!);
-      return PortRegion.fromCanonicalLayers(layers);
-    });
-    const set = this.canonical(
-      new TrafficSet(
-        regions[0]!,
-        regions[1]!,
-        (bits[this.icmpBit >>> 5]! & (1 << (this.icmpBit & 31))) !== 0,
-      ),
-    );
+    const icmp = (bits[this.icmpBit >>> 5]! & (1 << (this.icmpBit & 31))) !== 0;
+    let set: TrafficSet;
+    if (S === 1) {
+      // Every source port alike (the usual table): the destination bounds name the set.
+      const tcp = this.row(bits, 0, 0);
+      const udp = this.row(bits, 1, 0);
+      set = this.sharing
+        ? this.sharing.anySourcePort(tcp, udp, icmp)
+        : TrafficSet.anySourcePort(tcp, udp, icmp);
+    } else {
+      const layered = new TrafficSet(this.layeredRegion(bits, 0), this.layeredRegion(bits, 1), icmp);
+      set = this.sharing ? this.sharing.canonical(layered) : layered;
+    }
     const entry = { bits: bits.slice(), set };
     if (bucket) bucket.push(entry);
     else this.converted.set(h, [entry]);
     return set;
   }
 }
-
-const FULL_PORTS_SET = IntervalSet.full(portDomain);
 
 function sameBounds(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;

@@ -260,10 +260,7 @@ export class PolicyCompiler {
     asgIds: readonly string[],
     ctx: SubnetAddressContext,
   ): SymbolicAddressSet {
-    let set = SymbolicAddressSet.empty;
-    for (const p of prefixes) set = set.union(this.words.resolve(p, ctx));
-    for (const id of asgIds) set = set.union(this.words.applicationSecurityGroup(id));
-    return set;
+    return this.words.field(prefixes, asgIds, ctx);
   }
 
   private compile(

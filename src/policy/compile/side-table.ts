@@ -142,7 +142,7 @@ export class SideTableBuilder {
       if (!built) {
         context ??= {
           remoteSegments: rules.map((r) => remoteField(r, policy.direction).segments()),
-          painter: new SidePainter(rules, policy.nsg, false, (t) => this.store.traffic.canonical(t)),
+          painter: new SidePainter(rules, policy.nsg, false, this.store.traffic),
           transitions: new IntPairMap(1 << 10),
           groupTransitions: new Map(),
           decisions: new Map(),

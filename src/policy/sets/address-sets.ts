@@ -36,7 +36,10 @@ export class SymbolicAddressSet {
   }
 
   get isEmpty(): boolean {
-    return this.sure.isEmpty && this.parts.every((p) => p.where.isEmpty);
+    if (!this.sure.isEmpty) return false;
+    // A loop, not `every` with a closure: unions of rule fields test this for every word.
+    for (const p of this.parts) if (!p.where.isEmpty) return false;
+    return true;
   }
 
   union(other: SymbolicAddressSet): SymbolicAddressSet {

@@ -3,8 +3,8 @@
  * TCP and UDP carry port regions; ICMP has no ports, so it is simply in or out.
  */
 import type { Protocol } from '../../model/snapshot';
-import { PortRegion } from './port-region';
-import type { PortSet } from '../../net/interval-set';
+import { FULL_PORTS, PortRegion } from './port-region';
+import { IntervalSet, portDomain, type PortSet } from '../../net/interval-set';
 import type { FlowProtocol } from '../flow';
 
 export class TrafficSet {
@@ -32,6 +32,18 @@ export class TrafficSet {
       any || protocol === 'Tcp' ? ports : PortRegion.empty,
       any || protocol === 'Udp' ? ports : PortRegion.empty,
       (any || protocol === 'Icmp') && srcPorts.isFull && dstPorts.isFull,
+    );
+  }
+
+  /**
+   * TCP and UDP each from every source port to the destination ports of flat canonical bounds
+   * [lo, hi, …] (sorted, disjoint, not touching), plus ICMP or not.
+   */
+  static anySourcePort(tcpDst: number[], udpDst: number[], icmp: boolean): TrafficSet {
+    return new TrafficSet(
+      PortRegion.of(FULL_PORTS, IntervalSet.fromCanonicalBounds(portDomain, tcpDst)),
+      PortRegion.of(FULL_PORTS, IntervalSet.fromCanonicalBounds(portDomain, udpDst)),
+      icmp,
     );
   }
 

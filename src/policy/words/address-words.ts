@@ -117,6 +117,23 @@ export class AddressWords {
     return set;
   }
 
+  /** A rule's address field (its prefix words and application security groups) in a subnet's context. */
+  field(
+    prefixes: readonly string[],
+    asgIds: readonly string[],
+    ctx: SubnetAddressContext,
+  ): SymbolicAddressSet {
+    if (prefixes.length === 1 && asgIds.length === 0) {
+      // Most fields hold one word: no union to make (the same set as the union of it with nothing).
+      const set = this.resolve(prefixes[0]!, ctx);
+      return set.isEmpty ? SymbolicAddressSet.empty : set;
+    }
+    let set = SymbolicAddressSet.empty;
+    for (const p of prefixes) set = set.union(this.resolve(p, ctx));
+    for (const id of asgIds) set = set.union(this.applicationSecurityGroup(id));
+    return set;
+  }
+
   /** An application security group: members unknown, never inside a container-instance subnet. */
   applicationSecurityGroup(id: string): SymbolicAddressSet {
     const asg = this.index.applicationSecurityGroups.get(id);

@@ -80,4 +80,35 @@ describe('decision store', () => {
       }),
     );
   });
+
+  it('a set found by its destination bounds is the canonical instance of that set, and of no other', () => {
+    const bounds = ports.map((p) => p.intervals().flat());
+    const fields = fc.tuple(
+      fc.oneof(bounds, fc.constant([])),
+      fc.oneof(bounds, fc.constant([])),
+      fc.boolean(),
+    );
+    fc.assert(
+      fc.property(fc.array(fields, { minLength: 1, maxLength: 6 }), traffic, (asked, earlier) => {
+        const store = new DecisionStore();
+        // Sets interned before (by canonical) are found, not made again.
+        store.traffic.canonical(earlier);
+        for (const [tcp, udp, icmp] of asked) {
+          const expected = TrafficSet.anySourcePort(tcp, udp, icmp);
+          const found = store.traffic.anySourcePort(tcp, udp, icmp);
+          expect(found.equals(expected)).toBe(true);
+          expect(found).toBe(store.traffic.canonical(expected));
+          expect(store.traffic.anySourcePort([...tcp], [...udp], icmp)).toBe(found);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // Every port from every source port is the full region, found as such.
+    const store = new DecisionStore();
+    expect(store.traffic.anySourcePort([0, 65535], [0, 65535], true).isAll).toBe(true);
+    expect(store.traffic.anySourcePort([], [], false).isEmpty).toBe(true);
+    expect(store.traffic.anySourcePort([80, 80], [], false)).not.toBe(
+      store.traffic.anySourcePort([], [80, 80], false),
+    );
+  });
 });
