@@ -417,7 +417,26 @@ export class SidePainter {
   }
 
   /**
-   * One protocol's region of a bit set whose source ports are cut: source atoms with the same
+   * One protocol's destination row when every source atom has the same one (flat bounds as `row`
+   * gives them; empty when none is set), else null.
+   */
+  private uniformRow(bits: Uint32Array, p: number): number[] | null {
+    const S = this.srcCuts.length;
+    const D = this.dstCuts.length;
+    const first = p * S * D;
+    for (let s = 1; s < S; s++) {
+      const other = (p * S + s) * D;
+      for (let d = 0; d < D; d++) {
+        const a = first + d;
+        const b = other + d;
+        if (((bits[a >>> 5]! >>> (a & 31)) & 1) !== ((bits[b >>> 5]! >>> (b & 31)) & 1)) return null;
+      }
+    }
+    return this.row(bits, p, 0);
+  }
+
+  /**
+   * One protocol's region of a bit set whose source atoms differ: source atoms with the same
    * destination row form one layer (PortRegion's canonical form: disjoint sources, distinct
    * destinations, ordered by first source port), built directly. Rows are told apart by a numeric
    * hash and compared bound by bound (no string key per row).
@@ -463,13 +482,13 @@ export class SidePainter {
     if (bucket) {
       for (const entry of bucket) if (sameBits(entry.bits, bits)) return entry.set;
     }
-    const S = this.srcCuts.length;
     const icmp = (bits[this.icmpBit >>> 5]! & (1 << (this.icmpBit & 31))) !== 0;
     let set: TrafficSet;
-    if (S === 1) {
-      // Every source port alike (the usual table): the destination bounds name the set.
-      const tcp = this.row(bits, 0, 0);
-      const udp = this.row(bits, 1, 0);
+    const tcp = this.uniformRow(bits, 0);
+    const udp = tcp === null ? null : this.uniformRow(bits, 1);
+    if (tcp !== null && udp !== null) {
+      // Every source port alike (most sets, even where a rule cuts the source ports): the destination
+      // bounds name the set.
       set = this.sharing
         ? this.sharing.anySourcePort(tcp, udp, icmp)
         : TrafficSet.anySourcePort(tcp, udp, icmp);

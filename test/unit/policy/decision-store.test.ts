@@ -84,8 +84,8 @@ describe('decision store', () => {
   it('a set found by its destination bounds is the canonical instance of that set, and of no other', () => {
     const bounds = ports.map((p) => p.intervals().flat());
     const fields = fc.tuple(
-      fc.oneof(bounds, fc.constant([])),
-      fc.oneof(bounds, fc.constant([])),
+      fc.oneof(bounds, fc.constant<number[]>([])),
+      fc.oneof(bounds, fc.constant<number[]>([])),
       fc.boolean(),
     );
     fc.assert(

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { SymbolicAddressSet } from '../../../src/policy/sets/address-sets';
 import { IntervalSet, portDomain } from '../../../src/net/interval-set';
 import { PortRegion } from '../../../src/policy/sets/port-region';
+import { DecisionStore } from '../../../src/policy/compile/decision';
 import { SidePainter } from '../../../src/policy/compile/side-painter';
 import type { CompiledRule } from '../../../src/policy/compile/side-policy';
 import { TrafficSet } from '../../../src/policy/sets/traffic';
@@ -27,9 +28,13 @@ const rules = fc.array(fc.tuple(fc.constantFrom('allow' as const, 'deny' as cons
 });
 
 describe('side painter', () => {
-  it('decodes the canonical traffic that first-match evaluation of the rules allows', () => {
+  it.each([
+    ['on its own', false],
+    ["sharing a store's traffic sets", true],
+  ])('decodes the canonical traffic that first-match evaluation of the rules allows (%s)', (_, shared) => {
     fc.assert(
       fc.property(rules, (list) => {
+        const store = shared ? new DecisionStore() : null;
         const compiled: CompiledRule[] = list.map(([action, t], ref) => ({
           ref,
           action,
@@ -37,7 +42,12 @@ describe('side painter', () => {
           src: SymbolicAddressSet.all,
           dst: SymbolicAddressSet.all,
         }));
-        const painter = new SidePainter(compiled, { kind: 'rules', nsgId: 'n', rules: compiled }, false);
+        const painter = new SidePainter(
+          compiled,
+          { kind: 'rules', nsgId: 'n', rules: compiled },
+          false,
+          store?.traffic ?? null,
+        );
         let state = painter.enterNsgLayer(painter.initial);
         let allowed = TrafficSet.none;
         let left = TrafficSet.all;
@@ -50,6 +60,8 @@ describe('side painter', () => {
         expect(leaf!.allow.key()).toBe(allowed.key());
         expect(leaf!.allow.equals(allowed)).toBe(true);
         expect(leaf!.unknown.isEmpty).toBe(true);
+        // Shared: the store's one instance of that set.
+        if (store) expect(leaf!.allow).toBe(store.traffic.canonical(allowed));
       }),
       { numRuns: 500 },
     );
