@@ -8,19 +8,29 @@ export interface PortRange {
   hi: number;
 }
 
-const PORT = /^(0|[1-9]\d{0,4})$/;
-
 /** Parses one port field value; returns null when malformed, out of range or reversed. */
 export function parsePortRange(text: string): PortRange | null {
   if (text === '*') return { lo: 0, hi: PORT_MAX };
+  // Scanned by hand, not by regular expression and slices: compiling a snapshot parses every
+  // rule's ports (hundreds of thousands of values).
   const dash = text.indexOf('-');
-  const loText = dash < 0 ? text : text.slice(0, dash);
-  const hiText = dash < 0 ? text : text.slice(dash + 1);
-  if (!PORT.test(loText) || !PORT.test(hiText)) return null;
-  const lo = Number(loText);
-  const hi = Number(hiText);
-  if (lo > PORT_MAX || hi > PORT_MAX || lo > hi) return null;
+  const lo = portNumber(text, 0, dash < 0 ? text.length : dash);
+  const hi = dash < 0 ? lo : portNumber(text, dash + 1, text.length);
+  if (lo < 0 || hi < 0 || lo > hi) return null;
   return { lo, hi };
+}
+
+/** The port written at text[from, to): 1–5 ASCII digits, no leading zero (but `0`), at most 65535; else -1. */
+function portNumber(text: string, from: number, to: number): number {
+  const n = to - from;
+  if (n < 1 || n > 5 || (n > 1 && text.charCodeAt(from) === 48)) return -1;
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value > PORT_MAX ? -1 : value;
 }
 
 /** Canonical text of a port range: `*` for everything, `80` for one port, `a-b` otherwise. */
@@ -37,11 +47,28 @@ export function portSetOf(ranges: readonly string[]): PortSet {
     if (r === null) throw new RangeError(`invalid port range ${JSON.stringify(ranges[0])}`);
     return IntervalSet.range(portDomain, r.lo, r.hi);
   }
-  const intervals: [number, number][] = [];
+  // Flat bounds, sorted by low end (insertion sort: a field holds a few values), then merged.
+  const bounds: number[] = [];
   for (const text of ranges) {
     const r = parsePortRange(text);
     if (r === null) throw new RangeError(`invalid port range ${JSON.stringify(text)}`);
-    intervals.push([r.lo, r.hi]);
+    let at = bounds.length;
+    bounds.push(r.lo, r.hi);
+    for (; at > 0 && bounds[at - 2]! > r.lo; at -= 2) {
+      bounds[at] = bounds[at - 2]!;
+      bounds[at + 1] = bounds[at - 1]!;
+    }
+    bounds[at] = r.lo;
+    bounds[at + 1] = r.hi;
   }
-  return IntervalSet.of(portDomain, intervals);
+  const merged: number[] = [];
+  for (let i = 0; i < bounds.length; i += 2) {
+    const lo = bounds[i]!;
+    const hi = bounds[i + 1]!;
+    const last = merged.length - 1;
+    // Overlapping or touching the previous interval: one interval.
+    if (last > 0 && lo <= merged[last]! + 1) merged[last] = Math.max(merged[last]!, hi);
+    else merged.push(lo, hi);
+  }
+  return IntervalSet.fromCanonicalBounds(portDomain, merged);
 }
