@@ -241,6 +241,11 @@ export class IntervalSet<T extends number | bigint> {
     return new IntervalSet(this.domain, this.bounds.slice());
   }
 
+  /** The flat bounds [lo0, hi0, lo1, hi1, …] themselves (no copy: for loops that must not allocate). */
+  flatBounds(): readonly T[] {
+    return this.bounds;
+  }
+
   /** Whether the set is the one of these flat canonical bounds (see fromCanonicalBounds). */
   hasBounds(bounds: readonly T[]): boolean {
     if (bounds.length !== this.bounds.length) return false;

@@ -409,12 +409,9 @@ export class DecisionStore {
       // Destination ports paired with some source port: the whole set for a simple region.
       const store = (r: typeof p.tcp): number => {
         const at = this.portBounds.length;
-        const iv = r.destinationPorts().intervals();
-        this.portBounds.push(iv.length);
-        for (const [lo, hi] of iv) {
-          this.portBounds.push(lo);
-          this.portBounds.push(hi);
-        }
+        const b = r.destinationPorts().flatBounds();
+        this.portBounds.push(b.length / 2);
+        for (let i = 0; i < b.length; i++) this.portBounds.push(b[i]!);
         return at;
       };
       this.tcpAt[id] = store(p.tcp);

@@ -369,9 +369,10 @@ class PortAtoms {
       for (const t of traffic) {
         for (const region of [t.tcp, t.udp]) {
           for (const layer of region.layers) {
-            for (const [lo, hi] of layer[pick].intervals()) {
-              buf[m++] = lo;
-              if (hi < PORT_MAX) buf[m++] = hi + 1;
+            const b = layer[pick].flatBounds();
+            for (let i = 0; i < b.length; i += 2) {
+              buf[m++] = b[i]!;
+              if (b[i + 1]! < PORT_MAX) buf[m++] = b[i + 1]! + 1;
             }
           }
         }
@@ -390,12 +391,14 @@ class PortAtoms {
     const D = this.dst.length;
     [t.tcp, t.udp].forEach((region, p) => {
       for (const [srcSet, dstSet] of region.layers) {
-        for (const [slo, shi] of srcSet.intervals()) {
-          const s0 = lastAtOrBelow(this.src, slo);
-          const s1 = lastAtOrBelow(this.src, shi);
-          for (const [dlo, dhi] of dstSet.intervals()) {
-            const d0 = lastAtOrBelow(this.dst, dlo);
-            const d1 = lastAtOrBelow(this.dst, dhi);
+        const sb = srcSet.flatBounds();
+        const db = dstSet.flatBounds();
+        for (let i = 0; i < sb.length; i += 2) {
+          const s0 = lastAtOrBelow(this.src, sb[i]!);
+          const s1 = lastAtOrBelow(this.src, sb[i + 1]!);
+          for (let j = 0; j < db.length; j += 2) {
+            const d0 = lastAtOrBelow(this.dst, db[j]!);
+            const d1 = lastAtOrBelow(this.dst, db[j + 1]!);
             // Destination atoms are the fastest index: each source atom sets one run of bits.
             for (let s = s0; s <= s1; s++) setBits(bits, (p * S + s) * D + d0, (p * S + s) * D + d1);
           }

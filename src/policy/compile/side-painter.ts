@@ -33,9 +33,10 @@ function portCuts(sets: readonly PortSet[]): number[] {
   const buf = new Int32Array(size);
   let m = 1;
   for (const set of sets) {
-    for (const [lo, hi] of set.intervals()) {
-      buf[m++] = lo;
-      if (hi < PORT_MAX) buf[m++] = hi + 1;
+    const b = set.flatBounds();
+    for (let i = 0; i < b.length; i += 2) {
+      buf[m++] = b[i]!;
+      if (b[i + 1]! < PORT_MAX) buf[m++] = b[i + 1]! + 1;
     }
   }
   return sortedDistinct(buf, m);
@@ -377,10 +378,12 @@ export class SidePainter {
     const D = this.dstCuts.length;
     [t.tcp, t.udp].forEach((region, p) => {
       for (const [src, dst] of region.layers) {
-        for (const [slo, shi] of src.intervals()) {
-          const [s0, s1] = atomRange(this.srcCuts, slo, shi);
-          for (const [dlo, dhi] of dst.intervals()) {
-            const [d0, d1] = atomRange(this.dstCuts, dlo, dhi);
+        const sb = src.flatBounds();
+        const db = dst.flatBounds();
+        for (let i = 0; i < sb.length; i += 2) {
+          const [s0, s1] = atomRange(this.srcCuts, sb[i]!, sb[i + 1]!);
+          for (let j = 0; j < db.length; j += 2) {
+            const [d0, d1] = atomRange(this.dstCuts, db[j]!, db[j + 1]!);
             for (let s = s0; s <= s1; s++) {
               for (let d = d0; d <= d1; d++) {
                 const c = (p * S + s) * D + d;
