@@ -336,10 +336,14 @@ export class SidePainter {
     const w = this.words;
     this.pool = withLength(this.pool, (this.count + 1) * 4 * w);
     const base = this.count * 4 * w;
-    this.pool.set(rem, base);
-    this.pool.set(canAllow, base + w);
-    this.pool.set(canDeny, base + 2 * w);
-    this.pool.set(canPass, base + 3 * w);
+    const pool = this.pool;
+    // Word loops, not four TypedArray#set calls: a state is a few words, and a million states are made.
+    for (let k = 0; k < w; k++) {
+      pool[base + k] = rem[k]!;
+      pool[base + w + k] = canAllow[k]!;
+      pool[base + 2 * w + k] = canDeny[k]!;
+      pool[base + 3 * w + k] = canPass[k]!;
+    }
     this.phase.push(phase);
     this.deciderHead.push(head);
     return this.count++;
