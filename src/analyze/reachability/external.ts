@@ -5,7 +5,7 @@
  * outside, created only when a path needs it, and equal sets are one group.
  */
 import { IPV4_MAX, IntervalSet, ipv4Domain, type Ipv4Set } from '../../net/interval-set';
-import { runIndex, type PolicyEngine, type Runs } from '../../policy';
+import type { PolicyEngine, Runs } from '../../policy';
 import { HashPool } from '../../util/hash-pool';
 import { IntPairMap } from '../../util/int-pair-map';
 import type { EndpointClass } from './classes';
@@ -50,18 +50,31 @@ export function externalPaths(
     if (!byDecision) {
       // Pieces come in ascending order: each decision's flat bounds are canonical as built (a piece
       // touching the one before it extends it), so no interval pair is made and nothing is sorted.
+      // The outside pieces and the runs are both ascending: one walk over each (the outside has
+      // thousands of pieces, most inside one run), and the last decision's list is at hand.
       const lists = new Map<number, number[]>();
+      const { starts, values } = runs;
+      let first = 0;
+      let lastDecision = -1;
+      let lastBounds: number[] | undefined;
       for (let o = 0; o < outside.length; o++) {
         const lo = outside[o]![0];
         const hi = outside[o]![1];
-        for (let i = runIndex(runs, lo); i < runs.starts.length && runs.starts[i]! <= hi; i++) {
-          const start = Math.max(runs.starts[i]!, lo);
-          const end = Math.min(i + 1 < runs.starts.length ? runs.starts[i + 1]! - 1 : IPV4_MAX, hi);
-          const d = runs.values[i]!;
-          const bounds = lists.get(d);
-          if (!bounds) lists.set(d, [start, end]);
-          else if (bounds[bounds.length - 1]! + 1 === start) bounds[bounds.length - 1] = end;
-          else bounds.push(start, end);
+        while (first + 1 < starts.length && starts[first + 1]! <= lo) first++;
+        for (let i = first; i < starts.length && starts[i]! <= hi; i++) {
+          const start = Math.max(starts[i]!, lo);
+          const end = Math.min(i + 1 < starts.length ? starts[i + 1]! - 1 : IPV4_MAX, hi);
+          const d = values[i]!;
+          const bounds = lastBounds !== undefined && d === lastDecision ? lastBounds : lists.get(d);
+          if (!bounds) {
+            lastBounds = [start, end];
+            lists.set(d, lastBounds);
+          } else {
+            if (bounds[bounds.length - 1]! + 1 === start) bounds[bounds.length - 1] = end;
+            else bounds.push(start, end);
+            lastBounds = bounds;
+          }
+          lastDecision = d;
         }
       }
       byDecision = new Map<number, Ipv4Set>();
