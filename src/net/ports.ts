@@ -41,34 +41,11 @@ export function formatPortRange(range: PortRange): string {
 
 /** The set of ports named by a list of canonical port field values. */
 export function portSetOf(ranges: readonly string[]): PortSet {
-  if (ranges.length === 1) {
-    // Most fields hold one value: no interval list to sort and merge.
-    const r = parsePortRange(ranges[0]!);
-    if (r === null) throw new RangeError(`invalid port range ${JSON.stringify(ranges[0])}`);
-    return IntervalSet.range(portDomain, r.lo, r.hi);
-  }
-  // Flat bounds, sorted by low end (insertion sort: a field holds a few values), then merged.
-  const bounds: number[] = [];
+  const intervals: [number, number][] = [];
   for (const text of ranges) {
     const r = parsePortRange(text);
     if (r === null) throw new RangeError(`invalid port range ${JSON.stringify(text)}`);
-    let at = bounds.length;
-    bounds.push(r.lo, r.hi);
-    for (; at > 0 && bounds[at - 2]! > r.lo; at -= 2) {
-      bounds[at] = bounds[at - 2]!;
-      bounds[at + 1] = bounds[at - 1]!;
-    }
-    bounds[at] = r.lo;
-    bounds[at + 1] = r.hi;
+    intervals.push([r.lo, r.hi]);
   }
-  const merged: number[] = [];
-  for (let i = 0; i < bounds.length; i += 2) {
-    const lo = bounds[i]!;
-    const hi = bounds[i + 1]!;
-    const last = merged.length - 1;
-    // Overlapping or touching the previous interval: one interval.
-    if (last > 0 && lo <= merged[last]! + 1) merged[last] = Math.max(merged[last]!, hi);
-    else merged.push(lo, hi);
-  }
-  return IntervalSet.fromCanonicalBounds(portDomain, merged);
+  return IntervalSet.of(portDomain, intervals);
 }

@@ -5,7 +5,7 @@
 import type { ContainerGroup, Direction, SecurityAdminRule, Snapshot, Subnet } from '../model/snapshot';
 import { indexSnapshot, type SnapshotIndex } from '../model/snapshot-index';
 import { parseIpv4, parsePrefix } from '../net/address';
-import { AddressWords, ipv4SetOf, subnetSpace, type SubnetAddressContext } from './words/address-words';
+import { AddressWords, ipv4SetOf, subnetSpace } from './words/address-words';
 import {
   DecisionStore,
   type Decider,
@@ -162,8 +162,6 @@ export class PolicyEngine {
     if (contexts.size === 0) return [];
     const out: NsgRuleCoverage[] = [];
     const words = this.compiler.words;
-    const addressSet = (prefixes: readonly string[], asgIds: readonly string[], ctx: SubnetAddressContext) =>
-      words.field(prefixes, asgIds, ctx);
     for (const direction of ['Inbound', 'Outbound'] as const) {
       // The compiler's order (custom and default rules by priority), read without its bookkeeping:
       // coverage needs only each rule's traffic and addresses, and the engine's rule refs stay as they are.
@@ -176,8 +174,8 @@ export class PolicyEngine {
         const rules = ordered.map(({ r }, i) => ({
           action: r.access === 'Allow' ? ('allow' as const) : ('deny' as const),
           traffic: traffic[i]!,
-          src: addressSet(r.sourceAddressPrefixes, r.sourceApplicationSecurityGroupIds, ctx),
-          dst: addressSet(r.destinationAddressPrefixes, r.destinationApplicationSecurityGroupIds, ctx),
+          src: words.field(r.sourceAddressPrefixes, r.sourceApplicationSecurityGroupIds, ctx),
+          dst: words.field(r.destinationAddressPrefixes, r.destinationApplicationSecurityGroupIds, ctx),
         }));
         return { rules, local: ipv4SetOf(subnets.flatMap((s) => s.addressPrefixes)) };
       });

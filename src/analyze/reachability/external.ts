@@ -48,10 +48,9 @@ export function externalPaths(
   const outsidePieces = (runs: Runs): Map<number, Ipv4Set> => {
     let byDecision = pieceCache.get(runs);
     if (!byDecision) {
-      // Pieces come in ascending order: each decision's flat bounds are canonical as built (a piece
-      // touching the one before it extends it), so no interval pair is made and nothing is sorted.
       // The outside pieces and the runs are both ascending: one walk over each (the outside has
-      // thousands of pieces, most inside one run), and the last decision's list is at hand.
+      // thousands of pieces, most inside one run), with the last decision's list at hand. Each
+      // decision's flat bounds are canonical as built (a piece touching the one before extends it).
       const lists = new Map<number, number[]>();
       const { starts, values } = runs;
       let first = 0;

@@ -186,8 +186,8 @@ export class PolicyCompiler {
               r.protocol,
               r.sourcePortRanges,
               r.destinationPortRanges,
-              this.addressSet(r.sourceAddressPrefixes, r.sourceApplicationSecurityGroupIds, ctx),
-              this.addressSet(r.destinationAddressPrefixes, r.destinationApplicationSecurityGroupIds, ctx),
+              this.words.field(r.sourceAddressPrefixes, r.sourceApplicationSecurityGroupIds, ctx),
+              this.words.field(r.destinationAddressPrefixes, r.destinationApplicationSecurityGroupIds, ctx),
             ),
           );
           this.nsgCache.set(key, rules);
@@ -233,9 +233,9 @@ export class PolicyCompiler {
             r.protocol,
             r.sourcePortRanges.length > 0 ? r.sourcePortRanges : ['*'],
             r.destinationPortRanges.length > 0 ? r.destinationPortRanges : ['*'],
-            r.sources.length > 0 ? this.addressSet(words(r.sources), [], ctx) : SymbolicAddressSet.all,
+            r.sources.length > 0 ? this.words.field(words(r.sources), [], ctx) : SymbolicAddressSet.all,
             r.destinations.length > 0
-              ? this.addressSet(words(r.destinations), [], ctx)
+              ? this.words.field(words(r.destinations), [], ctx)
               : SymbolicAddressSet.all,
           ),
         });
@@ -253,14 +253,6 @@ export class PolicyCompiler {
     }
     this.adminCache.set(key, groups);
     return groups;
-  }
-
-  private addressSet(
-    prefixes: readonly string[],
-    asgIds: readonly string[],
-    ctx: SubnetAddressContext,
-  ): SymbolicAddressSet {
-    return this.words.field(prefixes, asgIds, ctx);
   }
 
   private compile(
