@@ -57,6 +57,12 @@ export interface Decision {
   possible: TrafficSet;
 }
 
+/** A decision's traffic allowed whatever the unknowns are (`sure`) and under at least one assignment (`possible`). */
+export interface TrafficSummary {
+  sure: TrafficSet;
+  possible: TrafficSet;
+}
+
 /** What a pair of sides lets through: certainly allowed traffic, and traffic whose verdict is unknown. */
 export interface PairTraffic {
   allow: TrafficSet;
@@ -307,9 +313,15 @@ export class DecisionStore {
    * A new decision, without looking for an equal one (side tables share decisions between subnets with
    * the same policy themselves). `explain` computes the deciders with their traffic when first asked.
    */
-  create(vars: readonly number[], leaves: readonly Leaf[], explain: () => readonly Decider[]): Decision {
+  create(
+    vars: readonly number[],
+    leaves: readonly Leaf[],
+    explain: () => readonly Decider[],
+    /** The decision's `sure` and `possible` traffic, when the caller has them already (canonical). */
+    summary?: TrafficSummary,
+  ): Decision {
     const [v, l] = minimize(vars, this.canonicalLeaves(leaves));
-    return this.add(v, l, explain);
+    return this.add(v, l, explain, summary);
   }
 
   private canonicalLeaves(leaves: readonly Leaf[]): Leaf[] {
@@ -326,7 +338,7 @@ export class DecisionStore {
     return h;
   }
 
-  private add(v: number[], l: Leaf[], explain: () => readonly Decider[]): Decision {
+  private add(v: number[], l: Leaf[], explain: () => readonly Decider[], summary?: TrafficSummary): Decision {
     const t = this.traffic;
     // Decisions that treat traffic alike (same variables and leaves) share a traffic id for the meet memo.
     let traffic: number;
@@ -344,21 +356,23 @@ export class DecisionStore {
       traffic = known ?? this.contentCount++;
       if (known === undefined) this.contentIds.set(contentKey, traffic);
     }
+    let sure = summary?.sure ?? l[0]!.allow;
+    let possible = summary?.possible ?? l[0]!.allow.union(l[0]!.unknown);
     // Leaves hold canonical sets and repeat a lot across assignments: fold each distinct one once.
-    let sure = l[0]!.allow;
-    let possible = l[0]!.allow.union(l[0]!.unknown);
-    const folded = new Map<TrafficSet, TrafficSet[]>([[l[0]!.allow, [l[0]!.unknown]]]);
-    for (let i = 1; i < l.length; i++) {
-      const { allow, unknown } = l[i]!;
-      const unknowns = folded.get(allow);
-      if (unknowns?.includes(unknown)) continue;
-      if (unknowns) unknowns.push(unknown);
-      else {
-        folded.set(allow, [unknown]);
-        sure = sure.intersect(allow);
-        possible = possible.union(allow);
+    if (summary === undefined && l.length > 1) {
+      const folded = new Map<TrafficSet, TrafficSet[]>([[l[0]!.allow, [l[0]!.unknown]]]);
+      for (let i = 1; i < l.length; i++) {
+        const { allow, unknown } = l[i]!;
+        const unknowns = folded.get(allow);
+        if (unknowns?.includes(unknown)) continue;
+        if (unknowns) unknowns.push(unknown);
+        else {
+          folded.set(allow, [unknown]);
+          sure = sure.intersect(allow);
+          possible = possible.union(allow);
+        }
+        possible = possible.union(unknown);
       }
-      possible = possible.union(unknown);
     }
     const decision = new StoredDecision(
       this.decisions.length,

@@ -9,7 +9,7 @@
  * of the running. States are immutable and numbered; `step` returns the same number when nothing
  * changes. Results are turned back into `TrafficSet`s only for final states.
  */
-import type { Decider, DeciderIdentity } from './decision';
+import type { Decider, DeciderIdentity, TrafficSummary } from './decision';
 import { IntervalSet, PORT_MAX, portDomain, type PortSet } from '../../net/interval-set';
 import { PortRegion } from '../sets/port-region';
 import type { CompiledRule, NsgLayer } from './side-policy';
@@ -54,15 +54,6 @@ function identityKey(d: DeciderIdentity): string {
   return `${d.kind}:${d.ref}:${d.outcome}:${d.detail ?? ''}:${d.maybe ? 1 : 0}`;
 }
 
-interface DeciderEntry {
-  decider: DeciderIdentity;
-  /** Offset of its bits in the decider pool, or -1 when the painter does not record traffic. */
-  at: number;
-  next: number;
-  /** Content hash (see `entryHash`). */
-  hash?: number;
-}
-
 export class SidePainter {
   private readonly srcCuts: number[];
   private readonly dstCuts: number[];
@@ -70,13 +61,25 @@ export class SidePainter {
   private readonly words: number;
   private readonly icmpBit: number;
   private readonly ruleBits = new Map<CompiledRule, Uint32Array>();
-  private readonly identities = new Map<CompiledRule, [DeciderIdentity, DeciderIdentity]>();
+  /** Per rule: the numbers (in `identityList`) of its sure and its maybe identity. */
+  private readonly identities = new Map<CompiledRule, [number, number]>();
+  private readonly identityList: DeciderIdentity[] = [];
   /** Per state: [rem | canAllow | canDeny | canPass], `words` each. */
   private pool: Uint32Array;
   private count = 0;
   private readonly phase: number[] = [];
   private readonly deciderHead: number[] = [];
-  private readonly entries: DeciderEntry[] = [];
+  /**
+   * Decider entries, one linked list per state, in typed arrays (a table makes millions): entry e has
+   * identity `entryIdentity[e]` (in identityList), the next entry `entryNext[e]` (-1 at the end), its
+   * bits at `entryAt[e]` in deciderBits (-1 when the painter does not record traffic) and its content
+   * hash `entryHashes[e]` (-1 until computed, see `entryHash`).
+   */
+  private entryIdentity = new Int32Array(256);
+  private entryNext = new Int32Array(256);
+  private entryAt = new Int32Array(256);
+  private entryHashes = new Int32Array(256);
+  private entryCount = 0;
   private deciderBits: Uint32Array;
   private deciderBitsUsed = 0;
   private readonly tmp: Uint32Array[];
@@ -186,11 +189,11 @@ export class SidePainter {
     if (this.nsg.kind === 'rules' || any === 0) return this.push(1, toNsg, canAllow, canDeny, zero, head);
     for (let k = 0; k < w; k++) canAllow[k]! |= toNsg[k]!;
     if (this.nsg.kind === 'none') {
-      head = this.addDecider({ kind: 'no-nsg', ref: -1, outcome: 'allow' }, toNsg, head);
+      head = this.addDecider(this.identity({ kind: 'no-nsg', ref: -1, outcome: 'allow' }), toNsg, head);
     } else {
       for (let k = 0; k < w; k++) canDeny[k]! |= toNsg[k]!;
       head = this.addDecider(
-        { kind: 'dangling-nsg', ref: -1, outcome: 'unknown', detail: this.nsg.nsgId },
+        this.identity({ kind: 'dangling-nsg', ref: -1, outcome: 'unknown', detail: this.nsg.nsgId }),
         toNsg,
         head,
       );
@@ -217,6 +220,29 @@ export class SidePainter {
   }
 
   /**
+   * What several final states (one per assignment of the unknowns) allow whatever the assignment, and
+   * under at least one, decoded from their bits: building them as the intersection and union of the
+   * leaves would cut and merge port regions again.
+   */
+  summary(ids: readonly number[]): TrafficSummary {
+    const w = this.words;
+    const [sure, possible] = this.tmp as [Uint32Array, Uint32Array];
+    sure.fill(0xffffffff);
+    possible.fill(0);
+    for (const id of ids) {
+      const base = id * 4 * w;
+      for (let k = 0; k < w; k++) {
+        const a = this.pool[base + w + k]!;
+        sure[k]! &= a & ~this.pool[base + 2 * w + k]!;
+        possible[k]! |= a;
+      }
+    }
+    // Sure first, then possible: the order the store interned them in when it built them itself.
+    const sureSet = this.decode(sure);
+    return { sure: sureSet, possible: this.decode(possible) };
+  }
+
+  /**
    * The deciders of several final states with the traffic each decided, merged over the states: one per
    * (rule, outcome). Only for a painter made `withTraffic`.
    */
@@ -225,8 +251,9 @@ export class SidePainter {
     const w = this.words;
     const merged = new Map<string, { decider: DeciderIdentity; bits: Uint32Array }>();
     for (const id of ids) {
-      for (let e = this.deciderHead[id]!; e >= 0; e = this.entries[e]!.next) {
-        const { decider, at } = this.entries[e]!;
+      for (let e = this.deciderHead[id]!; e >= 0; e = this.entryNext[e]!) {
+        const decider = this.identityList[this.entryIdentity[e]!]!;
+        const at = this.entryAt[e]!;
         const key = identityKey(decider);
         const found = merged.get(key);
         if (!found) merged.set(key, { decider, bits: this.deciderBits.slice(at, at + w) });
@@ -249,8 +276,7 @@ export class SidePainter {
       for (let k = w; k < 3 * w; k++) h = Math.imul(h ^ this.pool[base + k]!, 0x01000193);
       // Deciders as a set: an order-independent sum of their own hashes.
       let sum = 0;
-      for (let e = this.deciderHead[id]!; e >= 0; e = this.entries[e]!.next)
-        sum = (sum + this.entryHash(e)) | 0;
+      for (let e = this.deciderHead[id]!; e >= 0; e = this.entryNext[e]!) sum = (sum + this.entryHash(e)) | 0;
       h = Math.imul(h ^ sum, 0x01000193);
     }
     return h & 0x3fffffff;
@@ -274,16 +300,14 @@ export class SidePainter {
 
   private entriesOf(id: number): number[] {
     const out: number[] = [];
-    for (let e = this.deciderHead[id]!; e >= 0; e = this.entries[e]!.next) out.push(e);
+    for (let e = this.deciderHead[id]!; e >= 0; e = this.entryNext[e]!) out.push(e);
     return out.sort((x, y) => this.entryHash(x) - this.entryHash(y) || x - y);
   }
 
   private sameEntry(x: number, y: number): boolean {
     if (x === y) return true;
-    const a = this.entries[x]!;
-    const b = this.entries[y]!;
-    const da = a.decider;
-    const db = b.decider;
+    const da = this.identityList[this.entryIdentity[x]!]!;
+    const db = this.identityList[this.entryIdentity[y]!]!;
     if (
       da.kind !== db.kind ||
       da.ref !== db.ref ||
@@ -292,37 +316,58 @@ export class SidePainter {
       da.maybe !== db.maybe
     )
       return false;
+    const a = this.entryAt[x]!;
+    const b = this.entryAt[y]!;
+    if (a < 0 || b < 0) return a === b;
     for (let k = 0; k < this.words; k++)
-      if (this.deciderBits[a.at + k] !== this.deciderBits[b.at + k]) return false;
+      if (this.deciderBits[a + k] !== this.deciderBits[b + k]) return false;
     return true;
   }
 
   private entryHash(e: number): number {
-    const entry = this.entries[e]!;
-    if (entry.hash === undefined) {
-      const d = entry.decider;
+    let hash = this.entryHashes[e]!;
+    if (hash < 0) {
+      const d = this.identityList[this.entryIdentity[e]!]!;
+      const at = this.entryAt[e]!;
       let h =
         Math.imul(0x9747b28c ^ d.ref, 0x5bd1e995) ^
         (d.outcome.length * 31 + d.kind.length + (d.maybe ? 7 : 0));
-      if (entry.at >= 0)
-        for (let k = 0; k < this.words; k++) h = Math.imul(h ^ this.deciderBits[entry.at + k]!, 0x01000193);
-      entry.hash = h & 0x3fffffff;
+      if (at >= 0)
+        for (let k = 0; k < this.words; k++) h = Math.imul(h ^ this.deciderBits[at + k]!, 0x01000193);
+      this.entryHashes[e] = hash = h & 0x3fffffff;
     }
-    return entry.hash;
+    return hash;
   }
 
-  private addDecider(decider: DeciderIdentity, bits: Uint32Array, next: number): number {
+  /** A new entry of identity number `identity` before entry `next`; returns its number. */
+  private addDecider(identity: number, bits: Uint32Array, next: number): number {
+    const e = this.entryCount++;
+    if (e === this.entryNext.length) {
+      this.entryIdentity = withLength(this.entryIdentity, e + 1);
+      this.entryNext = withLength(this.entryNext, e + 1);
+      this.entryAt = withLength(this.entryAt, e + 1);
+      this.entryHashes = withLength(this.entryHashes, e + 1);
+    }
+    this.entryIdentity[e] = identity;
+    this.entryNext[e] = next;
+    this.entryHashes[e] = -1;
     if (!this.withTraffic) {
-      this.entries.push({ decider, at: -1, next });
-      return this.entries.length - 1;
+      this.entryAt[e] = -1;
+      return e;
     }
     const w = this.words;
     this.deciderBits = withLength(this.deciderBits, this.deciderBitsUsed + w);
     const at = this.deciderBitsUsed;
     this.deciderBits.set(bits, at);
     this.deciderBitsUsed += w;
-    this.entries.push({ decider, at, next });
-    return this.entries.length - 1;
+    this.entryAt[e] = at;
+    return e;
+  }
+
+  /** Numbers an identity (in identityList). */
+  private identity(d: DeciderIdentity): number {
+    this.identityList.push(d);
+    return this.identityList.length - 1;
   }
 
   private push(
@@ -353,13 +398,15 @@ export class SidePainter {
    * The decider identity of a rule applied with a match, made once per (rule, match): steps run
    * millions of times and entries only read identities.
    */
-  private identityOf(rule: CompiledRule, match: Match): DeciderIdentity {
+  private identityOf(rule: CompiledRule, match: Match): number {
     let pair = this.identities.get(rule);
     if (pair === undefined) {
-      const sure: DeciderIdentity = { kind: 'rule', ref: rule.ref, outcome: rule.action };
-      // A maybe-match decides only if the unknown it depends on holds the address. (A literal, not a
-      // spread of `sure`: an object spread takes V8's slow path, a microsecond for each of 200,000 rules.)
-      pair = [sure, { kind: 'rule', ref: rule.ref, outcome: rule.action, maybe: true }];
+      // A maybe-match decides only if the unknown it depends on holds the address. (Literals, not a
+      // spread of the sure one: an object spread takes V8's slow path, a microsecond for each of 200,000 rules.)
+      pair = [
+        this.identity({ kind: 'rule', ref: rule.ref, outcome: rule.action }),
+        this.identity({ kind: 'rule', ref: rule.ref, outcome: rule.action, maybe: true }),
+      ];
       this.identities.set(rule, pair);
     }
     return pair[match === 'T' ? 0 : 1];

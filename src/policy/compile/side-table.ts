@@ -229,7 +229,9 @@ export class SideTableBuilder {
         const same = candidates.find((c) => c.vars === trackedKey && painter.sameContent(c.ids, ids));
         if (same) id = same.decision;
         else {
-          id = this.store.create(tracked, painter.finish(ids), explainLater(explain, localIp, starts[k]!)).id;
+          const leaves = painter.finish(ids);
+          const summary = painter.summary(ids);
+          id = this.store.create(tracked, leaves, explainLater(explain, localIp, starts[k]!), summary).id;
           candidates.push({ vars: trackedKey, ids, decision: id });
           context.decisions.set(hash, candidates);
         }
@@ -266,7 +268,7 @@ export class SideTableBuilder {
     );
     // Only the rules that can match at this point are ever applied: the painter cuts ports for those
     // alone (a side has a hundred rules or more, and every explained point would encode them all).
-    const live = rules.filter((_, i) => ruleSegments[i]!.length > 0);
+    const live = rules.filter((_, i) => ruleSegments.first[i + 1]! > ruleSegments.first[i]!);
     const context: PaintContext = {
       remoteSegments,
       painter: new SidePainter(live, policy.nsg, true),
@@ -290,13 +292,28 @@ export class SideTableBuilder {
     starts: number[],
     localRole: Role,
     remoteRole: Role,
-  ): { ruleSegments: RuleSegment[][]; tracked: number[]; approximated: boolean } {
+  ): { ruleSegments: RuleSegments; tracked: number[]; approximated: boolean } {
     const n = starts.length;
-    const ruleSegments: RuleSegment[][] = [];
+    let size = 0;
+    for (let i = 0; i < rules.length; i++) if (localVector[i] !== FALSE) size += remoteSegments[i]!.length;
+    const ruleSegments: RuleSegments = {
+      first: new Int32Array(rules.length + 1),
+      lo: new Int32Array(size),
+      hi: new Int32Array(size),
+      always: new Uint8Array(size),
+      cond: new Array<NonNullable<Condition>>(size),
+    };
+    let at = 0;
+    const add = (lo: number, hi: number, cond: NonNullable<Condition>, always: boolean) => {
+      ruleSegments.lo[at] = lo;
+      ruleSegments.hi[at] = hi;
+      ruleSegments.always[at] = always ? 1 : 0;
+      ruleSegments.cond[at++] = cond;
+    };
     const uses = new Map<number, Map<number, number>>();
     rules.forEach((_, i) => {
       const lm = localVector[i]!;
-      const list: RuleSegment[] = [];
+      ruleSegments.first[i] = at;
       if (lm !== FALSE) {
         const local = toLiteralSet(lm, localRole);
         // Most remote segments are certain (CIDR words): they share one condition, counted once.
@@ -305,13 +322,13 @@ export class SideTableBuilder {
           const lo = indexOf(starts, seg.lo);
           const hi = seg.hi === IPV4_MAX ? n - 1 : indexOf(starts, seg.hi + 1) - 1;
           if (local === true && seg.membership === TRUE) {
-            list.push({ lo, hi, cond: ALWAYS, always: true });
+            add(lo, hi, ALWAYS, true);
             continue;
           }
           let cond: NonNullable<Condition>;
           if (seg.membership === TRUE) {
             if (localOnly !== null) {
-              list.push({ lo, hi, cond: localOnly, always: false });
+              add(lo, hi, localOnly, false);
               continue;
             }
             cond = localOnly = [local, true];
@@ -323,13 +340,13 @@ export class SideTableBuilder {
             perRule.set(i, Math.max(perRule.get(i) ?? 0, vars.filter((x) => x === v).length));
             uses.set(v, perRule);
           }
-          list.push({ lo, hi, cond, always: false });
+          add(lo, hi, cond, false);
         }
       }
-      ruleSegments.push(list);
     });
+    ruleSegments.first[rules.length] = at;
     let work = 1;
-    for (const list of ruleSegments) for (const seg of list) work += seg.hi - seg.lo + 1;
+    for (let j = 0; j < at; j++) work += ruleSegments.hi[j]! - ruleSegments.lo[j]! + 1;
     const affordable = Math.min(
       MAX_TRACKED_VARIABLES,
       Math.max(0, Math.floor(Math.log2(ENUMERATION_BUDGET / work))),
@@ -351,7 +368,7 @@ export class SideTableBuilder {
   /** Paints the steps over n segments once per assignment of the tracked unknowns; returns the final state of each segment per assignment. */
   private paint(
     steps: Step[],
-    ruleSegments: RuleSegment[][],
+    ruleSegments: RuleSegments,
     n: number,
     tracked: number[],
     context: PaintContext,
@@ -386,15 +403,16 @@ export class SideTableBuilder {
           return;
         }
         if (step.rules.length === 1) {
-          for (const seg of ruleSegments[ruleNo++]!) {
-            const v = seg.always ? true : evaluateCondition(seg.cond, value);
+          const { lo, hi, always, cond } = ruleSegments;
+          for (let x = ruleSegments.first[ruleNo]!, end = ruleSegments.first[++ruleNo]!; x < end; x++) {
+            const v = always[x] === 1 ? true : evaluateCondition(cond[x]!, value);
             if (v === false) continue;
             const match = v === true ? SURE_MATCH : MAYBE_MATCH;
             const step4 = stepNo * 4 + (v === true ? 1 : 2);
             // Neighbouring cells are mostly in the same state: reuse the last transition.
             let lastFrom = -1;
             let lastTo = -1;
-            for (let k = seg.lo; k <= seg.hi; k++) {
+            for (let k = lo[x]!, last = hi[x]!; k <= last; k++) {
               const from = stateIds[k]!;
               if (from !== lastFrom) {
                 lastFrom = from;
@@ -409,10 +427,10 @@ export class SideTableBuilder {
         // Equal-priority admin rules: per segment, the members that apply and how.
         const active = new Map<number, { rule: CompiledRule; match: Match; member: number }[]>();
         step.rules.forEach((rule, member) => {
-          for (const seg of ruleSegments[ruleNo]!) {
-            const v = evaluateCondition(seg.cond, value);
+          for (let x = ruleSegments.first[ruleNo]!; x < ruleSegments.first[ruleNo + 1]!; x++) {
+            const v = evaluateCondition(ruleSegments.cond[x]!, value);
             if (v === false) continue;
-            for (let k = seg.lo; k <= seg.hi; k++) {
+            for (let k = ruleSegments.lo[x]!; k <= ruleSegments.hi[x]!; k++) {
               const list = active.get(k) ?? [];
               list.push({ rule, match: v === true ? 'T' : 'M', member });
               active.set(k, list);
@@ -461,13 +479,18 @@ function explainLater(e: PointExplainer, localIp: number, remoteIp: number): () 
   return () => e.explainer(e.subnetId, e.direction, localIp, remoteIp);
 }
 
-/** A rule's condition over a range of remote segments (indices into the cuts). */
-interface RuleSegment {
-  lo: number;
-  hi: number;
-  cond: NonNullable<Condition>;
-  /** Both memberships certain: the rule applies whatever the unknowns. */
-  always: boolean;
+/**
+ * The rules' conditions over ranges of remote segments, rule by rule in flat arrays (a table key has
+ * thousands): rule i's ranges are entries [first[i], first[i + 1]), range x covering cuts lo[x]..hi[x]
+ * under condition cond[x]; always[x] is 1 when both memberships are certain (the rule applies whatever
+ * the unknowns).
+ */
+interface RuleSegments {
+  first: Int32Array;
+  lo: Int32Array;
+  hi: Int32Array;
+  always: Uint8Array;
+  cond: NonNullable<Condition>[];
 }
 
 /** What the local keys of one table share while their remote runs are painted. */

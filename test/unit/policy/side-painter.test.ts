@@ -27,6 +27,19 @@ const rules = fc.array(fc.tuple(fc.constantFrom('allow' as const, 'deny' as cons
   maxLength: 4,
 });
 
+/** The rules as compiled rules of one NSG (every address), and a painter for them. */
+function painted(list: ['allow' | 'deny', TrafficSet][], store: DecisionStore | null) {
+  const compiled: CompiledRule[] = list.map(([action, t], ref) => ({
+    ref,
+    action,
+    traffic: t,
+    src: SymbolicAddressSet.all,
+    dst: SymbolicAddressSet.all,
+  }));
+  const nsg = { kind: 'rules' as const, nsgId: 'n', rules: compiled };
+  return { compiled, painter: new SidePainter(compiled, nsg, false, store?.traffic ?? null) };
+}
+
 describe('side painter', () => {
   it.each([
     ['on its own', false],
@@ -35,19 +48,7 @@ describe('side painter', () => {
     fc.assert(
       fc.property(rules, (list) => {
         const store = shared ? new DecisionStore() : null;
-        const compiled: CompiledRule[] = list.map(([action, t], ref) => ({
-          ref,
-          action,
-          traffic: t,
-          src: SymbolicAddressSet.all,
-          dst: SymbolicAddressSet.all,
-        }));
-        const painter = new SidePainter(
-          compiled,
-          { kind: 'rules', nsgId: 'n', rules: compiled },
-          false,
-          store?.traffic ?? null,
-        );
+        const { compiled, painter } = painted(list, store);
         let state = painter.enterNsgLayer(painter.initial);
         let allowed = TrafficSet.none;
         let left = TrafficSet.all;
@@ -62,6 +63,33 @@ describe('side painter', () => {
         expect(leaf!.unknown.isEmpty).toBe(true);
         // Shared: the store's one instance of that set.
         if (store) expect(leaf!.allow).toBe(store.traffic.canonical(allowed));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("summarizes several final states as their leaves' intersection (sure) and union (possible)", () => {
+    const matches = fc.array(fc.constantFrom('T' as const, 'M' as const), { minLength: 4, maxLength: 4 });
+    fc.assert(
+      fc.property(rules, fc.array(matches, { minLength: 1, maxLength: 3 }), (list, assignments) => {
+        const store = new DecisionStore();
+        const { compiled, painter } = painted(list, store);
+        // One final state per assignment: maybe-matches leave traffic unknown.
+        const ids = assignments.map((m) =>
+          compiled.reduce(
+            (state, rule, i) => painter.step(state, [rule], [m[i]!]),
+            painter.enterNsgLayer(painter.initial),
+          ),
+        );
+        const leaves = painter.finish(ids);
+        const sure = leaves.reduce((acc, l) => acc.intersect(l.allow), TrafficSet.all);
+        const possible = leaves.reduce((acc, l) => acc.union(l.allow).union(l.unknown), TrafficSet.none);
+        const summary = painter.summary(ids);
+        expect(summary.sure.equals(sure)).toBe(true);
+        expect(summary.possible.equals(possible)).toBe(true);
+        // The store's instances, as the leaves are.
+        expect(summary.sure).toBe(store.traffic.canonical(sure));
+        expect(summary.possible).toBe(store.traffic.canonical(possible));
       }),
       { numRuns: 500 },
     );
