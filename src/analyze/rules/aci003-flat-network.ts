@@ -5,7 +5,6 @@
  * from the reachability (pairs open on all TCP ports); one finding per destination subnet.
  */
 import { IntPairMap } from '../../util/int-pair-map';
-import type { Decision } from '../../policy';
 import type { FindingFlow } from '../findings';
 import { decidingRules } from './deciding-rules';
 import { exposureRisk } from './exposure';
@@ -53,10 +52,19 @@ export const aci003: PackRule = {
     const names = endpointNames(engine.index);
     const decisions = engine.decisions();
     // Both sides must allow every TCP port whatever the unknowns, or the pair cannot be open on all of them.
+    // By decision id: millions of paths, few decisions (no object read per path).
     const fullTcp = new Int8Array(decisions.length);
-    const allTcp = (d: Decision) => {
-      if (fullTcp[d.id] === 0) fullTcp[d.id] = d.sure.tcp.isFull ? 1 : 2;
-      return fullTcp[d.id] === 1;
+    const allTcp = (id: number) => {
+      let full = fullTcp[id]!;
+      if (full === 0) fullTcp[id] = full = decisions[id]!.sure.tcp.isFull ? 1 : 2;
+      return full === 1;
+    };
+    // Sources and target subnets are numbered, so the hot loop marks a typed array per target.
+    const sourceNumbers = new Map<string, number>();
+    const sourceNumber = (key: string) => {
+      let n = sourceNumbers.get(key);
+      if (n === undefined) sourceNumbers.set(key, (n = sourceNumbers.size));
+      return n;
     };
     const sourcesOf = new ListMemo(paths, (members) => {
       const found = new Map<string, FlatSource>();
@@ -83,7 +91,8 @@ export const aci003: PackRule = {
           }
         }
       }
-      return [...found.values()];
+      const items = [...found.values()];
+      return { items, numbers: Int32Array.from(items, (item) => sourceNumber(item.key)) };
     });
     const targetsOf = new ListMemo(paths, (members) => {
       const found = new Map<string, number>();
@@ -97,25 +106,32 @@ export const aci003: PackRule = {
     // Per target subnet: the sources open on every TCP port, and one (source, target class) pair.
     const byTarget = new Map<
       string,
-      { sources: Map<string, FlatSource>; example: [number, number] | null }
+      { sources: FlatSource[]; example: [number, number] | null; has: Uint8Array }
     >();
     const seen = new IntPairMap(1 << 12);
     for (let i = 0; i < paths.count; i++) {
-      const out = decisions[paths.out.get(i)]!;
-      const inb = decisions[paths.in.get(i)]!;
-      if (!allTcp(out) || !allTcp(inb)) continue;
+      if (!allTcp(paths.out.get(i)) || !allTcp(paths.in.get(i))) continue;
       const sourceList = paths.sources.get(i);
       const end = targetListsEnd(paths, i);
       for (let k = paths.targetStart.get(i); k < end; k++) {
         const list = paths.targetLists.get(k);
         if (seen.get(sourceList, list) >= 0) continue;
         seen.set(sourceList, list, 1);
-        for (const [id, target] of targetsOf.get(list)) {
+        const targets = targetsOf.get(list);
+        if (targets.length === 0) continue;
+        const { items, numbers } = sourcesOf.get(sourceList);
+        for (const [id, target] of targets) {
           let acc = byTarget.get(id);
-          for (const s of sourcesOf.get(sourceList)) {
+          // Each source once per target (numbered by key: its label and endpoint are the same in every list).
+          for (let x = 0; x < items.length; x++) {
+            const n = numbers[x]!;
+            if (acc && n < acc.has.length && acc.has[n] === 1) continue;
+            const s = items[x]!;
             if (s.key === id) continue;
-            if (!acc) byTarget.set(id, (acc = { sources: new Map(), example: null }));
-            acc.sources.set(s.key, s);
+            if (!acc) byTarget.set(id, (acc = { sources: [], example: null, has: new Uint8Array(0) }));
+            if (n >= acc.has.length) acc.has = grown(acc.has, Math.max(n + 1, 2 * acc.has.length, 256));
+            acc.has[n] = 1;
+            acc.sources.push(s);
             acc.example ??= [s.cls, target];
           }
         }
@@ -126,7 +142,7 @@ export const aci003: PackRule = {
     const groupsIn = groupsBySubnet(snapshot);
     const drafts: FindingDraft[] = [];
     for (const [id, acc] of [...byTarget].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-      if (acc.sources.size === 0) continue;
+      if (acc.sources.length === 0) continue;
       const groups = groupsIn.get(id) ?? [];
       const risk = exposureRisk(
         [{ protocol: 'tcp', category: 'allPorts', ports: null }],
@@ -148,7 +164,7 @@ export const aci003: PackRule = {
         classes[from]!.ranges.first()!,
         (t) => !t.tcp.isEmpty,
       );
-      const sources = [...acc.sources.values()].sort((a, b) =>
+      const sources = acc.sources.sort((a, b) =>
         a.label < b.label ? -1 : a.label > b.label ? 1 : a.key < b.key ? -1 : 1,
       );
       const flows: FindingFlow[] = sources.map((s) => ({
@@ -178,3 +194,10 @@ export const aci003: PackRule = {
     return drafts;
   },
 };
+
+/** A copy of `bits` with room for `length` entries. */
+function grown(bits: Uint8Array, length: number): Uint8Array {
+  const next = new Uint8Array(length);
+  next.set(bits);
+  return next;
+}

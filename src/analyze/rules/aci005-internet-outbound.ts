@@ -50,8 +50,13 @@ export const aci005: PackRule = {
     const internet = new ClassLabeler(engine.index).internetSpace;
     const internetTotal = internet.size();
     if (internetTotal === 0) return [];
-    const internetSize = (c: number) =>
-      view.isInternet(c) ? classes[c]!.ranges.intersect(internet).size() : 0;
+    // Per class, computed once: a class is a member of many lists.
+    const sizes = new Float64Array(classes.length).fill(-1);
+    const internetSize = (c: number) => {
+      let size = sizes[c]!;
+      if (size < 0) sizes[c] = size = view.isInternet(c) ? classes[c]!.ranges.intersect(internet).size() : 0;
+      return size;
+    };
     const internetIn = new ListMemo(paths, (members) => {
       let n = 0;
       for (const c of members) n += internetSize(c);

@@ -76,10 +76,14 @@ export const aci011: PackRule = {
       return Int32Array.from(found);
     });
     const open = new Int8Array(decisions.length);
-    const mayBeUnknown = (d: Decision) => {
-      if (open[d.id] === 0)
-        open[d.id] = d.vars.length > 0 || d.leaves.some((l) => !l.unknown.isEmpty) ? 1 : 2;
-      return open[d.id] === 1;
+    // By decision id: millions of paths, few decisions (no object read per path).
+    const mayBeUnknown = (id: number) => {
+      let known = open[id]!;
+      if (known === 0) {
+        const d = decisions[id]!;
+        open[id] = known = d.vars.length > 0 || d.leaves.some((l) => !l.unknown.isEmpty) ? 1 : 2;
+      }
+      return known === 1;
     };
     const byCause = new Map<string, { cause: Cause; flows: FindingFlow[]; explain: string | null }>();
     const full = (id: string) => (byCause.get(id)?.flows.length ?? 0) >= FLOWS_PER_FINDING;
@@ -103,9 +107,11 @@ export const aci011: PackRule = {
       return true;
     };
     for (let i = 0; i < paths.count; i++) {
-      const out = decisions[paths.out.get(i)]!;
-      const inb = decisions[paths.in.get(i)]!;
-      if (!mayBeUnknown(out) && !mayBeUnknown(inb)) continue;
+      const outId = paths.out.get(i);
+      const inId = paths.in.get(i);
+      if (!mayBeUnknown(outId) && !mayBeUnknown(inId)) continue;
+      const out = decisions[outId]!;
+      const inb = decisions[inId]!;
       // Examples only: once every cause this path may have has its examples, no meet is needed.
       const sourceSubnets = subnetsOf.get(paths.sources.get(i));
       // Plain loops over the target lists here: a callback would be a closure made per path.
