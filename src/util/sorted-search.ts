@@ -16,12 +16,20 @@ export function lastAtOrBelow(sorted: ArrayLike<number>, x: number): number {
 }
 
 /**
+ * The distinct values among the first `count` entries of `values`, ascending, as a view of `values`
+ * (sorted and compacted in place: no array built for every table).
+ */
+export function distinctInPlace<T extends Float64Array | Int32Array>(values: T, count: number): T {
+  const sorted = values.subarray(0, count).sort();
+  let m = 0;
+  for (let i = 0; i < count; i++) if (m === 0 || sorted[i] !== sorted[m - 1]) sorted[m++] = sorted[i]!;
+  return sorted.subarray(0, m) as T;
+}
+
+/**
  * The distinct values among the first `count` entries of `values`, ascending (sorts `values` in
  * place). Cut points go through a typed array: no set or sort of boxed numbers for every table.
  */
 export function sortedDistinct(values: Float64Array | Int32Array, count: number): number[] {
-  const sorted = values.subarray(0, count).sort();
-  const out: number[] = [];
-  for (let i = 0; i < count; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]!);
-  return out;
+  return Array.from(distinctInPlace(values, count));
 }

@@ -11,7 +11,7 @@ import type { DecisionStore, Decider } from './decision';
 import { SidePainter, type Match } from './side-painter';
 import { IPV4_MAX, type Ipv4Set } from '../../net/interval-set';
 import { IntPairMap } from '../../util/int-pair-map';
-import { lastAtOrBelow, sortedDistinct } from '../../util/sorted-search';
+import { distinctInPlace, lastAtOrBelow } from '../../util/sorted-search';
 import type { CompiledRule, SidePolicy } from './side-policy';
 import { DST, FALSE, SRC, TRUE, membershipKey, variable, type Membership, type Role } from '../sets/unknowns';
 
@@ -289,7 +289,7 @@ export class SideTableBuilder {
     rules: CompiledRule[],
     localVector: Membership[],
     remoteSegments: (readonly MembershipSegment[])[],
-    starts: number[],
+    starts: ArrayLike<number>,
     localRole: Role,
     remoteRole: Role,
   ): { ruleSegments: RuleSegments; tracked: number[]; approximated: boolean } {
@@ -576,7 +576,7 @@ function remoteCuts(
   rules: readonly CompiledRule[],
   localVector: readonly Membership[],
   remoteSegments: readonly (readonly MembershipSegment[])[],
-): number[] {
+): Float64Array {
   let size = 1;
   rules.forEach((_, i) => {
     if (localVector[i] !== FALSE) size += 2 * remoteSegments[i]!.length;
@@ -590,7 +590,7 @@ function remoteCuts(
       if (seg.hi < IPV4_MAX) buf[m++] = seg.hi + 1;
     }
   });
-  return sortedDistinct(buf, m);
+  return distinctInPlace(buf, m);
 }
 
 function addCut(cuts: Set<number>, lo: number, hi: number): void {
@@ -598,7 +598,7 @@ function addCut(cuts: Set<number>, lo: number, hi: number): void {
   if (hi < IPV4_MAX) cuts.add(hi + 1);
 }
 
-function indexOf(sorted: number[], value: number): number {
+function indexOf(sorted: ArrayLike<number>, value: number): number {
   let lo = 0;
   let hi = sorted.length - 1;
   while (lo <= hi) {
@@ -612,18 +612,19 @@ function indexOf(sorted: number[], value: number): number {
 }
 
 /** Merges adjacent runs with equal values; the first run always starts at address 0. */
-function compactRuns(starts: readonly number[], values: Int32Array): Runs {
-  const s: number[] = [];
-  const v: number[] = [];
+function compactRuns(starts: ArrayLike<number>, values: Int32Array): Runs {
+  const s = new Float64Array(starts.length + 1);
+  const v = new Int32Array(starts.length + 1);
+  let m = 0;
   if (starts[0] !== 0) {
-    s.push(0);
-    v.push(-1);
+    s[0] = 0;
+    v[m++] = -1;
   }
-  starts.forEach((start, i) => {
+  for (let i = 0; i < starts.length; i++) {
     const value = values[i]!;
-    if (v.length > 0 && v[v.length - 1] === value) return;
-    s.push(start);
-    v.push(value);
-  });
-  return { starts: Float64Array.from(s), values: Int32Array.from(v) };
+    if (m > 0 && v[m - 1] === value) continue;
+    s[m] = starts[i]!;
+    v[m++] = value;
+  }
+  return { starts: s.slice(0, m), values: v.slice(0, m) };
 }

@@ -1,6 +1,6 @@
 /** Cut points decide every slice boundary of the engine: sorting and searching them must be exact. */
 import fc from 'fast-check';
-import { lastAtOrBelow, sortedDistinct } from '../../../src/util/sorted-search';
+import { distinctInPlace, lastAtOrBelow, sortedDistinct } from '../../../src/util/sorted-search';
 
 const values = fc.array(fc.integer({ min: 0, max: 0xffffffff }), { maxLength: 60 });
 
@@ -11,6 +11,11 @@ describe('sorted cut points', () => {
         const buf = Float64Array.from([...kept, ...ignored]);
         const expected = [...new Set(kept)].sort((a, b) => a - b);
         expect(sortedDistinct(buf, kept.length)).toEqual(expected);
+        // In place: a view of the same buffer, for either array type.
+        const ints = Int32Array.from([...kept, ...ignored].map((v) => v | 0));
+        const view = distinctInPlace(ints, kept.length);
+        expect(view.buffer).toBe(ints.buffer);
+        expect(Array.from(view)).toEqual([...new Set(kept.map((v) => v | 0))].sort((a, b) => a - b));
       }),
     );
   });
