@@ -600,12 +600,24 @@ function meetMayPass(out: Decision, inbound: Decision): boolean {
   return false;
 }
 
+/** Whether two variable lists (ten entries at most each) have a variable in common. */
+function shareVariable(a: readonly number[], b: readonly number[]): boolean {
+  for (const v of a) if (b.includes(v)) return true;
+  return false;
+}
+
 function meetTraffic(out: Decision, inbound: Decision): PairTraffic {
   if (out.vars.length === 0 && inbound.vars.length === 0) {
     // Without variables, `sure` is the allowed traffic and `possible` adds the open part.
     const allow = out.sure.intersect(inbound.sure);
     if (out.leaves[0]!.unknown.isEmpty && inbound.leaves[0]!.unknown.isEmpty)
       return { allow, unknown: TrafficSet.none };
+    return { allow, unknown: out.possible.intersect(inbound.possible).subtract(allow) };
+  }
+  if (!shareVariable(out.vars, inbound.vars)) {
+    // Independent unknowns: every leaf of one side meets every leaf of the other, so the intersection
+    // over assignments is sure ∩ sure and the union is possible ∩ possible (∩ distributes over ∪).
+    const allow = out.sure.intersect(inbound.sure);
     return { allow, unknown: out.possible.intersect(inbound.possible).subtract(allow) };
   }
   const vars = [...new Set([...out.vars, ...inbound.vars])].sort((x, y) => x - y);
