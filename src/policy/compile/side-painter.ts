@@ -64,6 +64,8 @@ export class SidePainter {
   /** Per rule: the numbers (in `identityList`) of its sure and its maybe identity. */
   private readonly identities = new Map<CompiledRule, [number, number]>();
   private readonly identityList: DeciderIdentity[] = [];
+  /** Per identity number, its `identityKey` (made when decidersOf first meets it). */
+  private readonly identityKeys: (string | undefined)[] = [];
   /** Per state: [rem | canAllow | canDeny | canPass], `words` each. */
   private pool: Uint32Array;
   private count = 0;
@@ -73,12 +75,13 @@ export class SidePainter {
    * Decider entries, one linked list per state, in typed arrays (a table makes millions): entry e has
    * identity `entryIdentity[e]` (in identityList), the next entry `entryNext[e]` (-1 at the end), its
    * bits at `entryAt[e]` in deciderBits (-1 when the painter does not record traffic) and its content
-   * hash `entryHashes[e]` (-1 until computed, see `entryHash`).
+   * hash `entryHashes[e]` (-1 until computed, see `entryHash`). They start small: explanations make
+   * a painter per point and add a few entries.
    */
-  private entryIdentity = new Int32Array(256);
-  private entryNext = new Int32Array(256);
-  private entryAt = new Int32Array(256);
-  private entryHashes = new Int32Array(256);
+  private entryIdentity = new Int32Array(16);
+  private entryNext = new Int32Array(16);
+  private entryAt = new Int32Array(16);
+  private entryHashes = new Int32Array(16);
   private entryCount = 0;
   private deciderBits: Uint32Array;
   private deciderBitsUsed = 0;
@@ -252,15 +255,17 @@ export class SidePainter {
     const merged = new Map<string, { decider: DeciderIdentity; bits: Uint32Array }>();
     for (const id of ids) {
       for (let e = this.deciderHead[id]!; e >= 0; e = this.entryNext[e]!) {
-        const decider = this.identityList[this.entryIdentity[e]!]!;
+        const identity = this.entryIdentity[e]!;
+        const decider = this.identityList[identity]!;
         const at = this.entryAt[e]!;
-        const key = identityKey(decider);
+        // Merged by content: a pseudo-rule (no NSG, dangling NSG) gets a new number at each layer change.
+        const key = (this.identityKeys[identity] ??= identityKey(decider));
         const found = merged.get(key);
         if (!found) merged.set(key, { decider, bits: this.deciderBits.slice(at, at + w) });
         else for (let k = 0; k < w; k++) found.bits[k]! |= this.deciderBits[at + k]!;
       }
     }
-    return [...merged.values()].map((m) => ({ ...m.decider, traffic: this.decode(m.bits) }));
+    return [...merged.values()].map((m) => withTraffic(m.decider, this.decode(m.bits)));
   }
 
   /**
@@ -566,4 +571,17 @@ function sameBounds(a: readonly number[], b: readonly number[]): boolean {
 function sameBits(a: Uint32Array, b: Uint32Array): boolean {
   for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
   return true;
+}
+
+/**
+ * A decider: its identity's fields in their order, then the traffic. Literals, not an object spread
+ * (V8's slow path, about a microsecond each, and explanations make thousands).
+ */
+function withTraffic(d: DeciderIdentity, traffic: TrafficSet): Decider {
+  const { kind, ref, outcome } = d;
+  if (d.detail === undefined)
+    return d.maybe ? { kind, ref, outcome, maybe: true, traffic } : { kind, ref, outcome, traffic };
+  return d.maybe
+    ? { kind, ref, outcome, detail: d.detail, maybe: true, traffic }
+    : { kind, ref, outcome, detail: d.detail, traffic };
 }

@@ -52,13 +52,38 @@ interface Step {
   enterNsg: boolean;
 }
 
-/** Flattens a side policy into its evaluation steps. */
-function stepsOf(policy: SidePolicy): Step[] {
-  const steps: Step[] = policy.admin.map((group) => ({ rules: group, enterNsg: false }));
-  steps.push({ rules: [], enterNsg: true });
-  if (policy.nsg.kind === 'rules')
-    for (const r of policy.nsg.rules) steps.push({ rules: [r], enterNsg: false });
-  return steps;
+/** A side policy's evaluation steps, and its rules in order (what every step applies). */
+interface Flattened {
+  steps: Step[];
+  rules: CompiledRule[];
+}
+
+/**
+ * Flattened policies, by their admin rule groups and then their NSG rule list (the compiler shares
+ * both between sides; a policy object is made per request): explanations replay a side once per
+ * finding, and tables flatten one per subnet.
+ */
+const flattened = new WeakMap<object, WeakMap<object, Flattened>>();
+/** The NSG key of a side without NSG rules (none, or a dangling reference): steps are the admin layer's. */
+const NO_NSG_RULES = {};
+
+/** Flattens a side policy into its evaluation steps (made once per admin groups and NSG rules). */
+function stepsOf(policy: SidePolicy): Flattened {
+  const nsgKey = policy.nsg.kind === 'rules' ? policy.nsg.rules : NO_NSG_RULES;
+  let byNsg = flattened.get(policy.admin);
+  if (byNsg === undefined) flattened.set(policy.admin, (byNsg = new WeakMap()));
+  let known = byNsg.get(nsgKey);
+  if (known === undefined) {
+    const steps: Step[] = policy.admin.map((group) => ({ rules: group, enterNsg: false }));
+    steps.push({ rules: [], enterNsg: true });
+    if (policy.nsg.kind === 'rules')
+      for (const r of policy.nsg.rules) steps.push({ rules: [r], enterNsg: false });
+    const rules: CompiledRule[] = [];
+    for (const step of steps) for (const r of step.rules) rules.push(r);
+    known = { steps, rules };
+    byNsg.set(nsgKey, known);
+  }
+  return known;
 }
 
 function localField(rule: CompiledRule, direction: Direction): SymbolicAddressSet {
@@ -94,8 +119,7 @@ export class SideTableBuilder {
 
   /** Builds the table of one side; `subnetAddresses` are the subnet's own IPv4 addresses. */
   build(policy: SidePolicy, subnetAddresses: Ipv4Set): SideTable {
-    const steps = stepsOf(policy);
-    const rules = steps.flatMap((s) => s.rules);
+    const { steps, rules } = stepsOf(policy);
     const localRole: Role = policy.direction === 'Outbound' ? SRC : DST;
     const remoteRole: Role = policy.direction === 'Outbound' ? DST : SRC;
 
@@ -248,8 +272,7 @@ export class SideTableBuilder {
    * side's own address and the other end's): what explanations show.
    */
   explainPoint(policy: SidePolicy, localIp: number, remoteIp: number): Decider[] {
-    const steps = stepsOf(policy);
-    const rules = steps.flatMap((st) => st.rules);
+    const { steps, rules } = stepsOf(policy);
     const localRole: Role = policy.direction === 'Outbound' ? SRC : DST;
     const remoteRole: Role = policy.direction === 'Outbound' ? DST : SRC;
     const localVector = rules.map((r) => localField(r, policy.direction).membership(localIp));
