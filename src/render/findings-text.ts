@@ -39,7 +39,7 @@ export function wrap(text: string, width: number, first: string, rest: string): 
   let empty = true;
   for (const raw of text.split(/\s+/).filter((w) => w !== '')) {
     let word = raw;
-    // A word longer than a whole line (a resource ID) is cut, so no line passes the width.
+    // A word longer than a whole line (a resource ID, a port list) is cut, so no line passes the width.
     while (rest.length + word.length > width) {
       const room = width - line.length - (empty ? 0 : 1);
       if (room < 8) {
@@ -48,8 +48,11 @@ export function wrap(text: string, width: number, first: string, rest: string): 
         empty = true;
         continue;
       }
-      lines.push(`${line}${empty ? '' : ' '}${word.slice(0, room)}`);
-      word = word.slice(room);
+      // After a comma or slash where one is near the end (a port list, a resource ID), not inside a number or name.
+      const mark = Math.max(word.lastIndexOf(',', room - 1), word.lastIndexOf('/', room - 1));
+      const cut = mark >= room / 2 ? mark + 1 : room;
+      lines.push(`${line}${empty ? '' : ' '}${word.slice(0, cut)}`);
+      word = word.slice(cut);
       line = rest;
       empty = true;
     }

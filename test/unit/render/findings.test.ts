@@ -89,6 +89,14 @@ describe('text', () => {
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
     expect(text).toContain('x'.repeat(40));
     expect(wrap('a b c d e f', 5, '', ' ')).toEqual(['a b c', ' d e', ' f']);
+    // A long port list is cut after a comma, never inside a port number; a word with no comma or slash
+    // near the end is cut at the width.
+    const ports = Array.from({ length: 30 }, (_, i) => 5000 + i).join(',');
+    const wrapped = wrap(`ports ${ports}`, 40, '', '  ');
+    for (const line of wrapped.slice(0, -1)) expect(line.endsWith(',')).toBe(true);
+    expect(wrapped.map((line) => line.trim()).join('')).toBe(`ports ${ports}`);
+    for (const line of wrapped) expect(line.length).toBeLessThanOrEqual(40);
+    expect(wrap('y'.repeat(50), 20, '', '')).toEqual(['y'.repeat(20), 'y'.repeat(20), 'y'.repeat(10)]);
     const cmd = wrapCommand(
       'aciseg explain s.json --from Internet --to vnet-app/snet-aci-web --port 22',
       42,
