@@ -5,6 +5,7 @@
  * from the reachability (pairs open on all TCP ports); one finding per destination subnet.
  */
 import { IntPairMap } from '../../util/int-pair-map';
+import { withLength } from '../../util/typed-arrays';
 import type { FindingFlow } from '../findings';
 import { decidingRules } from './deciding-rules';
 import { exposureRisk } from './exposure';
@@ -129,7 +130,7 @@ export const aci003: PackRule = {
             const s = items[x]!;
             if (s.key === id) continue;
             if (!acc) byTarget.set(id, (acc = { sources: [], example: null, has: new Uint8Array(0) }));
-            if (n >= acc.has.length) acc.has = grown(acc.has, Math.max(n + 1, 2 * acc.has.length, 256));
+            acc.has = withLength(acc.has, Math.max(n + 1, 256));
             acc.has[n] = 1;
             acc.sources.push(s);
             acc.example ??= [s.cls, target];
@@ -194,10 +195,3 @@ export const aci003: PackRule = {
     return drafts;
   },
 };
-
-/** A copy of `bits` with room for `length` entries. */
-function grown(bits: Uint8Array, length: number): Uint8Array {
-  const next = new Uint8Array(length);
-  next.set(bits);
-  return next;
-}

@@ -23,6 +23,7 @@ import { IPV4_MAX, PORT_MAX } from '../../net/interval-set';
 import type { SymbolicAddressSet } from '../sets/address-sets';
 import { TRUE } from '../sets/unknowns';
 import { lastAtOrBelow, sortedDistinct } from '../../util/sorted-search';
+import { sameNumbers } from '../../util/typed-arrays';
 import type { TrafficSet } from '../sets/traffic';
 /** A rule as coverage reads it: what it does with the traffic and addresses it matches. */
 export interface CoverageRule {
@@ -266,7 +267,7 @@ class RowSet {
     for (let i = 0; i < row.length; i++) h = Math.imul(h ^ row[i]!, 0x01000193);
     let bucket = this.byHash.get(h);
     if (bucket) {
-      for (const other of bucket) if (sameRow(other, row)) return;
+      for (const other of bucket) if (sameNumbers(other, row)) return;
     } else {
       bucket = [];
       this.byHash.set(h, bucket);
@@ -275,11 +276,6 @@ class RowSet {
     bucket.push(copy);
     this.rows.push(copy);
   }
-}
-
-function sameRow(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**

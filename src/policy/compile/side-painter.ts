@@ -15,7 +15,7 @@ import { PortRegion } from '../sets/port-region';
 import type { CompiledRule, NsgLayer } from './side-policy';
 import { lastAtOrBelow, sortedDistinct } from '../../util/sorted-search';
 import { TrafficSet } from '../sets/traffic';
-import { withLength } from '../../util/typed-arrays';
+import { sameNumbers, withLength } from '../../util/typed-arrays';
 
 export type Match = 'T' | 'M';
 
@@ -66,6 +66,8 @@ export class SidePainter {
   private readonly identityList: DeciderIdentity[] = [];
   /** Per identity number, its `identityKey` (made when decidersOf first meets it). */
   private readonly identityKeys: (string | undefined)[] = [];
+  /** The number of the missing NSG layer's identity, once made (see nsgLayerIdentity). */
+  private nsgLayer = -1;
   /** Per state: [rem | canAllow | canDeny | canPass], `words` each. */
   private pool: Uint32Array;
   private count = 0;
@@ -192,14 +194,10 @@ export class SidePainter {
     if (this.nsg.kind === 'rules' || any === 0) return this.push(1, toNsg, canAllow, canDeny, zero, head);
     for (let k = 0; k < w; k++) canAllow[k]! |= toNsg[k]!;
     if (this.nsg.kind === 'none') {
-      head = this.addDecider(this.identity({ kind: 'no-nsg', ref: -1, outcome: 'allow' }), toNsg, head);
+      head = this.addDecider(this.nsgLayerIdentity(), toNsg, head);
     } else {
       for (let k = 0; k < w; k++) canDeny[k]! |= toNsg[k]!;
-      head = this.addDecider(
-        this.identity({ kind: 'dangling-nsg', ref: -1, outcome: 'unknown', detail: this.nsg.nsgId }),
-        toNsg,
-        head,
-      );
+      head = this.addDecider(this.nsgLayerIdentity(), toNsg, head);
     }
     return this.push(1, zero, canAllow, canDeny, zero, head);
   }
@@ -258,7 +256,7 @@ export class SidePainter {
         const identity = this.entryIdentity[e]!;
         const decider = this.identityList[identity]!;
         const at = this.entryAt[e]!;
-        // Merged by content: a pseudo-rule (no NSG, dangling NSG) gets a new number at each layer change.
+        // Merged by content, as explanations show them (one per rule and outcome).
         const key = (this.identityKeys[identity] ??= identityKey(decider));
         const found = merged.get(key);
         if (!found) merged.set(key, { decider, bits: this.deciderBits.slice(at, at + w) });
@@ -367,6 +365,17 @@ export class SidePainter {
     this.deciderBitsUsed += w;
     this.entryAt[e] = at;
     return e;
+  }
+
+  /** The identity that decides what reaches a missing NSG layer (no NSG, or a dangling one): one per painter. */
+  private nsgLayerIdentity(): number {
+    if (this.nsgLayer < 0)
+      this.nsgLayer = this.identity(
+        this.nsg.kind === 'dangling'
+          ? { kind: 'dangling-nsg', ref: -1, outcome: 'unknown', detail: this.nsg.nsgId }
+          : { kind: 'no-nsg', ref: -1, outcome: 'allow' },
+      );
+    return this.nsgLayer;
   }
 
   /** Numbers an identity (in identityList). */
@@ -512,7 +521,7 @@ export class SidePainter {
       const lo = this.srcCuts[s]!;
       const hi = s + 1 < S ? this.srcCuts[s + 1]! - 1 : PORT_MAX;
       const bucket = byHash.get(h);
-      const row = bucket?.find((r) => sameBounds(r.dst, dst));
+      const row = bucket?.find((r) => sameNumbers(r.dst, dst));
       if (!row) {
         const added = { dst, src: [lo, hi] };
         rows.push(added);
@@ -539,7 +548,7 @@ export class SidePainter {
     h &= 0x3fffffff;
     const bucket = this.converted.get(h);
     if (bucket) {
-      for (const entry of bucket) if (sameBits(entry.bits, bits)) return entry.set;
+      for (const entry of bucket) if (sameNumbers(entry.bits, bits)) return entry.set;
     }
     const icmp = (bits[this.icmpBit >>> 5]! & (1 << (this.icmpBit & 31))) !== 0;
     let set: TrafficSet;
@@ -560,17 +569,6 @@ export class SidePainter {
     else this.converted.set(h, [entry]);
     return set;
   }
-}
-
-function sameBounds(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function sameBits(a: Uint32Array, b: Uint32Array): boolean {
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
-  return true;
 }
 
 /**

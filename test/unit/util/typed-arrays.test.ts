@@ -1,4 +1,4 @@
-import { withLength } from '../../../src/util/typed-arrays';
+import { sameNumbers, withLength } from '../../../src/util/typed-arrays';
 
 it('returns the array itself while it has room', () => {
   const a = new Int32Array(8);
@@ -16,4 +16,12 @@ it('grows to at least twice the length, or to the length asked, keeping entries 
   expect(big).toBeInstanceOf(Uint32Array);
   expect(big.length).toBe(100);
   expect(big[0]).toBe(7);
+});
+
+it('sameNumbers compares length and every entry, whatever the array kind', () => {
+  expect(sameNumbers([1, 2, 3], Uint32Array.from([1, 2, 3]))).toBe(true);
+  expect(sameNumbers(new Uint8Array(0), [])).toBe(true);
+  expect(sameNumbers([1, 2], [1, 2, 0])).toBe(false);
+  expect(sameNumbers([1, 2, 0], [1, 2])).toBe(false);
+  expect(sameNumbers(Int32Array.from([1, 5, 3]), [1, 2, 3])).toBe(false);
 });
