@@ -69,10 +69,21 @@ export const aci011: PackRule = {
     // The subnets among a list's classes (once per list); their sides' rules come from `sides`.
     const subnetIds = [...new Set(snapshot.subnets.map((s) => s.id))];
     const subnetAt = new Map(subnetIds.map((id, k) => [id, k]));
-    const subnetsOf = new ListMemo(paths, (members) => {
-      const found = new Set<number>();
-      for (const c of members)
-        if (classes[c]!.kind === 'subnet') found.add(subnetAt.get(classes[c]!.subnet!.id)!);
+    // By class: its subnet's index, or -1 (lists hold tens of millions of members: no lookup by id per member).
+    const subnetOfClass = new Int32Array(classes.length).fill(-1);
+    classes.forEach((c, i) => {
+      if (c.kind === 'subnet') subnetOfClass[i] = subnetAt.get(c.subnet!.id)!;
+    });
+    const seenIn = new Int32Array(subnetIds.length).fill(-1);
+    const subnetsOf = new ListMemo(paths, (members, list) => {
+      const found: number[] = [];
+      for (const c of members) {
+        const k = subnetOfClass[c]!;
+        if (k >= 0 && seenIn[k] !== list) {
+          seenIn[k] = list;
+          found.push(k);
+        }
+      }
       return Int32Array.from(found);
     });
     const open = new Int8Array(decisions.length);
@@ -87,16 +98,25 @@ export const aci011: PackRule = {
     };
     const byCause = new Map<string, { cause: Cause; flows: FindingFlow[]; explain: string | null }>();
     const full = (id: string) => (byCause.get(id)?.flows.length ?? 0) >= FLOWS_PER_FINDING;
-    // A subnet side (or decision) once done stays done: causes only gain examples.
+    // Side rules by subnet index and direction (read for millions of paths: no key string per read).
+    const sideRules: (SideRule[] | undefined)[] = new Array(subnetIds.length * 2);
+    const rulesAt = (k: number, inbound: boolean) => {
+      const at = k * 2 + (inbound ? 1 : 0);
+      return (sideRules[at] ??= sides.of(subnetIds[k]!, inbound ? 'Inbound' : 'Outbound'));
+    };
+    // A subnet side, class list (by direction) or decision once done stays done: causes only gain examples.
     const doneSides = new Uint8Array(subnetIds.length * 2);
-    const sidesDone = (subnets: Int32Array, inbound: boolean) => {
-      for (const k of subnets) {
-        const at = k * 2 + (inbound ? 1 : 0);
-        if (doneSides[at] === 1) continue;
-        for (const r of sides.of(subnetIds[k]!, inbound ? 'Inbound' : 'Outbound'))
-          if (!full(r.cause.id)) return false;
-        doneSides[at] = 1;
+    const doneLists = new Uint8Array(paths.listStart.length * 2);
+    const listDone = (list: number, inbound: boolean) => {
+      const at = list * 2 + (inbound ? 1 : 0);
+      if (doneLists[at] === 1) return true;
+      for (const k of subnetsOf.get(list)) {
+        const side = k * 2 + (inbound ? 1 : 0);
+        if (doneSides[side] === 1) continue;
+        for (const r of rulesAt(k, inbound)) if (!full(r.cause.id)) return false;
+        doneSides[side] = 1;
       }
+      doneLists[at] = 1;
       return true;
     };
     const doneVars = new Uint8Array(decisions.length);
@@ -113,18 +133,17 @@ export const aci011: PackRule = {
       const out = decisions[outId]!;
       const inb = decisions[inId]!;
       // Examples only: once every cause this path may have has its examples, no meet is needed.
-      const sourceSubnets = subnetsOf.get(paths.sources.get(i));
+      const sourceList = paths.sources.get(i);
       // Plain loops over the target lists here: a callback would be a closure made per path.
       const targetsEnd = targetListsEnd(paths, i);
-      let done = varsDone(out) && varsDone(inb) && sidesDone(sourceSubnets, false);
+      let done = varsDone(out) && varsDone(inb) && listDone(sourceList, false);
       for (let t = paths.targetStart.get(i); done && t < targetsEnd; t++)
-        done = sidesDone(subnetsOf.get(paths.targetLists.get(t)), true);
+        done = listDone(paths.targetLists.get(t), true);
       if (done) continue;
       const candidates: SideRule[] = [];
-      for (const k of sourceSubnets) candidates.push(...sides.of(subnetIds[k]!, 'Outbound'));
+      for (const k of subnetsOf.get(sourceList)) candidates.push(...rulesAt(k, false));
       for (let t = paths.targetStart.get(i); t < targetsEnd; t++)
-        for (const k of subnetsOf.get(paths.targetLists.get(t)))
-          candidates.push(...sides.of(subnetIds[k]!, 'Inbound'));
+        for (const k of subnetsOf.get(paths.targetLists.get(t))) candidates.push(...rulesAt(k, true));
       const vars = [...out.vars, ...inb.vars].map((v) => engine.unknownSet(v >> 1));
       const traffic = engine.trafficBetween(out, inb);
       if (traffic.unknown.isEmpty) continue;

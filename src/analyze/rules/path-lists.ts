@@ -14,7 +14,7 @@ export class ListMemo<T> {
   private readonly memo: (T | undefined)[];
   constructor(
     private readonly paths: Paths,
-    private readonly compute: (members: Int32Array) => T,
+    private readonly compute: (members: Int32Array, list: number) => T,
   ) {
     this.memo = new Array<T | undefined>(paths.listStart.length);
   }
@@ -22,7 +22,7 @@ export class ListMemo<T> {
   get(list: number): T {
     let v = this.memo[list];
     if (v === undefined) {
-      v = this.compute(listMembers(this.paths, list));
+      v = this.compute(listMembers(this.paths, list), list);
       this.memo[list] = v;
     }
     return v;
