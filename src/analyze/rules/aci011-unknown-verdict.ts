@@ -223,7 +223,6 @@ interface SideRule {
  */
 class SideUnknowns {
   private readonly byOwner = new Map<string, SideRule[]>();
-  private readonly memo = new Map<string, SideRule[]>();
   private readonly collectionsByVnet = new Map<string, string[]>();
 
   constructor(private readonly engine: PolicyEngine) {
@@ -271,11 +270,9 @@ class SideUnknowns {
     return [...refs];
   }
 
+  /** The side's rules (made on each call: the rule keeps them per subnet index and direction). */
   of(subnetId: string, direction: 'Inbound' | 'Outbound'): SideRule[] {
-    const key = `${subnetId}|${direction}`;
-    let list = this.memo.get(key);
-    if (list) return list;
-    list = [];
+    const list: SideRule[] = [];
     const subnet = this.engine.index.subnets.get(subnetId)!;
     for (const c of this.collectionsByVnet.get(subnet.virtualNetworkId) ?? [])
       list.push(...(this.byOwner.get(`${c}|${direction}`) ?? []));
@@ -290,7 +287,6 @@ class SideUnknowns {
           traffic: () => true,
         });
     }
-    this.memo.set(key, list);
     return list;
   }
 }
