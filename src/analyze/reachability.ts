@@ -20,7 +20,7 @@ import {
   type SubnetTables,
 } from './reachability/classes';
 import { externalPaths } from './reachability/external';
-import { pairMatrix } from './reachability/pairs';
+import { pairMatrix, type PairTest } from './reachability/pairs';
 import { emptyPaths, type Paths } from './reachability/paths';
 
 export type { ClassKind, EndpointClass } from './reachability/classes';
@@ -38,6 +38,7 @@ export interface ReachabilityStats {
   internalClasses: number;
   externalGroups: number;
   pairsEvaluated: number;
+  /** Open pairs kept (every open pair without `keepPair`). */
   openPairs: number;
   distinctDecisions: number;
   milliseconds: { tables: number; classes: number; pairs: number; external: number };
@@ -48,6 +49,11 @@ export interface ReachabilityOptions {
   progress?: (message: string) => void;
   /** Injected clock for the phase timings (the analysis never reads the time itself). */
   now?: () => number;
+  /**
+   * Keeps only the pair-matrix paths between two classes with a policy whose (outbound, inbound)
+   * decisions pass this test; paths to or from classes without one are always kept.
+   */
+  keepPair?: PairTest | null;
 }
 
 /** Computes all-pairs reachability over the whole snapshot. */
@@ -71,13 +77,23 @@ export function computeReachability(engine: PolicyEngine, options: ReachabilityO
   const columns = new Columns(classes, internalCount);
   const paths = emptyPaths();
   const blocks = blocksOf(engine, subnetIndex, classes, internalCount);
-  const pairs = pairMatrix(engine, tables, classes, blocks, columns, paths, progress);
+  const pairs = pairMatrix(
+    engine,
+    tables,
+    classes,
+    blocks,
+    columns,
+    paths,
+    progress,
+    options.keepPair ?? null,
+  );
   const t3 = now();
 
   const inside = inSubnets.union(publics.addresses);
   const externalOpen = externalPaths(engine, classes, internalCount, inside, inRuns, outRuns, paths);
   const t4 = now();
-  progress(`${paths.count} open paths, ${classes.length - internalCount} external groups`);
+  const kept = options.keepPair ? ' kept (those the rules read)' : '';
+  progress(`${paths.count} open paths${kept}, ${classes.length - internalCount} external groups`);
   return {
     classes,
     paths,

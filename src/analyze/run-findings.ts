@@ -9,7 +9,7 @@ import type { FindingsResult } from './findings';
 import type { IntentEntry } from './intent';
 import { computeReachability, type Reachability } from './reachability';
 import { ReachabilityView } from './results';
-import { DEFAULT_RULE_SETTINGS, RULES, runRules } from './rules';
+import { DEFAULT_RULE_SETTINGS, RULES, pairPathsRead, runRules } from './rules';
 import type { ObservedFlowsInput, PackRule, RuleContext, RuleSettings } from './rules';
 
 export interface FindingsInput {
@@ -49,12 +49,15 @@ export function findingsContext(input: FindingsInput): RuleContext {
   // The pack names the deciding rules of each finding at one address pair: keep what that replays.
   engine.keepCompiledRules();
   let reachability: { reach: Reachability; view: ReachabilityView } | null = null;
-  return {
+  const context: RuleContext = {
     snapshot: engine.index.snapshot,
     engine,
     reachability: () => {
       if (reachability === null) {
-        const reach = computeReachability(engine, input.progress ? { progress: input.progress } : {});
+        // Only the paths the run's rules read: most pairs of subnets interest none of them.
+        const keepPair = pairPathsRead(context, input.rules ?? RULES);
+        const progress = input.progress ? { progress: input.progress } : {};
+        const reach = computeReachability(engine, { ...progress, keepPair });
         reachability = { reach, view: new ReachabilityView(engine, reach) };
       }
       return reachability;
@@ -64,4 +67,5 @@ export function findingsContext(input: FindingsInput): RuleContext {
     today: input.today,
     settings: { ...DEFAULT_RULE_SETTINGS, ...input.settings },
   };
+  return context;
 }

@@ -12,6 +12,9 @@ import type { Block, Columns } from './blocks';
 import type { EndpointClass, SubnetTables } from './classes';
 import { listOf, startPath, type Paths } from './paths';
 
+/** Which pairs of side decisions (outbound, inbound) to keep paths for: see ReachabilityOptions.keepPair. */
+export type PairTest = (outId: number, inId: number) => boolean;
+
 /** Pairs walked and pairs kept open. */
 export interface PairCounts {
   evaluated: number;
@@ -27,6 +30,7 @@ export function pairMatrix(
   columns: Columns,
   paths: Paths,
   progress: (message: string) => void,
+  keep: PairTest | null = null,
 ): PairCounts {
   const { outTables } = tables;
   /**
@@ -106,6 +110,7 @@ export function pairMatrix(
   ) => {
     const toCount = toGroup === null ? dstStart[j + 1]! - dstStart[j]! : toGroup.length;
     evaluated += fromGroup.length * toCount;
+    if (keep !== null && dOut !== noPolicy && dIn !== noPolicy && !keep(dOut, dIn)) return;
     if (!engine.mayPass(dOut, dIn)) return;
     const targetList = toGroup === null ? dsts.list[j]! : -1;
     // An address to itself is not a flow: a one-address class never targets itself.

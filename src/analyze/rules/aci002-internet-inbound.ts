@@ -47,6 +47,8 @@ export const aci002: PackRule = {
       'Restrict the source of the allowing inbound rule to the front end that needs it (the Application Gateway or Azure Firewall subnet, Azure Bastion for administration) or remove the rule; if VirtualNetwork is the source, see ACI010.',
     controls: { mcsb: ['NS-1', 'NS-2'], cis: CIS_INTERNET_ACCESS },
   },
+  // It reads only paths from addresses without a policy (the Internet among them).
+  pairPaths: () => 'none',
   run(context: RuleContext): FindingDraft[] {
     const { snapshot, engine } = context;
     const { reach, view } = context.reachability();

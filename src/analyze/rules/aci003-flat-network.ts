@@ -8,6 +8,7 @@ import { IntPairMap } from '../../util/int-pair-map';
 import { withLength } from '../../util/typed-arrays';
 import type { FindingFlow } from '../findings';
 import { decidingRules } from './deciding-rules';
+import { allowsEveryTcpPort, decisionTest } from './decision-tests';
 import { exposureRisk } from './exposure';
 import {
   aciSubnetIds,
@@ -45,21 +46,19 @@ export const aci003: PackRule = {
       'Add inbound rules that allow only the flows the containers need (named source subnets and ports), then a custom Deny from VirtualNetwork (or *) at a priority such as 4000 that overrides AllowVnetInBound.',
     controls: { mcsb: ['NS-1'], cis: [] },
   },
+  pairPaths(context) {
+    // The paths it reads between two sides with a policy: open on every TCP port on both.
+    const allTcp = decisionTest(context.engine, allowsEveryTcpPort);
+    return (outId, inId) => allTcp(outId) && allTcp(inId);
+  },
   run(context: RuleContext): FindingDraft[] {
     const { snapshot, engine } = context;
     const { reach, view } = context.reachability();
     const { paths, classes } = reach;
     const aci = aciSubnetIds(snapshot);
     const names = endpointNames(engine.index);
-    const decisions = engine.decisions();
     // Both sides must allow every TCP port whatever the unknowns, or the pair cannot be open on all of them.
-    // By decision id: millions of paths, few decisions (no object read per path).
-    const fullTcp = new Int8Array(decisions.length);
-    const allTcp = (id: number) => {
-      let full = fullTcp[id]!;
-      if (full === 0) fullTcp[id] = full = decisions[id]!.sure.tcp.isFull ? 1 : 2;
-      return full === 1;
-    };
+    const allTcp = decisionTest(engine, allowsEveryTcpPort);
     // Sources and target subnets are numbered, so the hot loop marks a typed array per target.
     const sourceNumbers = new Map<string, number>();
     const sourceNumber = (key: string) => {

@@ -39,6 +39,8 @@ export const aci005: PackRule = {
       'Allow outbound only to the destinations the containers need (service tags such as AzureMonitor or Storage on 443, the registry, named partner addresses), then add a custom Deny to Internet (or *) at a priority such as 4000 that overrides AllowInternetOutBound; or send egress through Azure Firewall.',
     controls: { mcsb: ['NS-1', 'NS-3'], cis: [] },
   },
+  // It reads only paths to addresses without a policy (the Internet among them).
+  pairPaths: () => 'none',
   run(context: RuleContext): FindingDraft[] {
     const { snapshot, engine, settings } = context;
     const { reach, view } = context.reachability();

@@ -23,6 +23,7 @@ import {
   SnapshotPointers,
   sortedRuleRefs,
 } from './flow-words';
+import { decisionTest, mayBeUnknown } from './decision-tests';
 import { ListMemo, listMembers, targetListsEnd } from './path-lists';
 import type { FindingDraft, PackRule, RuleContext } from './rule';
 
@@ -60,6 +61,11 @@ export const aci011: PackRule = {
       'Resolve the cause named in the finding: pass --service-tags ServiceTags_Public.json for service tags, or import the missing resource with the rest of the estate.',
     controls: { mcsb: ['NS-1'], cis: [] },
   },
+  pairPaths(context) {
+    // The paths it reads between two sides with a policy: one side's verdict may depend on an unknown.
+    const unknownAt = decisionTest(context.engine, mayBeUnknown);
+    return (outId, inId) => unknownAt(outId) || unknownAt(inId);
+  },
   run(context: RuleContext): FindingDraft[] {
     const { snapshot, engine } = context;
     const { reach, view } = context.reachability();
@@ -86,16 +92,7 @@ export const aci011: PackRule = {
       }
       return Int32Array.from(found);
     });
-    const open = new Int8Array(decisions.length);
-    // By decision id: millions of paths, few decisions (no object read per path).
-    const mayBeUnknown = (id: number) => {
-      let known = open[id]!;
-      if (known === 0) {
-        const d = decisions[id]!;
-        open[id] = known = d.vars.length > 0 || d.leaves.some((l) => !l.unknown.isEmpty) ? 1 : 2;
-      }
-      return known === 1;
-    };
+    const unknownAt = decisionTest(engine, mayBeUnknown);
     const byCause = new Map<string, { cause: Cause; flows: FindingFlow[]; explain: string | null }>();
     const full = (id: string) => (byCause.get(id)?.flows.length ?? 0) >= FLOWS_PER_FINDING;
     // Side rules by subnet index and direction (read for millions of paths: no key string per read).
@@ -129,7 +126,7 @@ export const aci011: PackRule = {
     for (let i = 0; i < paths.count; i++) {
       const outId = paths.out.get(i);
       const inId = paths.in.get(i);
-      if (!mayBeUnknown(outId) && !mayBeUnknown(inId)) continue;
+      if (!unknownAt(outId) && !unknownAt(inId)) continue;
       const out = decisions[outId]!;
       const inb = decisions[inId]!;
       // Examples only: once every cause this path may have has its examples, no meet is needed.

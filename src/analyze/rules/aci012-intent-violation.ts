@@ -24,6 +24,8 @@ export const aci012: PackRule = {
       'For a forbid: change or remove the rules that allow the flow (named in the finding). For a require: add an allow rule above the rules that deny it. If the intent itself is out of date, update the entry.',
     controls: { mcsb: ['NS-1'], cis: [] },
   },
+  // It reads no reachability.
+  pairPaths: () => 'none',
   run(context: RuleContext): FindingDraft[] {
     if (context.intent === null) return [];
     const { engine, snapshot } = context;

@@ -57,6 +57,8 @@ export const observedFlowDenied: PackRule = {
       'observed) above the denying rule; if not, accept the finding with a reason.',
     controls: { mcsb: ['NS-1', 'LT-4'], cis: [] },
   },
+  // It reads no reachability.
+  pairPaths: () => 'none',
   run(context) {
     if (!context.observed) return [];
     const finder = new PlaceFinder(context.engine.index);

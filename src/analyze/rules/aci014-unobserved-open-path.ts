@@ -36,6 +36,8 @@ export const unobservedOpenPath: PackRule = {
       'least-privilege rules from the same logs), or accept the finding when the path is needed rarely.',
     controls: { mcsb: ['NS-1', 'NS-2'], cis: [] },
   },
+  // Every open path is a candidate when there are flow logs to compare; none is read without them.
+  pairPaths: (context) => (context.observed ? 'all' : 'none'),
   run(context) {
     if (!context.observed) return [];
     const { reach, view } = context.reachability();

@@ -20,6 +20,8 @@ export const expiredAcceptance: PackRule = {
     // No benchmark control of its own: the finding it covered keeps its controls.
     controls: { mcsb: [], cis: [] },
   },
+  // It reads no reachability.
+  pairPaths: () => 'none',
   run(context) {
     const drafts: FindingDraft[] = [];
     for (const a of context.intent?.accept ?? []) {

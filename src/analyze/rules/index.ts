@@ -33,10 +33,31 @@ export type {
   ObservedFlowInput,
   ObservedFlowsInput,
   PackRule,
+  PairPaths,
   RuleContext,
   RuleSettings,
 } from './rule';
 export { DEFAULT_RULE_SETTINGS } from './rule';
+
+/**
+ * The pair-matrix paths some rule of `rules` reads (see PackRule.pairPaths), as a test of a path's two
+ * side decisions; null when some rule reads every path. Standalone rules read no reachability.
+ */
+export function pairPathsRead(
+  context: RuleContext,
+  rules: readonly PackRule[],
+): ((outId: number, inId: number) => boolean) | null {
+  const tests: ((outId: number, inId: number) => boolean)[] = [];
+  for (const rule of rules) {
+    if (rule.standalone === true) continue;
+    const read = rule.pairPaths?.(context) ?? 'all';
+    if (read === 'all') return null;
+    if (read !== 'none') tests.push(read);
+  }
+  if (tests.length === 0) return () => false;
+  if (tests.length === 1) return tests[0]!;
+  return (outId, inId) => tests.some((t) => t(outId, inId));
+}
 
 /** The pack, in ID order. */
 export const RULES: readonly PackRule[] = [

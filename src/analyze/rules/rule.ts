@@ -106,5 +106,16 @@ export interface PackRule {
    * main thread computes reachability (src/analyze/standalone-rules.ts). A test holds each to it.
    */
   standalone?: boolean;
+  /**
+   * Which paths of the pair matrix the rule reads, by the path's two side decisions (outbound,
+   * inbound), when both ends have a policy (paths from or to addresses without one, the Internet
+   * among them, are always computed): `all`, `none`, or a test. `analyze` keeps only the paths some
+   * rule of the run reads (on the typical estate about a third of them). Without it, a rule that is
+   * not standalone reads every path. A test holds each rule's findings equal to a run with every path.
+   */
+  pairPaths?(context: RuleContext): PairPaths;
   run(context: RuleContext): FindingDraft[];
 }
+
+/** See PackRule.pairPaths. */
+export type PairPaths = 'all' | 'none' | ((outId: number, inId: number) => boolean);

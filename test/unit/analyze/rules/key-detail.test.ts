@@ -7,18 +7,11 @@
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { readFlowLogs, requireCompleteFlowLogs } from '../../../../src/collect/flows';
-import {
-  RULES,
-  runRules,
-  type ObservedFlowInput,
-  type ObservedFlowsInput,
-} from '../../../../src/analyze/rules';
+import { RULES, runRules, type ObservedFlowsInput } from '../../../../src/analyze/rules';
 import type { Finding } from '../../../../src/analyze/findings';
 import { importFiles } from '../../../../src/index';
 import type { Snapshot } from '../../../../src/model/snapshot';
-import type { Flow, FlowEnd } from '../../../../src/policy/flow';
-import { arbEstate, arbFlowFor } from '../../../support/arbitraries';
-import { ruleContext } from './rule-context';
+import { arbEstateWithFlows, ruleContext } from './rule-context';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const SEED = process.env.FC_SEED === undefined ? 20261202 : Number(process.env.FC_SEED);
@@ -34,33 +27,6 @@ function bothRuns(snapshot: Snapshot, observed?: ObservedFlowsInput): { full: Fi
   const full = runRules(ruleContext(snapshot, options), RULES).findings;
   const keyed = runRules({ ...ruleContext(snapshot, options), detail: 'keys' }, RULES).findings;
   return { full, keyed };
-}
-
-function ipOf(snapshot: Snapshot, end: FlowEnd): string {
-  if (end.kind !== 'publicContainerGroup') return end.ip;
-  return snapshot.containerGroups.find((g) => g.id === end.containerGroupId)!.ipAddress!.ip!;
-}
-
-function observedOf(
-  snapshot: Snapshot,
-  flows: readonly { flow: Flow; allowed: boolean }[],
-): ObservedFlowsInput {
-  const list: ObservedFlowInput[] = flows.map(({ flow, allowed }) => ({
-    source: ipOf(snapshot, flow.src),
-    destination: ipOf(snapshot, flow.dst),
-    protocol: flow.protocol,
-    destinationPort: flow.protocol === 'Icmp' ? null : flow.dstPort,
-    direction: 'Inbound',
-    decision: allowed ? 'allow' : 'deny',
-    tuples: 1,
-    flowsStarted: 1,
-    firstSeen: '2026-11-30T00:00:00.000Z',
-    lastSeen: '2026-11-30T00:00:00.000Z',
-  }));
-  return {
-    flows: list,
-    window: { first: null, last: null, since: null, until: null, files: 1, tuples: list.length },
-  };
 }
 
 describe('rule pack with detail: keys', () => {
@@ -88,17 +54,10 @@ describe('rule pack with detail: keys', () => {
   });
 
   it('random estates with random observed flows: the same keys in the same order', () => {
-    const arbCase = arbEstate().chain((snapshot) =>
-      fc.record({
-        snapshot: fc.constant(snapshot),
-        flows: fc.array(fc.record({ flow: arbFlowFor(snapshot), allowed: fc.boolean() }), { maxLength: 6 }),
-        withFlows: fc.boolean(),
-      }),
-    );
     let compared = 0;
     fc.assert(
-      fc.property(arbCase, ({ snapshot, flows, withFlows }) => {
-        const { full, keyed } = bothRuns(snapshot, withFlows ? observedOf(snapshot, flows) : undefined);
+      fc.property(arbEstateWithFlows(6), ({ snapshot, observed }) => {
+        const { full, keyed } = bothRuns(snapshot, observed);
         expect(keys(keyed)).toEqual(keys(full));
         compared += full.length;
       }),
