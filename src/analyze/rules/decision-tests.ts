@@ -16,7 +16,8 @@ export function decisionTest(engine: PolicyEngine, test: (d: Decision) => boolea
   return (id) => {
     if (id >= memo.length) {
       decisions = engine.decisions();
-      const grown = new Int8Array(decisions.length);
+      // Doubled at least: decisions made one at a time between tests must not copy the memo each time.
+      const grown = new Int8Array(Math.max(decisions.length, 2 * memo.length));
       grown.set(memo);
       memo = grown;
     }
