@@ -59,6 +59,11 @@ describe('pair paths the rules read', () => {
     ).toBe(false);
   });
 
+  it('every rule that is not standalone says which paths it reads (else the whole pack keeps every path)', () => {
+    const silent = RULES.filter((r) => r.standalone !== true && r.pairPaths === undefined);
+    expect(silent.map((r) => r.meta.id)).toEqual([]);
+  });
+
   it.each(['hub-spoke', 'segmented'])('%s: the same findings as over every path', (name) => {
     const { full, filtered, paths, keptPaths } = bothRuns(sample(name));
     expect(filtered).toEqual(full);
