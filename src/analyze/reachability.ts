@@ -25,6 +25,7 @@ import { emptyPaths, type Paths } from './reachability/paths';
 
 export type { ClassKind, EndpointClass } from './reachability/classes';
 export { pathSources, pathTargets, type Paths } from './reachability/paths';
+export type { PairTest } from './reachability/pairs';
 
 export interface Reachability {
   classes: EndpointClass[];

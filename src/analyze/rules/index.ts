@@ -27,6 +27,7 @@ import { redundantRule } from './aci009-redundant-rule';
 import { observedFlowDenied } from './aci013-observed-flow-denied';
 import { unobservedOpenPath } from './aci014-unobserved-open-path';
 import { expiredAcceptance } from './aci015-expired-acceptance';
+import type { PairTest } from '../reachability';
 
 export type {
   FindingDraft,
@@ -43,11 +44,8 @@ export { DEFAULT_RULE_SETTINGS } from './rule';
  * The pair-matrix paths some rule of `rules` reads (see PackRule.pairPaths), as a test of a path's two
  * side decisions; null when some rule reads every path. Standalone rules read no reachability.
  */
-export function pairPathsRead(
-  context: RuleContext,
-  rules: readonly PackRule[],
-): ((outId: number, inId: number) => boolean) | null {
-  const tests: ((outId: number, inId: number) => boolean)[] = [];
+export function pairPathsRead(context: RuleContext, rules: readonly PackRule[]): PairTest | null {
+  const tests: PairTest[] = [];
   for (const rule of rules) {
     if (rule.standalone === true) continue;
     const read = rule.pairPaths?.(context) ?? 'all';

@@ -6,7 +6,7 @@ import type { Snapshot } from '../../model/snapshot';
 import type { PolicyEngine } from '../../policy';
 import type { Acceptance } from '../accept';
 import type { IntentEntry } from '../intent';
-import type { Reachability } from '../reachability';
+import type { PairTest, Reachability } from '../reachability';
 import type { ReachabilityView } from '../results';
 import type { Finding, FindingsWindow, RuleMeta } from '../findings';
 
@@ -118,4 +118,4 @@ export interface PackRule {
 }
 
 /** See PackRule.pairPaths. */
-export type PairPaths = 'all' | 'none' | ((outId: number, inId: number) => boolean);
+export type PairPaths = 'all' | 'none' | PairTest;

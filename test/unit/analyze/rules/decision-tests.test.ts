@@ -1,4 +1,4 @@
-/** Decision tests (src/analyze/rules/decision-tests.ts): memoized by id, made before the decisions exist. */
+/** Decision tests (src/analyze/rules/decision-tests.ts): memoized by id, shared per engine, made before the decisions exist. */
 import { decisionTest } from '../../../../src/analyze/rules/decision-tests';
 import type { Decision, PolicyEngine } from '../../../../src/policy';
 
@@ -17,6 +17,15 @@ describe('decisionTest', () => {
     expect(Array.from({ length: 100 }, (_, i) => open(i))).toEqual(
       Array.from({ length: 100 }, (_, i) => i % 3 === 0),
     );
+  });
+
+  it('is one per engine and test: the pair matrix and the rule share its answers', () => {
+    const a = fakeEngine();
+    const b = fakeEngine();
+    const test = (d: Decision) => d.id > 0;
+    expect(decisionTest(a.engine, test)).toBe(decisionTest(a.engine, test));
+    expect(decisionTest(b.engine, test)).not.toBe(decisionTest(a.engine, test));
+    expect(decisionTest(a.engine, (d) => d.id > 0)).not.toBe(decisionTest(a.engine, test));
   });
 
   it('tests each decision once', () => {
