@@ -196,6 +196,27 @@ export function pairMatrix(
     pendingIndex.clear();
   };
   const outCol = new Int32Array(columns.internalCount);
+  /**
+   * The rectangles of source key `ok` × destination j (column q) when a table tells their classes
+   * apart. Apart from the loop: closures over q inside it would make a context per destination.
+   */
+  const emitSplit = (
+    ok: number,
+    srcMembers: number[],
+    j: number,
+    q: number,
+    hasOut: boolean,
+    self: boolean,
+  ) => {
+    const members = dsts.membersOf[j]!;
+    const inValues = (m: number) => inbound[m * Q + q]!;
+    const outValues = hasOut ? (m: number) => outCol[m]! : null;
+    for (const [dIn, fromId, fromGroup] of splitBy(srcMembers, inValues, -1, ok)) {
+      for (const [dOut, , toGroup] of splitBy(members, outValues, noPolicy, -1)) {
+        emit(fromId, fromGroup, dOut, dIn, j, toGroup.length === members.length ? null : toGroup, self);
+      }
+    }
+  };
   const srcRows: number[] = [];
   blocks.forEach((src, blockNo) => {
     groupIds.clear();
@@ -223,14 +244,7 @@ export function pairMatrix(
           emit(ok, srcMembers, dOut, dIn, j, null, self);
           continue;
         }
-        const members = dsts.membersOf[j]!;
-        const inValues = (m: number) => inbound[m * Q + q]!;
-        const outValues = hasOut ? (m: number) => outCol[m]! : null;
-        for (const [dIn, fromId, fromGroup] of splitBy(srcMembers, inValues, -1, ok)) {
-          for (const [dOut, , toGroup] of splitBy(members, outValues, noPolicy, -1)) {
-            emit(fromId, fromGroup, dOut, dIn, j, toGroup.length === members.length ? null : toGroup, self);
-          }
-        }
+        emitSplit(ok, srcMembers, j, q, hasOut, self);
       }
     }
     flush();

@@ -64,9 +64,15 @@ export const aci005: PackRule = {
       for (const c of members) n += internetSize(c);
       return n;
     });
-    const aciSources = new ListMemo(paths, (members) =>
-      Array.from(members).filter((c) => classes[c]!.kind === 'subnet' && aci.has(classes[c]!.subnet!.id)),
-    );
+    const aciSources = new ListMemo(paths, (members) => {
+      // A loop, not Array.from: that walks a typed array through its iterator, an object per member.
+      const found: number[] = [];
+      for (let k = 0; k < members.length; k++) {
+        const c = members[k]!;
+        if (classes[c]!.kind === 'subnet' && aci.has(classes[c]!.subnet!.id)) found.push(c);
+      }
+      return found;
+    });
     const wideMemo = new Map<number, PortSet | null>();
     /** A class holding Internet addresses among path i's targets. */
     const firstInternet = (i: number) => {

@@ -90,7 +90,7 @@ export const aci011: PackRule = {
           found.push(k);
         }
       }
-      return Int32Array.from(found);
+      return new Int32Array(found);
     });
     const unknownAt = decisionTest(engine, mayBeUnknown);
     const byCause = new Map<string, { cause: Cause; flows: FindingFlow[]; explain: string | null }>();

@@ -201,7 +201,7 @@ function placesOfLists(reach: Reachability, places: ClassPlaces): ListMemo<Int32
       const p = places.ofClass[members[k]!]!;
       if (p >= 0 && !out.includes(p)) out.push(p);
     }
-    return Int32Array.from(out);
+    return new Int32Array(out);
   });
 }
 
