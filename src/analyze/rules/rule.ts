@@ -103,7 +103,7 @@ export interface PackRule {
   /**
    * True when the rule reads only `snapshot`, `engine` and `settings` (never reachability, flow logs,
    * intent or the date): `analyze` may then run it on a worker thread with its own engine while the
-   * main thread computes reachability (src/analyze/standalone-rules.ts). A test holds each to it.
+   * main thread computes reachability (src/cli/standalone-rules.ts). A test holds each to it.
    */
   standalone?: boolean;
   /**
