@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { writeSnapshotFile } from '../src/collect/io/files';
 import { Importer } from '../src/collect/files';
 import type { Snapshot } from '../src/model/snapshot';
+import { WORKER_NICE } from '../src/cli/thread-priority';
 import { generateEstatePages } from './support/synthetic-estate';
 import { hubSpokeSnapshot } from './support/sample-snapshots';
 
@@ -234,6 +235,32 @@ describe('analyze with a worker thread', () => {
       os.availableParallelism() > 1,
     );
     expect(single.stderr).not.toContain('worker thread');
+  });
+
+  const onLinuxWithTwoCpus = process.platform === 'linux' && os.availableParallelism() > 1 ? it : it.skip;
+  onLinuxWithTwoCpus('runs the worker thread at a lower priority than the main thread', async () => {
+    const child = spawn(process.execPath, [mainJs(), 'analyze', 's.json', '-q', '-o', 'f.txt'], {
+      cwd: dir,
+      env: env(),
+      stdio: 'ignore',
+    });
+    // Every thread's nice value (field 19 of its stat), polled while the process runs.
+    const seen = new Map<string, number>();
+    const poll = setInterval(() => {
+      try {
+        for (const t of fs.readdirSync(`/proc/${child.pid}/task`)) {
+          const stat = fs.readFileSync(`/proc/${child.pid}/task/${t}/stat`, 'utf8');
+          seen.set(t, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+        }
+      } catch {
+        // a thread (or the process) ended between the listing and the read
+      }
+    }, 5);
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    clearInterval(poll);
+    expect(code).toBe(0);
+    expect(seen.get(String(child.pid))).toBe(0);
+    expect([...seen.values()]).toContain(WORKER_NICE);
   });
 
   it('an invalid snapshot is exit 2 with its diagnostic and no output, whichever thread checks it', () => {

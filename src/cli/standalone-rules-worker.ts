@@ -1,7 +1,7 @@
 /**
  * The worker thread of src/cli/standalone-rules.ts: reads the snapshot (and service tags), checking it
  * when asked to and posting the verdict at once, compiles the policy and runs the standalone rules
- * it is given, then posts their findings.
+ * it is given, then posts their findings. It runs at a lower priority than the main thread.
  */
 import * as fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -11,6 +11,7 @@ import { InputError } from '../errors';
 import { stripBom } from '../model/snapshot-codec';
 import { compilePolicy, parseServiceTags } from '../policy';
 import { VERDICT, type StandaloneJob, type StandaloneReply } from './standalone-rules';
+import { currentThreadId, lowerThreadPriority } from './thread-priority';
 
 function post(reply: StandaloneReply): void {
   parentPort!.postMessage(reply);
@@ -60,6 +61,10 @@ function run(job: StandaloneJob): StandaloneReply | null {
   };
   return { kind: 'findings', findings: ruleFindings(context, rules) };
 }
+
+// Off the critical path: on a busy machine the main thread goes first (see thread-priority.ts).
+const threadId = currentThreadId();
+if (threadId !== null) lowerThreadPriority(threadId);
 
 let reply: StandaloneReply | null;
 try {

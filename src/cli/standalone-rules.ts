@@ -4,7 +4,8 @@
  * the others. The worker reads the same snapshot file and compiles its own engine, so its findings
  * are the ones the main thread would have made; the runner sorts all findings together, so the output
  * is byte-identical either way. Where a worker cannot help (one CPU, the snapshot on standard input,
- * running from the TypeScript sources) or fails, the main thread runs those rules itself.
+ * running from the TypeScript sources) or fails, the main thread runs those rules itself. The worker
+ * runs at a lower scheduling priority (thread-priority.ts): its findings are needed only at the end.
  *
  * Asked to (`validate`), the worker also does the snapshot's full checks (schema, values, duplicate
  * keys: two seconds of the typical estate) while the main thread only parses: its verdict comes
