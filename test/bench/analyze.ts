@@ -9,11 +9,6 @@
  * C / cores, however its work is split between threads (`floorSeconds`). On Linux the machine's own
  * counters (/proc/stat) during the run add how much of every core was idle (headroom a better split
  * could use) and stolen by the hypervisor (time the machine did not get: noise, not aciseg).
- *
- * Before each run a fixed reference workload (REFERENCE_WORK: parsing, objects and maps, a sort, as
- * the engine does) runs alone in a fresh process: its time says how fast the machine is just then.
- * The development machine's speed varies by a third or more within an hour, with no steal to show
- * it; two rows are comparable when their reference times are.
  * BENCH_ANALYZE_SNAPSHOT=<file> uses an existing snapshot instead of generating one.
  */
 import { spawnSync } from 'node:child_process';
@@ -29,37 +24,6 @@ const cliFlags = (fs.readFileSync(main, 'utf8').split('\n')[0] ?? '')
   .split(/\s+/)
   .filter((w) => w.startsWith('--'));
 const FORMATS = ['text', 'json', 'markdown', 'sarif'] as const;
-
-/**
- * The reference workload: the same work every time (no randomness, no I/O), single-threaded like the
- * main thread's, about a second on the development machine. Prints its own wall time in seconds.
- */
-const REFERENCE_WORK = `
-const t0 = process.hrtime.bigint();
-const rows = [];
-for (let i = 0; i < 200000; i++)
-  rows.push({ id: '/subscriptions/0/nsg-' + i, prefix: '10.' + ((i >> 8) & 255) + '.' + (i & 255) + '.0/24', ports: [i % 65536, (i * 7) % 65536] });
-const text = JSON.stringify(rows);
-let check = 0;
-for (let round = 0; round < 3; round++) {
-  const byPrefix = new Map();
-  for (const row of JSON.parse(text)) { byPrefix.set(row.prefix + round, row); check += row.ports[1]; }
-  check += byPrefix.size;
-}
-const values = new Float64Array(2000000);
-for (let i = 0; i < values.length; i++) values[i] = Math.sin(i) * 1e6;
-values.sort();
-check += values[1000];
-process.stdout.write(String(Number(process.hrtime.bigint() - t0) / 1e9) + ' ' + check + '\\n');
-`;
-
-/** Wall seconds of the reference workload in a fresh process, just now. */
-function referenceSeconds(): number {
-  const r = spawnSync(process.execPath, ['-e', REFERENCE_WORK], { encoding: 'utf8' });
-  const seconds = Number(r.stdout.split(' ')[0]);
-  if (r.status !== 0 || !Number.isFinite(seconds)) throw new Error(`reference workload failed: ${r.stderr}`);
-  return Math.round(seconds * 100) / 100;
-}
 
 interface Timed {
   seconds: number;
@@ -141,7 +105,6 @@ function run(): void {
     const cores = os.availableParallelism();
     for (const format of FORMATS) {
       const out = path.join(dir, `findings.${format}`);
-      const reference = referenceSeconds();
       const load = Math.round(os.loadavg()[0]! * 100) / 100;
       const r = timed(['analyze', snapshot, '--format', format, '-o', out, '-q']);
       if (r.code !== 0)
@@ -161,7 +124,6 @@ function run(): void {
         idlePercent: r.machine?.idlePercent ?? null,
         stealPercent: r.machine?.stealPercent ?? null,
         load,
-        referenceSeconds: reference,
         peakMb: r.peakMb,
         outputMb: Math.round(bytes / 1e4) / 100,
         findings,

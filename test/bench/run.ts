@@ -77,12 +77,12 @@ if (planRows.length > 0) printPlanRows();
 
 function printAnalyzeRows(): void {
   const al = [
-    '| analyze (typical, fresh process) | wall s | user CPU s | user + system s | floor on the cores s | idle % | steal % | load | reference s | peak MB | output MB | findings |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| analyze (typical, fresh process) | wall s | user CPU s | user + system s | floor on the cores s | idle % | steal % | load | peak MB | output MB | findings |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of analyzeRows)
     al.push(
-      `| --format ${r.format} | ${f(r.seconds, 2)} | ${f(r.userSeconds, 2)} | ${f(r.cpuSeconds, 2)} | ${f(r.floorSeconds, 2)} (${r.cores} cores) | ${r.idlePercent ?? '-'} | ${r.stealPercent ?? '-'} | ${f(r.load, 2)} | ${f(r.referenceSeconds, 2)} | ${r.peakMb} | ${f(r.outputMb, 2)} | ${r.findings ?? ''} |`,
+      `| --format ${r.format} | ${f(r.seconds, 2)} | ${f(r.userSeconds, 2)} | ${f(r.cpuSeconds, 2)} | ${f(r.floorSeconds, 2)} (${r.cores} cores) | ${r.idlePercent ?? '-'} | ${r.stealPercent ?? '-'} | ${f(r.load, 2)} | ${r.peakMb} | ${f(r.outputMb, 2)} | ${r.findings ?? ''} |`,
     );
   process.stdout.write(`\n${al.join('\n')}\n\n`);
   for (const r of analyzeRows) process.stdout.write(`${JSON.stringify(r)}\n`);
